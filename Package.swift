@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fangfan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fangfan", targets: ["fangfan"]),
+        .executable(name: "fangfan-ingest", targets: ["fangfan-ingest"]),
+        .executable(name: "fangfan-link", targets: ["fangfan-link"]),
+        .executable(name: "fangfan-detect", targets: ["fangfan-detect"]),
+        .executable(name: "fangfan-emit", targets: ["fangfan-emit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFangfanXML", path: "Sources/CFangfanXML", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CFangfanZlib", path: "Sources/CFangfanZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "FangfanCore",
+            dependencies: [
+                "CFangfanXML", "CFangfanZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FangfanCLI",
+            dependencies: [
+                "FangfanCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(name: "fangfan", dependencies: ["FangfanCLI"]),
+        .executableTarget(name: "fangfan-ingest", dependencies: ["FangfanCLI"]),
+        .executableTarget(name: "fangfan-link", dependencies: ["FangfanCLI"]),
+        .executableTarget(name: "fangfan-detect", dependencies: ["FangfanCLI"]),
+        .executableTarget(name: "fangfan-emit", dependencies: ["FangfanCLI"]),
+        .testTarget(name: "FangfanCoreTests", dependencies: ["FangfanCore", "FangfanCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,216 @@
+import CFangfanZlib
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A stream of raw bytes: a file, or a file behind a decompressor.
+/// `read` fills the front of `buffer` and returns how many bytes it wrote; 0 means the end.
+public protocol ByteSource: AnyObject {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// How many raw bytes of the underlying file have been consumed (for progress).
+    var consumedFileBytes: Int { get }
+}
+
+public enum InputError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, errno: Int32)
+    case readFailed(path: String, errno: Int32)
+    case gzipCorrupt(String)
+    case gzipBomb(inflated: Int, limit: Int)
+    case gzipRatio(inflated: Int, compressed: Int, ratio: Int)
+    case undecodable(offset: Int, encoding: String)
+    case unterminatedQuote(line: Int)
+    case fieldTooLarge(line: Int, limit: Int)
+    case recordTooLarge(line: Int, limit: Int)
+    case xml(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let e): return "cannot open \(p): \(String(cString: strerror(e)))"
+        case .readFailed(let p, let e): return "read failed on \(p): \(String(cString: strerror(e)))"
+        case .gzipCorrupt(let m): return "gzip data is corrupt or truncated: \(m)"
+        case .gzipBomb(let n, let l):
+            return "gzip inflates past \(l) bytes (\(n) so far): refused as a compression bomb"
+        case .gzipRatio(let n, let c, let r):
+            return "gzip inflates \(c) bytes into \(n) (more than \(r)×): refused as a compression bomb"
+        case .undecodable(let o, let e): return "undecodable bytes at byte offset \(o) (tried \(e))"
+        case .unterminatedQuote(let l): return "unterminated quoted field starting on line \(l)"
+        case .fieldTooLarge(let l, let lim): return "a field on line \(l) is longer than \(lim) bytes"
+        case .recordTooLarge(let l, let lim): return "the record on line \(l) has more than \(lim) fields"
+        case .xml(let m): return m
+        }
+    }
+}
+
+/// Reads a file with plain read(2) calls, no mapping, so memory stays flat.
+public final class FileByteSource: ByteSource {
+    public let path: String
+    private let fd: Int32
+    public private(set) var consumedFileBytes = 0
+
+    public init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw InputError.cannotOpen(path: path, errno: errno) }
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 {
+                consumedFileBytes += n
+                return n
+            }
+            if errno == EINTR { continue }
+            throw InputError.readFailed(path: path, errno: errno)
+        }
+    }
+}
+
+/// Bytes held in memory: tests, and small files already read.
+public final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private var position = 0
+    /// Largest piece handed out per call; tests use small and random pieces to cut input anywhere.
+    private var pieces: [Int]
+    private var pieceIndex = 0
+    public var consumedFileBytes: Int { position }
+
+    public init(_ bytes: [UInt8], pieces: [Int] = []) {
+        self.bytes = bytes
+        self.pieces = pieces
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var n = min(buffer.count, bytes.count - position)
+        if !pieces.isEmpty {
+            n = min(n, max(1, pieces[pieceIndex % pieces.count]))
+            pieceIndex += 1
+        }
+        if n <= 0 { return 0 }
+        bytes.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + position, byteCount: n)
+        }
+        position += n
+        return n
+    }
+}
+
+/// Limits that keep a compressed file from becoming a memory or time bomb.
+public struct InflateLimits: Sendable {
+    /// Largest inflated size accepted, in bytes.
+    public var maxInflatedBytes: Int
+    /// Largest inflated/compressed ratio accepted once past `ratioGrace` bytes.
+    public var maxRatio: Int
+    public var ratioGrace: Int
+
+    public init(maxInflatedBytes: Int = 8 << 30, maxRatio: Int = 200, ratioGrace: Int = 16 << 20) {
+        self.maxInflatedBytes = maxInflatedBytes
+        self.maxRatio = maxRatio
+        self.ratioGrace = ratioGrace
+    }
+}
+
+/// Inflates a gzip (or raw deflate) stream from another source, with a cap on size and ratio.
+public final class InflateByteSource: ByteSource {
+    private let inner: ByteSource
+    private var stream = z_stream()
+    private var input: UnsafeMutableRawBufferPointer
+    private var finished = false
+    private var inflated = 0
+    private let limits: InflateLimits
+    private let gzip: Bool
+    private let rawLimit: Int?
+    public var consumedFileBytes: Int { inner.consumedFileBytes }
+
+    /// - Parameters:
+    ///   - gzip: true for a gzip file (members concatenated are read in turn); false for raw deflate (zip entries).
+    ///   - expectedSize: for raw deflate with a known size (zip), refuse output past it.
+    public init(_ inner: ByteSource, gzip: Bool = true, limits: InflateLimits = InflateLimits(),
+                expectedSize: Int? = nil) throws {
+        self.inner = inner
+        self.limits = limits
+        self.gzip = gzip
+        self.rawLimit = expectedSize
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        let rc = cfangfan_inflateInit2(&stream, gzip ? 15 + 16 : -15)
+        if rc != Z_OK {
+            input.deallocate()
+            throw InputError.gzipCorrupt("inflateInit2 failed (\(rc))")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if finished || buffer.count == 0 { return 0 }
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 {
+                let n = try inner.read(into: input)
+                if n == 0 {
+                    let produced = buffer.count - Int(stream.avail_out)
+                    if produced > 0 { return try account(produced) }
+                    throw InputError.gzipCorrupt("the stream ends before its end marker (truncated file)")
+                }
+                stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = UInt32(n)
+            }
+            let rc = inflate(&stream, Z_NO_FLUSH)
+            if rc == Z_STREAM_END {
+                if gzip, try moreGzipMembers() { continue }
+                finished = true
+                break
+            }
+            if rc == Z_BUF_ERROR { continue }
+            if rc != Z_OK {
+                let msg = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
+                throw InputError.gzipCorrupt(msg)
+            }
+        }
+        return try account(buffer.count - Int(stream.avail_out))
+    }
+
+    private func account(_ produced: Int) throws -> Int {
+        inflated += produced
+        let limit = min(limits.maxInflatedBytes, rawLimit ?? Int.max)
+        if inflated > limit {
+            throw InputError.gzipBomb(inflated: inflated, limit: limit)
+        }
+        let compressed = max(1, Int(stream.total_in))
+        if inflated > limits.ratioGrace && inflated / compressed > limits.maxRatio {
+            throw InputError.gzipRatio(inflated: inflated, compressed: compressed, ratio: limits.maxRatio)
+        }
+        return produced
+    }
+
+    /// A gzip file may hold several members one after the other; anything else after the end is an error.
+    private func moreGzipMembers() throws -> Bool {
+        if stream.avail_in == 0 {
+            let n = try inner.read(into: input)
+            if n == 0 { return false }
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = UInt32(n)
+        }
+        let keepIn = stream.total_in
+        if inflateReset(&stream) != Z_OK { throw InputError.gzipCorrupt("cannot restart inflate") }
+        stream.total_in = keepIn
+        return true
+    }
+}
+
+/// Opens a path as a byte source, inflating `.gz` files.
+public func openByteSource(path: String, limits: InflateLimits = InflateLimits()) throws -> ByteSource {
+    let file = try FileByteSource(path: path)
+    if path.lowercased().hasSuffix(".gz") {
+        return try InflateByteSource(file, gzip: true, limits: limits)
+    }
+    return file
+}

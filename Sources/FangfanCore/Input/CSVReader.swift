@@ -1,0 +1,200 @@
+/// One CSV record: its fields' bytes (quotes removed, doubled quotes undone) and its physical line.
+public struct CSVRecord {
+    /// 1-based physical line where the record starts.
+    public var line: Int
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var ends: [Int] = []
+
+    public var count: Int { ends.count }
+
+    @inlinable public subscript(i: Int) -> ArraySlice<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return bytes[start..<ends[i]]
+    }
+
+    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+    public var strings: [String] { (0..<count).map(string) }
+}
+
+/// Limits against hostile files.
+public struct CSVLimits: Sendable {
+    public var maxFieldBytes: Int
+    public var maxFields: Int
+    public init(maxFieldBytes: Int = 1 << 20, maxFields: Int = 4096) {
+        self.maxFieldBytes = maxFieldBytes
+        self.maxFields = maxFields
+    }
+}
+
+/// RFC 4180 reader working on UTF-8 bytes, streaming: memory is one block plus one record.
+/// Quotes, doubled quotes, commas and line breaks inside quotes, CRLF or LF, a last line with or
+/// without its line end. A line with nothing on it is skipped (it is not a row).
+public final class CSVReader {
+    private let source: DecodedSource
+    private var buffer: [UInt8] = []
+    private var pos = 0
+    private var eof = false
+    private var line = 1
+    private let limits: CSVLimits
+    private var record = CSVRecord(line: 1)
+
+    public init(_ source: DecodedSource, limits: CSVLimits = CSVLimits()) {
+        self.source = source
+        self.limits = limits
+        buffer.reserveCapacity(source.blockSize + 16)
+    }
+
+    public var consumedFileBytes: Int { source.consumedFileBytes }
+
+    /// Refills the buffer; false when the input has ended and nothing is left.
+    private func refill() throws -> Bool {
+        if eof { return false }
+        if pos > 0 {
+            buffer.removeFirst(pos)
+            pos = 0
+        }
+        let before = buffer.count
+        while buffer.count == before {
+            if try !source.next(into: &buffer) { eof = true; return buffer.count > before }
+        }
+        return true
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    /// The next record, or nil at the end. The record is valid until the next call.
+    public func next() throws -> CSVRecord? {
+        while true {
+            guard let r = try readRecord() else { return nil }
+            if r.count == 1 && r.ends[0] == 0 && r.blankLine { continue }
+            return r.record
+        }
+    }
+
+    private struct Read { var record: CSVRecord; var count: Int { record.count }; var ends: [Int] { record.ends }; var blankLine: Bool }
+
+    private func readRecord() throws -> Read? {
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
+        record.line = line
+        var state = State.fieldStart
+        var fieldStart = 0
+        var sawAny = false
+        var quoteLine = line
+        while true {
+            if pos >= buffer.count {
+                if try !refill() {
+                    // end of input
+                    switch state {
+                    case .quoted:
+                        throw InputError.unterminatedQuote(line: quoteLine)
+                    case .fieldStart:
+                        if !sawAny { return nil }
+                        record.ends.append(record.bytes.count)
+                    case .unquoted, .quoteInQuoted:
+                        record.ends.append(record.bytes.count)
+                    }
+                    return Read(record: record, blankLine: false)
+                }
+            }
+            let n = buffer.count
+            var i = pos
+            var done = false
+            var blank = false
+            try buffer.withUnsafeBufferPointer { p in
+                scan: while i < n {
+                    let c = p[i]
+                    switch state {
+                    case .fieldStart:
+                        if c == 0x22 { state = .quoted; quoteLine = line; sawAny = true; i += 1; continue scan }
+                        state = .unquoted
+                        fieldStart = record.bytes.count
+                        fallthrough
+                    case .unquoted:
+                        // copy a run of ordinary bytes at once
+                        var j = i
+                        while j < n {
+                            let b = p[j]
+                            if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                            j += 1
+                        }
+                        if j > i {
+                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                            sawAny = true
+                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                                throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
+                            }
+                            i = j
+                            if i >= n { break scan }
+                        }
+                        let b = p[i]
+                        if b == 0x2C {
+                            record.ends.append(record.bytes.count)
+                            if record.ends.count > limits.maxFields {
+                                throw InputError.recordTooLarge(line: record.line, limit: limits.maxFields)
+                            }
+                            state = .fieldStart
+                            fieldStart = record.bytes.count
+                            sawAny = true
+                            i += 1
+                        } else if b == 0x0A {
+                            blank = !sawAny
+                            record.ends.append(record.bytes.count)
+                            line += 1
+                            i += 1
+                            done = true
+                            break scan
+                        } else { // CR: end of line; an LF right after belongs to it
+                            blank = !sawAny
+                            record.ends.append(record.bytes.count)
+                            i += 1
+                            done = true
+                            crPending = true
+                            break scan
+                        }
+                    case .quoted:
+                        var j = i
+                        while j < n {
+                            let b = p[j]
+                            if b == 0x22 { break }
+                            if b == 0x0A { line += 1 }
+                            j += 1
+                        }
+                        if j > i {
+                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                                throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
+                            }
+                            i = j
+                            if i >= n { break scan }
+                        }
+                        state = .quoteInQuoted
+                        i += 1
+                    case .quoteInQuoted:
+                        if c == 0x22 {
+                            record.bytes.append(0x22)
+                            state = .quoted
+                            i += 1
+                        } else {
+                            // closing quote; what follows is read as unquoted text (lenient: `"a"b` → `ab`)
+                            state = .unquoted
+                        }
+                    }
+                }
+            }
+            pos = i
+            if done {
+                if crPending {
+                    crPending = false
+                    line += 1
+                    // swallow the LF of a CRLF, possibly in the next block
+                    if pos >= buffer.count { _ = try refill() }
+                    if pos < buffer.count && buffer[pos] == 0x0A { pos += 1 }
+                }
+                return Read(record: record, blankLine: blank)
+            }
+        }
+    }
+
+    private var crPending = false
+}
