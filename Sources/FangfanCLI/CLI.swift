@@ -1,1 +1,252 @@
+import ArgumentParser
 import FangfanCore
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses of INTERFACE.md, for cron.
+public enum Exit {
+    public static let done: Int32 = 0
+    public static let usage: Int32 = 64
+    public static let rejectedFile: Int32 = 65
+    public static let io: Int32 = 74
+    public static let locked: Int32 = 75
+    public static let config: Int32 = 78
+}
+
+/// Options every command takes.
+public struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Pipeline configuration file; paths in it are relative to it.", valueName: "file"))
+    public var config: String = "pipelines/default.toml"
+
+    @Option(name: .long, help: ArgumentHelp("Inbox folder, overriding paths.inbox (departments drop files in <inbox>/<feed>/).", valueName: "dir"))
+    public var inbox: String?
+
+    @Option(name: .long, help: ArgumentHelp("State folder, overriding paths.state (manifest, staged records, ledger, archive).", valueName: "dir"))
+    public var state: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output folder, overriding paths.out (lists and reports go to <out>/<YYYY-MM>/).", valueName: "dir"))
+    public var out: String?
+
+    @Flag(name: .long, help: "Only warnings and errors on standard error (for cron).")
+    public var quiet = false
+
+    @Flag(name: .long, help: "Debug log lines.")
+    public var verbose = false
+
+    @Option(name: .long, help: .hidden)
+    public var today: String?
+
+    public init() {}
+
+    func loadConfig() throws -> PipelineConfig {
+        var c = try PipelineConfig.load(path: config)
+        let cwd = FileManager.default.currentDirectoryPath
+        func abs(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: cwd).appendingPathComponent(p).standardizedFileURL.path }
+        if let v = inbox { c.inbox = abs(v) }
+        if let v = state { c.state = abs(v) }
+        if let v = out { c.out = abs(v) }
+        return c
+    }
+
+    func runDay() throws -> Day {
+        guard let t = today else { return Day.today() }
+        guard case .success(let d) = Day.parse(Array(t.utf8)) else { throw ValidationError("--today must be a date such as 2021-06-02") }
+        return d
+    }
+
+    func makeLogger(_ label: String) -> Logger {
+        let level: Logger.Level = quiet ? .warning : (verbose ? .debug : .info)
+        var logger = Logger(label: label) { StderrLogHandler(label: $0, level: level) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Loads everything a command needs and runs `body`, mapping failures to the exit codes of INTERFACE.md.
+    func run(_ label: String, lock: Bool = true, _ body: (Pipeline) throws -> Int32) throws {
+        umask(0o077)
+        let logger = makeLogger(label)
+        let status: Int32
+        do {
+            let config = try loadConfig()
+            let progress: IngestProgress? = (!quiet && ProgressLine.shared.enabled) ? ProgressLine.shared : nil
+            let pipeline = Pipeline(config: config, today: try runDay(), logger: logger, progress: progress)
+            var held: RunLock?
+            if lock {
+                try makeDirectory(config.state)
+                held = try RunLock(path: StateLayout(root: config.state).lock)
+            }
+            status = try body(pipeline)
+            _ = held
+        } catch let e as ConfigError {
+            logger.error("configuration error: \(e.description)")
+            status = Exit.config
+        } catch is RunLock.Held {
+            logger.error("another fangfan run holds the lock in the state folder; nothing was done")
+            status = Exit.locked
+        } catch let e as IOFailure {
+            logger.error("I/O failure: \(e.description)")
+            status = Exit.io
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            logger.error("failed: \(error)")
+            status = Exit.io
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+public struct MonthOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Evaluation month YYYY-MM (default: the month before today).", valueName: "YYYY-MM"))
+    public var month: String?
+    public init() {}
+
+    func resolve(_ today: Day) throws -> Month {
+        guard let m = month else { return Month.before(today) }
+        guard case .success(let v) = Month.parse(Array(m.utf8)) else {
+            throw ValidationError("--month must be a month such as 2021-05")
+        }
+        return v
+    }
+}
+
+func exitStatus(_ report: IngestReport) -> Int32 { report.rejected > 0 ? Exit.rejectedFile : Exit.done }
+
+public struct IngestCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Take every settled file from the inbox: validate, stage, quarantine bad rows, archive or reject.",
+        discussion: """
+        A file is taken when NAME.done stands beside it or it has not changed for ingest.settle_seconds.
+        The same bytes under any name are ingested once (reported as duplicate). Returned verification
+        findings (inbox/verification/) are applied to the case ledger here.
+
+        Examples:
+          fangfan-ingest --config pipelines/default.toml
+          fangfan-ingest --inbox /data/inbox --state /data/state --quiet
+
+        Exit status: 0 done; 65 done, but a file was rejected (see state/rejected/NAME.reason.txt);
+        74 I/O failure; 75 another run holds the lock; 78 bad configuration.
+        """)
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var monthOption: MonthOption
+    public init() {}
+    public func run() throws {
+        try common.run("ingest") { p in exitStatus(try p.ingest()) }
+    }
+}
+
+public struct LinkCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "link",
+        abstract: "Join the staged records of the month's period to households; write the unmatched records.",
+        discussion: """
+        Person records reach a household through its members' resident IDs in the latest roster.
+        Output: state/work/<month>/linked/<feed>.csv and unmatched/<feed>.csv.
+
+        Examples:
+          fangfan-link --month 2021-05
+          fangfan link --month 2021-12 --state /data/state
+        """)
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var monthOption: MonthOption
+    public init() {}
+    public func run() throws {
+        try common.run("link") { p in
+            _ = try p.link(try monthOption.resolve(p.today))
+            return Exit.done
+        }
+    }
+}
+
+public struct DetectCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Compute household figures, triggers and alert levels for the month; write alerts.jsonl.",
+        discussion: """
+        Rules: RULES.md §1–§6. Reads the ledger for categories (监测中 households are listed as 在监测).
+        Output: state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
+
+        Examples:
+          fangfan-detect --month 2021-05
+        Exit status 78 when no monitoring line is configured for the month's monitoring year.
+        """)
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var monthOption: MonthOption
+    public init() {}
+    public func run() throws {
+        try common.run("detect") { p in
+            _ = try p.detect(try monthOption.resolve(p.today))
+            return Exit.done
+        }
+    }
+}
+
+public struct EmitCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "emit",
+        abstract: "Record the month's alerts in the case ledger; write the town lists, report and summary.",
+        discussion: """
+        Output: out/<month>/ (towns/<乡镇>.xlsx and .csv, alerts.jsonl, summary.json, quarantine.csv,
+        unmatched/, report.html, metrics.prom), replaced whole and atomically.
+
+        Examples:
+          fangfan-emit --month 2021-05
+          fangfan emit --month 2021-05 --out /srv/fangfan/out
+        """)
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var monthOption: MonthOption
+    public init() {}
+    public func run() throws {
+        try common.run("emit") { p in
+            _ = try p.emit(try monthOption.resolve(p.today), timings: [:])
+            return Exit.done
+        }
+    }
+}
+
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The whole job for one month: ingest → link → detect → emit.",
+        discussion: """
+        Examples:
+          fangfan run                                  # the month before today
+          fangfan run --month 2021-05 --config /srv/fangfan/pipelines/county.toml
+          fangfan run --quiet                          # for cron: warnings and errors only
+
+        Crontab (02:00 on the 2nd of every month):
+          0 2 2 * * cd /srv/fangfan && bin/fangfan run --quiet >> /var/log/fangfan.log 2>&1
+
+        Exit status: 0 done; 65 done, but a file was rejected; 64 bad command line; 74 I/O failure
+        (nothing half-written is left); 75 another run holds the lock (nothing was done);
+        78 bad configuration (the message names the key).
+        """)
+    @OptionGroup public var common: CommonOptions
+    @OptionGroup public var monthOption: MonthOption
+    public init() {}
+    public func run() throws {
+        try common.run("run") { p in
+            let m = try monthOption.resolve(p.today)
+            let line = try p.line(for: m)   // before anything changes: no line, no run
+            var timings: [String: Double] = [:]
+            func timed<T>(_ name: String, _ f: () throws -> T) rethrows -> T {
+                let t0 = Date()
+                defer { timings[name] = Date().timeIntervalSince(t0) }
+                return try f()
+            }
+            p.logger.info("run started", metadata: ["month": "\(m)", "line": "\(line.value)"])
+            let ingest = try timed("ingest") { try p.ingest() }
+            _ = try timed("link") { try p.link(m) }
+            _ = try timed("detect") { try p.detect(m) }
+            let summary = try timed("emit") { try p.emit(m, timings: timings) }
+            p.logger.info("run done", metadata: ["month": "\(m)", "out": "\(summary.outDir)",
+                                                 "rejected_files": "\(ingest.rejected)"])
+            return exitStatus(ingest)
+        }
+    }
+}

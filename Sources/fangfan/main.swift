@@ -1,1 +1,2 @@
-print("todo")
+import FangfanCLI
+FangfanCommand.main()

@@ -1,0 +1,55 @@
+# fangfan — the README's commands. `make demo` and `make test` work on a machine with only Swift:
+# they install the Debian packages the build needs when they are missing.
+
+SWIFT ?= swift
+BUILD_FLAGS ?=
+APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config
+DEMO_DIR ?= demo
+DEMO_MONTH ?= 2021-05
+BIN := .build/debug
+RBIN := .build/release
+
+.PHONY: deps build release test demo bench fuzz sanitize lint clean fixtures
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# A finished run on the fixture county: copies fixtures/inbox to $(DEMO_DIR)/ and runs the month.
+demo: build
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR) && cp -R fixtures/county/inbox $(DEMO_DIR)/inbox
+	@find $(DEMO_DIR)/inbox -type f -exec touch -d '2 minutes ago' {} +
+	$(BIN)/fangfan run --month $(DEMO_MONTH) --today 2021-06-02 \
+	  --inbox $(DEMO_DIR)/inbox --state $(DEMO_DIR)/state --out $(DEMO_DIR)/out; \
+	  status=$$?; [ $$status = 0 ] || [ $$status = 65 ] || exit $$status
+	@echo
+	@echo "Done. For $(DEMO_MONTH):"
+	@echo "  town lists:  $(DEMO_DIR)/out/$(DEMO_MONTH)/towns/   (one .xlsx and .csv per 乡镇)"
+	@echo "  report:      $(DEMO_DIR)/out/$(DEMO_MONTH)/report.html"
+	@echo "  summary:     $(DEMO_DIR)/out/$(DEMO_MONTH)/summary.json"
+	@echo "  quarantine:  $(DEMO_DIR)/out/$(DEMO_MONTH)/quarantine.csv"
+	@echo "  ledger:      $(BIN)/fangfan ledger counts --state $(DEMO_DIR)/state"
+
+fixtures:
+	python3 tools/gen.py --seed 7 --households 300 --messy --out fixtures/county/inbox
+
+bench: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	python3 tools/bench.py
+
+clean:
+	rm -rf .build $(DEMO_DIR)

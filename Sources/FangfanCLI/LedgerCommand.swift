@@ -1,0 +1,87 @@
+import ArgumentParser
+import FangfanCore
+import Foundation
+
+public struct LedgerCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Show the case ledger (read-only): cases by state and town, one household's history, counts by state.",
+        discussion: """
+        The ledger changes only through runs and returned verification files, never by hand.
+
+        Examples:
+          fangfan ledger counts
+          fangfan ledger cases --case-state 监测中 --town 锦和镇
+          fangfan ledger show 4408250100080000
+        """,
+        subcommands: [Counts.self, Cases.self, Show.self])
+    public init() {}
+
+    struct Counts: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Number of cases in each state.")
+        @OptionGroup var common: CommonOptions
+        func run() throws {
+            try common.run("ledger", lock: false) { p in
+                let counts = try p.openLedger().countsByState()
+                for s in CaseState.allCases { print("\(s.rawValue)\t\(counts[s] ?? 0)") }
+                return Exit.done
+            }
+        }
+    }
+
+    struct Cases: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cases, optionally of one state and one town.")
+        @OptionGroup var common: CommonOptions
+        @Option(name: .customLong("case-state"), help: "预警, 监测中, 不予纳入 or 风险已消除.") var caseState: String?
+        @Option(help: "Town (乡镇).") var town: String?
+        func run() throws {
+            let state: CaseState?
+            if let s = caseState {
+                guard let v = CaseState(rawValue: s) else { throw ValidationError("--case-state must be one of 预警, 监测中, 不予纳入, 风险已消除") }
+                state = v
+            } else { state = nil }
+            try common.run("ledger", lock: false) { p in
+                print(["户编号", "乡镇", "行政村", "状态", "立案月份", "监测起始", "最近预警编号", "风险类型", "帮扶措施", "消除方式"].joined(separator: "\t"))
+                for c in try p.openLedger().cases(state: state, town: town) {
+                    print([c.householdId, c.town, c.village, c.state.rawValue, c.openedMonth, c.monitoredSince ?? "",
+                           c.lastAlertId ?? "", c.lastTriggers.map(Triggers.riskType).joined(separator: "、"),
+                           c.measures.joined(separator: "、"), c.eliminationKind ?? ""].joined(separator: "\t"))
+                }
+                return Exit.done
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One household's case history, oldest first.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Household number (户编号), 16 digits.") var household: String
+        func run() throws {
+            try common.run("ledger", lock: false) { p in
+                let history = try p.openLedger().history(household: household)
+                if history.isEmpty { print("户 \(household) 在台账中没有记录") }
+                for h in history {
+                    print([h.at, h.month ?? "", h.event, h.fromState?.rawValue ?? "—", "→", h.toState?.rawValue ?? "—",
+                           h.actor, h.detail].joined(separator: "\t"))
+                }
+                return Exit.done
+            }
+        }
+    }
+}
+
+public struct FangfanCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "fangfan",
+        abstract: "防返贫监测预警: find households at risk of (re)falling into poverty, every month.",
+        discussion: """
+        Examples:
+          fangfan run --month 2021-05            # the whole monthly job
+          fangfan ingest                          # only take new files from the inbox
+          fangfan detect --month 2021-05          # one stage by hand
+          fangfan ledger cases --case-state 监测中
+        """,
+        subcommands: [RunCommand.self, IngestCommand.self, LinkCommand.self, DetectCommand.self, EmitCommand.self,
+                      LedgerCommand.self])
+    public init() {}
+}

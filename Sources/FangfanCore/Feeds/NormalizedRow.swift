@@ -1,0 +1,76 @@
+/// The normalised values of one accepted row, in the feed's canonical field order, as bytes.
+public struct NormalizedRow {
+    public var bytes: [UInt8] = []
+    public var ends: [Int] = []
+    /// Parsed amounts in fen, by field index (nil where the field is not an amount).
+    public var amounts: [Int64?] = []
+
+    public init() {}
+
+    public mutating func reset(fieldCount: Int) {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        if amounts.count != fieldCount { amounts = Array(repeating: nil, count: fieldCount) }
+        for i in 0..<amounts.count { amounts[i] = nil }
+    }
+
+    public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: value)
+        ends.append(bytes.count)
+    }
+
+    public mutating func append(_ value: String) { append(value.utf8) }
+
+    public var count: Int { ends.count }
+
+    public subscript(i: Int) -> ArraySlice<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return bytes[start..<ends[i]]
+    }
+
+    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+
+    public func isBlank(_ i: Int) -> Bool { self[i].isEmpty }
+}
+
+/// Writes CSV fields as RFC 4180 with quotes only where needed, into a byte buffer.
+public enum CSVOut {
+    @inlinable
+    public static func appendField<C: Collection>(_ out: inout [UInt8], _ value: C) where C.Element == UInt8 {
+        var needs = false
+        for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
+        if !needs { out.append(contentsOf: value); return }
+        out.append(0x22)
+        for b in value {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+    }
+
+    public static func appendRow(_ out: inout [UInt8], _ row: NormalizedRow) {
+        for i in 0..<row.count {
+            if i > 0 { out.append(0x2C) }
+            appendField(&out, row[i])
+        }
+        out.append(0x0A)
+    }
+
+    public static func appendRow(_ out: inout [UInt8], _ fields: [String]) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendField(&out, f.utf8)
+        }
+        out.append(0x0A)
+    }
+
+    /// Text for a spreadsheet user: a cell starting with = + - @ tab or CR is prefixed with `'`
+    /// so no spreadsheet turns it into a formula (INTERFACE.md).
+    public static func inert(_ s: String) -> String {
+        guard let f = s.unicodeScalars.first else { return s }
+        switch f {
+        case "=", "+", "-", "@", "\t", "\r": return "'" + s
+        default: return s
+        }
+    }
+}

@@ -1,0 +1,406 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Applies returned verification findings to the case ledger when their file is ingested.
+public protocol FindingsSink: AnyObject {
+    /// One result per row: nil when applied (or unchanged), else the quarantine problem.
+    /// Applying the same file (same sha256) twice must change nothing.
+    func apply(findings rows: [NormalizedRow], file: String, sha256: String) throws -> [RowProblem?]
+}
+
+/// What one run of ingest did.
+public struct IngestReport: Sendable {
+    public var files: [ManifestEntry] = []
+    public var waiting = 0
+    public var rejected: Int { files.filter { $0.status == .rejected }.count }
+}
+
+/// Observes progress (rows and bytes) of the file being read.
+public protocol IngestProgress: AnyObject {
+    func begin(file: String, bytes: Int)
+    func advance(rows: Int, bytes: Int)
+    func end()
+}
+
+/// The ingest stage: inbox → staged records, quarantine, archive or rejected (FEEDS.md, INTERFACE.md).
+///
+/// One file at a time. Its effects are written under names carrying its sequence number, and the
+/// append of its manifest line commits them; `recover()` undoes whatever a killed run left uncommitted,
+/// so a file is either untouched in the inbox or fully ingested.
+public final class Ingestor {
+    let config: PipelineConfig
+    let layout: StateLayout
+    let today: Day
+    let logger: Logger
+    let findings: FindingsSink?
+    let progress: IngestProgress?
+    let clock: () -> String
+
+    public init(config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
+                progress: IngestProgress? = nil, clock: @escaping () -> String = isoNow) {
+        self.config = config
+        self.layout = StateLayout(root: config.state)
+        self.today = today
+        self.logger = logger
+        self.findings = findings
+        self.progress = progress
+        self.clock = clock
+    }
+
+    public func run() throws -> IngestReport {
+        try layout.prepare()
+        let manifest = try Manifest(path: layout.manifest)
+        try recover(manifest)
+        let (ready, waiting) = try InboxScanner(config: config).scan()
+        var report = IngestReport()
+        report.waiting = waiting
+        if waiting > 0 { logger.info("files still being written are left for the next run", metadata: ["count": "\(waiting)"]) }
+        for f in ready {
+            let e = try ingest(f, manifest)
+            report.files.append(e)
+            var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
+                                         "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
+            if let r = e.reason { meta["reason"] = "\(r)" }
+            if e.status == .rejected { logger.warning("file rejected", metadata: meta) } else { logger.info("file ingested", metadata: meta) }
+        }
+        return report
+    }
+
+    // MARK: - recovery
+
+    /// Removes what a killed run left uncommitted: staged, key and quarantine files whose sequence
+    /// number has no manifest line, and puts originals moved to archive/ or rejected/ back in the inbox.
+    public func recover(_ manifest: Manifest) throws {
+        let fm = FileManager.default
+        let committed = Set(manifest.entries.map(\.seq))
+        func seqOf(_ name: String) -> Int? { Int(name.prefix(while: { $0.isNumber })) }
+        var removed = 0, restored = 0
+        var dirs = FeedKind.allCases.map { layout.staged + "/" + $0.rawValue }
+        dirs.append(layout.quarantine)
+        for d in dirs {
+            for name in (try? fm.contentsOfDirectory(atPath: d)) ?? [] {
+                if name.contains(".tmp-") || (seqOf(name).map { !committed.contains($0) } ?? false) {
+                    try? fm.removeItem(atPath: d + "/" + name); removed += 1
+                }
+            }
+        }
+        var stores = FeedKind.allCases.map { (layout.archive + "/" + $0.rawValue, Optional($0)) }
+        stores.append((layout.archive + "/_unknown", nil))
+        stores.append((layout.rejected, nil))
+        for (d, _) in stores {
+            for name in (try? fm.contentsOfDirectory(atPath: d)) ?? [] {
+                if name.hasSuffix(".reason.txt") || name.hasSuffix(".origin") { continue }
+                guard let seq = seqOf(name), !committed.contains(seq) else { continue }
+                let stored = d + "/" + name
+                // the original's inbox name was written beside it before the move
+                if let origin = try? String(contentsOfFile: stored + ".origin", encoding: .utf8) {
+                    let back = config.inbox + "/" + origin
+                    try makeDirectory((back as NSString).deletingLastPathComponent)
+                    try moveFile(stored, back)
+                    restored += 1
+                }
+                try? fm.removeItem(atPath: stored + ".origin")
+                try? fm.removeItem(atPath: stored + ".reason.txt")
+            }
+            for name in (try? fm.contentsOfDirectory(atPath: d)) ?? [] where name.hasSuffix(".origin") {
+                if let seq = seqOf(name), committed.contains(seq) { try? fm.removeItem(atPath: d + "/" + name) }
+            }
+        }
+        if removed + restored > 0 {
+            logger.notice("recovered from an interrupted run", metadata: ["removed": "\(removed)", "restored_to_inbox": "\(restored)"])
+        }
+    }
+
+    // MARK: - one file
+
+    func sha256(of path: String) throws -> String {
+        let src = try FileByteSource(path: path)
+        var h = SHA256Hasher()
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buf.deallocate() }
+        while true {
+            let n = try src.read(into: buf)
+            if n == 0 { break }
+            h.update(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+        }
+        return SHA256Hasher.hex(h.finalize())
+    }
+
+    enum Format: String { case csv, xml, xlsx }
+
+    static func format(of name: String) -> (Format, gzip: Bool)? {
+        var n = name.lowercased()
+        var gz = false
+        if n.hasSuffix(".gz") { gz = true; n.removeLast(3) }
+        if n.hasSuffix(".csv") { return (.csv, gz) }
+        if n.hasSuffix(".xml") { return (.xml, gz) }
+        if n.hasSuffix(".xlsx") { return (.xlsx, gz) }
+        return nil
+    }
+
+    func ingest(_ f: InboxFile, _ manifest: Manifest) throws -> ManifestEntry {
+        let seq = manifest.nextSeq
+        let sha = try sha256(of: f.path)
+        let baseName = (f.relativeName as NSString).lastPathComponent
+        var entry = ManifestEntry(seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: sha,
+                                  ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
+                                  quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil)
+        if let earlier = manifest.entry(sha256: sha) {
+            entry.status = .duplicate
+            entry.reason = "与已接收的文件 \(earlier.file)（第 \(earlier.seq) 号）内容完全相同"
+            try store(f, entry: &entry, dir: layout.archive + "/" + (f.feed?.rawValue ?? "_unknown"), name: baseName)
+            return try commit(entry, f, manifest)
+        }
+        do {
+            guard let feed = f.feed else {
+                throw FileRejection("不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification）")
+            }
+            guard let (format, gz) = Ingestor.format(of: baseName) else {
+                throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")
+            }
+            entry.format = format.rawValue + (gz ? ".gz" : "")
+            try read(f, feed: feed, format: format, gzip: gz, seq: seq, sha: sha, entry: &entry)
+            try store(f, entry: &entry, dir: layout.archive + "/" + feed.rawValue, name: baseName)
+        } catch let r as FileRejection {
+            entry.status = .rejected
+            entry.reason = r.reason
+            entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0
+            for p in [layout.quarantineFile(seq: seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: seq), layout.keysFile($0, seq: seq)] }) {
+                unlink(p)
+            }
+            try store(f, entry: &entry, dir: layout.rejected, name: baseName, reason: r.reason)
+        }
+        return try commit(entry, f, manifest)
+    }
+
+    /// Moves the original out of the inbox (remembering where it came from, for recovery).
+    private func store(_ f: InboxFile, entry: inout ManifestEntry, dir: String, name: String, reason: String? = nil) throws {
+        try makeDirectory(dir)
+        let target = dir + "/" + layout.seqName(entry.seq) + "-" + name
+        try AtomicFile.write(f.relativeName, to: target + ".origin")
+        if let r = reason {
+            try AtomicFile.write("文件：\(f.relativeName)\nsha256：\(entry.sha256)\n拒收原因：\(r)\n", to: target + ".reason.txt")
+        }
+        CrashPoint.hit("before-move")
+        try moveFile(f.path, target)
+        syncDirectory(dir)
+        entry.stored_as = String(target.dropFirst(layout.root.count + 1))
+        CrashPoint.hit("before-manifest")
+    }
+
+    private func commit(_ e: ManifestEntry, _ f: InboxFile, _ manifest: Manifest) throws -> ManifestEntry {
+        if e.stored_as.isEmpty {
+            var copy = e
+            try store(f, entry: &copy, dir: layout.archive + "/_unknown", name: (f.relativeName as NSString).lastPathComponent)
+            return try commit(copy, f, manifest)
+        }
+        try manifest.append(e)
+        unlink(layout.root + "/" + e.stored_as + ".origin")
+        unlink(f.path + ".done")
+        CrashPoint.hit("after-manifest")
+        return e
+    }
+
+    // MARK: - reading and validating
+
+    private func openRows(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding) throws -> (RowSource, DecodedSource?) {
+        let limits = config.inflate
+        func source() throws -> ByteSource {
+            do {
+                let file = try FileByteSource(path: f.path)
+                return gzip ? try InflateByteSource(file, gzip: true, limits: limits) : file
+            } catch let e as InputError { throw FileRejection("文件无法读取：\(e.description)") }
+        }
+        switch format {
+        case .csv:
+            let decoded = try DecodedSource(try source(), encoding: encoding)
+            return (try CSVRowSource(reader: CSVReader(decoded, limits: config.csv), feed: feed), decoded)
+        case .xml:
+            return (try XMLRowSource(source: try source(), feed: feed), nil)
+        case .xlsx:
+            let src = try source()
+            var bytes = [UInt8]()
+            let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buf.deallocate() }
+            while true {
+                let n = try src.read(into: buf)
+                if n == 0 { break }
+                bytes.append(contentsOf: buf[0..<n])
+                if bytes.count > 256 << 20 { throw FileRejection("XLSX 文件超过 256 MB：拒收") }
+            }
+            return (try XLSXRowSource(bytes: bytes, feed: feed), nil)
+        }
+    }
+
+    private func read(_ f: InboxFile, feed kind: FeedKind, format: Format, gzip: Bool, seq: Int, sha: String,
+                      entry: inout ManifestEntry) throws {
+        let feed = config.feed(kind)
+        var encoding = feed.encoding
+        while true {
+            do {
+                try readOnce(f, feed: feed, format: format, gzip: gzip, encoding: encoding, seq: seq, sha: sha, entry: &entry)
+                return
+            } catch let n as NotUTF8 {
+                // not UTF-8: start the file again as GB18030 (FEEDS.md: "otherwise GB18030")
+                guard encoding == .auto else { throw FileRejection("无法解码的字节，位于第 \(n.offset) 字节（按 UTF-8）") }
+                encoding = .gb18030
+            } catch let e as InputError {
+                switch e {
+                case .undecodable(let off, let enc): throw FileRejection("无法解码的字节，位于第 \(off) 字节（按 \(enc)）：文件可能损坏或编码不对")
+                case .unterminatedQuote(let l): throw FileRejection("第 \(l) 行开始的引号没有结束：文件格式错误")
+                case .fieldTooLarge(let l, let lim): throw FileRejection("第 \(l) 行有一个字段超过 \(lim) 字节：文件格式错误或不是该部门的导出")
+                case .recordTooLarge(let l, let lim): throw FileRejection("第 \(l) 行超过 \(lim) 个字段：文件格式错误")
+                case .gzipBomb, .gzipRatio: throw FileRejection("压缩文件解压后过大，按压缩炸弹拒收：\(e.description)")
+                default: throw FileRejection("文件无法读取：\(e.description)")
+                }
+            }
+        }
+    }
+
+    private func readOnce(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
+                          seq: Int, sha: String, entry: inout ManifestEntry) throws {
+        let schema = feed.kind.schema
+        let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
+        let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
+        let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
+        defer { staged.discard(); quarantine.discard() }
+        var header: [UInt8] = []
+        CSVOut.appendRow(&header, schema.fields.map(\.name))
+        try staged.append(header)
+        var qheader: [UInt8] = []
+        CSVOut.appendRow(&qheader, QuarantineLine.header)
+        try quarantine.append(qheader)
+
+        let validator = RowValidator(feed: feed, today: today)
+        let keyFields = schema.key.map { schema.index(of: $0)! }
+        var existing = try loadKeys(feed.kind)
+        var fileKeys: [UInt64] = []
+        var row = NormalizedRow()
+        var read = 0, accepted = 0, quarantined = 0, replaced = 0
+        var heldRows: [(Int, NormalizedRow)] = []      // roster (conflicts need the whole file) and verification (ledger)
+        let holdRows = feed.kind == .roster || feed.kind == .verification
+        progress?.begin(file: f.relativeName, bytes: f.size)
+        defer { progress?.end() }
+        var lastBytes = 0
+
+        func quarantineRow(_ location: Int, _ label: String, _ raw: String, _ e: ValueError) throws {
+            quarantined += 1
+            try quarantine.withBuffer { CSVOut.appendRow(&$0, [f.relativeName, String(location), label, raw, e.code.rawValue, e.message]) }
+        }
+        func stage(_ r: NormalizedRow) throws {
+            let k = recordKey(r, keyFields)
+            if !existing.insert(k).inserted { replaced += 1 }
+            fileKeys.append(k)
+            accepted += 1
+            try staged.withBuffer { CSVOut.appendRow(&$0, r) }
+        }
+
+        while try rows.next({ location, countProblem, raw in
+            read += 1
+            if let p = countProblem {
+                try quarantineRow(location, "(整行)", "", ValueError(.fieldCount, p))
+                return
+            }
+            if let p = validator.check(raw, into: &row) {
+                try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
+                return
+            }
+            if holdRows { heldRows.append((location, row)) } else { try stage(row) }
+            CrashPoint.hit("row")
+        }) {
+            if read & 0x3FF == 0 {
+                let b = rows.consumedFileBytes
+                progress?.advance(rows: 1024, bytes: b - lastBytes)
+                lastBytes = b
+            }
+        }
+        try rows.finish()
+        _ = decoded
+
+        if feed.kind == .roster {
+            existing = []   // a roster replaces the previous one whole: count rows of people it already had
+            let previous = try loadKeys(.roster)
+            let conflicts = RosterCheck.conflicts(heldRows, labelOfLine: { "第 \($0) 行" })
+            for (location, r) in heldRows {
+                if let c = conflicts[location] {
+                    try quarantineRow(location, rows.fieldLabels[c.field], r.string(c.field), c.error)
+                } else {
+                    let k = recordKey(r, keyFields)
+                    if previous.contains(k) { replaced += 1 }
+                    fileKeys.append(k)
+                    accepted += 1
+                    try staged.withBuffer { CSVOut.appendRow(&$0, r) }
+                }
+            }
+        } else if feed.kind == .verification {
+            let rowsOnly = heldRows.map(\.1)
+            let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: sha)
+                ?? Array(repeating: nil, count: rowsOnly.count)
+            for ((location, r), p) in zip(heldRows, problems) {
+                if let p = p { try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error) } else { try stage(r) }
+            }
+        }
+        precondition(read == accepted + quarantined, "every row is accepted or quarantined")
+        entry.rows_read = read
+        entry.accepted = accepted
+        entry.quarantined = quarantined
+        entry.replaced = replaced
+        entry.extra_columns = rows.extraColumns
+        entry.encoding = decoded.map { $0.encoding.rawValue } ?? (format == .csv ? encoding.rawValue : nil)
+        try writeKeys(fileKeys, feed.kind, seq)
+        CrashPoint.hit("before-staged")
+        try staged.commit()
+        try quarantine.commit()
+        syncDirectory(layout.staged + "/" + feed.kind.rawValue)
+    }
+
+    // MARK: - record keys ("replaced" counts)
+
+    /// A 64-bit FNV-1a hash of the key fields' normal forms.
+    func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for f in fields {
+            for b in r[f] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0x1F) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    /// Keys of every accepted file of a feed (for a roster: of the latest one only).
+    func loadKeys(_ feed: FeedKind) throws -> Set<UInt64> {
+        let manifest = try Manifest(path: layout.manifest)
+        var files = manifest.accepted(feed)
+        if feed == .roster, let last = files.last { files = [last] }
+        var set = Set<UInt64>()
+        for e in files {
+            guard let data = FileManager.default.contents(atPath: layout.keysFile(feed, seq: e.seq)) else { continue }
+            data.withUnsafeBytes { p in
+                let n = p.count / 8
+                set.reserveCapacity(set.count + n)
+                for i in 0..<n { set.insert(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+            }
+        }
+        return set
+    }
+
+    func writeKeys(_ keys: [UInt64], _ feed: FeedKind, _ seq: Int) throws {
+        let bytes = keys.withUnsafeBytes { [UInt8]($0) }
+        try AtomicFile.write(bytes, to: layout.keysFile(feed, seq: seq))
+    }
+}
+
+/// A line of the quarantine (state/quarantine/<seq>.csv and out/M/quarantine.csv).
+public enum QuarantineLine {
+    public static let header = ["文件", "行号或记录号", "字段", "原始值", "原因代码", "说明"]
+}
+
+public func isoNow() -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    f.timeZone = TimeZone.current
+    return f.string(from: Date())
+}

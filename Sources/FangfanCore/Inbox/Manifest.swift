@@ -1,0 +1,95 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What became of one file taken from the inbox.
+public enum FileStatus: String, Codable, Sendable { case accepted, rejected, duplicate }
+
+/// One line of `state/manifest.jsonl`: every file ever taken from the inbox, in order.
+/// Appending its line is the moment a file counts as ingested.
+public struct ManifestEntry: Codable, Sendable, Equatable {
+    public var seq: Int
+    public var feed: String
+    public var file: String
+    public var sha256: String
+    public var ingested_at: String
+    public var status: FileStatus
+    public var reason: String?
+    public var rows_read: Int
+    public var accepted: Int
+    public var quarantined: Int
+    public var replaced: Int
+    public var extra_columns: [String]
+    /// Where the original now lies, relative to state/ (archive/… or rejected/…).
+    public var stored_as: String
+    public var encoding: String?
+    public var format: String?
+}
+
+/// The append-only manifest. A torn last line (a crash during the append) is dropped on load.
+public final class Manifest {
+    public let path: String
+    public private(set) var entries: [ManifestEntry] = []
+    private var bySHA: [String: Int] = [:]
+
+    public init(path: String) throws {
+        self.path = path
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        var good = 0
+        var offset = 0
+        let bytes = [UInt8](data)
+        let decoder = JSONDecoder()
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let end = offset + line.count
+            defer { offset = end + 1 }
+            if line.isEmpty { continue }
+            guard end < bytes.count, let e = try? decoder.decode(ManifestEntry.self, from: Data(line)) else {
+                break // a torn last line: the append never completed
+            }
+            add(e)
+            good = end + 1
+        }
+        if good < bytes.count {
+            if truncate(path, off_t(good)) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot repair the manifest") }
+        }
+    }
+
+    private func add(_ e: ManifestEntry) {
+        entries.append(e)
+        if e.status != .duplicate && bySHA[e.sha256] == nil { bySHA[e.sha256] = entries.count - 1 }
+    }
+
+    public var nextSeq: Int { (entries.last?.seq ?? 0) + 1 }
+
+    public func entry(sha256: String) -> ManifestEntry? { bySHA[sha256].map { entries[$0] } }
+
+    public func contains(seq: Int) -> Bool { entries.contains { $0.seq == seq } }
+
+    /// Appends one entry durably (write + fsync): the commit point of a file.
+    public func append(_ e: ManifestEntry) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = [UInt8](try encoder.encode(e))
+        line.append(0x0A)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        if fd < 0 { throw IOFailure(path: path, errno: errno, doing: "cannot open the manifest") }
+        defer { close(fd) }
+        let n = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n != line.count {
+            let err = errno
+            // leave no torn line behind
+            var st = stat()
+            if fstat(fd, &st) == 0 && n > 0 { _ = ftruncate(fd, st.st_size - off_t(n)) }
+            throw IOFailure(path: path, errno: err, doing: "cannot append to the manifest")
+        }
+        if fsync(fd) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot sync the manifest") }
+        add(e)
+    }
+
+    /// Accepted files of a feed, in ingest order.
+    public func accepted(_ feed: FeedKind) -> [ManifestEntry] {
+        entries.filter { $0.feed == feed.rawValue && $0.status == .accepted }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where everything lives under `state/` (INTERFACE.md "Folders"). Created owner-only.
+public struct StateLayout: Sendable {
+    public let root: String
+    public init(root: String) { self.root = root }
+
+    public var manifest: String { root + "/manifest.jsonl" }
+    public var ledger: String { root + "/ledger.sqlite" }
+    public var lock: String { root + "/lock" }
+    public var staged: String { root + "/staged" }
+    public var quarantine: String { root + "/quarantine" }
+    public var archive: String { root + "/archive" }
+    public var rejected: String { root + "/rejected" }
+    public var work: String { root + "/work" }
+
+    public func stagedFile(_ feed: FeedKind, seq: Int) -> String { "\(staged)/\(feed.rawValue)/\(seqName(seq)).csv" }
+    public func keysFile(_ feed: FeedKind, seq: Int) -> String { "\(staged)/\(feed.rawValue)/\(seqName(seq)).keys" }
+    public func quarantineFile(seq: Int) -> String { "\(quarantine)/\(seqName(seq)).csv" }
+    public func workDir(_ m: Month) -> String { "\(work)/\(m)" }
+
+    public func seqName(_ seq: Int) -> String { pad(seq, 6) }
+
+    /// Creates the folders, owner-only (0700).
+    public func prepare() throws {
+        for d in [root, staged, quarantine, archive, rejected, work] + FeedKind.allCases.map({ "\(staged)/\($0.rawValue)" }) {
+            try makeDirectory(d)
+        }
+    }
+}
+
+/// mkdir -p with mode 0700 (personal data lives below).
+public func makeDirectory(_ path: String) throws {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { return }
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+    } catch {
+        throw IOFailure(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+    }
+}
+
+/// An input/output failure of the pipeline's own files (exit 74).
+public struct IOFailure: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(path: String, message: String) { self.path = path; self.message = message }
+    public init(path: String, errno e: Int32, doing: String) {
+        self.path = path
+        self.message = "\(doing): \(String(cString: strerror(e)))"
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Files written whole or not at all: a temporary name, fsync, rename.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        if fd < 0 { throw IOFailure(path: tmp, errno: errno, doing: "cannot create") }
+        var ok = true
+        var e: Int32 = 0
+        bytes.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 { if errno == EINTR { continue }; ok = false; e = errno; return }
+                off += n
+            }
+        }
+        if ok && fsync(fd) != 0 { ok = false; e = errno }
+        close(fd)
+        if !ok {
+            unlink(tmp)
+            throw IOFailure(path: path, errno: e, doing: "cannot write")
+        }
+        if rename(tmp, path) != 0 {
+            let err = errno
+            unlink(tmp)
+            throw IOFailure(path: path, errno: err, doing: "cannot rename into place")
+        }
+    }
+
+    public static func write(_ text: String, to path: String) throws { try write(Array(text.utf8), to: path) }
+}
+
+/// A file written in pieces, then committed by rename (staged records, quarantine, lists).
+public final class StreamingFile {
+    public let path: String
+    let tmp: String
+    private var fd: Int32
+    private var pending: [UInt8] = []
+    public private(set) var bytesWritten = 0
+
+    public init(path: String) throws {
+        self.path = path
+        tmp = path + ".tmp-\(getpid())"
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if fd < 0 { throw IOFailure(path: tmp, errno: errno, doing: "cannot create") }
+        pending.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd); unlink(tmp) }
+    }
+
+    public func append(_ bytes: [UInt8]) throws {
+        pending += bytes
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    public func withBuffer(_ body: (inout [UInt8]) -> Void) throws {
+        body(&pending)
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        try pending.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IOFailure(path: path, errno: errno, doing: "cannot write")
+                }
+                off += n
+            }
+        }
+        bytesWritten += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, fsyncs and renames into place.
+    public func commit() throws {
+        try flush()
+        if fsync(fd) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot sync") }
+        close(fd)
+        fd = -1
+        if rename(tmp, path) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot rename into place") }
+    }
+
+    /// Throws the file away.
+    public func discard() {
+        if fd >= 0 { close(fd); unlink(tmp); fd = -1 }
+    }
+}
+
+/// Moves a file, across file systems if need be (copy, fsync, unlink).
+public func moveFile(_ from: String, _ to: String) throws {
+    if rename(from, to) == 0 { return }
+    if errno != EXDEV { throw IOFailure(path: from, errno: errno, doing: "cannot move to \(to)") }
+    guard let data = FileManager.default.contents(atPath: from) else {
+        throw IOFailure(path: from, message: "cannot read for moving")
+    }
+    try AtomicFile.write([UInt8](data), to: to)
+    if unlink(from) != 0 { throw IOFailure(path: from, errno: errno, doing: "cannot remove after copying") }
+}
+
+/// fsync a directory so renames inside it survive a crash.
+public func syncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY)
+    if fd >= 0 { fsync(fd); close(fd) }
+}

@@ -1,0 +1,541 @@
+import CFangfanXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cell value as the workbook stores it.
+public enum XLSXValue: Equatable, Sendable {
+    case text(String)
+    /// The literal stored in `<v>`, e.g. "44321" (a date serial) or "1234.5": never converted to binary floating point.
+    case number(String)
+    case bool(Bool)
+}
+
+public struct XLSXRow: Sendable {
+    /// 1-based row number, from `r=` (or the previous row's plus one).
+    public var number: Int
+    /// Index = column (A = 0); nil = an empty cell. Trailing empty cells are dropped.
+    public var cells: [XLSXValue?]
+
+    public init(number: Int, cells: [XLSXValue?]) {
+        self.number = number
+        self.cells = cells
+    }
+}
+
+/// Why a workbook could not be read or written. Zip-level problems are thrown as `ZipError`.
+public enum XLSXError: Error, Equatable, CustomStringConvertible {
+    case legacyOrEncrypted
+    case missingPart(String)
+    case noSheet
+    case notAWorksheet(String)
+    case xml(part: String, line: Int, column: Int, message: String)
+    case doctype(part: String)
+    case tooDeep(part: String, limit: Int)
+    case badCellReference(part: String, reference: String)
+    case badRowNumber(part: String, value: String)
+    case sharedStringIndex(part: String, cell: String, index: String)
+    case tooManyCells(limit: Int)
+    case invalidNumber(row: Int, column: Int)
+    case tooManyRows(limit: Int)
+    case tooManyColumns(limit: Int)
+    case textTooLong(cell: String, limit: Int)
+    case writeFailed(path: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .legacyOrEncrypted:
+            return "this is an old .xls workbook or a password-protected .xlsx: save it as .xlsx without a password"
+        case .missingPart(let part):
+            return "the workbook has no part \(part.debugDescription): not a valid .xlsx"
+        case .noSheet:
+            return "the workbook lists no sheet"
+        case .notAWorksheet(let part):
+            return "the first sheet (\(part)) is not a worksheet (a chart sheet?): move the data sheet first"
+        case .xml(let part, let line, let column, let message):
+            return "\(part) line \(line) column \(column): \(message)"
+        case .doctype(let part):
+            return "\(part) contains a DOCTYPE declaration: refused (entity expansion attack); an Excel file never has one"
+        case .tooDeep(let part, let limit):
+            return "\(part) nests elements deeper than \(limit) levels: refused"
+        case .badCellReference(let part, let reference):
+            return "\(part): invalid cell reference \(reference.debugDescription)"
+        case .badRowNumber(let part, let value):
+            return "\(part): invalid row number \(value.debugDescription)"
+        case .sharedStringIndex(let part, let cell, let index):
+            return "\(part) cell \(cell): shared string \(index.debugDescription) does not exist"
+        case .tooManyCells(let limit):
+            return "the sheet has more than \(limit) cells (counting empty cells left of the last one in each row): refused"
+        case .invalidNumber(let row, let column):
+            return "row \(row), column \(column): a number cell must be a decimal literal like -1234.50"
+        case .tooManyRows(let limit):
+            return "more than \(limit) rows: a worksheet cannot hold them"
+        case .tooManyColumns(let limit):
+            return "more than \(limit) columns: a worksheet cannot hold them"
+        case .textTooLong(let cell, let limit):
+            return "cell \(cell): more than \(limit) characters, more than a spreadsheet cell can hold"
+        case .writeFailed(let path, let errno):
+            return "cannot write \(path): \(String(cString: strerror(errno)))"
+        }
+    }
+}
+
+public struct XLSXReadLimits: Sendable {
+    public var zip: ZipLimits
+    /// Deepest element nesting accepted in any part.
+    public var maxDepth: Int
+    /// Most cell slots kept (per row: up to its last non-empty cell), to bound memory.
+    public var maxCells: Int
+
+    public init(zip: ZipLimits = ZipLimits(), maxDepth: Int = 64, maxCells: Int = 20_000_000) {
+        self.zip = zip
+        self.maxDepth = maxDepth
+        self.maxCells = maxCells
+    }
+}
+
+/// The size of a worksheet in Excel and LibreOffice.
+enum SheetBounds {
+    static let maxRows = 1_048_576
+    static let maxColumns = 16_384
+}
+
+/// Reads the first worksheet of an .xlsx workbook into rows of cell values.
+public enum XLSXReader {
+    public static func firstSheetRows(path: String, limits: XLSXReadLimits = XLSXReadLimits()) throws -> [XLSXRow] {
+        try firstSheetRows(bytes: try ZipArchive.readFile(path: path, limit: limits.zip.maxArchiveBytes), limits: limits)
+    }
+
+    public static func firstSheetRows(bytes: [UInt8], limits: XLSXReadLimits = XLSXReadLimits()) throws -> [XLSXRow] {
+        // An .xls file and a password-protected .xlsx are both OLE compound files: say so rather than "not a zip".
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw XLSXError.legacyOrEncrypted }
+        return try firstSheetRows(archive: try ZipArchive(bytes: bytes, limits: limits.zip), limits: limits)
+    }
+
+    private static func firstSheetRows(archive: ZipArchive, limits: XLSXReadLimits) throws -> [XLSXRow] {
+        let (sheetPath, sharedStringsPath) = try firstSheetPaths(archive, limits: limits)
+        var sharedStrings: [String] = []
+        if let sst = part(sharedStringsPath, in: archive) {
+            sharedStrings = try readSharedStrings(try archive.read(sst), part: sst.name, limits: limits)
+        }
+        guard let sheet = part(sheetPath, in: archive) else { throw XLSXError.missingPart(sheetPath) }
+        var reader = SheetReader(part: sheet.name, sharedStrings: sharedStrings, maxCells: limits.maxCells)
+        try XMLPullParser.parse(try archive.read(sheet), part: sheet.name, maxDepth: limits.maxDepth) { try reader.handle($0) }
+        return reader.rows
+    }
+
+    /// Part names are case-insensitive in the package format.
+    private static func part(_ name: String, in archive: ZipArchive) -> ZipEntry? {
+        archive.entry(named: name) ?? archive.entries.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    // MARK: - Workbook → first sheet
+
+    /// The first sheet's part, and the shared strings' part (which may not exist).
+    private static func firstSheetPaths(_ archive: ZipArchive, limits: XLSXReadLimits) throws
+        -> (sheet: String, sharedStrings: String) {
+        let workbookPath = try officeDocumentPath(archive, limits: limits)
+        guard let workbook = part(workbookPath, in: archive) else { throw XLSXError.missingPart(workbookPath) }
+        var firstID: String?
+        try XMLPullParser.parse(try archive.read(workbook), part: workbook.name, maxDepth: limits.maxDepth) { event in
+            if firstID == nil, case .start(let parser) = event, parser.localName == "sheet" {
+                firstID = parser.namespacedAttribute("id") ?? ""
+            }
+        }
+        guard let id = firstID else { throw XLSXError.noSheet }
+        let relsPath = relationshipsPath(of: workbookPath)
+        guard let rels = part(relsPath, in: archive) else { throw XLSXError.missingPart(relsPath) }
+        let all = try relationships(try archive.read(rels), part: rels.name, limits: limits).filter { !$0.external }
+        guard let sheet = all.first(where: { $0.id == id }) else {
+            throw XLSXError.missingPart("\(relsPath) relationship \(id)")
+        }
+        guard sheet.type.hasSuffix("/worksheet") else { throw XLSXError.notAWorksheet(sheet.target) }
+        let sharedStrings = all.first { $0.type.hasSuffix("/sharedStrings") }
+        return (resolve(sheet.target, from: workbookPath),
+                sharedStrings.map { resolve($0.target, from: workbookPath) } ?? "xl/sharedStrings.xml")
+    }
+
+    /// The workbook part named by the package relationships, or the usual xl/workbook.xml.
+    private static func officeDocumentPath(_ archive: ZipArchive, limits: XLSXReadLimits) throws -> String {
+        guard let rels = part("_rels/.rels", in: archive) else { return "xl/workbook.xml" }
+        let office = try relationships(try archive.read(rels), part: rels.name, limits: limits)
+            .first { $0.type.hasSuffix("/officeDocument") && !$0.external }
+        return office.map { resolve($0.target, from: "") } ?? "xl/workbook.xml"
+    }
+
+    private struct Relationship {
+        var id = "", type = "", target = "", external = false
+    }
+
+    private static func relationships(_ bytes: [UInt8], part: String, limits: XLSXReadLimits) throws -> [Relationship] {
+        var out: [Relationship] = []
+        try XMLPullParser.parse(bytes, part: part, maxDepth: limits.maxDepth) { event in
+            if case .start(let parser) = event, parser.localName == "Relationship" {
+                out.append(Relationship(
+                    id: parser.attribute("Id") ?? "", type: parser.attribute("Type") ?? "",
+                    target: parser.attribute("Target") ?? "", external: parser.attribute("TargetMode") == "External"))
+            }
+        }
+        return out
+    }
+
+    /// "xl/workbook.xml" → "xl/_rels/workbook.xml.rels"
+    static func relationshipsPath(of part: String) -> String {
+        let slash = part.lastIndex(of: "/")
+        let folder = slash.map { String(part[...$0]) } ?? ""
+        let file = slash.map { String(part[part.index(after: $0)...]) } ?? part
+        return folder + "_rels/" + file + ".rels"
+    }
+
+    /// A relationship target: absolute ("/xl/worksheets/sheet1.xml") or relative to the source part's folder.
+    static func resolve(_ target: String, from source: String) -> String {
+        var segments: [Substring]
+        if target.hasPrefix("/") {
+            segments = []
+        } else {
+            segments = source.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        }
+        for segment in target.split(separator: "/") {
+            if segment == ".." {
+                _ = segments.popLast()
+            } else if segment != "." {
+                segments.append(segment)
+            }
+        }
+        return segments.joined(separator: "/")
+    }
+
+    // MARK: - Shared strings
+
+    private static func readSharedStrings(_ bytes: [UInt8], part: String, limits: XLSXReadLimits) throws -> [String] {
+        var strings: [String] = []
+        var text = RichText()
+        try XMLPullParser.parse(bytes, part: part, maxDepth: limits.maxDepth) { event in
+            switch event {
+            case .start(let parser) where parser.localName == "si":
+                text = RichText()
+            case .end(let name) where name == "si":
+                strings.append(text.value)
+            default:
+                text.handle(event)
+            }
+        }
+        return strings
+    }
+}
+
+/// Collects the text of an `<si>` or `<is>`: its `<t>` elements, plain or in runs `<r><t>`,
+/// leaving out phonetic hints (`<rPh><t>`).
+private struct RichText {
+    private var parts = ""
+    private var inText = false
+    private var phoneticDepth = 0
+
+    var value: String { decodeEscapes(parts) }
+
+    mutating func handle(_ event: XMLPullParser.Event) {
+        switch event {
+        case .start(let parser):
+            if parser.localName == "rPh" { phoneticDepth += 1 }
+            if parser.localName == "t" { inText = phoneticDepth == 0 }
+        case .end(let name):
+            if name == "rPh" { phoneticDepth -= 1 }
+            if name == "t" { inText = false }
+        case .text(let s):
+            if inText { parts += s }
+        }
+    }
+}
+
+/// Reads `<row>` and `<c>` elements of a worksheet.
+private struct SheetReader {
+    let part: String
+    let sharedStrings: [String]
+    let maxCells: Int
+    private(set) var rows: [XLSXRow] = []
+    private var cellSlots = 0
+
+    private var rowNumber = 0
+    private var cells: [XLSXValue?] = []
+    private var column = -1
+    private var cellReference = ""
+    private var cellType = "n"
+    private var value: String?
+    private var inValue = false
+    private var inline: RichText?
+
+    init(part: String, sharedStrings: [String], maxCells: Int) {
+        self.part = part
+        self.sharedStrings = sharedStrings
+        self.maxCells = maxCells
+    }
+
+    mutating func handle(_ event: XMLPullParser.Event) throws {
+        switch event {
+        case .start(let parser):
+            try start(parser)
+        case .end(let name):
+            try end(name)
+        case .text(let s):
+            if inValue { value = (value ?? "") + s }
+            inline?.handle(event)
+        }
+    }
+
+    private mutating func start(_ parser: XMLPullParser) throws {
+        switch parser.localName {
+        case "row":
+            if let r = parser.attribute("r") {
+                guard let n = Int(r), n > rowNumber, n <= SheetBounds.maxRows else {
+                    throw XLSXError.badRowNumber(part: part, value: r)
+                }
+                rowNumber = n
+            } else if rowNumber < SheetBounds.maxRows {
+                rowNumber += 1
+            } else {
+                throw XLSXError.badRowNumber(part: part, value: "\(rowNumber + 1)")
+            }
+            cells = []
+            column = -1
+        case "c":
+            cellReference = parser.attribute("r") ?? ""
+            if cellReference.isEmpty {
+                column += 1
+            } else {
+                guard let c = cellColumnIndex(cellReference), c > column else {
+                    throw XLSXError.badCellReference(part: part, reference: cellReference)
+                }
+                column = c
+            }
+            if column >= SheetBounds.maxColumns { throw XLSXError.badCellReference(part: part, reference: cellReference) }
+            cellType = parser.attribute("t") ?? "n"
+            value = nil
+            inline = nil
+        case "v":
+            inValue = true
+        case "is":
+            inline = RichText()
+        default:
+            inline?.handle(.start(parser))
+        }
+    }
+
+    private mutating func end(_ name: String) throws {
+        switch name {
+        case "v":
+            inValue = false
+        case "c":
+            guard let cell = try cellValue() else { return }
+            if column >= cells.count {
+                cellSlots += column + 1 - cells.count
+                if cellSlots > maxCells { throw XLSXError.tooManyCells(limit: maxCells) }
+                cells += Array(repeating: nil, count: column + 1 - cells.count)
+            }
+            cells[column] = cell
+        case "row":
+            if !cells.isEmpty { rows.append(XLSXRow(number: rowNumber, cells: cells)) }
+            cells = []
+        default:
+            inline?.handle(.end(name))
+        }
+    }
+
+    /// nil when the cell holds nothing (a styled empty cell).
+    private func cellValue() throws -> XLSXValue? {
+        switch cellType {
+        case "inlineStr":
+            return inline.map { .text($0.value) } ?? value.map { .text(decodeEscapes($0)) }
+        case "s":
+            guard let value else { return nil }
+            guard let i = Int(value.trimmingASCIISpaces), sharedStrings.indices.contains(i) else {
+                throw XLSXError.sharedStringIndex(part: part, cell: cellReference, index: value)
+            }
+            return .text(sharedStrings[i])
+        case "b":
+            return value.map { .bool($0.trimmingASCIISpaces == "1" || $0.trimmingASCIISpaces == "true") }
+        case "n":
+            return value.map { .number($0.trimmingASCIISpaces) }
+        default:
+            // "str" (a formula's text result), "e" (an error such as #N/A), "d" (an ISO date): the text as stored.
+            return value.map { .text(decodeEscapes($0)) }
+        }
+    }
+}
+
+/// "AA12" → 26; nil when the reference is not letters then digits.
+func cellColumnIndex(_ reference: String) -> Int? {
+    var column = 0, letters = 0, digits = 0
+    for b in reference.utf8 {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z") where digits == 0:
+            column = column * 26 + Int(b - UInt8(ascii: "A")) + 1
+            letters += 1
+        case UInt8(ascii: "0")...UInt8(ascii: "9") where letters > 0:
+            digits += 1
+        default:
+            return nil
+        }
+        if letters > 3 { return nil }
+    }
+    return letters > 0 && digits > 0 ? column - 1 : nil
+}
+
+/// Decodes the `_xHHHH_` escapes that Office uses for characters XML cannot hold (e.g. `_x000D_`).
+private func decodeEscapes(_ s: String) -> String {
+    guard s.utf8.contains(UInt8(ascii: "_")) else { return s }
+    var out = String.UnicodeScalarView()
+    let scalars = Array(s.unicodeScalars)
+    var i = 0
+    while i < scalars.count {
+        if scalars[i] == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_",
+           let code = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16),
+           let scalar = Unicode.Scalar(code) {
+            out.append(scalar)
+            i += 7
+        } else {
+            out.append(scalars[i])
+            i += 1
+        }
+    }
+    return String(out)
+}
+
+private extension String {
+    var trimmingASCIISpaces: String {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
+
+// MARK: - libxml2
+
+/// A forward-only XML reader over libxml2's xmlTextReader, with safe settings: no network,
+/// no DTD loading, no entity expansion, a document with a DOCTYPE refused, bounded depth,
+/// errors recorded (with line and column) instead of printed on stderr.
+private final class XMLPullParser {
+    enum Event {
+        /// An element starts: read its name and attributes from the parser, during the callback only.
+        /// Every start has its end, also for an empty element `<x/>`.
+        case start(XMLPullParser)
+        case end(String)
+        case text(String)
+    }
+
+    private let reader: xmlTextReaderPtr
+    private let part: String
+    /// The last error libxml2 reported, for the message when reading fails.
+    private var lastError: (line: Int, column: Int, message: String)?
+
+    /// Parses `bytes` and calls `handle` for each element start, element end and text node.
+    static func parse(_ bytes: [UInt8], part: String, maxDepth: Int, handle: (Event) throws -> Void) throws {
+        _ = initialized
+        try bytes.withUnsafeBufferPointer { buffer in
+            // libxml2 parses a DTD's internal subset, and may check entities against the body, before it
+            // reports the DOCTYPE node: refuse a DOCTYPE before libxml2 sees it. The node check in `run`
+            // remains for encodings this byte search cannot see (UTF-16).
+            if containsDoctype(buffer) { throw XLSXError.doctype(part: part) }
+            // libxml2 reads from this buffer without copying it: the parser must not outlive the closure.
+            let parser = try XMLPullParser(buffer, part: part)
+            try withExtendedLifetime(parser) { try parser.run(maxDepth: maxDepth, handle) }
+        }
+    }
+
+    private static func containsDoctype(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let needle = Array("<!DOCTYPE".utf8)
+        guard let base = buffer.baseAddress else { return false }
+        var p = 0
+        while let hit = memchr(base + p, Int32(needle[0]), buffer.count - p) {
+            p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if buffer[p...].starts(with: needle) { return true }
+            p += 1
+        }
+        return false
+    }
+
+    private init(_ buffer: UnsafeBufferPointer<UInt8>, part: String) throws {
+        self.part = part
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+        guard let base = buffer.baseAddress, buffer.count > 0, buffer.count <= Int(Int32.max) else {
+            throw XLSXError.xml(part: part, line: 1, column: 1, message: "the part is empty or larger than 2 GiB")
+        }
+        let chars = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+        guard let reader = xmlReaderForMemory(chars, Int32(buffer.count), part, nil, options) else {
+            throw XLSXError.xml(part: part, line: 0, column: 0, message: "libxml2 cannot create a reader")
+        }
+        self.reader = reader
+        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
+            guard let context, let error else { return }
+            let parser = Unmanaged<XMLPullParser>.fromOpaque(context).takeUnretainedValue()
+            let e = error.pointee
+            if e.level.rawValue >= XML_ERR_ERROR.rawValue {
+                let message = e.message.map { String(cString: $0) } ?? "error \(e.code)"
+                parser.lastError = (Int(e.line), Int(e.int2), message.trimmingASCIISpaces)
+            }
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit { xmlFreeTextReader(reader) }
+
+    private func run(maxDepth: Int, _ handle: (Event) throws -> Void) throws {
+        while true {
+            let rc = xmlTextReaderRead(reader)
+            if rc == 0 { return }
+            if rc < 0 { throw xmlError() }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                if Int(xmlTextReaderDepth(reader)) >= maxDepth { throw XLSXError.tooDeep(part: part, limit: maxDepth) }
+                let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                try handle(.start(self))
+                if empty { try handle(.end(localName)) }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                try handle(.end(localName))
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                try handle(.text(string(xmlTextReaderConstValue(reader))))
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                throw XLSXError.doctype(part: part)
+            default:
+                break
+            }
+        }
+    }
+
+    private func xmlError() -> XLSXError {
+        let e = lastError ?? (Int(xmlTextReaderGetParserLineNumber(reader)), Int(xmlTextReaderGetParserColumnNumber(reader)),
+                               "malformed XML")
+        return .xml(part: part, line: e.line, column: e.column, message: e.message)
+    }
+
+    var localName: String { string(xmlTextReaderConstLocalName(reader)) }
+
+    /// An attribute without a namespace prefix, e.g. `r` of `<c r="B3">`.
+    func attribute(_ name: String) -> String? {
+        guard xmlTextReaderMoveToAttribute(reader, name) == 1 else { return nil }
+        defer { xmlTextReaderMoveToElement(reader) }
+        return string(xmlTextReaderConstValue(reader))
+    }
+
+    /// An attribute in any namespace, by local name, e.g. `r:id` of `<sheet>`.
+    func namespacedAttribute(_ localName: String) -> String? {
+        defer { xmlTextReaderMoveToElement(reader) }
+        var rc = xmlTextReaderMoveToFirstAttribute(reader)
+        while rc == 1 {
+            if xmlTextReaderConstNamespaceUri(reader) != nil && string(xmlTextReaderConstLocalName(reader)) == localName {
+                return string(xmlTextReaderConstValue(reader))
+            }
+            rc = xmlTextReaderMoveToNextAttribute(reader)
+        }
+        return nil
+    }
+
+    private func string(_ p: UnsafePointer<xmlChar>?) -> String {
+        p.map { String(cString: $0) } ?? ""
+    }
+
+    /// libxml2 must be initialised once before threads use it.
+    private static let initialized: Void = xmlInitParser()
+}

@@ -1,0 +1,94 @@
+/// Labour skill of a member (劳动技能), ordered as in FEEDS.md.
+public enum Labour: UInt8, Sendable {
+    case skilled, ordinary, weak, lost, none
+    public init(_ s: String) {
+        switch s {
+        case "技能劳动力": self = .skilled
+        case "普通劳动力": self = .ordinary
+        case "弱劳动力或半劳动力": self = .weak
+        case "丧失劳动力": self = .lost
+        default: self = .none
+        }
+    }
+    /// 技能劳动力 or 普通劳动力: the household's main labour force.
+    public var isMain: Bool { self == .skilled || self == .ordinary }
+    /// Any labour at all (技能/普通/弱劳动力或半劳动力).
+    public var hasAny: Bool { self == .skilled || self == .ordinary || self == .weak }
+}
+
+public enum HouseholdType: String, Sendable {
+    case lifted = "脱贫户", monitored = "监测户", general = "一般农户"
+}
+
+public struct Member: Sendable {
+    public let person: ResidentID
+    public let name: String
+    public let relation: String
+    public let labour: Labour
+}
+
+public struct Household: Sendable {
+    public let id: HouseholdID
+    public let town: String
+    public let village: String
+    public let type: HouseholdType
+    public let prevIncome: Money
+    public var members: [Member]
+    public var size: Int { members.count }
+    public var head: Member? { members.first { $0.relation == "户主" } }
+}
+
+/// The latest roster: resident ID → household, and each household's members (RULES.md §3).
+public final class RosterIndex {
+    public private(set) var households: [Household] = []
+    private var byHousehold: [UInt64: Int32] = [:]
+    private var byPerson: [UInt64: Int32] = [:]
+    public private(set) var towns: [String] = []
+
+    public init() {}
+
+    public convenience init(store: StagedStore) throws {
+        self.init()
+        var towns = Set<String>()
+        var intern: [[UInt8]: String] = [:]
+        func text(_ b: ArraySlice<UInt8>) -> String {
+            let key = Array(b)
+            if let s = intern[key] { return s }
+            let s = String(decoding: b, as: UTF8.self)
+            intern[key] = s
+            return s
+        }
+        try store.forEach(.roster) { r in
+            let hid = HouseholdID.staged(r[0])
+            let member = Member(person: ResidentID.staged(r[4]), name: r.string(5), relation: text(r[6]), labour: Labour(text(r[7])))
+            if let i = byHousehold[hid.key] {
+                households[Int(i)].members.append(member)
+                byPerson[member.person.key] = i
+            } else {
+                let town = text(r[1])
+                towns.insert(town)
+                let h = Household(id: hid, town: town, village: text(r[2]),
+                                  type: HouseholdType(rawValue: text(r[3])) ?? .general,
+                                  prevIncome: Money.staged(r[8]), members: [member])
+                byHousehold[hid.key] = Int32(households.count)
+                byPerson[member.person.key] = Int32(households.count)
+                households.append(h)
+            }
+        }
+        self.towns = towns.sorted()
+    }
+
+    /// For tests: an index from households given directly.
+    public convenience init(_ list: [Household]) {
+        self.init()
+        for h in list {
+            byHousehold[h.id.key] = Int32(households.count)
+            for m in h.members { byPerson[m.person.key] = Int32(households.count) }
+            households.append(h)
+        }
+        towns = Set(list.map(\.town)).sorted()
+    }
+
+    public func household(of person: ResidentID) -> Int? { byPerson[person.key].map(Int.init) }
+    public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
+}

@@ -1,0 +1,235 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The emit stage: records the month's alerts in the ledger and writes out/<M>/ whole, atomically.
+public struct Emitter {
+    let config: PipelineConfig
+    let layout: StateLayout
+    let month: Month
+    let clock: () -> String
+
+    public init(config: PipelineConfig, month: Month, clock: @escaping () -> String = isoNow) {
+        self.config = config
+        self.layout = StateLayout(root: config.state)
+        self.month = month
+        self.clock = clock
+    }
+
+    public func run(ledger: Ledger, timings: [String: Double]) throws -> Summary {
+        let started = Date()
+        let work = layout.workDir(month)
+        guard let detectData = FileManager.default.contents(atPath: work + "/detect.json") else {
+            throw IOFailure(path: work + "/detect.json", message: "detect has not run for \(month): run fangfan-detect --month \(month) first")
+        }
+        let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
+        let link = try JSONDecoder().decode(LinkReport.self, from: Data(contentsOf: URL(fileURLWithPath: work + "/link.json")))
+        let alerts = try Detector.readAlerts(work + "/alerts.jsonl")
+        let evaluations = try Evaluation.read(work + "/evaluations.csv")
+
+        // the ledger: alerts open and update cases; evaluations feed the elimination suggestion
+        let types = Dictionary(alerts.map { ($0.household_id, $0.household_type) }, uniquingKeysWith: { a, _ in a })
+        try ledger.recordMonth(month.description, run: "run \(month)", alerts: alerts.map { a in
+            LedgerAlert(alertId: a.alert_id, householdId: a.household_id, town: a.town, village: a.village,
+                        month: a.month, level: AlertLevel(rawValue: a.level.rawValue)!, triggers: a.triggers,
+                        householdType: types[a.household_id] ?? "")
+        }, evaluations: evaluations.map {
+            LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
+                             triggered: $0.triggered)
+        })
+        var eliminate = Set<String>()
+        let monitored = try ledger.cases(state: .monitored)
+        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in monitored {
+            let labour = evalBy[c.householdId]?.hasLabour ?? false
+            if try ledger.suggestsElimination(household: c.householdId, month: month.description, hasLabour: labour) {
+                eliminate.insert(c.householdId)
+            }
+        }
+
+        // build the month's folder beside the old one, then swap
+        try makeDirectory(config.out)
+        cleanLeftovers()
+        let tmp = config.out + "/.\(month).tmp-\(getpid())"
+        try? FileManager.default.removeItem(atPath: tmp)
+        try makeDirectory(tmp + "/towns")
+        try makeDirectory(tmp + "/unmatched")
+
+        var byTown: [String: [TownList.Row]] = [:]
+        for a in alerts { byTown[a.town, default: []].append(TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))) }
+        let alerted = Set(alerts.map(\.household_id))
+        for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
+            guard let e = evalBy[c.householdId] else { continue }
+            let f = e.fields
+            byTown[c.town, default: []].append(TownList.eliminationRow(
+                alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
+                headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
+                prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
+                npc: f["net_per_capita"] ?? "", line: detect.line))
+        }
+        for town in Set(detect.towns).union(byTown.keys).sorted() {
+            let rows = byTown[town] ?? []
+            let name = TownList.fileName(town)
+            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
+            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+        }
+        try FileManager.default.copyItem(atPath: work + "/alerts.jsonl", toPath: tmp + "/alerts.jsonl")
+        for feed in Linker.feeds {
+            let src = "\(work)/unmatched/\(feed.rawValue).csv"
+            if let d = FileManager.default.contents(atPath: src) {
+                try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
+            }
+        }
+        let manifest = try Manifest(path: layout.manifest)
+        try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
+
+        var summary = makeSummary(detect: detect, link: link, alerts: alerts, manifest: manifest,
+                                  cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
+        summary.timings["emit"] = Date().timeIntervalSince(started)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write([UInt8](try enc.encode(summary)), to: tmp + "/summary.json")
+        try AtomicFile.write(Metrics.text(summary), to: tmp + "/metrics.prom")
+        let report = try reportData(summary, detect: detect, ledger: ledger)
+        try AtomicFile.write(ReportPage.render(report), to: tmp + "/report.html")
+        try swapIn(tmp, config.out + "/" + month.description)
+        summary.outDir = config.out + "/" + month.description
+        return summary
+    }
+
+    /// Every quarantined row of the files in the manifest, in ingest order.
+    func quarantine(_ manifest: Manifest) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSVOut.appendRow(&out, QuarantineLine.header)
+        for e in manifest.entries where e.status == .accepted && e.quarantined > 0 {
+            guard let src = try? FileByteSource(path: layout.quarantineFile(seq: e.seq)),
+                  let dec = try? DecodedSource(src, encoding: .utf8) else { continue }
+            let reader = CSVReader(dec, limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+            _ = try? reader.next()
+            while let r = try? reader.next() {
+                CSVOut.appendRow(&out, (0..<r.count).map { CSVOut.inert(r.string($0)) })
+            }
+        }
+        return out
+    }
+
+    func makeSummary(detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
+                     cases: [CaseState: Int], eliminations: Int, timings: [String: Double]) -> Summary {
+        var byLevel: [String: Int] = [:], byTrigger: [String: Int] = [:], byRisk: [String: Int] = [:]
+        var byChannel: [String: Int] = [:], byTown: [String: [String: Int]] = [:]
+        for l in Level.allCases { byLevel[l.rawValue] = 0 }
+        for c in Triggers.codes { byTrigger[c] = 0 }
+        for ch in ["申报", "排查", "部门预警"] { byChannel[ch] = 0 }
+        for t in detect.towns { byTown[t] = ["red": 0, "orange": 0, "yellow": 0] }
+        for a in alerts {
+            byLevel[a.level.rawValue, default: 0] += 1
+            for t in a.triggers { byTrigger[t, default: 0] += 1 }
+            for r in a.risk_types { byRisk[r, default: 0] += 1 }
+            for c in a.channels { byChannel[c, default: 0] += 1 }
+            byTown[a.town, default: ["red": 0, "orange": 0, "yellow": 0]][a.level.rawValue, default: 0] += 1
+        }
+        var caseCounts: [String: Int] = [:]
+        for s in CaseState.allCases { caseCounts[s.rawValue] = cases[s] ?? 0 }
+        return Summary(
+            month: month.description, monitoring_year: detect.monitoring_year,
+            period: .init(from: detect.period_from, to: detect.period_to, months: detect.period_months), line: detect.line,
+            files: manifest.entries.map {
+                .init(feed: $0.feed, file: $0.file, sha256: $0.sha256, ingested_at: $0.ingested_at, status: $0.status,
+                      reason: $0.reason, rows_read: $0.rows_read, accepted: $0.accepted, quarantined: $0.quarantined,
+                      replaced: $0.replaced, extra_columns: $0.extra_columns)
+            },
+            unmatched: link.unmatched,
+            alerts: .init(total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
+                          by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations),
+            cases: caseCounts, timings: timings, generated_at: clock())
+    }
+
+    func reportData(_ s: Summary, detect: DetectReport, ledger: Ledger) throws -> ReportData {
+        var trend: [String: (Int, Int, Int)] = [:]
+        for (m, level, n) in try ledger.alertCountsByMonth() {
+            var t = trend[m] ?? (0, 0, 0)
+            switch level {
+            case .red: t.0 += n
+            case .orange: t.1 += n
+            case .yellow: t.2 += n
+            }
+            trend[m] = t
+        }
+        var quality: [FeedQuality] = []
+        for feed in FeedKind.allCases {
+            let files = s.files.filter { $0.feed == feed.rawValue }
+            quality.append(FeedQuality(feed: feed.title, files: files.count,
+                                       rejected: files.filter { $0.status == .rejected }.count,
+                                       duplicates: files.filter { $0.status == .duplicate }.count,
+                                       rowsRead: files.reduce(0) { $0 + $1.rows_read }, accepted: files.reduce(0) { $0 + $1.accepted },
+                                       quarantined: files.reduce(0) { $0 + $1.quarantined }, unmatched: s.unmatched[feed.rawValue] ?? 0))
+        }
+        return ReportData(
+            title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
+            periodMonths: s.period.months, line: s.line, generatedAt: s.files.map(\.ingested_at).max() ?? "", households: detect.households,
+            towns: s.alerts.by_town.keys.sorted().map { t in
+                let c = s.alerts.by_town[t]!
+                return TownCounts(town: t, red: c["red"] ?? 0, orange: c["orange"] ?? 0, yellow: c["yellow"] ?? 0)
+            },
+            riskTypes: s.alerts.by_risk_type.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
+            channels: ["申报", "排查", "部门预警"].map { ($0, s.alerts.by_channel[$0] ?? 0) },
+            cases: CaseState.allCases.map { ($0.rawValue, s.cases[$0.rawValue] ?? 0) },
+            trend: trend.keys.sorted().map { (month: $0, red: trend[$0]!.0, orange: trend[$0]!.1, yellow: trend[$0]!.2) },
+            quality: quality,
+            rejectedFiles: s.files.filter { $0.status == .rejected }.map { ($0.file, $0.reason ?? "") },
+            eliminationSuggested: s.alerts.elimination_suggested)
+    }
+
+    /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.
+    func swapIn(_ tmp: String, _ final: String) throws {
+        syncDirectory(tmp)
+        if FileManager.default.fileExists(atPath: final) {
+            if exchange(tmp, final) {
+                try? FileManager.default.removeItem(atPath: tmp)
+            } else {
+                let old = config.out + "/.\(month).old-\(getpid())"
+                if rename(final, old) != 0 { throw IOFailure(path: final, errno: errno, doing: "cannot move the previous outputs aside") }
+                if rename(tmp, final) != 0 { throw IOFailure(path: final, errno: errno, doing: "cannot move the new outputs into place") }
+                try? FileManager.default.removeItem(atPath: old)
+            }
+        } else if rename(tmp, final) != 0 {
+            throw IOFailure(path: final, errno: errno, doing: "cannot move the outputs into place")
+        }
+        syncDirectory(config.out)
+    }
+
+    /// renameat2(RENAME_EXCHANGE) through the raw system call (Linux 3.15+).
+    func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        let SYS_renameat2 = 316   // x86_64
+        let AT_FDCWD: Int32 = -100
+        let RENAME_EXCHANGE: UInt32 = 2
+        #if arch(x86_64)
+        return syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0
+        #else
+        return false
+        #endif
+        #else
+        return false
+        #endif
+    }
+
+    /// Folders a killed emit left behind.
+    func cleanLeftovers() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: config.out)) ?? []
+        where name.hasPrefix(".") && (name.contains(".tmp-") || name.contains(".old-")) {
+            try? FileManager.default.removeItem(atPath: config.out + "/" + name)
+        }
+    }
+}
+
+extension Pipeline {
+    public func emit(_ m: Month, timings: [String: Double]) throws -> Summary {
+        try layout.prepare()
+        let summary = try Emitter(config: config, month: m).run(ledger: try openLedger(), timings: timings)
+        logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
+        return summary
+    }
+}

@@ -1,0 +1,43 @@
+/// summary.json (INTERFACE.md): for cron monitoring and auditors. Keys are sorted so that a rerun with
+/// nothing new gives the same file except `timings` and `generated_at`.
+public struct Summary: Codable, Sendable {
+    public struct Period: Codable, Sendable { public var from: String; public var to: String; public var months: Int }
+    public struct FileLine: Codable, Sendable {
+        public var feed: String
+        public var file: String
+        public var sha256: String
+        public var ingested_at: String
+        public var status: FileStatus
+        public var reason: String?
+        public var rows_read: Int
+        public var accepted: Int
+        public var quarantined: Int
+        public var replaced: Int
+        public var extra_columns: [String]
+    }
+    public struct Alerts: Codable, Sendable {
+        public var total: Int
+        public var by_level: [String: Int]
+        public var by_trigger: [String: Int]
+        public var by_risk_type: [String: Int]
+        public var by_channel: [String: Int]
+        public var by_town: [String: [String: Int]]
+        public var elimination_suggested: Int
+    }
+    public var month: String
+    public var monitoring_year: Int
+    public var period: Period
+    public var line: String
+    public var files: [FileLine]
+    public var unmatched: [String: Int]
+    public var alerts: Alerts
+    public var cases: [String: Int]
+    public var timings: [String: Double]
+    public var generated_at: String
+    /// Where the outputs are (not written to the file).
+    public var outDir: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at
+    }
+}

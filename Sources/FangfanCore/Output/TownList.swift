@@ -1,0 +1,77 @@
+/// The early-warning list of one town (RULES.md §8), as CSV (UTF-8 with BOM) and XLSX.
+public enum TownList {
+    public enum Kind: Sendable { case text, money, number }
+
+    /// Columns, in order: Chinese headers, kind, XLSX width. The last six are the verification
+    /// fields cadres fill in and send back (feed `verification`).
+    public static let columns: [(header: String, kind: Kind, width: Double)] = [
+        ("预警编号", .text, 30), ("预警等级", .text, 8), ("类别", .text, 13), ("乡镇", .text, 10), ("行政村", .text, 10),
+        ("户编号", .text, 19), ("户主姓名", .text, 9), ("户主身份证号", .text, 20), ("家庭人口", .number, 8),
+        ("上年家庭纯收入", .money, 13), ("预计年收入", .money, 12), ("刚性支出", .money, 11), ("人均纯收入", .money, 11),
+        ("监测线", .money, 9), ("风险类型", .text, 16), ("发现方式", .text, 10), ("预警依据", .text, 60), ("提示", .text, 22),
+        ("建议帮扶措施", .text, 30),
+        ("核查结论", .text, 10), ("核查人", .text, 9), ("核查日期", .text, 11), ("帮扶措施", .text, 16), ("备注", .text, 20),
+    ]
+
+    /// A row of the list: an alert, or a monitored case for which risk elimination is suggested (§7).
+    public struct Row {
+        public var cells: [String]
+    }
+
+    public static func row(_ a: Alert, eliminationSuggested: Bool) -> Row {
+        var suggested = a.suggested
+        if eliminationSuggested { suggested.append("建议标注风险已消除") }
+        return Row(cells: [
+            a.alert_id, a.level.chinese + "（\(a.level.meaning)）", a.category, a.town, a.village, a.household_id,
+            a.head_name, a.head_id_masked, String(a.size), a.prev_income, a.income_projected, a.rigid, a.net_per_capita,
+            a.line, a.risk_types.joined(separator: "、"), a.channels.joined(separator: "、"),
+            a.evidence.map(\.text).joined(separator: "；\n"), a.notes.joined(separator: "；"),
+            suggested.joined(separator: "；"), "", "", "", "", "",
+        ])
+    }
+
+    /// A monitored case with no alert this month, listed only to suggest 风险已消除.
+    public static func eliminationRow(alertId: String, household: String, town: String, village: String, headName: String,
+                                      headMasked: String, size: Int, prev: String, projected: String, rigid: String,
+                                      npc: String, line: String) -> Row {
+        Row(cells: [alertId, "—", "在监测", town, village, household, headName, headMasked, String(size), prev, projected, rigid,
+                    npc, line, "", "", "连续 6 个月人均纯收入不低于监测线且无风险触发，已有帮扶措施", "", "建议标注风险已消除",
+                    "", "", "", "", ""])
+    }
+
+    public static func csv(_ rows: [Row]) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSVOut.appendRow(&out, columns.map(\.header))
+        for r in rows {
+            let cells = zip(r.cells, columns).map { cell, col in col.kind == .text ? CSVOut.inert(cell) : cell }
+            CSVOut.appendRow(&out, cells)
+        }
+        return out
+    }
+
+    public static func xlsx(_ rows: [Row], town: String) throws -> [UInt8] {
+        let spec = XLSXSheetSpec(
+            name: town.isEmpty ? "预警名单" : town,
+            columns: columns.map { XLSXColumn(header: $0.header, width: $0.width) },
+            rows: rows.map { r in
+                zip(r.cells, columns).map { cell, col -> XLSXCell in
+                    if cell.isEmpty { return .empty }
+                    switch col.kind {
+                    case .text: return .text(CSVOut.inert(cell))
+                    case .money, .number: return .number(cell)
+                    }
+                }
+            },
+            freezeHeader: true)
+        return try XLSXWriter.data(spec)
+    }
+
+    /// A town name as a file name: no path separators or control characters.
+    public static func fileName(_ town: String) -> String {
+        let cleaned = town.unicodeScalars.map { s -> String in
+            if s == "/" || s == "\\" || s.value < 0x20 || s == ":" { return "_" }
+            return String(s)
+        }.joined()
+        return cleaned.isEmpty || cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
+    }
+}

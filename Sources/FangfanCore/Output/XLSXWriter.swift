@@ -1,0 +1,354 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum XLSXCell: Sendable {
+    /// Written as an inline string with the text format "@": IDs and household numbers stay text.
+    case text(String)
+    /// A decimal literal like "-1234.50", written as a numeric cell with the "0.00" format.
+    case number(String)
+    case empty
+}
+
+public struct XLSXColumn: Sendable {
+    public var header: String
+    /// In characters of the default font, as Excel measures column widths.
+    public var width: Double
+
+    public init(header: String, width: Double) {
+        self.header = header
+        self.width = width
+    }
+}
+
+public struct XLSXSheetSpec: Sendable {
+    /// Shown on the tab; made valid on writing (at most 31 characters, none of `[]:*?/\`).
+    public var name: String
+    public var columns: [XLSXColumn]
+    public var rows: [[XLSXCell]]
+    /// Keep the header row in view while scrolling.
+    public var freezeHeader: Bool
+
+    public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        self.freezeHeader = freezeHeader
+    }
+}
+
+/// Writes a one-sheet .xlsx workbook: a bold, frozen header row with an autofilter, then the rows.
+/// The same sheet always gives the same bytes (fixed timestamps, no dates in the properties).
+public enum XLSXWriter {
+    public static func data(_ sheet: XLSXSheetSpec) throws -> [UInt8] {
+        let name = sheetName(sheet.name)
+        var zip = ZipBuilder()
+        try zip.add("[Content_Types].xml", contentTypes)
+        try zip.add("_rels/.rels", packageRelationships)
+        try zip.add("docProps/core.xml", coreProperties)
+        try zip.add("docProps/app.xml", appProperties)
+        try zip.add("xl/workbook.xml", Array(workbook(sheet, name: name).utf8))
+        try zip.add("xl/_rels/workbook.xml.rels", workbookRelationships)
+        try zip.add("xl/styles.xml", styles)
+        try zip.add("xl/worksheets/sheet1.xml", Array(try worksheet(sheet).utf8))
+        return try zip.finish()
+    }
+
+    /// Writes to `path` + ".tmp", syncs it, then renames it over `path`: a reader never sees half a file.
+    public static func write(_ sheet: XLSXSheetSpec, to path: String) throws {
+        try writeAtomically(try data(sheet), to: path)
+    }
+
+    // MARK: - Worksheet
+
+    static let maxTextLength = 32_767
+
+    /// Style indexes into `cellXfs` of styles.xml.
+    private enum Style {
+        static let header = 1, text = 2, number = 3
+    }
+
+    static func worksheet(_ sheet: XLSXSheetSpec) throws -> String {
+        let width = max(sheet.columns.count, sheet.rows.map(\.count).max() ?? 0)
+        let lastRow = sheet.rows.count + 1
+        if lastRow > SheetBounds.maxRows { throw XLSXError.tooManyRows(limit: SheetBounds.maxRows) }
+        if width > SheetBounds.maxColumns { throw XLSXError.tooManyColumns(limit: SheetBounds.maxColumns) }
+        let names = (0..<max(width, 1)).map(columnName)
+
+        var xml = declaration
+        xml += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
+            + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        xml += width == 0 ? #"<dimension ref="A1"/>"# : #"<dimension ref="A1:\#(names[width - 1])\#(lastRow)"/>"#
+        if sheet.freezeHeader {
+            xml += #"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
+                + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+                + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
+        } else {
+            xml += #"<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>"#
+        }
+        xml += #"<sheetFormatPr defaultRowHeight="15"/>"#
+        if !sheet.columns.isEmpty {
+            xml += "<cols>"
+            for (i, column) in sheet.columns.enumerated() {
+                let w = column.width.isFinite ? min(max(column.width, 0), 255) : 10
+                xml += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"/>"#
+            }
+            xml += "</cols>"
+        }
+        xml += "<sheetData>"
+        if !sheet.columns.isEmpty {
+            xml += #"<row r="1">"#
+            for (i, column) in sheet.columns.enumerated() {
+                try appendText(column.header, at: names[i], row: 1, style: Style.header, to: &xml)
+            }
+            xml += "</row>"
+        }
+        for (index, cells) in sheet.rows.enumerated() {
+            let r = index + 2
+            xml += #"<row r="\#(r)">"#
+            for (i, cell) in cells.enumerated() {
+                switch cell {
+                case .text(let s):
+                    try appendText(s, at: names[i], row: r, style: Style.text, to: &xml)
+                case .number(let literal):
+                    guard isDecimalLiteral(literal) else { throw XLSXError.invalidNumber(row: r, column: i + 1) }
+                    xml += #"<c r="\#(names[i])\#(r)" s="\#(Style.number)"><v>\#(literal)</v></c>"#
+                case .empty:
+                    // Styled as text, so that an ID typed in later stays text.
+                    xml += #"<c r="\#(names[i])\#(r)" s="\#(Style.text)"/>"#
+                }
+            }
+            xml += "</row>"
+        }
+        xml += "</sheetData>"
+        if !sheet.columns.isEmpty {
+            xml += #"<autoFilter ref="\#(filterRange(sheet))"/>"#
+        }
+        xml += #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#
+        xml += "</worksheet>"
+        return xml
+    }
+
+    private static func appendText(_ s: String, at column: String, row: Int, style: Int, to xml: inout String) throws {
+        let reference = column + String(row)
+        if s.isEmpty {
+            xml += #"<c r="\#(reference)" s="\#(style)"/>"#
+            return
+        }
+        if s.utf16.count > maxTextLength { throw XLSXError.textTooLong(cell: reference, limit: maxTextLength) }
+        let preserve = s.unicodeScalars.first!.properties.isWhitespace || s.unicodeScalars.last!.properties.isWhitespace
+            || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        xml += #"<c r="\#(reference)" s="\#(style)" t="inlineStr"><is>"#
+        xml += preserve ? #"<t xml:space="preserve">"# : "<t>"
+        xml += escapeText(s)
+        xml += "</t></is></c>"
+    }
+
+    /// The header and every row, over the header's columns.
+    private static func filterRange(_ sheet: XLSXSheetSpec) -> String {
+        "A1:\(columnName(sheet.columns.count - 1))\(sheet.rows.count + 1)"
+    }
+
+    /// 0 → "A", 25 → "Z", 26 → "AA".
+    static func columnName(_ index: Int) -> String {
+        var n = index + 1
+        var letters: [Character] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            letters.append(Character(Unicode.Scalar(UInt8(ascii: "A") + UInt8(r))))
+            n = (n - 1) / 26
+        }
+        return String(letters.reversed())
+    }
+
+    /// `-?digits(.digits)?`: what a money amount formats to. Anything else would make Excel repair the file.
+    static func isDecimalLiteral(_ s: String) -> Bool {
+        var bytes = Substring(s).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard s.utf8.last != UInt8(ascii: "."), parts.count <= 2 else { return false }
+        return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    }
+
+    // MARK: - Escaping
+
+    /// XML text: `& < > "` as entities, CR as `&#13;` (a parser would turn a raw CR into LF), characters
+    /// XML 1.0 cannot hold as Office's `_xHHHH_`, and a literal `_xHHHH_` protected as `_x005F_xHHHH_`.
+    /// In an attribute, tab and LF too become references, as a parser would normalise them to spaces.
+    static func escapeText(_ s: String, attribute: Bool = false) -> String {
+        // Most cells need nothing: no markup character, no control character, no "_", nothing that may be U+FFFE/F.
+        let plain = !s.utf8.contains { b in
+            b < 0x20 && (attribute || (b != 0x09 && b != 0x0A)) || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22
+                || b == 0x5F || b == 0xEF
+        }
+        if plain { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        let scalars = Array(s.unicodeScalars)
+        for (i, c) in scalars.enumerated() {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\r": out += "&#13;"
+            case "\t": out += attribute ? "&#9;" : "\t"
+            case "\n": out += attribute ? "&#10;" : "\n"
+            case "_" where looksLikeEscape(scalars, at: i): out += "_x005F_"
+            default:
+                if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
+                    out += "_x" + hex4(c.value) + "_"
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+        }
+        return out
+    }
+
+    private static func looksLikeEscape(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        i + 6 < s.count && s[i + 1] == "x" && s[i + 6] == "_" && s[(i + 2)..<(i + 6)].allSatisfy(\.properties.isASCIIHexDigit)
+    }
+
+    private static func hex4(_ v: UInt32) -> String {
+        let h = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - h.count)) + h
+    }
+
+    /// Excel's rules for a tab name: 1 to 31 characters, none of `[]:*?/\`, not starting or ending with `'`,
+    /// not "History". Forbidden characters become `_`, control characters are dropped.
+    static func sheetName(_ raw: String) -> String {
+        var name = String(String.UnicodeScalarView(raw.unicodeScalars.compactMap { c -> Unicode.Scalar? in
+            if "[]:*?/\\".unicodeScalars.contains(c) { return "_" }
+            return c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value >= 0xFFFE && c.value <= 0xFFFF ? nil : c
+        }))
+        while name.hasPrefix("'") { name.removeFirst() }
+        while name.hasSuffix("'") { name.removeLast() }
+        var short = ""
+        for character in name {
+            if short.utf16.count + character.utf16.count > 31 { break }
+            short.append(character)
+        }
+        while short.hasSuffix("'") { short.removeLast() }
+        if short.isEmpty { return "Sheet1" }
+        return short.lowercased() == "history" ? "History_" : short
+    }
+
+    // MARK: - Fixed parts
+
+    private static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+
+    private static let contentTypes = Array((declaration + """
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+        <Default Extension="xml" ContentType="application/xml"/>\
+        <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+        <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+        <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+        <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
+        <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
+        </Types>
+        """).utf8)
+
+    private static let packageRelationships = Array((declaration + """
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+        <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
+        </Relationships>
+        """).utf8)
+
+    /// No creation date: the output must not depend on when it was written.
+    private static let coreProperties = Array((declaration + """
+        <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+        xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>fangfan</dc:creator></cp:coreProperties>
+        """).utf8)
+
+    private static let appProperties = Array((declaration + """
+        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
+        <Application>fangfan</Application></Properties>
+        """).utf8)
+
+    private static func workbook(_ sheet: XLSXSheetSpec, name: String) -> String {
+        var definedNames = ""
+        if !sheet.columns.isEmpty {
+            // Excel keeps an autofilter's range in this hidden name too.
+            let quoted = "'" + name.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+            let range = filterRange(sheet).split(separator: ":").map { ref -> String in
+                let letters = ref.prefix { $0.isLetter }
+                return "$\(letters)$\(ref.dropFirst(letters.count))"
+            }.joined(separator: ":")
+            definedNames = #"<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">"#
+                + escapeText(quoted + "!" + range) + "</definedName></definedNames>"
+        }
+        return declaration + """
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
+            <bookViews><workbookView activeTab="0"/></bookViews>\
+            <sheets><sheet name="\(escapeText(name, attribute: true))" sheetId="1" r:id="rId1"/></sheets>\
+            \(definedNames)</workbook>
+            """
+    }
+
+    private static let workbookRelationships = Array((declaration + """
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+        </Relationships>
+        """).utf8)
+
+    /// cellXfs: 0 default, 1 header (bold, text "@"), 2 text "@" (numFmt 49), 3 number "0.00" (built-in numFmt 2).
+    private static let styles = Array((declaration + """
+        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
+        <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
+        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+        <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>\
+        <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+        <dxfs count="0"/><tableStyles count="0"/></styleSheet>
+        """).utf8)
+
+    // MARK: - Files
+
+    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw XLSXError.writeFailed(path: temporary, errno: errno) }
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == nil { failure = errno }
+        if failure == nil && rename(temporary, path) != 0 { failure = errno }
+        if let failure {
+            unlink(temporary)
+            throw XLSXError.writeFailed(path: path, errno: failure)
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Makes the rename itself durable; best effort, as some file systems refuse it.
+    private static func syncDirectory(of path: String) {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// What detect hands to emit besides the alerts: the month's evaluation of every household that has a
+/// case (for §7's suggested risk elimination) and the towns of the roster (every town gets a list).
+public struct DetectReport: Codable, Sendable {
+    public var month: String
+    public var period_from: String
+    public var period_to: String
+    public var period_months: Int
+    public var monitoring_year: Int
+    public var line: String
+    public var towns: [String]
+    public var households: Int
+    public var alerts: Int
+}
+
+/// One row of evaluations.csv: a household with a case, evaluated this month.
+public struct Evaluation: Sendable {
+    public static let header = ["household_id", "at_or_above_line", "triggered", "has_labour", "town", "village",
+                                "head_name", "head_id_masked", "size", "prev_income", "income_projected", "rigid",
+                                "net_per_capita"]
+    public var householdId: String
+    public var atOrAboveLine: Bool
+    public var triggered: Bool
+    public var hasLabour: Bool
+    /// The rest of the row, by header name (for the list's elimination rows).
+    public var fields: [String: String]
+
+    public static func read(_ path: String) throws -> [Evaluation] {
+        let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8))
+        guard let h = try reader.next() else { return [] }
+        let names = h.strings
+        var out: [Evaluation] = []
+        while let r = try reader.next() {
+            var f: [String: String] = [:]
+            for (i, n) in names.enumerated() where i < r.count { f[n] = r.string(i) }
+            out.append(Evaluation(householdId: f["household_id"] ?? "", atOrAboveLine: f["at_or_above_line"] == "1",
+                                  triggered: f["triggered"] == "1", hasLabour: f["has_labour"] == "1", fields: f))
+        }
+        return out
+    }
+}
+
+/// The detect stage: household figures for the period, triggers, levels, categories, suggestions (RULES.md §3–§6).
+public struct Detector {
+    let layout: StateLayout
+    let period: MonitoringPeriod
+    let line: Money
+    let rules: RuleParameters
+
+    public init(layout: StateLayout, period: MonitoringPeriod, line: Money, rules: RuleParameters) {
+        self.layout = layout
+        self.period = period
+        self.line = line
+        self.rules = rules
+    }
+
+    /// Reads the linked records of the month and accumulates each household's figures.
+    public func figures(roster: RosterIndex) throws -> (figures: [HouseholdFigures], settlements: [Int: [SettlementRecord]], disasters: [Int: [DisasterRecord]]) {
+        var figs = [HouseholdFigures](repeating: HouseholdFigures(), count: roster.households.count)
+        var settlements: [Int: [SettlementRecord]] = [:]
+        var disasters: [Int: [DisasterRecord]] = [:]
+        let dir = layout.workDir(period.month) + "/linked"
+        func each(_ feed: FeedKind, _ body: (Int, CSVRecord) throws -> Void) throws {
+            let path = "\(dir)/\(feed.rawValue).csv"
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
+            }
+            let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+                                   limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+            _ = try reader.next()
+            while let r = try reader.next() {
+                guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
+                try body(h, r)
+            }
+        }
+        let from = period.from.index
+        try each(.income) { h, r in
+            // household_id, household_id, month, wages, business_net, property_net, transfer_net
+            let m = r[2]
+            let s = m.startIndex
+            let mi = (Int(m[s] - 48) * 1000 + Int(m[s + 1] - 48) * 100 + Int(m[s + 2] - 48) * 10 + Int(m[s + 3] - 48)) * 12
+                + Int(m[s + 5] - 48) * 10 + Int(m[s + 6] - 48) - 1
+            figs[h].monthsDeclared |= 1 << UInt32(mi - from)
+            for c in 3...6 { figs[h].incomeObserved += Money.staged(r[c]) }
+        }
+        try each(.medical) { h, r in
+            // household_id + settlement_id kind reverses person_id name visit_type hospital admitted discharged settled total fund critical assistance oop
+            let oop = Money.staged(r[15])
+            figs[h].medicalOOP += oop
+            settlements[h, default: []].append(SettlementRecord(id: r.string(1), kind: r.string(2), person: r.string(5),
+                                                                outOfPocket: oop, settled: r.string(10), visitType: r.string(6)))
+        }
+        try each(.disaster) { h, r in
+            // household_id + event_id hazard event_name occurred person_id name town village house_damage crop loss
+            let loss = Money.staged(r[11])
+            figs[h].disasterLoss += loss
+            let damage = r.string(9)
+            if HouseholdFigures.destroyed.contains(damage) { figs[h].houseDestroyed = true }
+            disasters[h, default: []].append(DisasterRecord(event: r.string(1), name: r.string(3), occurred: r.string(4),
+                                                            damage: damage, loss: loss))
+        }
+        try each(.disability) { h, r in
+            // household_id + person_id name category grade issued change
+            guard r.string(6) == "新办", case .success(let d) = Day.parse(r[5]) else { return }
+            figs[h].newDisabilities.append(NewDisability(person: ResidentID.staged(r[1]), name: r.string(2), grade: r.string(4), issued: d))
+        }
+        try each(.civil) { h, r in
+            // household_id + person_id name aid_type change persons amount date
+            let type = r.string(3), change = r.string(4)
+            if (type == "临时救助" && change == "新增") || ((type == "低保" || type == "特困供养") && change == "停发") {
+                figs[h].aidChanges.append("民政救助：\(r.string(2)) \(type)\(change)（\(r.string(7))，金额 \(r.string(6)) 元）")
+            }
+        }
+        try each(.application) { h, r in
+            // household_id + household_id person_id channel date risk reported_by note
+            guard case .success(let d) = Day.parse(r[4]) else { return }
+            let risks = r.string(5).split(separator: "、").map(String.init)
+            figs[h].declarations.append(Declaration(channel: r.string(3), date: d, risks: risks, reportedBy: r.string(6)))
+        }
+        return (figs, settlements, disasters)
+    }
+
+    /// Evaluates one household: nil when it gets no alert.
+    public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
+                         monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
+        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules, period: period)
+        let fired = Triggers.evaluate(ctx)
+        let codes = fired.map(\.code).sorted()
+        let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)
+        guard let level = Level.of(triggers: codes, netPerCapita: npc, line: line, nearFactor: rules.nearFactor) else {
+            return (nil, npc, fired)
+        }
+        var notes: [String] = []
+        if f.monthsWithIncome == 0 { notes.append("本期无收入申报") }
+        else if f.monthsWithIncome < period.months { notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))") }
+        if h.prevIncome.fen == 0 { notes.append("上年收入为零") }
+        if fired.isEmpty { notes.append("无风险触发，人均纯收入低于监测线") }
+        var risks: [String] = []
+        for t in fired { for r in t.riskTypes where !risks.contains(r) { risks.append(r) } }
+        let channels = fired.first { $0.code == DeclaredTrigger.code }.map { t in
+            Array(Set(t.evidence.compactMap { $0.record })).sorted().map { $0 == "农户申报" ? "申报" : "排查" }
+        } ?? []
+        let head = h.head
+        let alert = Alert(
+            alert_id: Alert.id(household: h.id, monitoringYear: period.monitoringYear, triggers: codes),
+            household_id: h.id.description, town: h.town, village: h.village, level: level,
+            category: Category.of(h.type, monitoredCase: monitoredCase), triggers: codes,
+            prev_income: h.prevIncome.description,
+            income_projected: f.incomeProjected(prevIncome: h.prevIncome).rounded.description,
+            rigid: f.rigid.description, net_per_capita: npc.rounded.description, line: line.description,
+            evidence: fired.flatMap(\.evidence), notes: notes,
+            suggested: Suggestions.of(household: h, fired: fired, level: level),
+            month: period.month.description, household_type: h.type.rawValue, size: h.size,
+            head_name: head?.name ?? "", head_id_masked: head?.person.masked ?? "",
+            risk_types: risks, channels: channels.isEmpty ? ["部门预警"] : (codes.count > 1 ? channels + ["部门预警"] : channels),
+            months_with_income: f.monthsWithIncome, period_months: period.months,
+            npc_numerator: npc.numerator, npc_denominator: npc.denominator)
+        return (alert, npc, fired)
+    }
+
+    /// Runs detect for the month: writes alerts.jsonl, evaluations.csv and detect.json into the work folder.
+    /// - Parameter caseStates: household → ledger state (监测中 households are listed as 在监测).
+    public func run(roster: RosterIndex, caseStates: [String: String]) throws -> (alerts: [Alert], report: DetectReport) {
+        let (figs, settlements, disasters) = try figures(roster: roster)
+        var alerts: [Alert] = []
+        var evals: [UInt8] = []
+        CSVOut.appendRow(&evals, Evaluation.header)
+        for (i, h) in roster.households.enumerated() {
+            let hid = h.id.description
+            let state = caseStates[hid]
+            let (alert, npc, fired) = evaluate(h, figs[i], settlements: settlements[i] ?? [], disasters: disasters[i] ?? [],
+                                               monitoredCase: state == "监测中")
+            if let a = alert { alerts.append(a) }
+            if state != nil {
+                let f = figs[i]
+                let row = [hid, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
+                           h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
+                           h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,
+                           f.incomeProjected(prevIncome: h.prevIncome).rounded.description, f.rigid.description,
+                           npc.rounded.description]
+                CSVOut.appendRow(&evals, row)
+            }
+        }
+        alerts.sort { $0.town != $1.town ? $0.town < $1.town : Alert.listOrder($0, $1) }
+        let dir = layout.workDir(period.month)
+        try makeDirectory(dir)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out: [UInt8] = []
+        for a in alerts { out += try enc.encode(a); out.append(0x0A) }
+        try AtomicFile.write(out, to: dir + "/alerts.jsonl")
+        try AtomicFile.write(evals, to: dir + "/evaluations.csv")
+        let report = DetectReport(month: period.month.description, period_from: period.from.description,
+                                  period_to: period.to.description, period_months: period.months,
+                                  monitoring_year: period.monitoringYear, line: line.description,
+                                  towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/detect.json")
+        return (alerts, report)
+    }
+
+    public static func readAlerts(_ path: String) throws -> [Alert] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IOFailure(path: path, message: "no alerts: run fangfan-detect for this month first")
+        }
+        let dec = JSONDecoder()
+        return try data.split(separator: 0x0A).map { try dec.decode(Alert.self, from: Data($0)) }
+    }
+}

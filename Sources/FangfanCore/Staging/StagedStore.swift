@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reads the staged records of a feed: the accepted files in ingest order, each a UTF-8 CSV whose
+/// header is the feed's canonical field names (a data officer can open them with any tool).
+public struct StagedStore {
+    public let layout: StateLayout
+    public let manifest: Manifest
+
+    public init(layout: StateLayout) throws {
+        self.layout = layout
+        manifest = try Manifest(path: layout.manifest)
+    }
+
+    /// The staged files of a feed, oldest first; for the roster only the latest (it replaces the rest whole).
+    public func files(_ feed: FeedKind) -> [(entry: ManifestEntry, path: String)] {
+        var es = manifest.accepted(feed)
+        if feed == .roster, let last = es.last { es = [last] }
+        return es.map { ($0, layout.stagedFile(feed, seq: $0.seq)) }
+    }
+
+    /// Calls `body` for every staged record of the feed, in order (the later of two equal keys comes later).
+    public func forEach(_ feed: FeedKind, _ body: (CSVRecord) throws -> Void) throws {
+        let width = feed.schema.fields.count
+        for (_, path) in files(feed) {
+            let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+                                   limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+            guard let header = try reader.next(), header.count == width else {
+                throw IOFailure(path: path, message: "staged file has an unexpected header: the state folder may be from another version")
+            }
+            while let r = try reader.next() { try body(r) }
+        }
+    }
+}

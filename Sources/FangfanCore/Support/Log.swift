@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Plain, structured log lines on standard error: `2021-06-01T02:00:00+0800 info ingest: file ingested file=… rows=…`.
+/// Messages and metadata never carry resident IDs or names (only file names, counts and codes).
+public struct StderrLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    let label: String
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let m = event.metadata { merged.merge(m) { $1 } }
+        var line = "\(isoNow()) \(event.level) \(label): \(event.message)"
+        for (k, v) in merged.sorted(by: { $0.key < $1.key }) {
+            let s = "\(v)"
+            line += " \(k)=" + (s.contains(" ") ? "\"\(s)\"" : s)
+        }
+        ProgressLine.shared.clearIfShown()
+        FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
+    }
+}
+
+/// A one-line progress bar on a terminal (rows and MB per second); silent when stderr is not a terminal.
+public final class ProgressLine: IngestProgress, @unchecked Sendable {
+    public static let shared = ProgressLine()
+    public var enabled = isatty(2) == 1
+    private var file = ""
+    private var total = 0
+    private var rows = 0
+    private var bytes = 0
+    private var started = Date()
+    private var lastDraw = Date.distantPast
+    private var shown = false
+
+    public func begin(file: String, bytes: Int) {
+        self.file = file
+        total = bytes
+        rows = 0
+        self.bytes = 0
+        started = Date()
+    }
+
+    public func advance(rows r: Int, bytes b: Int) {
+        rows += r
+        bytes += b
+        guard enabled else { return }
+        let now = Date()
+        if now.timeIntervalSince(lastDraw) < 0.1 { return }
+        lastDraw = now
+        let secs = max(now.timeIntervalSince(started), 0.001)
+        let frac = total > 0 ? min(1, Double(bytes) / Double(total)) : 0
+        let width = 24
+        let filled = Int(frac * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r%@ %3.0f%% %@  %d 行  %.0f 行/秒  %.1f MB/秒 ", bar, frac * 100, file,
+                          rows, Double(rows) / secs, Double(bytes) / 1e6 / secs)
+        FileHandle.standardError.write(line.data(using: .utf8)!)
+        shown = true
+    }
+
+    public func end() { clearIfShown() }
+
+    public func clearIfShown() {
+        if shown {
+            FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
+            shown = false
+        }
+    }
+}

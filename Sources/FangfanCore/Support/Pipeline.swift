@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+
+/// The four stages over one configuration: what each command runs.
+public final class Pipeline {
+    public let config: PipelineConfig
+    public let today: Day
+    public let logger: Logger
+    public let progress: IngestProgress?
+    public let layout: StateLayout
+
+    public init(config: PipelineConfig, today: Day, logger: Logger, progress: IngestProgress?) {
+        self.config = config
+        self.today = today
+        self.logger = logger
+        self.progress = progress
+        layout = StateLayout(root: config.state)
+    }
+
+    /// The monitoring line for the month's monitoring year, or the configuration error naming the year.
+    public func line(for m: Month) throws -> MonitoringLine {
+        try config.line(forYear: MonitoringPeriod(evaluating: m).monitoringYear)
+    }
+
+    public func ingest() throws -> IngestReport {
+        try layout.prepare()
+        let ledger = try openLedger()
+        return try Ingestor(config: config, today: today, logger: logger, findings: ledger, progress: progress).run()
+    }
+
+    public func link(_ m: Month) throws -> LinkReport {
+        try layout.prepare()
+        let store = try StagedStore(layout: layout)
+        let roster = try RosterIndex(store: store)
+        if roster.households.isEmpty {
+            logger.warning("no roster has been ingested yet: every department record is unmatched")
+        }
+        let report = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m)).run(store: store, roster: roster)
+        logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
+                                            "linked": "\(report.linked.values.reduce(0, +))",
+                                            "unmatched": "\(report.unmatched.values.reduce(0, +))"])
+        return report
+    }
+
+    public func detect(_ m: Month) throws -> [Alert] {
+        let line = try line(for: m)
+        try layout.prepare()
+        let store = try StagedStore(layout: layout)
+        let roster = try RosterIndex(store: store)
+        let states = try openLedger().caseStates().mapValues { $0.rawValue }
+        let (alerts, _) = try Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value,
+                                       rules: config.rules).run(roster: roster, caseStates: states)
+        var byLevel: Logger.Metadata = ["month": "\(m)"]
+        for l in Level.allCases { byLevel[l.rawValue] = "\(alerts.filter { $0.level == l }.count)" }
+        logger.info("detect done", metadata: byLevel)
+        return alerts
+    }
+
+    public func openLedger() throws -> Ledger {
+        try layout.prepare()
+        return try Ledger(path: layout.ledger)
+    }
+}

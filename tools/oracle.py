@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""oracle.py - the monthly detection of RULES.md sections 1-5, independently, in DuckDB SQL.
+
+Reads a *clean* CSV inbox (reference headers of FEEDS.md, plain values, as
+written by tools/gen.py or as in samples/clean) and writes every alerting
+household as
+
+    household_id,level,triggers
+
+(triggers = sorted trigger codes joined by ';', empty when none), sorted by
+household_id.  It is written straight from the rules, not from the Swift code,
+so that the pipeline can be checked against it.
+
+Usage:
+    python3 tools/oracle.py --inbox /tmp/genout --month 2021-05 --out /tmp/alerts.csv
+    python3 tools/oracle.py --inbox DIR --month 2021-12 --line 9600 --out alerts.csv --timing
+    python3 tools/oracle.py --inbox DIR --month 2021-05 --sql-only
+
+Exactness: money is read as DECIMAL(18,2) and carried as integer fen (BIGINT);
+every comparison is a cross-multiplied integer comparison (HUGEINT), so there is
+no floating point anywhere in a decision.
+
+Scope: clean input only (no quarantine, no encodings/XML/XLSX).  Record keys
+are deduplicated "last version wins" in file-name order, then row order within
+a file.  Roster households that break the roster rules of FEEDS.md (fields
+disagreeing between members, not exactly one 户主, a person in two households)
+are dropped as the pipeline quarantines them, with a warning on stderr.
+"""
+import argparse
+import csv
+import glob
+import os
+import sys
+import time
+from datetime import date, timedelta
+
+# monitoring year -> line (yuan), RULES.md section 2
+LINES = {2021: 9600}
+
+FEEDS = {
+    # feed: reference headers (FEEDS.md), read as VARCHAR
+    "roster": ["户编号", "乡镇", "行政村", "户类型", "身份证号", "姓名", "与户主关系", "劳动技能", "上年家庭纯收入"],
+    "income": ["户编号", "年月", "工资性收入", "经营净收入", "财产净收入", "转移净收入"],
+    "medical": ["结算流水号", "结算类型", "原结算流水号", "身份证号", "姓名", "就诊类型", "医疗机构名称",
+                "入院日期", "出院日期", "结算日期", "医疗总费用", "统筹基金支付", "大病保险支付",
+                "医疗救助支付", "个人自付"],
+    "civil": ["身份证号", "姓名", "救助类型", "变动类型", "保障人数", "金额", "审批日期"],
+    "disaster": ["灾害编号", "灾种", "灾害名称", "发生日期", "户主身份证号", "户主姓名", "乡镇", "行政村",
+                 "房屋损毁程度", "农作物受灾面积(亩)", "直接经济损失(元)"],
+    "disability": ["身份证号", "姓名", "残疾类别", "残疾等级", "发证日期", "变动类型"],
+    "application": ["户编号", "申报人身份证号", "发现方式", "申报日期", "风险类型", "填报人", "情况说明"],
+}
+
+
+def period(y, m):
+    """RULES.md 1: M=1..11 -> Dec(Y-1)..M/Y, monitoring year Y; M=12 -> Dec Y alone, year Y+1."""
+    if m == 12:
+        months = [(y, 12)]
+        myear = y + 1
+    else:
+        months = [(y - 1, 12)] + [(y, k) for k in range(1, m + 1)]
+        myear = y
+    first = date(*months[0], 1)
+    last = date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return months, myear, first, last
+
+
+def q(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def files_of(inbox, feed):
+    d = os.path.join(inbox, feed)
+    fs = glob.glob(os.path.join(d, "*.csv")) + glob.glob(os.path.join(d, "*.csv.gz"))
+    return sorted(fs, key=lambda p: os.path.basename(p))
+
+
+def load_sql(inbox):
+    """One raw_<feed> table per feed: every file of the feed, all VARCHAR, with
+    the file's rank in name order (file_no) and the row's position in its file
+    (row_no) so that "the last version wins" can be decided."""
+    out = []
+    for feed, cols in FEEDS.items():
+        fs = files_of(inbox, feed)
+        typed = ", ".join('"%s" VARCHAR' % c for c in cols)
+        out.append('CREATE TABLE raw_%s (file_no INTEGER, row_no BIGINT, %s);' % (feed, typed))
+        for n, f in enumerate(fs):
+            sel = ", ".join('"%s"' % c for c in cols)
+            # a single-file scan inserted in order: rowid of the staging table is the row's position.
+            # Columns are taken by header name (FEEDS.md: never by position); a missing one is an error.
+            out.append(
+                "CREATE OR REPLACE TEMP TABLE stage AS SELECT %s FROM read_csv(%s, header=true, all_varchar=true, "
+                "delim=',', quote='\"', escape='\"');" % (sel, q(f)))
+            out.append("INSERT INTO raw_%s SELECT %d, rowid, %s FROM stage;" % (feed, n, sel))
+    return "\n".join(out)
+
+
+def detect_sql(month, line_yuan):
+    y, m = month
+    months, myear, first, last = period(y, m)
+    mlist = ", ".join(q("%04d-%02d" % ym) for ym in months)
+    P_FROM, P_TO = q(first.isoformat()), q(last.isoformat())
+    L = int(line_yuan) * 100          # line in fen
+    return f"""
+-- ===================================================================== parameters
+-- month {y:04d}-{m:02d}; period {first} .. {last} ({len(months)} months); monitoring year {myear}; line {line_yuan} yuan
+-- money as exact DECIMAL(18,2) yuan / BIGINT fen; a blank CSV field is NULL (= 0 where optional).
+-- Clean input has at most 2 decimals (a 3rd would be rounded by the cast, not rejected).
+CREATE MACRO yuan(x) AS COALESCE(CAST(x AS DECIMAL(18,2)), 0);
+CREATE MACRO fen(x) AS CAST(yuan(x) * 100 AS BIGINT);
+CREATE MACRO pid(x) AS upper(trim(x));
+-- "last version wins": later file (name order), then later row in the file
+CREATE MACRO pos(file_no, row_no) AS CAST(file_no AS BIGINT) * 1000000000000 + row_no;
+
+-- ===================================================================== roster (one snapshot)
+CREATE TABLE roster_all AS
+SELECT trim("户编号") AS household_id, trim("乡镇") AS town, trim("行政村") AS village,
+       trim("户类型") AS household_type, pid("身份证号") AS person_id, trim("与户主关系") AS relation,
+       trim("劳动技能") AS labour, fen("上年家庭纯收入") AS prev_fen
+FROM raw_roster;
+
+-- households that cannot be evaluated (FEEDS.md roster: conflicts quarantine every row involved)
+CREATE TABLE roster_bad AS
+SELECT household_id FROM roster_all GROUP BY household_id
+HAVING min(town) <> max(town) OR min(village) <> max(village) OR min(household_type) <> max(household_type)
+    OR min(prev_fen) <> max(prev_fen) OR count(*) FILTER (WHERE relation = '户主') <> 1
+UNION
+SELECT DISTINCT r.household_id FROM roster_all r
+JOIN (SELECT person_id FROM roster_all GROUP BY person_id HAVING min(household_id) <> max(household_id)) d USING (person_id);
+
+CREATE TABLE member AS
+SELECT r.* FROM roster_all r ANTI JOIN roster_bad b USING (household_id);
+
+CREATE TABLE hh AS
+SELECT household_id, any_value(household_type) AS household_type,
+       count(*) AS size, any_value(prev_fen) AS prev_fen
+FROM member GROUP BY household_id;
+
+-- ===================================================================== income: key (household, month), last wins
+-- (the month is part of the key, so keeping only the period's months first is the same)
+CREATE TABLE income AS
+SELECT trim("户编号") AS household_id, trim("年月") AS month,
+       arg_max(yuan("工资性收入") + yuan("经营净收入") + yuan("财产净收入") + yuan("转移净收入"),
+               pos(file_no, row_no)) AS total
+FROM raw_income
+WHERE trim("年月") IN ({mlist})
+GROUP BY 1, 2;
+
+CREATE TABLE inc_hh AS
+SELECT household_id, CAST(sum(total) * 100 AS BIGINT) AS observed_fen, count(*) AS mwi
+FROM income GROUP BY household_id;
+
+-- ===================================================================== medical: key settlement number, last wins
+CREATE TABLE med AS
+SELECT trim("结算流水号") AS settlement_id,
+       arg_max({{'person_id': pid("身份证号"), 'settled': CAST(trim("结算日期") AS DATE), 'oop': yuan("个人自付")}},
+               pos(file_no, row_no)) AS r
+FROM raw_medical GROUP BY 1;
+CREATE OR REPLACE TABLE med AS SELECT settlement_id, r.person_id, r.settled, r.oop FROM med;
+
+CREATE TABLE med_hh AS
+SELECT m.household_id, CAST(sum(d.oop) * 100 AS BIGINT) AS oop_fen
+FROM med d JOIN member m USING (person_id)
+WHERE d.settled BETWEEN DATE {P_FROM} AND DATE {P_TO}
+GROUP BY m.household_id;
+
+-- ===================================================================== disaster: key (event, household of the person), last wins
+CREATE TABLE dis AS
+SELECT * FROM (
+  SELECT trim(d."灾害编号") AS event_id, m.household_id,
+         CAST(trim(d."发生日期") AS DATE) AS occurred, trim(d."房屋损毁程度") AS house_damage,
+         fen(d."直接经济损失(元)") AS loss_fen,
+         row_number() OVER (PARTITION BY trim(d."灾害编号"), m.household_id ORDER BY pos(d.file_no, d.row_no) DESC) AS rn
+  FROM raw_disaster d JOIN member m ON m.person_id = pid(d."户主身份证号"))
+WHERE rn = 1;
+
+CREATE TABLE dis_hh AS
+SELECT household_id, sum(loss_fen) AS loss_fen,
+       bool_or(house_damage IN ('倒塌', '严重损坏')) AS house_hit
+FROM dis WHERE occurred BETWEEN DATE {P_FROM} AND DATE {P_TO}
+GROUP BY household_id;
+
+-- ===================================================================== disability: new certificate, able member aged 16..60
+CREATE TABLE disab_hh AS
+SELECT DISTINCT m.household_id
+FROM (SELECT pid("身份证号") AS person_id, CAST(trim("发证日期") AS DATE) AS issued, trim("变动类型") AS change
+      FROM raw_disability) c
+JOIN member m USING (person_id)
+CROSS JOIN LATERAL (SELECT strptime(substr(m.person_id, 7, 8), '%Y%m%d')::DATE AS birth) b
+WHERE c.change = '新办'
+  AND c.issued BETWEEN DATE {P_FROM} AND DATE {P_TO}
+  AND m.labour IN ('技能劳动力', '普通劳动力')
+  AND (year(c.issued) - year(b.birth)
+       - CASE WHEN strftime(c.issued, '%m%d') < strftime(b.birth, '%m%d') THEN 1 ELSE 0 END) BETWEEN 16 AND 60;
+
+-- ===================================================================== civil: temporary aid granted / minimum living stopped
+CREATE TABLE aid_hh AS
+SELECT DISTINCT m.household_id
+FROM (SELECT pid("身份证号") AS person_id, trim("救助类型") AS aid_type, trim("变动类型") AS change,
+             CAST(trim("审批日期") AS DATE) AS d
+      FROM raw_civil) c
+JOIN member m USING (person_id)
+WHERE c.d BETWEEN DATE {P_FROM} AND DATE {P_TO}
+  AND ((c.aid_type = '临时救助' AND c.change = '新增')
+    OR (c.aid_type IN ('低保', '特困供养') AND c.change = '停发'));
+
+-- ===================================================================== application: declared in the period
+CREATE TABLE decl_hh AS
+SELECT DISTINCT household_id FROM (
+  SELECT trim("户编号") AS household_id, CAST(trim("申报日期") AS DATE) AS d FROM raw_application)
+WHERE d BETWEEN DATE {P_FROM} AND DATE {P_TO}
+  AND household_id IN (SELECT household_id FROM hh);
+
+-- ===================================================================== figures (all integer fen)
+CREATE TABLE fig AS
+SELECT h.household_id, h.household_type, h.size, h.prev_fen,
+       COALESCE(i.observed_fen, 0) AS observed_fen, COALESCE(i.mwi, 0) AS mwi,
+       COALESCE(md.oop_fen, 0) AS oop_fen, COALESCE(ds.loss_fen, 0) AS loss_fen,
+       COALESCE(ds.house_hit, false) AS house_hit,
+       COALESCE(md.oop_fen, 0) + COALESCE(ds.loss_fen, 0) AS rigid_fen,
+       -- income_projected = proj_num / proj_den exactly
+       CAST(CASE WHEN COALESCE(i.mwi, 0) > 0 THEN i.observed_fen * 12 ELSE h.prev_fen END AS HUGEINT) AS proj_num,
+       CAST(CASE WHEN COALESCE(i.mwi, 0) > 0 THEN i.mwi ELSE 1 END AS HUGEINT) AS proj_den,
+       h.household_id IN (SELECT household_id FROM disab_hh) AS t_disability,
+       h.household_id IN (SELECT household_id FROM aid_hh) AS t_aid_change,
+       h.household_id IN (SELECT household_id FROM decl_hh) AS t_declared
+FROM hh h
+LEFT JOIN inc_hh i USING (household_id)
+LEFT JOIN med_hh md USING (household_id)
+LEFT JOIN dis_hh ds USING (household_id);
+
+CREATE TABLE judged AS
+SELECT *,
+  -- net_per_capita = (proj_num/proj_den - rigid) / size = (proj_num - rigid*proj_den) / (proj_den*size)
+  (proj_num - rigid_fen * proj_den) < {L} * proj_den * size                 AS below,
+  (proj_num - rigid_fen * proj_den) * 10 < {L} * 12 * proj_den * size       AS near,
+  ((prev_fen > 0 AND 2 * oop_fen >= prev_fen)
+    OR oop_fen >= CASE WHEN household_type IN ('脱贫户', '监测户') THEN 500000 ELSE 1000000 END) AS t_illness,
+  ((prev_fen > 0 AND 2 * loss_fen >= prev_fen) OR house_hit)              AS t_disaster,
+  (prev_fen > 0 AND rigid_fen > prev_fen)                                 AS t_spending_surge,
+  -- projected <= 0.7 * prev  <=>  observed*12*10 <= 7*prev*mwi
+  (prev_fen > 0 AND mwi >= 1 AND CAST(observed_fen AS HUGEINT) * 120 <= CAST(prev_fen AS HUGEINT) * 7 * mwi)
+                                                                          AS t_income_drop
+FROM fig;
+
+CREATE TABLE result AS
+SELECT household_id, triggers,
+  CASE
+    WHEN triggers <> '' AND below THEN 'red'
+    WHEN triggers <> '' AND near THEN 'orange'
+    WHEN triggers = '' AND below THEN 'orange'
+    WHEN triggers <> '' AND t_declared THEN 'orange'      -- a declaration raises yellow to orange
+    WHEN triggers <> '' THEN 'yellow'
+  END AS level,
+  size, prev_fen, observed_fen, mwi, oop_fen, loss_fen, rigid_fen, proj_num, proj_den, below, near
+FROM (
+  SELECT *, array_to_string(list_sort(list_filter([
+      CASE WHEN t_aid_change THEN 'aid_change' END,
+      CASE WHEN t_declared THEN 'declared' END,
+      CASE WHEN t_disability THEN 'disability' END,
+      CASE WHEN t_disaster THEN 'disaster' END,
+      CASE WHEN t_illness THEN 'illness' END,
+      CASE WHEN t_income_drop THEN 'income_drop' END,
+      CASE WHEN t_spending_surge THEN 'spending_surge' END], lambda x: x IS NOT NULL)), ';') AS triggers
+  FROM judged);
+"""
+
+
+def parse_month(s):
+    try:
+        y, m = s.split("-")
+        y, m = int(y), int(m)
+        if len(s.split("-")[0]) != 4 or not 1 <= m <= 12:
+            raise ValueError
+        return y, m
+    except ValueError:
+        raise SystemExit("oracle.py: --month must be YYYY-MM, got %r" % s)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog="example: python3 tools/oracle.py --inbox /tmp/genout --month 2021-05 --out alerts.csv")
+    ap.add_argument("--inbox", required=True, help="inbox directory with <feed>/*.csv (clean CSV, reference headers)")
+    ap.add_argument("--month", default="2021-05", help="evaluation month YYYY-MM (default 2021-05)")
+    ap.add_argument("--line", type=int, help="monitoring line in yuan (default: the configured line of the monitoring year)")
+    ap.add_argument("--out", help="alerts CSV to write (household_id,level,triggers)")
+    ap.add_argument("--sql-only", action="store_true", help="print the SQL and exit")
+    ap.add_argument("--timing", action="store_true", help="print the wall time of each stage of the query")
+    ap.add_argument("--figures", help="also write every household's figures (fen) to this CSV, for debugging")
+    a = ap.parse_args(argv)
+
+    y, m = parse_month(a.month)
+    months, myear, first, last = period(y, m)
+    line = a.line if a.line is not None else LINES.get(myear)
+    if line is None:
+        raise SystemExit("oracle.py: no monitoring line configured for monitoring year %d (month %s); "
+                         "give --line" % (myear, a.month))
+    sql_load = load_sql(a.inbox)
+    sql_detect = detect_sql((y, m), line)
+    if a.sql_only:
+        print("SET preserve_insertion_order = true;")
+        print(sql_load)
+        print(sql_detect)
+        return 0
+    if not a.out:
+        ap.error("--out is required unless --sql-only")
+    if not files_of(a.inbox, "roster"):
+        raise SystemExit("oracle.py: no roster file in %s/roster/" % a.inbox)
+
+    import duckdb
+    t0 = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(sql_load)
+    t1 = time.perf_counter()
+    con.execute(sql_detect)
+    t2 = time.perf_counter()
+    bad = con.execute("SELECT count(*) FROM roster_bad").fetchone()[0]
+    if bad:
+        print("oracle.py: warning: %d roster households break the roster rules and are not evaluated" % bad,
+              file=sys.stderr)
+    rows = con.execute("SELECT household_id, level, triggers FROM result WHERE level IS NOT NULL "
+                       "ORDER BY household_id").fetchall()
+    with open(a.out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["household_id", "level", "triggers"])
+        w.writerows(rows)
+    if a.figures:
+        cur = con.execute("SELECT * FROM result ORDER BY household_id")
+        with open(a.figures, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([d[0] for d in cur.description])
+            w.writerows(cur.fetchall())
+    t3 = time.perf_counter()
+    counts = {lv: 0 for lv in ("red", "orange", "yellow")}
+    for _, lv, _ in rows:
+        counts[lv] += 1
+    n_hh = con.execute("SELECT count(*) FROM hh").fetchone()[0]
+    print("month %04d-%02d period %s..%s (%d months) line %d: %d households, %d alerts "
+          "(red %d, orange %d, yellow %d) -> %s" % (y, m, first, last, len(months), line, n_hh, len(rows),
+                                                     counts["red"], counts["orange"], counts["yellow"], a.out))
+    if a.timing:
+        print("timing: load %.3f s, detect %.3f s, write %.3f s" % (t1 - t0, t2 - t1, t3 - t2))
+    print("wall time %.3f s" % (t3 - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
