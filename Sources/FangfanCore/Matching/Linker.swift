@@ -71,7 +71,7 @@ public struct Linker {
             let y = Int(d[s] - 48) * 1000 + Int(d[s + 1] - 48) * 100 + Int(d[s + 2] - 48) * 10 + Int(d[s + 3] - 48)
             let m = Int(d[s + 5] - 48) * 10 + Int(d[s + 6] - 48)
             let mi = y * 12 + m - 1
-            guard mi >= fromKey && mi <= toKey else { return }
+            let inPeriod = mi >= fromKey && mi <= toKey
             var hh: Int?
             if Linker.byHousehold(feed) {
                 hh = roster.index(of: HouseholdID.staged(r[hhIndex!]))
@@ -80,18 +80,20 @@ public struct Linker {
             }
             var line: [UInt8] = []
             if let h = hh {
-                let hid = roster.households[h].id.description
-                line.append(contentsOf: hid.utf8)
-                for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
-                line.append(0x0A)
                 // disaster: the same household in the same event is one record, whoever of it is named
                 var key = fnv(r, keyFields)
                 if feed == .disaster { key = fnv(r, [0]) ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+                guard inPeriod else { matched.put(key, nil); return }
+                line.append(contentsOf: roster.households[h].id.description.utf8)
+                for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
+                line.append(0x0A)
                 matched.put(key, line)
             } else {
+                let key = fnv(r, keyFields)
+                guard inPeriod else { unmatched.put(key, nil); return }
                 for i in 0..<r.count { if i > 0 { line.append(0x2C) }; CSVOut.appendField(&line, r[i]) }
                 line.append(0x0A)
-                unmatched.put(fnv(r, keyFields), line)
+                unmatched.put(key, line)
             }
         }
         var header: [UInt8] = []
@@ -114,13 +116,15 @@ public struct Linker {
 }
 
 /// Lines kept once per key, in order of first appearance; a later line with the same key replaces the earlier.
+/// A record outside the period is kept as an empty slot: its later version decides whether the key counts,
+/// so a corrected settlement date can move a record out of the period.
 struct DedupedLines {
     private var position: [UInt64: Int] = [:]
-    private var lines: [[UInt8]] = []
-    var count: Int { lines.count }
+    private var lines: [[UInt8]?] = []
+    var count: Int { lines.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
-    mutating func put(_ key: UInt64, _ line: [UInt8]) {
-        if let p = position[key] { lines[p] = line } else {
+    mutating func put(_ key: UInt64, _ line: [UInt8]?) {
+        if let p = position[key] { lines[p] = line } else if line != nil {
             position[key] = lines.count
             lines.append(line)
         }
@@ -128,8 +132,8 @@ struct DedupedLines {
 
     func joined() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(0) { $0 + $1.count })
-        for l in lines { out += l }
+        out.reserveCapacity(lines.reduce(0) { $0 + ($1?.count ?? 0) })
+        for l in lines { if let l { out += l } }
         return out
     }
 }

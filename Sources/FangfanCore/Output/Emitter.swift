@@ -200,20 +200,14 @@ public struct Emitter {
         syncDirectory(config.out)
     }
 
-    /// renameat2(RENAME_EXCHANGE) through the raw system call (Linux 3.15+).
+    /// renameat2(RENAME_EXCHANGE), looked up in glibc at run time (glibc 2.28+, Linux 3.15+).
     func exchange(_ a: String, _ b: String) -> Bool {
-        #if os(Linux)
-        let SYS_renameat2 = 316   // x86_64
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "renameat2") else { return false }
+        let f = unsafeBitCast(sym, to: RenameAt2.self)
         let AT_FDCWD: Int32 = -100
         let RENAME_EXCHANGE: UInt32 = 2
-        #if arch(x86_64)
-        return syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0
-        #else
-        return false
-        #endif
-        #else
-        return false
-        #endif
+        return f(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0
     }
 
     /// Folders a killed emit left behind.

@@ -1,0 +1,119 @@
+import GRDB
+
+/// The ledger's schema: registered, named migrations only (never DDL by hand).
+/// Append a new `registerMigration("v2-…")` to evolve it; never edit a shipped one.
+enum LedgerSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+
+        // Cases (one per household) and their append-only history.
+        m.registerMigration("v1-cases") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cases (
+                        household_id TEXT PRIMARY KEY NOT NULL,
+                        town TEXT NOT NULL,
+                        village TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('预警', '监测中', '不予纳入', '风险已消除')),
+                        opened_month TEXT NOT NULL,
+                        monitored_since TEXT,
+                        last_alert_id TEXT,
+                        last_alert_month TEXT,
+                        last_triggers TEXT NOT NULL DEFAULT '[]',       -- JSON array of codes
+                        rejected_on_alert_id TEXT,
+                        rejected_on_triggers TEXT NOT NULL DEFAULT '[]', -- JSON array of codes
+                        elimination_kind TEXT CHECK (elimination_kind IN ('帮扶消除', '自然消除')),
+                        measures TEXT NOT NULL DEFAULT '[]',            -- JSON array, first-appearance order
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX cases_state ON cases(state);
+                    CREATE INDEX cases_town ON cases(town, village, household_id);
+
+                    CREATE TABLE history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        household_id TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        month TEXT,
+                        event TEXT NOT NULL,
+                        from_state TEXT,
+                        to_state TEXT,
+                        actor TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        -- alert events: household|month|alert id|event, so a rerun of a month
+                        -- records nothing twice; NULL for findings (deduplicated by last_findings)
+                        event_key TEXT UNIQUE
+                    );
+                    CREATE INDEX history_household ON history(household_id, id);
+                    CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+                        BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+                    CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+                        BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+                    """)
+        }
+
+        // Every alert id ever emitted (never deleted), the alerts and evaluations of each month
+        // (replaced by a rerun of that month).
+        m.registerMigration("v1-alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_ids (
+                        alert_id TEXT PRIMARY KEY NOT NULL,
+                        household_id TEXT NOT NULL,
+                        town TEXT NOT NULL,
+                        village TEXT NOT NULL,
+                        triggers TEXT NOT NULL,          -- JSON array of codes
+                        first_month TEXT NOT NULL,
+                        last_month TEXT NOT NULL
+                    );
+                    CREATE INDEX alert_ids_household ON alert_ids(household_id);
+
+                    CREATE TABLE alerts (
+                        month TEXT NOT NULL,
+                        alert_id TEXT NOT NULL REFERENCES alert_ids(alert_id),
+                        household_id TEXT NOT NULL,
+                        town TEXT NOT NULL,
+                        village TEXT NOT NULL,
+                        level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow')),
+                        triggers TEXT NOT NULL,          -- JSON array of codes
+                        household_type TEXT NOT NULL,
+                        run TEXT NOT NULL,
+                        PRIMARY KEY (month, alert_id),
+                        UNIQUE (month, household_id)
+                    );
+
+                    CREATE TABLE evaluations (
+                        household_id TEXT NOT NULL,
+                        month TEXT NOT NULL,
+                        at_or_above_line INTEGER NOT NULL CHECK (at_or_above_line IN (0, 1)),
+                        triggered INTEGER NOT NULL CHECK (triggered IN (0, 1)),
+                        PRIMARY KEY (household_id, month)
+                    );
+                    CREATE INDEX evaluations_month ON evaluations(month);
+                    """)
+        }
+
+        // Findings: the last one applied per alert (idempotence) and the files applied whole.
+        m.registerMigration("v1-findings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE last_findings (
+                        alert_id TEXT PRIMARY KEY NOT NULL REFERENCES alert_ids(alert_id),
+                        kind TEXT NOT NULL CHECK (kind IN ('确认纳入', '不予纳入', '风险已消除', '待核')),
+                        measures TEXT NOT NULL,          -- JSON array
+                        source TEXT NOT NULL,
+                        at TEXT NOT NULL
+                    );
+
+                    CREATE TABLE finding_sources (
+                        source_key TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        findings INTEGER NOT NULL,
+                        outcomes TEXT NOT NULL,          -- JSON array, one code per finding (replayed on a repeat)
+                        applied_at TEXT NOT NULL
+                    );
+                    """)
+        }
+
+        return m
+    }
+}
