@@ -43,6 +43,7 @@ public struct Linker {
         try makeDirectory(dir + "/unmatched")
         var report = LinkReport(month: period.month.description)
         for feed in Linker.feeds {
+            CrashPoint.hit("link-feed")
             let (l, u) = try link(feed, store: store, roster: roster, dir: dir)
             report.linked[feed.rawValue] = l
             report.unmatched[feed.rawValue] = u

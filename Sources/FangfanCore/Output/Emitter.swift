@@ -30,6 +30,7 @@ public struct Emitter {
         let evaluations = try Evaluation.read(work + "/evaluations.csv")
 
         // the ledger: alerts open and update cases; evaluations feed the elimination suggestion
+        CrashPoint.hit("emit-before-ledger")
         let types = Dictionary(alerts.map { ($0.household_id, $0.household_type) }, uniquingKeysWith: { a, _ in a })
         try ledger.recordMonth(month.description, run: "run \(month)", alerts: alerts.map { a in
             LedgerAlert(alertId: a.alert_id, householdId: a.household_id, town: a.town, village: a.village,
@@ -94,6 +95,7 @@ public struct Emitter {
         try AtomicFile.write(Metrics.text(summary), to: tmp + "/metrics.prom")
         let report = try reportData(summary, detect: detect, ledger: ledger)
         try AtomicFile.write(ReportPage.render(report), to: tmp + "/report.html")
+        CrashPoint.hit("emit-before-swap")
         try swapIn(tmp, config.out + "/" + month.description)
         summary.outDir = config.out + "/" + month.description
         return summary
@@ -168,7 +170,7 @@ public struct Emitter {
         }
         return ReportData(
             title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
-            periodMonths: s.period.months, line: s.line, generatedAt: s.files.map(\.ingested_at).max() ?? "", households: detect.households,
+            periodMonths: s.period.months, line: s.line, generatedAt: "截至 \(s.period.to) 已接收的部门数据（同一状态重跑结果相同）", households: detect.households,
             towns: s.alerts.by_town.keys.sorted().map { t in
                 let c = s.alerts.by_town[t]!
                 return TownCounts(town: t, red: c["red"] ?? 0, orange: c["orange"] ?? 0, yellow: c["yellow"] ?? 0)

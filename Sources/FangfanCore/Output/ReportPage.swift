@@ -157,7 +157,7 @@ public enum ReportPage {
         h += "<div><dt>监测期</dt><dd>\(esc(d.periodFrom)) 至 \(esc(d.periodTo))（\(num(d.periodMonths)) 个月）</dd></div>\n"
         h += "<div><dt>监测线</dt><dd>\(esc(d.line)) 元/人·年</dd></div>\n"
         h += "<div><dt>花名册</dt><dd>\(num(d.households)) 户</dd></div>\n"
-        h += "</dl>\n<p class=\"gen\">生成时间 \(esc(d.generatedAt))</p>\n</header>\n"
+        h += "</dl>\n<p class=\"gen\">数据口径 \(esc(d.generatedAt))</p>\n</header>\n"
 
         // KPI tiles
         let monitored = d.cases.filter { $0.state == "监测中" }.reduce(0) { $0 + $1.count }
@@ -196,7 +196,7 @@ public enum ReportPage {
         h += qualityTable(d.quality)
         h += rejectedList(d.rejectedFiles)
 
-        h += "<footer class=\"foot\">fangfan 防返贫监测预警 · 生成于 \(esc(d.generatedAt)) · "
+        h += "<footer class=\"foot\">fangfan 防返贫监测预警 · \(esc(d.generatedAt)) · "
         h += "预警与帮扶措施均为建议，以入户核实结果为准</footer>\n"
         h += "</main>\n</body>\n</html>\n"
         return h

@@ -189,6 +189,7 @@ public struct Detector {
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out: [UInt8] = []
         for a in alerts { out += try enc.encode(a); out.append(0x0A) }
+        CrashPoint.hit("detect-before-write")
         try AtomicFile.write(out, to: dir + "/alerts.jsonl")
         try AtomicFile.write(evals, to: dir + "/evaluations.csv")
         let report = DetectReport(month: period.month.description, period_from: period.from.description,
