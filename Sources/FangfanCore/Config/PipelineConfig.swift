@@ -18,13 +18,24 @@ public struct Ratio: Equatable, Sendable, CustomStringConvertible {
         return Ratio(whole * den + f, den)
     }
 
+    /// A decimal when the denominator has only the factors 2 and 5 (every ratio read from the configuration),
+    /// else `n/d`.
     public var description: String {
-        var s = String(numerator / denominator)
-        var rem = numerator % denominator
-        if rem == 0 { return s }
-        s += "."
-        var d = denominator
-        while rem != 0 && d > 1 { d /= 10; s += String(rem / d); rem %= d }
+        var d = denominator, twos = 0, fives = 0
+        while d % 2 == 0 { d /= 2; twos += 1 }
+        while d % 5 == 0 { d /= 5; fives += 1 }
+        guard d == 1 else { return "\(numerator)/\(denominator)" }
+        let digits = max(twos, fives)
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = numerator * (scale / denominator)
+        var s = String(scaled / scale)
+        if digits > 0 {
+            let frac = String(scaled % scale)
+            s += "." + String(repeating: "0", count: digits - frac.count) + frac
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
         return s
     }
 }

@@ -108,7 +108,7 @@ public struct Detector {
         try each(.civil) { h, r in
             // household_id + person_id name aid_type change persons amount date
             let type = r.string(3), change = r.string(4)
-            if (type == "临时救助" && change == "新增") || ((type == "低保" || type == "特困供养") && change == "停发") {
+            if AidChangeTrigger.counts(aidType: type, change: change) {
                 figs[h].aidChanges.append("民政救助：\(r.string(2)) \(type)\(change)（\(r.string(7))，金额 \(r.string(6)) 元）")
             }
         }
@@ -124,7 +124,8 @@ public struct Detector {
     /// Evaluates one household: nil when it gets no alert.
     public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
                          monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
-        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules, period: period)
+        var ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules, period: period)
+        ctx.monitoredCase = monitoredCase
         let fired = Triggers.evaluate(ctx)
         let codes = fired.map(\.code).sorted()
         let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)
@@ -160,7 +161,8 @@ public struct Detector {
     }
 
     /// Runs detect for the month: writes alerts.jsonl, evaluations.csv and detect.json into the work folder.
-    /// - Parameter caseStates: household → ledger state (监测中 households are listed as 在监测).
+    /// - Parameter caseStates: household → ledger state. 监测中 households are listed as 在监测, and so are
+    ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
     public func run(roster: RosterIndex, caseStates: [String: String]) throws -> (alerts: [Alert], report: DetectReport) {
         let (figs, settlements, disasters) = try figures(roster: roster)
         var alerts: [Alert] = []
@@ -170,7 +172,8 @@ public struct Detector {
             let hid = h.id.description
             let state = caseStates[hid]
             let (alert, npc, fired) = evaluate(h, figs[i], settlements: settlements[i] ?? [], disasters: disasters[i] ?? [],
-                                               monitoredCase: state == "监测中")
+                                               monitoredCase: state == CaseState.monitored.rawValue
+                                                   || state == CaseState.eliminated.rawValue)
             if let a = alert { alerts.append(a) }
             if state != nil {
                 let f = figs[i]

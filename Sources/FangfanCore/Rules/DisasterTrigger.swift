@@ -12,7 +12,7 @@ public struct DisasterTrigger: Trigger {
         var ev: [Evidence] = []
         if relative {
             ev.append(Evidence(trigger: Self.code, source: "disaster", record: nil, date: nil, amount: loss.description,
-                               text: "本期灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(r) 倍"))
+                               text: "本期灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍"))
         }
         for d in c.disasters {
             ev.append(Evidence(trigger: Self.code, source: "disaster", record: d.event, date: d.occurred, amount: d.loss.description,

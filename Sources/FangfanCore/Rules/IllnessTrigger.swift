@@ -9,11 +9,13 @@ public struct IllnessTrigger: Trigger {
         let prev = c.household.prevIncome
         let r = c.rules.illnessPrevRatio
         let relative = prev.fen > 0 && oop.fen * r.denominator >= r.numerator * prev.fen
-        let bar = c.household.type == .general ? c.rules.illnessBarGeneral : c.rules.illnessBarFragile
+        // The bars follow the roster's 户类型 (RULES.md §4 names the types); a ledger state does not change them.
+        let fragile = c.household.type != .general
+        let bar = fragile ? c.rules.illnessBarFragile : c.rules.illnessBarGeneral
         let absolute = oop >= bar
         guard relative || absolute else { return nil }
         var why: [String] = []
-        if relative { why.append("本期医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(r) 倍") }
+        if relative { why.append("本期医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍") }
         if absolute { why.append("本期医疗个人自付 \(yuan(oop))，达到\(c.household.type.rawValue)标准 \(yuan(bar))") }
         var ev = [Evidence(trigger: Self.code, source: "medical", record: nil, date: nil, amount: oop.description,
                            text: why.joined(separator: "；"))]

@@ -12,7 +12,7 @@ public struct IncomeDropTrigger: Trigger {
         guard projected.isAtMost(prev, times: keep) else { return nil }
         return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: [
             Evidence(trigger: Self.code, source: "income", record: nil, date: nil, amount: projected.rounded.description,
-                     text: "按 \(c.figures.monthsWithIncome) 个月申报推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(keep) 倍"),
+                     text: "按 \(c.figures.monthsWithIncome) 个月申报推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(keep)) 倍"),
         ])
     }
 }

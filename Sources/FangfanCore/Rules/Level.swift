@@ -65,16 +65,16 @@ public enum Suggestions {
         }
         if codes.contains(IllnessTrigger.code) { illness() }
         if codes.contains(DisasterTrigger.code) { disaster() }
-        if let d = fired.first(where: { $0.code == DisabilityTrigger.code }) {
-            let names = Set(d.evidence.compactMap { e in h.members.first { e.text.contains("成员 \($0.name)（") }?.person })
-            disability(names)
-        }
+        // The members newly disabled, by resident ID (two members may share a name). A declared 因残 is "as the
+        // trigger": it says nothing of who is disabled, so it uses the same members (none known without a certificate).
+        let disabled = Set(fired.first { $0.code == DisabilityTrigger.code }?.persons ?? [])
+        if codes.contains(DisabilityTrigger.code) { disability(disabled) }
         if let d = fired.first(where: { $0.code == DeclaredTrigger.code }) {
             for r in d.riskTypes {
                 switch r {
                 case "因病": illness()
                 case "因灾": disaster()
-                case "因残": disability([])
+                case "因残": disability(disabled)
                 case "因务工就业不稳": add("就业帮扶")
                 case "因产业失败": add("产业帮扶")
                 case "缺劳动力": add("综合保障")

@@ -15,6 +15,9 @@ public struct FiredTrigger: Sendable {
     /// Risk types shown on the list (the declared trigger carries the declared ones).
     public var riskTypes: [String]
     public var evidence: [Evidence]
+    /// The members the trigger is about, when it is about members (disability: the newly disabled),
+    /// so that §6 can tell "another member" by resident ID rather than by name.
+    public var persons: [ResidentID] = []
 }
 
 /// Everything a trigger looks at.
@@ -25,6 +28,9 @@ public struct TriggerContext {
     public let disasters: [DisasterRecord]
     public let rules: RuleParameters
     public let period: MonitoringPeriod
+    /// The household's case is 监测中 (or 风险已消除, still a monitored household) in the ledger: it is
+    /// "already known to be fragile" (§4), like a household typed 监测户.
+    public var monitoredCase = false
 }
 
 /// A risk trigger of RULES.md §4: its code, its risk type, and when it fires.
@@ -52,3 +58,23 @@ public enum Triggers {
 }
 
 func yuan(_ m: Money) -> String { m.description + " 元" }
+
+/// A configured ratio as a decimal for evidence text: `0.5`, `1.2`, `0.7`. Works for any denominator
+/// (`Ratio(1, 2)`, the shipped default, is not a power of ten); one that has no finite decimal prints as `n/d`.
+func ratioText(_ r: Ratio) -> String {
+    var n = r.numerator, d = r.denominator
+    guard d > 0 else { return "\(n)/\(d)" }
+    var scale: Int64 = 1, digits = 0
+    while d % 2 == 0 || d % 5 == 0 {
+        if d % 10 == 0 { d /= 10 } else if d % 2 == 0 { d /= 2; n *= 5 } else { d /= 5; n *= 2 }
+        scale *= 10
+        digits += 1
+    }
+    guard d == 1 else { return "\(r.numerator)/\(r.denominator)" }
+    let whole = n / scale, frac = n % scale
+    if frac == 0 { return String(whole) }
+    var f = String(frac)
+    f = String(repeating: "0", count: digits - f.count) + f
+    while f.hasSuffix("0") { f.removeLast() }
+    return "\(whole).\(f)"
+}
