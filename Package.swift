@@ -29,6 +29,10 @@ let package = Package(
                 "CFangfanXML", "CFangfanZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [
+                // Release builds skip the runtime exclusivity checks (debug builds and the tests keep them).
+                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
             ]),
         .target(
             name: "FangfanCLI",

@@ -1,0 +1,640 @@
+#!/usr/bin/env python3
+"""bench.py - fangfan against the same job in DuckDB SQL, on generated county and province feeds.
+
+For each scale it generates (tools/gen.py, deterministic by seed, cached) an
+inbox of clean UTF-8 CSV feeds, then times, alternating, several repetitions of
+
+    1. .build/release/fangfan run --month 2021-05 ... on a fresh copy of the
+       inbox and a fresh state (the copy is not timed: fangfan moves its inbox
+       into state/archive), and
+    2. python3 tools/oracle.py --inbox <cached inbox> --month 2021-05 (the same
+       job as DuckDB SQL),
+
+both as whole child processes: wall time (time.perf_counter), CPU time
+(ru_utime + ru_stime) and peak memory (ru_maxrss) from os.wait4.  Every
+repetition checks that both produced the same alerts (household, level,
+triggers); a mismatch prints the first differences and exits 1.
+
+It also times `fangfan ingest` alone on one feed file in five forms - UTF-8
+CSV, GB18030 CSV, gzip CSV, UTF-8 XML, GB18030 XML (the medical feed, same
+records) - and `xmllint --stream --noout` on the XML files.
+
+Usage:
+    python3 tools/bench.py                                  # county and province, 3 reps
+    python3 tools/bench.py --scales county --reps 5
+    python3 tools/bench.py --quick                          # = --scales small --reps 1 (15,000 households)
+    python3 tools/bench.py --scales province --reps 1 --no-formats --keep
+
+Scales: small = 15,000 households, county = 150,000, province = 1,500,000.
+Data is cached under --data (default bench-data/ in the repository, git-ignored):
+<data>/<scale>/inbox with a stamp (seed, households, month, sha256 of gen.py);
+a changed generator or seed regenerates.  Results go to stdout and, as
+Markdown, to <data>/results.md.
+
+Exit status: 0 done; 1 the answers differ; 2 bad command line or missing
+binary/tool; 3 not enough free disk space; 4 a benchmarked command failed.
+"""
+import argparse
+import csv
+import gzip
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from xml.sax.saxutils import escape
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(REPO, "tools", "gen.py")
+ORACLE = os.path.join(REPO, "tools", "oracle.py")
+CONFIG = os.path.join(REPO, "pipelines", "default.toml")
+
+SCALES = {"small": 15_000, "county": 150_000, "province": 1_500_000}
+MONTH = "2021-05"
+TODAY = "2021-06-02"
+INBOX_FOLDERS = ("roster", "income", "medical", "civil", "disaster", "disability", "application", "verification")
+# measured: ~1.03 kB of inbox per household; a fangfan run leaves ~4x the inbox (archive, staged, work, out)
+BYTES_PER_HH = 1100
+RUN_FACTOR = 5.0
+OLD = 3600  # cached files are dated an hour back: settled for ingest.settle_seconds, same mtime -> name order
+
+MED_XML_FIELDS = ("JSLSH", "JSLX", "YJSLSH", "SFZH", "XM", "JZLX", "YLJGMC", "RYRQ", "CYRQ", "JSRQ",
+                  "YLZFY", "TCZF", "DBZF", "YLJZ", "GRZF")
+MED_KIND = {"正常": "1", "冲销": "2"}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+class Failure(Exception):
+    def __init__(self, code, msg):
+        super().__init__(msg)
+        self.code = code
+
+
+# ----------------------------------------------------------------------------- measuring
+
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds():
+    """CPU seconds spent busy by the whole machine since boot (/proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return (sum(v[:8]) - v[3] - v[4]) / HZ   # all but idle and iowait
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def measure(cmd, out_path, cwd=REPO):
+    """Run cmd as a child; return dict(wall, cpu, rss (KiB), rc, other): wall from perf_counter, CPU and
+    peak RSS from os.wait4; other = CPU cores used meanwhile by the rest of the machine (contention)."""
+    os.sync()  # flush the previous step's writes so they are not paid by this one
+    with open(out_path, "wb") as out:
+        b0 = busy_seconds()
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        b1 = busy_seconds()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    cpu = ru.ru_utime + ru.ru_stime
+    other = max(0.0, (b1 - b0 - cpu) / wall) if b0 is not None and b1 is not None and wall > 0 else 0.0
+    return {"wall": wall, "cpu": cpu, "rss": ru.ru_maxrss, "rc": p.returncode, "other": other}
+
+
+def check_rc(m, what, out_path, ok=(0,)):
+    if m["rc"] not in ok:
+        tail = ""
+        try:
+            with open(out_path, encoding="utf-8", errors="replace") as f:
+                tail = "".join(f.readlines()[-15:])
+        except OSError:
+            pass
+        raise Failure(4, "%s failed with exit status %d; last output (%s):\n%s" % (what, m["rc"], out_path, tail))
+
+
+def copy_tree(src, dst):
+    """A real copy (fangfan moves its inbox files: hard links would be moved from the cache)."""
+    subprocess.run(["cp", "-R", "--reflink=auto", "--preserve=timestamps", src, dst], check=True)
+
+
+def rmtree(p):
+    shutil.rmtree(p, ignore_errors=True)
+
+
+def tree_bytes(d):
+    n = 0
+    for root, _, files in os.walk(d):
+        for f in files:
+            n += os.path.getsize(os.path.join(root, f))
+    return n
+
+
+def sha256_file(p):
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+def free_bytes(path):
+    p = os.path.abspath(path)
+    while not os.path.exists(p):
+        p = os.path.dirname(p)
+    return shutil.disk_usage(p).free, p
+
+
+def age_files(d):
+    t = time.time() - OLD
+    for root, _, files in os.walk(d):
+        for f in files:
+            os.utime(os.path.join(root, f), (t, t))
+
+
+# ----------------------------------------------------------------------------- data
+
+def stamp_of(seed, n):
+    return {"seed": seed, "households": n, "month": MONTH, "gen_sha256": sha256_file(GEN)}
+
+
+def ensure_inbox(data, scale, n, seed):
+    """bench-data/<scale>/inbox, generated unless the stamp matches."""
+    sdir = os.path.join(data, scale)
+    inbox = os.path.join(sdir, "inbox")
+    stamp_p = os.path.join(sdir, "stamp.json")
+    want = stamp_of(seed, n)
+    try:
+        with open(stamp_p, encoding="utf-8") as f:
+            have = json.load(f)
+    except (OSError, ValueError):
+        have = None
+    if have == want and os.path.isdir(inbox):
+        log("%s: reusing %s (seed %d, %d households)" % (scale, inbox, seed, n))
+        return inbox
+    log("%s: generating %d households (seed %d) ..." % (scale, n, seed))
+    rmtree(inbox)
+    rmtree(os.path.join(sdir, "formats"))
+    if os.path.exists(stamp_p):
+        os.unlink(stamp_p)
+    tmp = inbox + ".tmp"
+    rmtree(tmp)
+    os.makedirs(sdir, exist_ok=True)
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, GEN, "--seed", str(seed), "--households", str(n),
+                        "--month", MONTH, "--out", tmp, "--quiet"], cwd=REPO)
+    if r.returncode != 0:
+        raise Failure(4, "gen.py failed with exit status %d" % r.returncode)
+    age_files(tmp)
+    os.rename(tmp, inbox)
+    with open(stamp_p, "w", encoding="utf-8") as f:
+        json.dump(want, f, indent=1)
+    log("%s: generated %.1f MB in %.1f s" % (scale, tree_bytes(inbox) / 1e6, time.perf_counter() - t0))
+    return inbox
+
+
+# ----------------------------------------------------------------------------- answers
+
+def fangfan_alerts(out_dir):
+    lines = []
+    with open(os.path.join(out_dir, MONTH, "alerts.jsonl"), encoding="utf-8") as f:
+        for ln in f:
+            if ln.strip():
+                o = json.loads(ln)
+                lines.append("%s,%s,%s" % (o["household_id"], o["level"], ";".join(o["triggers"])))
+    return sorted(lines)
+
+
+def oracle_alerts(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return sorted("%s,%s,%s" % tuple(r) for r in rows[1:] if r)
+
+
+def compare(ff, dk, scale, rep):
+    if ff == dk:
+        return
+    a, b = set(ff), set(dk)
+    only_f, only_d = sorted(a - b), sorted(b - a)
+    msg = ["MISMATCH at %s scale, repetition %d: fangfan %d alerts, duckdb %d alerts; "
+           "%d only in fangfan, %d only in duckdb (household_id,level,triggers)"
+           % (scale, rep, len(ff), len(dk), len(only_f), len(only_d))]
+    hh_d = {x.split(",", 1)[0]: x for x in only_d}
+    shown = 0
+    for x in only_f:
+        h = x.split(",", 1)[0]
+        msg.append("  fangfan: %-60s duckdb: %s" % (x, hh_d.pop(h, "(no alert)")))
+        shown += 1
+        if shown >= 20:
+            break
+    for h, x in list(hh_d.items())[:max(0, 20 - shown)]:
+        msg.append("  fangfan: %-60s duckdb: %s" % ("(no alert)", x))
+    if len(ff) != len(set(ff)):
+        msg.append("  (fangfan has duplicate alert lines)")
+    raise Failure(1, "\n".join(msg))
+
+
+# ----------------------------------------------------------------------------- whole job
+
+def bench_scale(a, scale, n, inbox):
+    sdir = os.path.join(a.data, scale)
+    scratch = os.path.join(sdir, "scratch")
+    inbox_bytes = tree_bytes(inbox)
+    ff_runs, dk_runs, timings = [], [], []
+    alerts = None
+    for rep in range(1, a.reps + 1):
+        rmtree(scratch)
+        os.makedirs(scratch)
+        run_inbox = os.path.join(scratch, "inbox")
+        state, out = os.path.join(scratch, "state"), os.path.join(scratch, "out")
+        copy_tree(inbox, run_inbox)  # not timed
+        log("%s rep %d/%d: fangfan run ..." % (scale, rep, a.reps))
+        ff_log = os.path.join(scratch, "fangfan.log")
+        m = measure([a.fangfan, "run", "--month", MONTH, "--today", TODAY, "--quiet", "--config", CONFIG,
+                     "--inbox", run_inbox, "--state", state, "--out", out], ff_log)
+        check_rc(m, "fangfan run (%s)" % scale, ff_log)
+        log("  fangfan: wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
+            % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
+        ff_runs.append(m)
+        with open(os.path.join(out, MONTH, "summary.json"), encoding="utf-8") as f:
+            summ = json.load(f)
+        timings.append(summ.get("timings", {}))
+        bad = [e for e in summ.get("files", []) if e.get("status") != "accepted" or e.get("quarantined")]
+        if bad:
+            raise Failure(4, "fangfan did not take the clean inbox whole: %s" % json.dumps(bad[:3], ensure_ascii=False))
+        ff = fangfan_alerts(out)
+
+        log("%s rep %d/%d: duckdb (oracle.py) ..." % (scale, rep, a.reps))
+        dk_csv = os.path.join(scratch, "oracle-alerts.csv")
+        dk_log = os.path.join(scratch, "oracle.log")
+        m = measure([sys.executable, ORACLE, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log)
+        check_rc(m, "oracle.py (%s)" % scale, dk_log)
+        log("  duckdb:  wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
+            % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
+        dk_runs.append(m)
+        dk = oracle_alerts(dk_csv)
+        compare(ff, dk, scale, rep)
+        alerts = len(ff)
+        log("  same alerts: %d" % alerts)
+        if not (a.keep and rep == a.reps):
+            rmtree(scratch)
+    if a.keep:
+        log("%s: last run kept in %s" % (scale, scratch))
+    return {"scale": scale, "households": n, "inbox_bytes": inbox_bytes, "reps": a.reps, "alerts": alerts,
+            "fangfan": ff_runs, "duckdb": dk_runs, "timings": timings}
+
+
+# ----------------------------------------------------------------------------- formats
+
+def write_medical_xml(src_csv, dst, encoding):
+    """The records of the medical CSV in the FEEDS.md XML shape (root YBJSSJ with JLS, records JL)."""
+    with open(src_csv, encoding="utf-8", newline="") as f:
+        count = sum(1 for _ in csv.reader(f)) - 1
+    with open(src_csv, encoding="utf-8", newline="") as f, \
+            open(dst, "w", encoding=encoding, newline="\n", buffering=1 << 20) as o:
+        r = csv.reader(f)
+        next(r)
+        o.write('<?xml version="1.0" encoding="%s"?>\n' % ("UTF-8" if encoding == "utf-8" else "GB18030"))
+        o.write('<YBJSSJ DCDW="%s" DCSJ="2021-06-02 08:00:00" JLS="%d">\n' % (escape("湛江市医疗保障局"), count))
+        buf = []
+        for row in r:
+            row = list(row)
+            row[1] = MED_KIND.get(row[1], row[1])
+            parts = ["  <JL>\n    "]
+            for tag, v in zip(MED_XML_FIELDS, row):
+                parts.append("<%s/>" % tag if v == "" else "<%s>%s</%s>" % (tag, escape(v), tag))
+            parts.append("\n  </JL>\n")
+            buf.append("".join(parts))
+            if len(buf) >= 10000:
+                o.write("".join(buf))
+                buf.clear()
+        o.write("".join(buf))
+        o.write("</YBJSSJ>\n")
+    return count
+
+
+def make_formats(fdir, src_csv):
+    """The five forms of the medical feed, cached beside the scale's inbox (regenerated with it)."""
+    forms = [("CSV UTF-8", "medical.csv"), ("CSV GB18030", "medical-gb18030.csv"),
+             ("CSV gzip", "medical.csv.gz"), ("XML UTF-8", "medical.xml"), ("XML GB18030", "medical-gb18030.xml")]
+    done = os.path.join(fdir, ".complete")
+    if not os.path.exists(done):
+        log("formats: making the medical feed as CSV, GB18030 CSV, gzip, XML, GB18030 XML ...")
+        rmtree(fdir)
+        os.makedirs(fdir)
+        shutil.copyfile(src_csv, os.path.join(fdir, "medical.csv"))
+        with open(os.path.join(fdir, "medical-gb18030.csv"), "wb") as o:
+            subprocess.run(["iconv", "-f", "UTF-8", "-t", "GB18030", src_csv], stdout=o, check=True)
+        with open(src_csv, "rb") as i, gzip.open(os.path.join(fdir, "medical.csv.gz"), "wb", compresslevel=6) as o:
+            shutil.copyfileobj(i, o, 1 << 20)
+        write_medical_xml(src_csv, os.path.join(fdir, "medical.xml"), "utf-8")
+        write_medical_xml(src_csv, os.path.join(fdir, "medical-gb18030.xml"), "gb18030")
+        age_files(fdir)
+        open(done, "w").close()
+    with open(src_csv, encoding="utf-8", newline="") as f:
+        records = sum(1 for _ in csv.reader(f)) - 1
+    out = []
+    for label, name in forms:
+        p = os.path.join(fdir, name)
+        size = os.path.getsize(p)
+        usize = size
+        if name.endswith(".gz"):
+            usize = os.path.getsize(os.path.join(fdir, "medical.csv"))
+        out.append({"label": label, "file": p, "bytes": size, "ubytes": usize, "records": records})
+    return out
+
+
+def bench_formats(a, scale):
+    sdir = os.path.join(a.data, scale)
+    src = os.path.join(sdir, "inbox", "medical", "medical.csv")
+    forms = make_formats(os.path.join(sdir, "formats"), src)
+    xmllint = shutil.which("xmllint")
+    if not xmllint:
+        log("formats: xmllint is missing (apt-get install -y libxml2-utils); the libxml2 floor is not measured")
+    scratch = os.path.join(sdir, "scratch-formats")
+    for fm in forms:
+        fm["ingest"], fm["xmllint"] = [], []
+    for rep in range(1, a.reps + 1):
+        for fm in forms:
+            rmtree(scratch)
+            inbox = os.path.join(scratch, "inbox")
+            for d in INBOX_FOLDERS:
+                os.makedirs(os.path.join(inbox, d))
+            dst = os.path.join(inbox, "medical", os.path.basename(fm["file"]))
+            subprocess.run(["cp", "--reflink=auto", "--preserve=timestamps", fm["file"], dst], check=True)
+            state, out = os.path.join(scratch, "state"), os.path.join(scratch, "out")
+            lp = os.path.join(sdir, "formats-ingest.log")
+            m = measure([a.fangfan, "ingest", "--today", TODAY, "--quiet", "--config", CONFIG,
+                         "--inbox", inbox, "--state", state, "--out", out], lp)
+            check_rc(m, "fangfan ingest of %s" % fm["label"], lp)
+            with open(os.path.join(state, "manifest.jsonl"), encoding="utf-8") as f:
+                man = [json.loads(x) for x in f if x.strip()]
+            ent = man[-1] if man else {}
+            if ent.get("status") != "accepted" or ent.get("accepted") != fm["records"] or ent.get("quarantined"):
+                raise Failure(4, "fangfan ingest of %s did not accept all %d records: %s"
+                              % (fm["label"], fm["records"], json.dumps(ent, ensure_ascii=False)))
+            fm["ingest"].append(m)
+            log("formats rep %d/%d: %-12s ingest %.2f s, peak %.0f MB"
+                % (rep, a.reps, fm["label"], m["wall"], m["rss"] / 1024))
+            if xmllint and fm["label"].startswith("XML"):  # the libxml2 floor, right after fangfan on the same file
+                lp2 = os.path.join(sdir, "formats-xmllint.log")
+                m2 = measure([xmllint, "--stream", "--noout", fm["file"]], lp2)
+                check_rc(m2, "xmllint --stream --noout %s" % fm["file"], lp2)
+                fm["xmllint"].append(m2)
+                log("formats rep %d/%d: %-12s xmllint %.2f s" % (rep, a.reps, fm["label"], m2["wall"]))
+    rmtree(scratch)
+    return {"scale": scale, "forms": forms}
+
+
+# ----------------------------------------------------------------------------- reporting
+
+def med(runs, k):
+    return statistics.median(r[k] for r in runs)
+
+
+def mn(runs, k):
+    return min(r[k] for r in runs)
+
+
+def table(header, rows, align=None):
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    w = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    align = align or ["l"] + ["r"] * (len(header) - 1)
+
+    def fmt(r):
+        return "| " + " | ".join(c.ljust(w[i]) if align[i] == "l" else c.rjust(w[i]) for i, c in enumerate(r)) + " |"
+    sep = "|" + "|".join(("-" * (w[i] + 1) + ":") if align[i] == "r" else ("-" * (w[i] + 2))
+                         for i in range(len(header))) + "|"
+    return "\n".join([fmt(cells[0]), sep] + [fmt(r) for r in cells[1:]])
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def report(a, results, fmt, started, argv):
+    L = []
+    L.append("# fangfan benchmark")
+    L.append("")
+    L.append("- date: %s" % sh("date"))
+    L.append("- machine: %s, %s CPUs (nproc), memory (free -g): %s GiB total, %s GiB available; load average at start %s"
+             % (sh("uname -m"), sh("nproc"), sh("free -g | awk '/^Mem:/{print $2}'"),
+                sh("free -g | awk '/^Mem:/{print $7}'"), started["load"]))
+    L.append("- fangfan: `%s` (git %s%s), built %s"
+             % (os.path.relpath(a.fangfan, REPO), sh("git -C %s rev-parse --short HEAD" % REPO),
+                " + uncommitted changes" if sh("git -C %s status --porcelain -- Sources Package.swift" % REPO) else "",
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(a.fangfan)))))
+    try:
+        import duckdb
+        dv = duckdb.__version__
+    except ImportError:
+        dv = "?"
+    if started.get("changed"):
+        L.append("- **Warning: %s was rebuilt while the benchmark ran**; the repetitions may mix two builds"
+                 % os.path.relpath(a.fangfan, REPO))
+    L.append("- DuckDB %s (Python %s, tools/oracle.py); month %s, gen.py seed %d; %d repetition(s), alternating"
+             % (dv, platform.python_version(), MONTH, a.seed, a.reps))
+    L.append("- command: `python3 tools/bench.py %s`" % " ".join(argv))
+    L.append("")
+    if results:
+        L.append("## Whole job: `fangfan run` vs the same job in DuckDB SQL")
+        L.append("")
+        L.append("Median of the repetitions (min in parentheses). Peak = max RSS of the process. "
+                 "Ratios are fangfan / DuckDB on the medians (target: wall ≤ 1.0, memory ≤ 1.0). "
+                 "Both produced the same alerts (household, level, triggers) in every repetition.")
+        L.append("")
+        rows = []
+        for r in results:
+            f, d = r["fangfan"], r["duckdb"]
+
+            def c(runs, k, scale=1.0, p="%.2f"):
+                return (p + " (" + p + ")") % (med(runs, k) * scale, mn(runs, k) * scale)
+            rows.append([r["scale"], "{:,}".format(r["households"]), "%.0f" % (r["inbox_bytes"] / 1e6),
+                         "{:,}".format(r["alerts"]),
+                         c(f, "wall"), c(f, "cpu"), c(f, "rss", 1 / 1024, "%.0f"),
+                         c(d, "wall"), c(d, "cpu"), c(d, "rss", 1 / 1024, "%.0f"),
+                         "%.2f" % (med(f, "wall") / med(d, "wall")), "%.2f" % (med(f, "rss") / med(d, "rss"))])
+        L.append(table(["scale", "households", "inbox MB", "alerts", "fangfan wall s", "fangfan CPU s",
+                        "fangfan peak MB", "duckdb wall s", "duckdb CPU s", "duckdb peak MB",
+                        "wall ratio", "mem ratio"], rows))
+        L.append("")
+        L.append("fangfan's own stage timings (summary.json `timings`, median s) and memory per household:")
+        L.append("")
+        rows = []
+        for r in results:
+            t = r["timings"]
+
+            def st(k):
+                v = [x[k] for x in t if k in x]
+                return statistics.median(v) if v else float("nan")
+            ing = st("ingest")
+            rows.append([r["scale"], "%.2f" % ing, "%.2f" % st("link"), "%.2f" % st("detect"), "%.2f" % st("emit"),
+                         "%.1f" % (r["inbox_bytes"] / 1e6 / ing) if ing > 0 else "-",
+                         "%.2f" % (med(r["fangfan"], "rss") / r["households"]),
+                         "%.2f" % (med(r["duckdb"], "rss") / r["households"])])
+        L.append(table(["scale", "ingest s", "link s", "detect s", "emit s", "ingest MB/s (whole inbox)",
+                        "fangfan peak KiB/household", "duckdb peak KiB/household"], rows))
+        L.append("")
+        tg = []
+        for r in results:
+            wr = med(r["fangfan"], "wall") / med(r["duckdb"], "wall")
+            mr = med(r["fangfan"], "rss") / med(r["duckdb"], "rss")
+            tg.append("%s: wall %s (%.2f×), memory %s (%.2f×)"
+                      % (r["scale"], "met" if wr <= 1.0 else "NOT met", wr, "met" if mr <= 1.0 else "NOT met", mr))
+        L.append("Targets (fangfan ≤ 1.0 × DuckDB): " + "; ".join(tg) + ".")
+        L.append("")
+        bg = ["%s: fangfan %.2f, duckdb %.2f" % (r["scale"], statistics.mean(x["other"] for x in r["fangfan"]),
+                                                 statistics.mean(x["other"] for x in r["duckdb"])) for r in results]
+        L.append("Background CPU load during the measured runs (cores busy with other processes, mean; "
+                 "machine has %s): %s." % (sh("nproc"), "; ".join(bg)))
+        busy = max(x["other"] for r in results for k in ("fangfan", "duckdb") for x in r[k])
+        if busy > 0.25:
+            L.append("")
+            L.append("**Warning: the machine was not idle** (up to %.2f cores busy with other processes during a "
+                     "measured run, e.g. a build): wall times are inflated for both; CPU times and peak memory "
+                     "are not affected." % busy)
+        L.append("")
+    if fmt:
+        forms = fmt["forms"]
+        base = forms[0]
+        L.append("## Ingest per feed format (`fangfan ingest` alone, %s scale medical feed, %s records)"
+                 % (fmt["scale"], "{:,}".format(base["records"])))
+        L.append("")
+        L.append("One file in an otherwise empty inbox, fresh state; whole process, median of %d (min). "
+                 "MB/s over the file's uncompressed bytes; the time ratio is against the UTF-8 CSV "
+                 "(same records; target ≤ 1.5); xmllint = `xmllint --stream --noout` on the same file "
+                 "(the libxml2 floor)." % a.reps)
+        L.append("")
+        rows = []
+        bt = med(base["ingest"], "wall")
+        for fm in forms:
+            w = med(fm["ingest"], "wall")
+            xl = fm["xmllint"]
+            rows.append([fm["label"], "%.1f" % (fm["bytes"] / 1e6), "%.1f" % (fm["ubytes"] / 1e6),
+                         "%.2f (%.2f)" % (w, mn(fm["ingest"], "wall")), "%.2f" % med(fm["ingest"], "cpu"),
+                         "%.0f" % (med(fm["ingest"], "rss") / 1024),
+                         "%.1f" % (fm["ubytes"] / 1e6 / w), "{:,.0f}".format(fm["records"] / w),
+                         "%.2f" % (w / bt),
+                         ("%.2f" % med(xl, "wall")) if xl else "-",
+                         ("%.1f" % (w / med(xl, "wall"))) if xl else "-"])
+        L.append(table(["format", "file MB", "uncompressed MB", "ingest wall s", "CPU s", "peak MB", "MB/s",
+                        "records/s", "time / UTF-8 CSV", "xmllint s", "ingest / xmllint"], rows))
+        L.append("")
+    return "\n".join(L)
+
+
+# ----------------------------------------------------------------------------- main
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("--scales", default=None,
+                    help="comma-separated: small (15,000 households), county (150,000), province (1,500,000); "
+                         "default county,province")
+    ap.add_argument("--reps", type=int, default=None,
+                    help="repetitions of each measurement (default 3; 1 with --quick or --scales small)")
+    ap.add_argument("--quick", action="store_true", help="try the harness: --scales small --reps 1")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep each scale's last run (inbox/state/out/logs) in DATA/<scale>/scratch")
+    ap.add_argument("--data", default=os.path.join(REPO, "bench-data"),
+                    help="cache and results folder (default: bench-data/ in the repository)")
+    ap.add_argument("--seed", type=int, default=2021, help="gen.py seed (default 2021)")
+    ap.add_argument("--no-formats", action="store_true", help="skip the per-format ingest measurements")
+    ap.add_argument("--formats-scale", default=None,
+                    help="scale whose medical feed the format measurements use (default county if measured, "
+                         "else the first scale)")
+    ap.add_argument("--fangfan", default=os.path.join(REPO, ".build", "release", "fangfan"),
+                    help="the fangfan binary (default .build/release/fangfan)")
+    a = ap.parse_args(argv)
+
+    if a.quick:
+        a.scales = a.scales or "small"
+    scales = [s.strip() for s in (a.scales or "county,province").split(",") if s.strip()]
+    for s in scales:
+        if s not in SCALES:
+            ap.error("unknown scale %r (small, county, province)" % s)
+    if a.reps is None:
+        a.reps = 1 if (a.quick or scales == ["small"]) else 3
+    if a.reps < 1:
+        ap.error("--reps must be >= 1")
+    fscale = None
+    if not a.no_formats:
+        fscale = a.formats_scale or ("county" if "county" in scales else scales[0])
+        if fscale not in SCALES:
+            ap.error("unknown --formats-scale %r" % fscale)
+    a.data = os.path.abspath(a.data)
+    a.fangfan = os.path.abspath(a.fangfan)
+    if not os.access(a.fangfan, os.X_OK):
+        print("bench.py: %s is missing; build it first: swift build -c release (make bench does)" % a.fangfan,
+              file=sys.stderr)
+        return 2
+    for tool in ("cp", "iconv") if not a.no_formats else ("cp",):
+        if not shutil.which(tool):
+            print("bench.py: %s is missing" % tool, file=sys.stderr)
+            return 2
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        print("bench.py: the duckdb Python package is missing: pip install duckdb", file=sys.stderr)
+        return 2
+
+    # disk: the cache (unless present) + one run's scratch (the copy of the inbox, archive, staged, work, out)
+    need = 0
+    all_scales = scales + ([fscale] if fscale and fscale not in scales else [])
+    for s in all_scales:
+        est = SCALES[s] * BYTES_PER_HH
+        cached = os.path.isdir(os.path.join(a.data, s, "inbox"))
+        need += 0 if cached else est
+    need += max(SCALES[s] for s in scales) * BYTES_PER_HH * RUN_FACTOR
+    if fscale:
+        need += SCALES[fscale] * BYTES_PER_HH * 0.3 * 6
+    free, where = free_bytes(a.data)
+    log("disk: ~%.1f GB needed, %.1f GB free on %s" % (need / 1e9, free / 1e9, where))
+    if free < need * 1.1:
+        print("bench.py: NOT ENOUGH DISK SPACE in %s: these scales (%s) need about %.1f GB "
+              "(the generated inboxes plus a copy of the largest one being run), but only %.1f GB is free. "
+              "Free some space, give --data on a larger disk, or leave out the province scale."
+              % (where, ",".join(all_scales), need / 1e9, free / 1e9), file=sys.stderr)
+        return 3
+
+    os.makedirs(a.data, exist_ok=True)
+    started = {"load": " ".join("%.2f" % x for x in os.getloadavg()), "sha": sha256_file(a.fangfan)}
+    results, fmt = [], None
+    try:
+        inboxes = {s: ensure_inbox(a.data, s, SCALES[s], a.seed) for s in all_scales}
+        for s in scales:
+            results.append(bench_scale(a, s, SCALES[s], inboxes[s]))
+        if fscale:
+            fmt = bench_formats(a, fscale)
+    except Failure as e:
+        print(str(e), file=sys.stderr)
+        if e.code == 1:
+            print("MISMATCH: fangfan and DuckDB disagree; the timings measure nothing.", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    if sha256_file(a.fangfan) != started["sha"]:
+        started["changed"] = True
+    md = report(a, results, fmt, started, argv)
+    with open(os.path.join(a.data, "results.md"), "w", encoding="utf-8") as f:
+        f.write(md + "\n")
+    print(md)
+    log("written to %s" % os.path.join(a.data, "results.md"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
