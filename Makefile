@@ -9,7 +9,7 @@ DEMO_MONTH ?= 2021-05
 BIN := .build/debug
 RBIN := .build/release
 
-.PHONY: deps build release test demo bench fuzz sanitize lint clean fixtures
+.PHONY: deps build release test demo bench bench-quick fuzz sanitize lint clean fixtures
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -47,9 +47,26 @@ demo: build
 fixtures:
 	python3 tools/gen.py --seed 7 --households 300 --messy --out fixtures/county/inbox
 
+# fangfan run vs the same job in DuckDB SQL (tools/oracle.py), county and province scale; results in bench-data/results.md
 bench: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
-	python3 tools/bench.py
+	python3 tools/bench.py $(BENCH_FLAGS)
+
+# the same harness on 15,000 households, one repetition (seconds): to try it
+bench-quick: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	python3 tools/bench.py --quick $(BENCH_FLAGS)
+
+# libFuzzer targets (swiftc -sanitize=fuzzer,address) for the CSV, XML, XLSX readers and the value parsers.
+fuzz: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} bash Fuzz/run.sh
+
+# The test suite under AddressSanitizer and ThreadSanitizer.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -90,10 +90,12 @@ final class TriggerRulesTests: XCTestCase {
         XCTAssertTrue(dis.evidence[0].text.contains("0.5 倍"), dis.evidence[0].text)
         let drop = try! XCTUnwrap(IncomeDropTrigger().evaluate(R.context(h, R.figures(observed: "100.00", months: 6))))
         XCTAssertTrue(drop.evidence[0].text.contains("0.7 倍"), drop.evidence[0].text)
-        // a 一般农户 held to the fragile bar because its case is monitored says so
+        // a 一般农户 with a monitored case keeps its own bar, and the evidence names it
         let mon = try! XCTUnwrap(IllnessTrigger().evaluate(R.context(R.household(type: .general, prev: "30000.00"),
-                                                                     R.figures(oop: "5000.00"), monitoredCase: true)))
-        XCTAssertTrue(mon.evidence[0].text.contains("监测户标准 5000.00 元"), mon.evidence[0].text)
+                                                                     R.figures(oop: "10000.00"), monitoredCase: true)))
+        XCTAssertTrue(mon.evidence[0].text.contains("一般农户标准 10000.00 元"), mon.evidence[0].text)
+        XCTAssertEqual(Ratio(1, 2).description, "0.5")
+        XCTAssertEqual(Ratio(1, 3).description, "1/3")
     }
 
     // MARK: disaster

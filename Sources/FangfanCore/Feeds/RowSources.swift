@@ -14,16 +14,23 @@ protocol RowSource: AnyObject {
     var extraColumns: [String] { get }
     var consumedFileBytes: Int { get }
     /// Calls `body` with the next row; false at the end.
-    /// `fieldCount` is non-nil when a CSV row has the wrong number of fields.
-    func next(_ body: (_ location: Int, _ fieldCountProblem: String?, _ raw: (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool
+    /// `fieldCountProblem` is non-nil when a CSV row has the wrong number of fields: a message, and the
+    /// whole row as its raw value (its fields joined by commas, quoted where needed).
+    func next(_ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool
     /// Checks made once the whole file was read (declared record counts).
     func finish() throws
+}
+
+/// A CSV row with more or fewer fields than the header (FEEDS.md: a bad row, `field_count`).
+struct FieldCountProblem {
+    var message: String
+    var raw: String
 }
 
 /// Maps a header row to canonical fields; a missing required column rejects the file.
 func mapHeaders(_ headers: [String], feed: FeedConfig) throws -> (columns: [Int?], labels: [String], extra: [String]) {
     let schema = feed.kind.schema
-    let trimmed = headers.map { Text.normalize(Array($0.utf8)) }
+    let trimmed = headers.map { Text.nfc(Text.trimSpaces(Array($0.utf8))) }
     var columns: [Int?] = []
     var labels: [String] = []
     var used = Set<Int>()
@@ -58,10 +65,17 @@ final class CSVRowSource: RowSource {
 
     var consumedFileBytes: Int { reader.consumedFileBytes }
 
-    func next(_ body: (Int, String?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
+    func next(_ body: (Int, FieldCountProblem?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
         guard let r = try reader.next() else { return false }
         if r.count != width {
-            try body(r.line, "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）", { _ in nil })
+            var whole: [UInt8] = []
+            for i in 0..<r.count {
+                if i > 0 { whole.append(0x2C) }
+                CSVOut.appendField(&whole, r[i])
+            }
+            let problem = FieldCountProblem(message: "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
+                                            raw: String(decoding: whole, as: UTF8.self))
+            try body(r.line, problem, { _ in nil })
             return true
         }
         try body(r.line, nil) { i in self.columns[i].map { r[$0] } }
@@ -125,7 +139,7 @@ final class XMLRowSource: RowSource {
         return e
     }
 
-    func next(_ body: (Int, String?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
+    func next(_ body: (Int, FieldCountProblem?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
         let rec: XMLRecord?
         do { rec = try reader.next() } catch { throw XMLRowSource.rejection(error) }
         guard let r = rec else { return false }
@@ -159,8 +173,14 @@ final class XLSXRowSource: RowSource {
     let dateFields: Set<Int>
     let size: Int
 
-    init(bytes: [UInt8], feed: FeedConfig) throws {
-        do { rows = try XLSXReader.firstSheetRows(bytes: bytes) } catch {
+    /// `inflate`: the configured bomb limits (ingest.max_inflated_mb, max_inflate_ratio) apply to the
+    /// spreadsheet's zip entries too, never above the reader's own cap (a sheet is read in memory).
+    init(bytes: [UInt8], feed: FeedConfig, inflate: InflateLimits = InflateLimits()) throws {
+        var zip = ZipLimits()
+        zip.maxEntryBytes = min(zip.maxEntryBytes, inflate.maxInflatedBytes)
+        zip.maxRatio = inflate.maxRatio
+        zip.ratioGrace = min(zip.ratioGrace, inflate.ratioGrace)
+        do { rows = try XLSXReader.firstSheetRows(bytes: bytes, limits: XLSXReadLimits(zip: zip)) } catch {
             throw FileRejection("XLSX 文件无法读取：\(error)")
         }
         size = bytes.count
@@ -179,7 +199,7 @@ final class XLSXRowSource: RowSource {
 
     var consumedFileBytes: Int { size }
 
-    func next(_ body: (Int, String?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
+    func next(_ body: (Int, FieldCountProblem?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
         while index < rows.count {
             let r = rows[index]
             index += 1

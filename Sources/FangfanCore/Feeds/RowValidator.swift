@@ -13,10 +13,21 @@ public final class RowValidator {
     let today: Day
     /// Per field: spelling → listed value (the listed values map to themselves).
     private var choices: [[[UInt8]: [UInt8]]]
+    /// The field whose requirement depends on an earlier one (`on`), and income's four components.
+    private let conditional: (dependent: Int?, on: Int?, components: [Int])
 
     public init(feed: FeedConfig, today: Day) {
-        schema = feed.kind.schema
+        let schema = feed.kind.schema
+        self.schema = schema
         self.today = today
+        switch schema.kind {
+        case .medical: conditional = (schema.index(of: "reverses"), schema.index(of: "kind"), [])
+        case .verification: conditional = (schema.index(of: "verified_by"), schema.index(of: "finding"), [])
+        case .application: conditional = (schema.index(of: "reported_by"), schema.index(of: "channel"), [])
+        case .income:
+            conditional = (nil, nil, ["wages", "business_net", "property_net", "transfer_net"].compactMap { schema.index(of: $0) })
+        default: conditional = (nil, nil, [])
+        }
         choices = schema.fields.map { spec in
             var map: [[UInt8]: [UInt8]] = [:]
             var listed: [String] = []
@@ -33,15 +44,19 @@ public final class RowValidator {
 
     /// `raw(i)` gives the raw bytes of canonical field i (nil when the file has no such column).
     /// On success the row holds the normalised values.
+    ///
+    /// Fields are checked in the feed's field order and the first failing one is reported, the
+    /// requirements that depend on an earlier field (原结算流水号 for a 冲销, 核查人 unless 待核,
+    /// 填报人 for 干部排查, one of the four income components) included, at their own field's place.
     public func validate(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
         row.reset(fieldCount: schema.fields.count)
         for (i, spec) in schema.fields.enumerated() {
             let value = raw(i) ?? []
-            if let e = normalize(value, spec, i, &row) {
+            if let e = normalize(value, spec, i, &row) ?? conditionallyRequired(i, raw, row) {
                 return RowProblem(field: i, raw: String(decoding: value, as: UTF8.self), error: e)
             }
         }
-        return feedCheck(&row)
+        return feedCheck(raw, row)
     }
 
     private func missing(_ spec: FieldSpec) -> ValueError {
@@ -68,7 +83,7 @@ public final class RowValidator {
             case .failure(let e): return e
             }
         case .text:
-            if Text.isTriviallyNFC(trimmed) { row.append(trimmed) } else { row.append(Text.normalize(trimmed).utf8) }
+            if Text.isTriviallyNFC(trimmed) { row.append(trimmed) } else { row.append(Text.nfc(trimmed).utf8) }
         case .date:
             switch Day.parse(trimmed) {
             case .success(let d): row.append(d.description.utf8)
@@ -106,9 +121,16 @@ public final class RowValidator {
                 return ValueError(.badEnum, "取值不在规定范围内（应为：\(listed.joined(separator: "、"))）")
             }
             row.append(canonical)
-        case .multiChoice(let listed, _):
+        case .multiChoice(let listed, let allowEmpty):
             var out: [UInt8] = []
-            for part in splitList(trimmed) {
+            let parts = splitList(trimmed)
+            // nothing but separators: as good as blank
+            if parts.isEmpty {
+                if spec.required || !allowEmpty { return missing(spec) }
+                row.append(spec.blankValue.utf8)
+                return nil
+            }
+            for part in parts {
                 guard let canonical = choices[i][Array(part)] else {
                     return ValueError(.badEnum, "取值不在规定范围内（可选：\(listed.joined(separator: "、"))，多项用“、”分隔）")
                 }
@@ -133,54 +155,57 @@ public final class RowValidator {
             .filter { !$0.isEmpty }
     }
 
-    /// The checks of FEEDS.md that look at several fields of a row.
-    private func feedCheck(_ row: inout NormalizedRow) -> RowProblem? {
-        func field(_ name: String) -> Int { schema.index(of: name)! }
+    /// The requirement of field `i` that depends on an earlier field (FEEDS.md), checked once field `i`
+    /// itself is valid; the fields before `i` are already normalised in `row`.
+    private func conditionallyRequired(_ i: Int, _ raw: (Int) -> ArraySlice<UInt8>?, _ row: NormalizedRow) -> ValueError? {
+        let c = conditional
         switch schema.kind {
-        case .income:
-            // all four components blank: nothing was declared
-            let comps = ["wages", "business_net", "property_net", "transfer_net"].map(field)
-            if comps.allSatisfy({ row.amounts[$0] == 0 && blankRaw.contains($0) }) {
-                return RowProblem(field: comps[0], raw: "", error: ValueError(.missingRequired, "四项收入全部为空：至少填写一项（可填 0）"))
+        case .medical where i == c.dependent:
+            if let k = c.on, row.string(k) == "冲销" && row.isBlank(i) {
+                return ValueError(.missingRequired, "冲销记录必须填写原结算流水号")
             }
-        case .medical:
-            let kind = field("kind"), reverses = field("reverses")
-            if row.string(kind) == "冲销" && row.isBlank(reverses) {
-                return RowProblem(field: reverses, raw: "", error: ValueError(.missingRequired, "冲销记录必须填写原结算流水号"))
+        case .verification where i == c.dependent:
+            if let f = c.on, row.string(f) != "待核" && row.isBlank(i) {
+                return ValueError(.missingRequired, "核查结论不是“待核”时必须填写核查人")
             }
-            let total = row.amounts[field("total")] ?? 0
-            let parts = ["fund_paid", "critical_paid", "assistance_paid", "out_of_pocket"].map { row.amounts[field($0)] ?? 0 }
-            if parts.reduce(0, +) != total {
-                return RowProblem(field: field("total"), raw: row.string(field("total")),
-                    error: ValueError(.amountsDoNotAddUp, "医疗总费用不等于 统筹基金+大病保险+医疗救助+个人自付（精确到分）"))
+        case .application where i == c.dependent:
+            if let ch = c.on, row.string(ch) == "干部排查" && row.isBlank(i) {
+                return ValueError(.missingRequired, "干部排查必须填写填报人")
             }
-        case .verification:
-            if row.string(field("finding")) != "待核" && row.isBlank(field("verified_by")) {
-                return RowProblem(field: field("verified_by"), raw: "", error: ValueError(.missingRequired, "核查结论不是“待核”时必须填写核查人"))
-            }
-        case .application:
-            if row.string(field("channel")) == "干部排查" && row.isBlank(field("reported_by")) {
-                return RowProblem(field: field("reported_by"), raw: "", error: ValueError(.missingRequired, "干部排查必须填写填报人"))
+        case .income where i == c.components.first:
+            // all four components blank: nothing was declared (a blank one alone is 0)
+            if c.components.allSatisfy({ Text.trimSpaces(raw($0) ?? []).isEmpty }) {
+                return ValueError(.missingRequired, "四项收入全部为空：至少填写一项（可填 0）")
             }
         default: break
         }
         return nil
     }
 
-    /// Field indexes whose raw value was blank in the row just validated (for income's all-blank rule).
-    private var blankRaw: Set<Int> = []
-
-    /// Like `validate`, but remembers which fields were blank (used by the all-blank income rule).
-    public func check(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
-        blankRaw.removeAll(keepingCapacity: true)
-        if schema.kind == .income {
-            for i in 2..<6 where Text.trimSpaces(raw(i) ?? []).isEmpty { blankRaw.insert(i) }
+    /// The checks of FEEDS.md that look at several fields of an otherwise valid row.
+    private func feedCheck(_ raw: (Int) -> ArraySlice<UInt8>?, _ row: NormalizedRow) -> RowProblem? {
+        guard schema.kind == .medical, let total = schema.index(of: "total") else { return nil }
+        let parts = ["fund_paid", "critical_paid", "assistance_paid", "out_of_pocket"].compactMap { schema.index(of: $0) }
+        if parts.map({ row.amounts[$0] ?? 0 }).reduce(0, +) != (row.amounts[total] ?? 0) {
+            return RowProblem(field: total, raw: String(decoding: raw(total) ?? [], as: UTF8.self),
+                error: ValueError(.amountsDoNotAddUp, "医疗总费用不等于 统筹基金+大病保险+医疗救助+个人自付（精确到分）"))
         }
-        return validate(raw, into: &row)
+        return nil
+    }
+
+    /// The same as `validate` (kept for callers of the earlier two-step API).
+    public func check(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
+        validate(raw, into: &row)
     }
 }
 
 extension Text {
+    /// Unicode NFC of (trimmed) bytes. Unlike a check on combining classes, this also maps the singletons
+    /// NFC replaces: CJK compatibility ideographs (U+F900 豈 → U+8C48 豈), U+212B Å → U+00C5, U+2000 → U+2002.
+    public static func nfc<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
+        String(decoding: b, as: UTF8.self).precomposedStringWithCanonicalMapping
+    }
+
     /// True when the bytes are ASCII or scalars (CJK, CJK punctuation, full-width forms, Latin-1 letters)
     /// that NFC leaves unchanged and that no following mark can combine with.
     public static func isTriviallyNFC<C: Collection>(_ b: C) -> Bool where C.Element == UInt8 {
@@ -190,8 +215,9 @@ extension Text {
             if c >= 0xE0 && c < 0xF0 {
                 guard let c1 = it.next(), let c2 = it.next() else { return false }
                 let v = (UInt32(c & 0x0F) << 12) | (UInt32(c1 & 0x3F) << 6) | UInt32(c2 & 0x3F)
-                if (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x303F)
-                    || (v >= 0xFF00 && v <= 0xFFEF) || (v >= 0x2000 && v <= 0x206F) { continue }
+                // (not U+302A..U+302F, combining tone marks, nor U+2000/U+2001, which NFC maps to U+2002/U+2003)
+                if (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x3029)
+                    || (v >= 0x3030 && v <= 0x303F) || (v >= 0xFF00 && v <= 0xFFEF) || (v >= 0x2002 && v <= 0x206F) { continue }
                 return false
             }
             if c >= 0xC2 && c < 0xE0 {

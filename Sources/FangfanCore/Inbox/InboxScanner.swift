@@ -10,8 +10,11 @@ public struct InboxFile: Sendable {
     /// The name relative to the inbox (`medical/医保结算_202105.xml`).
     public let relativeName: String
     public let feed: FeedKind?
+    /// Modification time, whole seconds (the settle rule).
     public let mtime: Int
     public let size: Int
+    /// The nanoseconds of the modification time: files written within the same second keep their order.
+    public var mtimeNanoseconds: Int = 0
 }
 
 /// Finds settled files: a `NAME.done` marker beside them, or unchanged for the settle time.
@@ -54,7 +57,7 @@ public struct InboxScanner {
                 if settled(f) { found.append(f) } else { waiting += 1 }
             }
         }
-        found.sort { ($0.mtime, $0.relativeName) < ($1.mtime, $1.relativeName) }
+        found.sort { ($0.mtime, $0.mtimeNanoseconds, $0.relativeName) < ($1.mtime, $1.mtimeNanoseconds, $1.relativeName) }
         return (found, waiting)
     }
 
@@ -62,7 +65,8 @@ public struct InboxScanner {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }   // no links, folders or devices
-        return InboxFile(path: path, relativeName: rel, feed: feed, mtime: Int(st.st_mtim.tv_sec), size: Int(st.st_size))
+        return InboxFile(path: path, relativeName: rel, feed: feed, mtime: Int(st.st_mtim.tv_sec), size: Int(st.st_size),
+                         mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
     }
 
     private func settled(_ f: InboxFile) -> Bool {

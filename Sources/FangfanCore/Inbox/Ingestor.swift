@@ -73,7 +73,9 @@ public final class Ingestor {
     // MARK: - recovery
 
     /// Removes what a killed run left uncommitted: staged, key and quarantine files whose sequence
-    /// number has no manifest line, and puts originals moved to archive/ or rejected/ back in the inbox.
+    /// number has no manifest line, `.origin` and `.reason.txt` files written for a move that never
+    /// happened, and puts originals moved to archive/ or rejected/ back in the inbox. Also removes the
+    /// `NAME.done` marker of the last committed file if the kill came between its commit and the marker's removal.
     public func recover(_ manifest: Manifest) throws {
         let fm = FileManager.default
         let committed = Set(manifest.entries.map(\.seq))
@@ -92,8 +94,18 @@ public final class Ingestor {
         stores.append((layout.archive + "/_unknown", nil))
         stores.append((layout.rejected, nil))
         for (d, _) in stores {
-            for name in (try? fm.contentsOfDirectory(atPath: d)) ?? [] {
-                if name.hasSuffix(".reason.txt") || name.hasSuffix(".origin") { continue }
+            let names = (try? fm.contentsOfDirectory(atPath: d)) ?? []
+            let present = Set(names)
+            for name in names {
+                if name.contains(".tmp-") { try? fm.removeItem(atPath: d + "/" + name); removed += 1; continue }
+                if name.hasSuffix(".reason.txt") || name.hasSuffix(".origin") {
+                    // written before a move that never happened: nothing beside it to restore
+                    let original = String(name.dropLast(name.hasSuffix(".origin") ? 7 : 11))
+                    if let seq = seqOf(name), !committed.contains(seq), !present.contains(original) {
+                        try? fm.removeItem(atPath: d + "/" + name); removed += 1
+                    }
+                    continue
+                }
                 guard let seq = seqOf(name), !committed.contains(seq) else { continue }
                 let stored = d + "/" + name
                 // the original's inbox name was written beside it before the move
@@ -108,6 +120,12 @@ public final class Ingestor {
             }
             for name in (try? fm.contentsOfDirectory(atPath: d)) ?? [] where name.hasSuffix(".origin") {
                 if let seq = seqOf(name), committed.contains(seq) { try? fm.removeItem(atPath: d + "/" + name) }
+            }
+        }
+        if let last = manifest.entries.last {
+            let path = config.inbox + "/" + last.file
+            if !fm.fileExists(atPath: path) && fm.fileExists(atPath: path + ".done") {
+                unlink(path + ".done"); removed += 1
             }
         }
         if removed + restored > 0 {
@@ -187,6 +205,8 @@ public final class Ingestor {
         }
         CrashPoint.hit("before-move")
         try moveFile(f.path, target)
+        // the original keeps the inbox's mode through the rename: state/ is owner-only (INTERFACE.md)
+        if chmod(target, 0o600) != 0 { throw IOFailure(path: target, errno: errno, doing: "cannot make the stored original owner-only") }
         syncDirectory(dir)
         entry.stored_as = String(target.dropFirst(layout.root.count + 1))
         CrashPoint.hit("before-manifest")
@@ -232,7 +252,7 @@ public final class Ingestor {
                 bytes.append(contentsOf: buf[0..<n])
                 if bytes.count > 256 << 20 { throw FileRejection("XLSX 文件超过 256 MB：拒收") }
             }
-            return (try XLSXRowSource(bytes: bytes, feed: feed), nil)
+            return (try XLSXRowSource(bytes: bytes, feed: feed, inflate: limits), nil)
         }
     }
 
@@ -282,15 +302,22 @@ public final class Ingestor {
         var row = NormalizedRow()
         var read = 0, accepted = 0, quarantined = 0, replaced = 0
         var heldRows: [(Int, NormalizedRow)] = []      // roster (conflicts need the whole file) and verification (ledger)
+        // per held row, the raw values that differ from the normal form (quarantine lines show the value as sent)
+        var heldRaw: [[Int: String]] = []
         let holdRows = feed.kind == .roster || feed.kind == .verification
+        // a held feed's quarantine lines are decided in two passes: written at the end, in line order
+        var pendingLines: [(Int, [String])] = []
         progress?.begin(file: f.relativeName, bytes: f.size)
         defer { progress?.end() }
         var lastBytes = 0
 
         func quarantineRow(_ location: Int, _ label: String, _ raw: String, _ e: ValueError) throws {
             quarantined += 1
-            try quarantine.withBuffer { CSVOut.appendRow(&$0, [f.relativeName, String(location), label, raw, e.code.rawValue, e.message]) }
+            let line = [f.relativeName, String(location), label, raw, e.code.rawValue, e.message]
+            if holdRows { pendingLines.append((location, line)); return }
+            try quarantine.withBuffer { CSVOut.appendRow(&$0, line) }
         }
+        func heldRawValue(_ k: Int, _ p: RowProblem) -> String { heldRaw[k][p.field] ?? p.raw }
         func stage(_ r: NormalizedRow) throws {
             let k = recordKey(r, keyFields)
             if !existing.insert(k).inserted { replaced += 1 }
@@ -302,14 +329,24 @@ public final class Ingestor {
         while try rows.next({ location, countProblem, raw in
             read += 1
             if let p = countProblem {
-                try quarantineRow(location, "(整行)", "", ValueError(.fieldCount, p))
+                try quarantineRow(location, "(整行)", p.raw, ValueError(.fieldCount, p.message))
                 return
             }
-            if let p = validator.check(raw, into: &row) {
+            if let p = validator.validate(raw, into: &row) {
                 try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
                 return
             }
-            if holdRows { heldRows.append((location, row)) } else { try stage(row) }
+            if holdRows {
+                heldRows.append((location, row))
+                var differing: [Int: String] = [:]
+                for i in 0..<row.count {
+                    let r = raw(i) ?? []
+                    if !r.elementsEqual(row[i]) { differing[i] = String(decoding: r, as: UTF8.self) }
+                }
+                heldRaw.append(differing)
+            } else {
+                try stage(row)
+            }
             CrashPoint.hit("row")
         }) {
             if read & 0x3FF == 0 {
@@ -325,13 +362,13 @@ public final class Ingestor {
             existing = []   // a roster replaces the previous one whole: count rows of people it already had
             let previous = try loadKeys(.roster)
             let conflicts = RosterCheck.conflicts(heldRows, labelOfLine: { "第 \($0) 行" })
-            for (location, r) in heldRows {
+            for (k, (location, r)) in heldRows.enumerated() {
                 if let c = conflicts[location] {
-                    try quarantineRow(location, rows.fieldLabels[c.field], r.string(c.field), c.error)
+                    try quarantineRow(location, rows.fieldLabels[c.field], heldRawValue(k, c), c.error)
                 } else {
-                    let k = recordKey(r, keyFields)
-                    if previous.contains(k) { replaced += 1 }
-                    fileKeys.append(k)
+                    let key = recordKey(r, keyFields)
+                    if previous.contains(key) { replaced += 1 }
+                    fileKeys.append(key)
                     accepted += 1
                     try staged.withBuffer { CSVOut.appendRow(&$0, r) }
                 }
@@ -340,17 +377,21 @@ public final class Ingestor {
             let rowsOnly = heldRows.map(\.1)
             let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: sha)
                 ?? Array(repeating: nil, count: rowsOnly.count)
-            for ((location, r), p) in zip(heldRows, problems) {
-                if let p = p { try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error) } else { try stage(r) }
+            for (k, ((location, r), p)) in zip(heldRows, problems).enumerated() {
+                if let p = p { try quarantineRow(location, rows.fieldLabels[p.field], heldRawValue(k, p), p.error) } else { try stage(r) }
             }
         }
+        pendingLines.sort { $0.0 < $1.0 }    // line or record numbers: one line per row
+        for (_, line) in pendingLines { try quarantine.withBuffer { CSVOut.appendRow(&$0, line) } }
         precondition(read == accepted + quarantined, "every row is accepted or quarantined")
         entry.rows_read = read
         entry.accepted = accepted
         entry.quarantined = quarantined
         entry.replaced = replaced
         entry.extra_columns = rows.extraColumns
-        entry.encoding = decoded.map { $0.encoding.rawValue } ?? (format == .csv ? encoding.rawValue : nil)
+        // auto that never left UTF-8 read the file as UTF-8
+        entry.encoding = decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
+            ?? (format == .csv ? encoding.rawValue : nil)
         try writeKeys(fileKeys, feed.kind, seq)
         CrashPoint.hit("before-staged")
         try staged.commit()

@@ -58,11 +58,14 @@ public final class Manifest {
 
     private func add(_ e: ManifestEntry) {
         entries.append(e)
-        if e.status != .duplicate && bySHA[e.sha256] == nil { bySHA[e.sha256] = entries.count - 1 }
+        // only an accepted file makes later copies duplicates: a rejected one was never ingested, and the
+        // same bytes must be taken again once moved to the right folder or once the configuration is fixed
+        if e.status == .accepted && bySHA[e.sha256] == nil { bySHA[e.sha256] = entries.count - 1 }
     }
 
     public var nextSeq: Int { (entries.last?.seq ?? 0) + 1 }
 
+    /// The accepted file with these bytes, if any (FEEDS.md "The same file twice").
     public func entry(sha256: String) -> ManifestEntry? { bySHA[sha256].map { entries[$0] } }
 
     public func contains(seq: Int) -> Bool { entries.contains { $0.seq == seq } }

@@ -130,7 +130,8 @@ public final class CSVReader {
                         let b = p[i]
                         if b == 0x2C {
                             record.ends.append(record.bytes.count)
-                            if record.ends.count > limits.maxFields {
+                            // a comma always starts one more field: fail as soon as that one is past the limit
+                            if record.ends.count >= limits.maxFields {
                                 throw InputError.recordTooLarge(line: record.line, limit: limits.maxFields)
                             }
                             state = .fieldStart
@@ -173,6 +174,9 @@ public final class CSVReader {
                     case .quoteInQuoted:
                         if c == 0x22 {
                             record.bytes.append(0x22)
+                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                                throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
+                            }
                             state = .quoted
                             i += 1
                         } else {

@@ -74,7 +74,7 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
                 return .failure(ValueError(.idCheckChar, "身份证号校验位不符（第 18 位），可能录入有误"))
             }
         } else {
-            return .failure(ValueError(.idLength, "身份证号应为 18 位（或 15 位旧号），实际为 \(s.count) 个字符"))
+            return .failure(ValueError(.idLength, "身份证号应为 18 位（或 15 位旧号），实际为 \(String(decoding: s, as: UTF8.self).count) 个字符"))
         }
         let y = parseDigits(body[6..<10])!, m = parseDigits(body[10..<12])!, d = parseDigits(body[12..<14])!
         guard let birth = Day(year: y, month: m, day: d), y >= 1900, birth <= today else {
