@@ -13,6 +13,8 @@ public final class RowValidator {
     let today: Day
     /// Per field: spelling → listed value (the listed values map to themselves).
     private var choices: [[[UInt8]: [UInt8]]]
+    /// The same pairs as a list, for comparing in place (a handful per field).
+    private var choiceList: [[([UInt8], [UInt8])]] = []
     /// The field whose requirement depends on an earlier one (`on`), and income's four components.
     private let conditional: (dependent: Int?, on: Int?, components: [Int])
 
@@ -40,6 +42,7 @@ public final class RowValidator {
             for (raw, canonical) in feed.values[spec.name] ?? [:] { map[Array(raw.utf8)] = Array(canonical.utf8) }
             return map
         }
+        choiceList = choices.map { $0.map { ($0.key, $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) } }
     }
 
     /// `raw(i)` gives the raw bytes of canonical field i (nil when the file has no such column).
@@ -59,18 +62,45 @@ public final class RowValidator {
         return feedCheck(raw, row)
     }
 
+    /// The listed value (or configured spelling) equal to the bytes, compared in place.
+    @inline(__always)
+    private func listedChoice(_ s: ArraySlice<UInt8>, _ i: Int) -> [UInt8]? {
+        for (spelling, canonical) in choiceList[i] where spelling.count == s.count && spelling.elementsEqual(s) {
+            return canonical
+        }
+        return nil
+    }
+
     private func missing(_ spec: FieldSpec) -> ValueError {
         ValueError(.missingRequired, "必填项为空")
     }
 
     private func normalize(_ value: ArraySlice<UInt8>, _ spec: FieldSpec, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
-        let trimmed = Text.trimSpaces(value)
-        if trimmed.isEmpty {
+        let slice = FastPath.trim(value)
+        if slice.isEmpty {
             if spec.required { return missing(spec) }
             if case .amount = spec.type { row.amounts[i] = 0 }
             row.append(spec.blankValue.utf8)
             return nil
         }
+        // the plain spellings, checked and copied without allocating
+        switch spec.type {
+        case .householdID where FastPath.householdID(slice): row.append(slice); return nil
+        case .residentID where FastPath.residentID(slice, today: today): row.append(slice); return nil
+        case .date where FastPath.isoDate(slice): row.append(slice); return nil
+        case .month where FastPath.isoMonth(slice): row.append(slice); return nil
+        case .text where Text.isTriviallyNFC(slice): row.append(slice); return nil
+        case .choice:
+            if let canonical = listedChoice(slice, i) { row.append(canonical); return nil }
+        case .amount(let nonNegative):
+            if let (fen, normal) = FastPath.amount(slice), !(nonNegative && fen < 0) {
+                row.amounts[i] = fen
+                if normal { row.append(slice) } else { row.append(Money(fen: fen).description.utf8) }
+                return nil
+            }
+        default: break
+        }
+        let trimmed = Array(slice)
         switch spec.type {
         case .householdID:
             switch HouseholdID.parse(trimmed) {
@@ -204,30 +234,5 @@ extension Text {
     /// NFC replaces: CJK compatibility ideographs (U+F900 豈 → U+8C48 豈), U+212B Å → U+00C5, U+2000 → U+2002.
     public static func nfc<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
         String(decoding: b, as: UTF8.self).precomposedStringWithCanonicalMapping
-    }
-
-    /// True when the bytes are ASCII or scalars (CJK, CJK punctuation, full-width forms, Latin-1 letters)
-    /// that NFC leaves unchanged and that no following mark can combine with.
-    public static func isTriviallyNFC<C: Collection>(_ b: C) -> Bool where C.Element == UInt8 {
-        var it = b.makeIterator()
-        while let c = it.next() {
-            if c < 0x80 { continue }
-            if c >= 0xE0 && c < 0xF0 {
-                guard let c1 = it.next(), let c2 = it.next() else { return false }
-                let v = (UInt32(c & 0x0F) << 12) | (UInt32(c1 & 0x3F) << 6) | UInt32(c2 & 0x3F)
-                // (not U+302A..U+302F, combining tone marks, nor U+2000/U+2001, which NFC maps to U+2002/U+2003)
-                if (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x3000 && v <= 0x3029)
-                    || (v >= 0x3030 && v <= 0x303F) || (v >= 0xFF00 && v <= 0xFFEF) || (v >= 0x2002 && v <= 0x206F) { continue }
-                return false
-            }
-            if c >= 0xC2 && c < 0xE0 {
-                guard let c1 = it.next() else { return false }
-                let v = (UInt32(c & 0x1F) << 6) | UInt32(c1 & 0x3F)
-                if v < 0x300 { continue }
-                return false
-            }
-            return false
-        }
-        return true
     }
 }

@@ -31,7 +31,7 @@ public protocol IngestProgress: AnyObject {
 /// One file at a time. Its effects are written under names carrying its sequence number, and the
 /// append of its manifest line commits them; `recover()` undoes whatever a killed run left uncommitted,
 /// so a file is either untouched in the inbox or fully ingested.
-public final class Ingestor {
+public final class Ingestor: @unchecked Sendable {
     let config: PipelineConfig
     let layout: StateLayout
     let today: Day
@@ -59,13 +59,28 @@ public final class Ingestor {
         var report = IngestReport()
         report.waiting = waiting
         if waiting > 0 { logger.info("files still being written are left for the next run", metadata: ["count": "\(waiting)"]) }
-        for f in ready {
-            let e = try ingest(f, manifest)
-            report.files.append(e)
-            var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
-                                         "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
-            if let r = e.reason { meta["reason"] = "\(r)" }
-            if e.status == .rejected { logger.warning("file rejected", metadata: meta) } else { logger.info("file ingested", metadata: meta) }
+        // Files are read and validated two at a time (both cores), then committed one by one in
+        // ingest order: the commit is where a file gets its sequence number's place, its `replaced`
+        // count against the records staged before it, and its manifest line.
+        var keys = KeyCache(ingestor: self, manifest: manifest)
+        let batchSize = 8
+        var start = 0
+        while start < ready.count {
+            let batch = Array(ready[start..<min(start + batchSize, ready.count)])
+            let firstSeq = manifest.nextSeq
+            let prepared = PreparedBatch(count: batch.count)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                prepared.set(i, Result { try self.prepare(batch[i], seq: firstSeq + i) })
+            }
+            for (i, f) in batch.enumerated() {
+                let e = try ingest(f, prepared.take(i), manifest, &keys)
+                report.files.append(e)
+                var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
+                                             "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
+                if let r = e.reason { meta["reason"] = "\(r)" }
+                if e.status == .rejected { logger.warning("file rejected", metadata: meta) } else { logger.info("file ingested", metadata: meta) }
+            }
+            start += batch.count
         }
         return report
     }
@@ -160,19 +175,54 @@ public final class Ingestor {
         return nil
     }
 
-    func ingest(_ f: InboxFile, _ manifest: Manifest) throws -> ManifestEntry {
-        let seq = manifest.nextSeq
-        let sha = try sha256(of: f.path)
-        let baseName = (f.relativeName as NSString).lastPathComponent
-        var entry = ManifestEntry(seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: sha,
-                                  ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
-                                  quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil)
-        if let earlier = manifest.entry(sha256: sha) {
-            entry.status = .duplicate
-            entry.reason = "与已接收的文件 \(earlier.file)（第 \(earlier.seq) 号）内容完全相同"
-            try store(f, entry: &entry, dir: layout.archive + "/" + (f.feed?.rawValue ?? "_unknown"), name: baseName)
-            return try commit(entry, f, manifest)
+    /// What reading one file gave, before anything is committed: its staged and quarantine files are
+    /// still temporary, and its record keys are in memory.
+    final class Prepared {
+        let seq: Int
+        let sha: String
+        var entry: ManifestEntry
+        var rejection: FileRejection?
+        var staged: StreamingFile?
+        var quarantine: StreamingFile?
+        var keys: [UInt64] = []
+        /// Verification files are read at commit time: their findings change the ledger, in order.
+        var deferred = false
+        init(seq: Int, sha: String, entry: ManifestEntry) {
+            self.seq = seq
+            self.sha = sha
+            self.entry = entry
         }
+    }
+
+    final class PreparedBatch: @unchecked Sendable {
+        private var results: [Result<Prepared, Error>?]
+        private let lock = NSLock()
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ r: Result<Prepared, Error>) { lock.lock(); results[i] = r; lock.unlock() }
+        func take(_ i: Int) throws -> Prepared { lock.lock(); defer { lock.unlock() }; return try results[i]!.get() }
+    }
+
+    /// The record keys staged so far, per feed, loaded once per run and grown as files commit.
+    struct KeyCache {
+        let ingestor: Ingestor
+        let manifest: Manifest
+        var sets: [FeedKind: Set<UInt64>] = [:]
+        mutating func set(_ feed: FeedKind) throws -> Set<UInt64> {
+            if let s = sets[feed] { return s }
+            let s = try ingestor.loadKeys(feed, manifest)
+            sets[feed] = s
+            return s
+        }
+    }
+
+    /// Reads, validates and normalises one file into temporary outputs (safe to run on two files at once).
+    func prepare(_ f: InboxFile, seq: Int) throws -> Prepared {
+        let sha = try sha256(of: f.path)
+        let p = Prepared(seq: seq, sha: sha, entry: ManifestEntry(
+            seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: sha,
+            ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
+            quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil))
+        let baseName = (f.relativeName as NSString).lastPathComponent
         do {
             guard let feed = f.feed else {
                 throw FileRejection("不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification）")
@@ -180,15 +230,60 @@ public final class Ingestor {
             guard let (format, gz) = Ingestor.format(of: baseName) else {
                 throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")
             }
-            entry.format = format.rawValue + (gz ? ".gz" : "")
-            try read(f, feed: feed, format: format, gzip: gz, seq: seq, sha: sha, entry: &entry)
+            p.entry.format = format.rawValue + (gz ? ".gz" : "")
+            if feed == .verification { p.deferred = true; return p }
+            try read(f, feed: feed, format: format, gzip: gz, into: p)
+        } catch let r as FileRejection {
+            p.rejection = r
+        }
+        return p
+    }
+
+    func ingest(_ f: InboxFile, _ p: Prepared, _ manifest: Manifest, _ keys: inout KeyCache) throws -> ManifestEntry {
+        let baseName = (f.relativeName as NSString).lastPathComponent
+        var entry = p.entry
+        if let earlier = manifest.entry(sha256: p.sha) {
+            p.staged?.discard(); p.quarantine?.discard()
+            entry.status = .duplicate
+            entry.reason = "与已接收的文件 \(earlier.file)（第 \(earlier.seq) 号）内容完全相同"
+            entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
+            try store(f, entry: &entry, dir: layout.archive + "/" + (f.feed?.rawValue ?? "_unknown"), name: baseName)
+            return try commit(entry, f, manifest)
+        }
+        do {
+            if let r = p.rejection { throw r }
+            guard let feed = f.feed else { throw FileRejection("不是任何已知数据项的文件") }
+            if p.deferred {
+                let (format, gz) = Ingestor.format(of: baseName)!
+                try read(f, feed: feed, format: format, gzip: gz, into: p)
+                p.entry.format = entry.format
+                entry = p.entry
+            }
+            // replaced: rows whose key was already staged (for a roster: in the previous roster)
+            var replaced = 0
+            if feed == .roster {
+                let previous = try keys.set(.roster)
+                for k in p.keys where previous.contains(k) { replaced += 1 }
+                keys.sets[.roster] = Set(p.keys)
+            } else {
+                var set = try keys.set(feed)
+                for k in p.keys where !set.insert(k).inserted { replaced += 1 }
+                keys.sets[feed] = set
+            }
+            entry.replaced = replaced
+            try writeKeys(p.keys, feed, p.seq)
+            CrashPoint.hit("before-staged")
+            try p.staged?.commit()
+            try p.quarantine?.commit()
+            syncDirectory(layout.staged + "/" + feed.rawValue)
             try store(f, entry: &entry, dir: layout.archive + "/" + feed.rawValue, name: baseName)
         } catch let r as FileRejection {
+            p.staged?.discard(); p.quarantine?.discard()
             entry.status = .rejected
             entry.reason = r.reason
-            entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0
-            for p in [layout.quarantineFile(seq: seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: seq), layout.keysFile($0, seq: seq)] }) {
-                unlink(p)
+            entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
+            for path in [layout.quarantineFile(seq: p.seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: p.seq), layout.keysFile($0, seq: p.seq)] }) {
+                unlink(path)
             }
             try store(f, entry: &entry, dir: layout.rejected, name: baseName, reason: r.reason)
         }
@@ -256,13 +351,12 @@ public final class Ingestor {
         }
     }
 
-    private func read(_ f: InboxFile, feed kind: FeedKind, format: Format, gzip: Bool, seq: Int, sha: String,
-                      entry: inout ManifestEntry) throws {
+    private func read(_ f: InboxFile, feed kind: FeedKind, format: Format, gzip: Bool, into p: Prepared) throws {
         let feed = config.feed(kind)
         var encoding = feed.encoding
         while true {
             do {
-                try readOnce(f, feed: feed, format: format, gzip: gzip, encoding: encoding, seq: seq, sha: sha, entry: &entry)
+                try readOnce(f, feed: feed, format: format, gzip: gzip, encoding: encoding, into: p)
                 return
             } catch let n as NotUTF8 {
                 // not UTF-8: start the file again as GB18030 (FEEDS.md: "otherwise GB18030")
@@ -282,12 +376,14 @@ public final class Ingestor {
     }
 
     private func readOnce(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
-                          seq: Int, sha: String, entry: inout ManifestEntry) throws {
+                          into p: Prepared) throws {
         let schema = feed.kind.schema
+        let seq = p.seq, sha = p.sha
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
         let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
         let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
-        defer { staged.discard(); quarantine.discard() }
+        var handedOver = false
+        defer { if !handedOver { staged.discard(); quarantine.discard() } }
         var header: [UInt8] = []
         CSVOut.appendRow(&header, schema.fields.map(\.name))
         try staged.append(header)
@@ -297,10 +393,9 @@ public final class Ingestor {
 
         let validator = RowValidator(feed: feed, today: today)
         let keyFields = schema.key.map { schema.index(of: $0)! }
-        var existing = try loadKeys(feed.kind)
         var fileKeys: [UInt64] = []
         var row = NormalizedRow()
-        var read = 0, accepted = 0, quarantined = 0, replaced = 0
+        var read = 0, accepted = 0, quarantined = 0
         var heldRows: [(Int, NormalizedRow)] = []      // roster (conflicts need the whole file) and verification (ledger)
         // per held row, the raw values that differ from the normal form (quarantine lines show the value as sent)
         var heldRaw: [[Int: String]] = []
@@ -319,9 +414,7 @@ public final class Ingestor {
         }
         func heldRawValue(_ k: Int, _ p: RowProblem) -> String { heldRaw[k][p.field] ?? p.raw }
         func stage(_ r: NormalizedRow) throws {
-            let k = recordKey(r, keyFields)
-            if !existing.insert(k).inserted { replaced += 1 }
-            fileKeys.append(k)
+            fileKeys.append(recordKey(r, keyFields))
             accepted += 1
             try staged.withBuffer { CSVOut.appendRow(&$0, r) }
         }
@@ -359,16 +452,12 @@ public final class Ingestor {
         _ = decoded
 
         if feed.kind == .roster {
-            existing = []   // a roster replaces the previous one whole: count rows of people it already had
-            let previous = try loadKeys(.roster)
             let conflicts = RosterCheck.conflicts(heldRows, labelOfLine: { "第 \($0) 行" })
             for (k, (location, r)) in heldRows.enumerated() {
                 if let c = conflicts[location] {
                     try quarantineRow(location, rows.fieldLabels[c.field], heldRawValue(k, c), c.error)
                 } else {
-                    let key = recordKey(r, keyFields)
-                    if previous.contains(key) { replaced += 1 }
-                    fileKeys.append(key)
+                    fileKeys.append(recordKey(r, keyFields))
                     accepted += 1
                     try staged.withBuffer { CSVOut.appendRow(&$0, r) }
                 }
@@ -384,19 +473,19 @@ public final class Ingestor {
         pendingLines.sort { $0.0 < $1.0 }    // line or record numbers: one line per row
         for (_, line) in pendingLines { try quarantine.withBuffer { CSVOut.appendRow(&$0, line) } }
         precondition(read == accepted + quarantined, "every row is accepted or quarantined")
+        var entry = p.entry
         entry.rows_read = read
         entry.accepted = accepted
         entry.quarantined = quarantined
-        entry.replaced = replaced
         entry.extra_columns = rows.extraColumns
         // auto that never left UTF-8 read the file as UTF-8
         entry.encoding = decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
             ?? (format == .csv ? encoding.rawValue : nil)
-        try writeKeys(fileKeys, feed.kind, seq)
-        CrashPoint.hit("before-staged")
-        try staged.commit()
-        try quarantine.commit()
-        syncDirectory(layout.staged + "/" + feed.kind.rawValue)
+        p.entry = entry
+        p.keys = fileKeys
+        p.staged = staged
+        p.quarantine = quarantine
+        handedOver = true
     }
 
     // MARK: - record keys ("replaced" counts)
@@ -412,8 +501,7 @@ public final class Ingestor {
     }
 
     /// Keys of every accepted file of a feed (for a roster: of the latest one only).
-    func loadKeys(_ feed: FeedKind) throws -> Set<UInt64> {
-        let manifest = try Manifest(path: layout.manifest)
+    func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> Set<UInt64> {
         var files = manifest.accepted(feed)
         if feed == .roster, let last = files.last { files = [last] }
         var set = Set<UInt64>()

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +9,7 @@ import Glibc
 /// between any two of its durable steps; never set in production.
 public enum CrashPoint {
     nonisolated(unsafe) private static var counts: [String: Int] = [:]
+    private static let lock = NSLock()
     private static let setting: (String, Int)? = {
         guard let v = getenv("FANGFAN_CRASH_AT").map({ String(cString: $0) }), !v.isEmpty else { return nil }
         let parts = v.split(separator: ":")
@@ -16,7 +19,10 @@ public enum CrashPoint {
     @inline(__always)
     public static func hit(_ point: String) {
         guard let (name, n) = setting, name == point else { return }
+        lock.lock()
         counts[point, default: 0] += 1
-        if counts[point]! == n { kill(getpid(), SIGKILL) }
+        let reached = counts[point]! == n
+        lock.unlock()
+        if reached { kill(getpid(), SIGKILL) }
     }
 }

@@ -1,0 +1,126 @@
+/// Fast paths for the plain spellings that make up nearly every row (`2021-05-03`, `1234.50`, an
+/// 18-character ID): they check and copy the bytes without allocating. Anything else falls back to the
+/// full parsers in Values/, which give the same result (the fast paths accept a subset of their input).
+enum FastPath {
+    /// Trims ASCII whitespace and U+3000 at both ends, without copying.
+    @inline(__always)
+    static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = s.startIndex, hi = s.endIndex
+        while true {
+            if lo < hi && isSpaceByte(s[lo]) { lo += 1; continue }
+            if lo + 3 <= hi && s[lo] == 0xE3 && s[lo + 1] == 0x80 && s[lo + 2] == 0x80 { lo += 3; continue }
+            break
+        }
+        while true {
+            if hi > lo && isSpaceByte(s[hi - 1]) { hi -= 1; continue }
+            if hi - 3 >= lo && s[hi - 3] == 0xE3 && s[hi - 2] == 0x80 && s[hi - 1] == 0x80 { hi -= 3; continue }
+            break
+        }
+        return s[lo..<hi]
+    }
+
+    @inline(__always)
+    static func digit(_ s: ArraySlice<UInt8>, _ i: Int) -> Int? {
+        let d = s[s.startIndex + i] &- 0x30
+        return d < 10 ? Int(d) : nil
+    }
+
+    /// `dddd-dd-dd`, a real calendar day.
+    static func isoDate(_ s: ArraySlice<UInt8>) -> Bool {
+        guard s.count == 10, s[s.startIndex + 4] == 0x2D, s[s.startIndex + 7] == 0x2D else { return false }
+        var v = [0, 0, 0]
+        for (k, r) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            for i in r { guard let d = digit(s, i) else { return false }; v[k] = v[k] * 10 + d }
+        }
+        return Day(year: v[0], month: v[1], day: v[2]) != nil
+    }
+
+    /// `dddd-dd`, month 01–12, year ≥ 1900.
+    static func isoMonth(_ s: ArraySlice<UInt8>) -> Bool {
+        guard s.count == 7, s[s.startIndex + 4] == 0x2D else { return false }
+        var y = 0, m = 0
+        for i in 0..<4 { guard let d = digit(s, i) else { return false }; y = y * 10 + d }
+        for i in 5..<7 { guard let d = digit(s, i) else { return false }; m = m * 10 + d }
+        return y >= 1900 && m >= 1 && m <= 12
+    }
+
+    /// Sixteen digits.
+    static func householdID(_ s: ArraySlice<UInt8>) -> Bool {
+        s.count == 16 && s.allSatisfy(isDigit)
+    }
+
+    /// 17 digits and an upper-case check char that matches, with a possible birth date not after `today`.
+    static func residentID(_ s: ArraySlice<UInt8>, today: Day) -> Bool {
+        guard s.count == 18 else { return false }
+        var sum = 0
+        let b = s.startIndex
+        for i in 0..<17 {
+            let d = s[b + i] &- 0x30
+            guard d < 10 else { return false }
+            sum += Int(d) * ResidentID.weights[i]
+        }
+        guard s[b + 17] == ResidentID.checkChars[sum % 11] else { return false }
+        var y = 0, m = 0, d = 0
+        for i in 6..<10 { y = y * 10 + Int(s[b + i] - 0x30) }
+        for i in 10..<12 { m = m * 10 + Int(s[b + i] - 0x30) }
+        for i in 12..<14 { d = d * 10 + Int(s[b + i] - 0x30) }
+        guard y >= 1900, let birth = Day(year: y, month: m, day: d), birth <= today else { return false }
+        return true
+    }
+
+    /// `-?digits(.d{1,2})?` with at most 15 integer digits: the amount in fen, and whether the bytes are
+    /// already the normal form (exactly two decimals, no leading zeros to drop, no `-0`).
+    static func amount(_ s: ArraySlice<UInt8>) -> (fen: Int64, normal: Bool)? {
+        var i = s.startIndex
+        let end = s.endIndex
+        var negative = false
+        if i < end && s[i] == 0x2D { negative = true; i += 1 }
+        let intStart = i
+        var v: Int64 = 0
+        while i < end, s[i] &- 0x30 < 10 { v = v * 10 + Int64(s[i] - 0x30); i += 1 }
+        let intDigits = i - intStart
+        guard intDigits >= 1 && intDigits <= 15 else { return nil }
+        var decimals = 0
+        v *= 100
+        if i < end {
+            guard s[i] == 0x2E else { return nil }
+            i += 1
+            var scale: Int64 = 10
+            while i < end, s[i] &- 0x30 < 10, decimals < 3 {
+                v += Int64(s[i] - 0x30) * scale
+                scale /= 10
+                decimals += 1
+                i += 1
+            }
+            guard i == end, decimals >= 1, decimals <= 2 else { return nil }
+        }
+        let normal = decimals == 2 && (intDigits == 1 || s[intStart] != 0x30) && !(negative && v == 0)
+        return (negative ? -v : v, normal)
+    }
+}
+
+extension Text {
+    /// True when the bytes are made only of scalars NFC leaves as they are (`Text.isStableStarter`):
+    /// such text is already NFC and is copied as it is.
+    public static func isTriviallyNFC<C: Collection>(_ b: C) -> Bool where C.Element == UInt8 {
+        var it = b.makeIterator()
+        while let c = it.next() {
+            if c < 0x80 { continue }
+            var v: UInt32
+            if c >= 0xC2 && c < 0xE0 {
+                guard let c1 = it.next() else { return false }
+                v = (UInt32(c & 0x1F) << 6) | UInt32(c1 & 0x3F)
+            } else if c >= 0xE0 && c < 0xF0 {
+                guard let c1 = it.next(), let c2 = it.next() else { return false }
+                v = (UInt32(c & 0x0F) << 12) | (UInt32(c1 & 0x3F) << 6) | UInt32(c2 & 0x3F)
+            } else if c >= 0xF0 && c < 0xF5 {
+                guard let c1 = it.next(), let c2 = it.next(), let c3 = it.next() else { return false }
+                v = (UInt32(c & 0x07) << 18) | (UInt32(c1 & 0x3F) << 12) | (UInt32(c2 & 0x3F) << 6) | UInt32(c3 & 0x3F)
+            } else {
+                return false
+            }
+            if !isStableStarter(v) { return false }
+        }
+        return true
+    }
+}
