@@ -11,7 +11,7 @@ public struct LinkReport: Codable, Sendable {
 /// (person-keyed feeds through members' resident IDs; income and applications by household number),
 /// each record once by its key, the last version winning. Records of the period whose person or
 /// household is not in the roster go to `unmatched/<feed>.csv`, never dropped silently.
-public struct Linker {
+public struct Linker: @unchecked Sendable {
     public static let feeds: [FeedKind] = [.income, .medical, .civil, .disaster, .disability, .application]
 
     /// The field that places a record in a period (RULES.md §1), and how it reaches a household.
@@ -42,9 +42,14 @@ public struct Linker {
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
         var report = LinkReport(month: period.month.description)
-        for feed in Linker.feeds {
+        // feeds are independent: two at a time (the roster index is only read)
+        let results = LinkResults(count: Linker.feeds.count)
+        DispatchQueue.concurrentPerform(iterations: Linker.feeds.count) { i in
             CrashPoint.hit("link-feed")
-            let (l, u) = try link(feed, store: store, roster: roster, dir: dir)
+            results.set(i, Result { try link(Linker.feeds[i], store: store, roster: roster, dir: dir) })
+        }
+        for (i, feed) in Linker.feeds.enumerated() {
+            let (l, u) = try results.get(i)
             report.linked[feed.rawValue] = l
             report.unmatched[feed.rawValue] = u
         }
@@ -114,6 +119,14 @@ public struct Linker {
         }
         return h
     }
+}
+
+final class LinkResults: @unchecked Sendable {
+    private var results: [Result<(Int, Int), Error>?]
+    private let lock = NSLock()
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<(Int, Int), Error>) { lock.lock(); results[i] = r; lock.unlock() }
+    func get(_ i: Int) throws -> (Int, Int) { lock.lock(); defer { lock.unlock() }; return try results[i]!.get() }
 }
 
 /// Lines kept once per key, in order of first appearance; a later line with the same key replaces the earlier.

@@ -39,7 +39,7 @@ public struct Household: Sendable {
 }
 
 /// The latest roster: resident ID → household, and each household's members (RULES.md §3).
-public final class RosterIndex {
+public final class RosterIndex: @unchecked Sendable {
     public private(set) var households: [Household] = []
     private var byHousehold: [UInt64: Int32] = [:]
     private var byPerson: [UInt64: Int32] = [:]

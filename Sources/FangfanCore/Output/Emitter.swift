@@ -18,7 +18,7 @@ public struct Emitter {
         self.clock = clock
     }
 
-    public func run(ledger: Ledger, timings: [String: Double]) throws -> Summary {
+    public func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
         guard let detectData = FileManager.default.contents(atPath: work + "/detect.json") else {
@@ -26,7 +26,7 @@ public struct Emitter {
         }
         let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
         let link = try JSONDecoder().decode(LinkReport.self, from: Data(contentsOf: URL(fileURLWithPath: work + "/link.json")))
-        let alerts = try Detector.readAlerts(work + "/alerts.jsonl")
+        let alerts = try known ?? Detector.readAlerts(work + "/alerts.jsonl")
         let evaluations = try Evaluation.read(work + "/evaluations.csv")
 
         // the ledger: alerts open and update cases; evaluations feed the elimination suggestion
@@ -224,7 +224,8 @@ public struct Emitter {
 extension Pipeline {
     public func emit(_ m: Month, timings: [String: Double]) throws -> Summary {
         try layout.prepare()
-        let summary = try Emitter(config: config, month: m).run(ledger: try openLedger(), timings: timings)
+        let summary = try Emitter(config: config, month: m).run(ledger: try openLedger(), timings: timings,
+                                                                alerts: alertsInMemory(m))
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary
     }

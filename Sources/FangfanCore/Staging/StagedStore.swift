@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads the staged records of a feed: the accepted files in ingest order, each a UTF-8 CSV whose
 /// header is the feed's canonical field names (a data officer can open them with any tool).
-public struct StagedStore {
+public struct StagedStore: @unchecked Sendable {
     public let layout: StateLayout
     public let manifest: Manifest
 

@@ -28,10 +28,23 @@ public final class Pipeline {
         return try Ingestor(config: config, today: today, logger: logger, findings: ledger, progress: progress).run()
     }
 
+    /// The roster index of the latest staged roster, built once per process (run uses it for link and detect).
+    private var rosterCache: (seq: Int?, index: RosterIndex)?
+    /// The alerts detect computed in this process, handed to emit without reading them back.
+    private var detected: (month: Month, alerts: [Alert])?
+
+    func roster(_ store: StagedStore) throws -> RosterIndex {
+        let seq = store.files(.roster).last?.entry.seq
+        if let c = rosterCache, c.seq == seq { return c.index }
+        let index = try RosterIndex(store: store)
+        rosterCache = (seq, index)
+        return index
+    }
+
     public func link(_ m: Month) throws -> LinkReport {
         try layout.prepare()
         let store = try StagedStore(layout: layout)
-        let roster = try RosterIndex(store: store)
+        let roster = try roster(store)
         if roster.households.isEmpty {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
@@ -46,15 +59,19 @@ public final class Pipeline {
         let line = try line(for: m)
         try layout.prepare()
         let store = try StagedStore(layout: layout)
-        let roster = try RosterIndex(store: store)
+        let roster = try roster(store)
         let states = try openLedger().caseStates().mapValues { $0.rawValue }
         let (alerts, _) = try Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value,
                                        rules: config.rules).run(roster: roster, caseStates: states)
         var byLevel: Logger.Metadata = ["month": "\(m)"]
         for l in Level.allCases { byLevel[l.rawValue] = "\(alerts.filter { $0.level == l }.count)" }
         logger.info("detect done", metadata: byLevel)
+        detected = (m, alerts)
         return alerts
     }
+
+    /// Alerts detect wrote for the month in this process, if any.
+    func alertsInMemory(_ m: Month) -> [Alert]? { detected?.month == m ? detected?.alerts : nil }
 
     public func openLedger() throws -> Ledger {
         try layout.prepare()
