@@ -163,3 +163,29 @@ final class DetectorRulesTests: XCTestCase {
         XCTAssertThrowsError(try R.detector("2021-05", root: root).figures(roster: roster))
     }
 }
+
+/// alerts.jsonl is written by hand: it must be the document JSONEncoder would write, and decode back.
+final class AlertJSONTests: XCTestCase {
+    func testHandWrittenLinesEqualJSONEncoderOutput() throws {
+        let a = Alert(alert_id: "YJ2021-4408250100080000-41", household_id: "4408250100080000", town: "下洋镇", village: "港沟村",
+                      level: .red, category: "边缘易致贫户", triggers: ["declared", "illness"], prev_income: "0.00",
+                      income_projected: "-12.50", rigid: "1.00", net_per_capita: "-4.50", line: "9600.00",
+                      evidence: [Evidence(trigger: "illness", source: "medical", record: "JS\"1\\", date: "2021-05-01", amount: "1.00",
+                                          text: "line\nbreak\ttab \u{01} 中文 / slash"),
+                                 Evidence(trigger: "declared", source: "application", record: nil, date: nil, amount: nil, text: "x")],
+                      notes: ["上年收入为零"], suggested: ["综合保障（健康帮扶、医疗救助）"], month: "2021-05",
+                      household_type: "一般农户", size: 3, head_name: "罗文", head_id_masked: "440825********9116",
+                      risk_types: ["因病"], channels: ["申报", "部门预警"], months_with_income: 0, period_months: 6,
+                      npc_numerator: -1350, npc_denominator: 300)
+        var mine: [UInt8] = []
+        AlertJSON.line(&mine, a)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let reference = try enc.encode(a)
+        XCTAssertEqual(try JSONDecoder().decode(Alert.self, from: Data(mine.dropLast())), a)
+        let o1 = try JSONSerialization.jsonObject(with: Data(mine.dropLast())) as! NSDictionary
+        let o2 = try JSONSerialization.jsonObject(with: reference) as! NSDictionary
+        XCTAssertEqual(o1, o2)
+        XCTAssertEqual(mine.last, 0x0A)
+    }
+}

@@ -70,12 +70,20 @@ public struct Emitter {
                 prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
                 npc: f["net_per_capita"] ?? "", line: detect.line))
         }
-        for town in Set(detect.towns).union(byTown.keys).sorted() {
-            let rows = byTown[town] ?? []
+        // one CSV and one XLSX per town of the roster, two towns at a time
+        let towns = Set(detect.towns).union(byTown.keys).sorted()
+        let failures = FirstError()
+        let rowsByTown = byTown
+        DispatchQueue.concurrentPerform(iterations: towns.count) { i in
+            let town = towns[i]
+            let rows = rowsByTown[town] ?? []
             let name = TownList.fileName(town)
-            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
-            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+            do {
+                try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
+                try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+            } catch { failures.record(error) }
         }
+        try failures.rethrow()
         try FileManager.default.copyItem(atPath: work + "/alerts.jsonl", toPath: tmp + "/alerts.jsonl")
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
@@ -219,6 +227,14 @@ public struct Emitter {
             try? FileManager.default.removeItem(atPath: config.out + "/" + name)
         }
     }
+}
+
+/// The first error thrown by work done in parallel.
+final class FirstError: @unchecked Sendable {
+    private var error: Error?
+    private let lock = NSLock()
+    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    func rethrow() throws { if let e = error { throw e } }
 }
 
 extension Pipeline {

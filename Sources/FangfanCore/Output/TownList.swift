@@ -14,7 +14,7 @@ public enum TownList {
     ]
 
     /// A row of the list: an alert, or a monitored case for which risk elimination is suggested (§7).
-    public struct Row {
+    public struct Row: Sendable {
         public var cells: [String]
     }
 

@@ -191,7 +191,8 @@ public struct Detector {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out: [UInt8] = []
-        for a in alerts { out += try enc.encode(a); out.append(0x0A) }
+        out.reserveCapacity(alerts.count * 1200)
+        for a in alerts { AlertJSON.line(&out, a) }
         CrashPoint.hit("detect-before-write")
         try AtomicFile.write(out, to: dir + "/alerts.jsonl")
         try AtomicFile.write(evals, to: dir + "/evaluations.csv")
