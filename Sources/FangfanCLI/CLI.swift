@@ -200,10 +200,12 @@ public struct EmitCommand: ParsableCommand {
         """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
+    @Flag(name: .long, help: "Print heads' full resident IDs on the lists (only where output.unmasked_ids = true; recorded in the ledger).")
+    public var unmasked = false
     public init() {}
     public func run() throws {
         try common.run("emit") { p in
-            _ = try p.emit(try monthOption.resolve(p.today), timings: [:])
+            _ = try p.emit(try monthOption.resolve(p.today), timings: [:], unmasked: unmasked)
             return Exit.done
         }
     }
@@ -228,11 +230,17 @@ public struct RunCommand: ParsableCommand {
         """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
+    @Flag(name: .long, help: "Print heads' full resident IDs on the lists (only where output.unmasked_ids = true; recorded in the ledger).")
+    public var unmasked = false
     public init() {}
     public func run() throws {
         try common.run("run") { p in
             let m = try monthOption.resolve(p.today)
             let line = try p.line(for: m)   // before anything changes: no line, no run
+            if unmasked && !p.config.unmaskedLists {   // refuse before anything changes
+                throw ConfigError(file: p.config.file, key: "output.unmasked_ids",
+                                  message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
+            }
             var timings: [String: Double] = [:]
             func timed<T>(_ name: String, _ f: () throws -> T) rethrows -> T {
                 let t0 = Date()
@@ -243,7 +251,7 @@ public struct RunCommand: ParsableCommand {
             let ingest = try timed("ingest") { try p.ingest() }
             _ = try timed("link") { try p.link(m) }
             _ = try timed("detect") { try p.detect(m) }
-            let summary = try timed("emit") { try p.emit(m, timings: timings) }
+            let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }
             p.logger.info("run done", metadata: ["month": "\(m)", "out": "\(summary.outDir)",
                                                  "rejected_files": "\(ingest.rejected)"])
             return exitStatus(ingest)

@@ -80,4 +80,38 @@ final class TownListTests: XCTestCase {
         XCTAssertTrue(row.contains("'=HYPERLINK") || row.contains("''=HYPERLINK"), String(row))
         XCTAssertTrue(row.contains("********"), "masked ID intact")
     }
+
+    /// Full IDs only where configured, and the disclosure is in the ledger history.
+    func testUnmaskedListsOnlyWhereConfiguredAndRecorded() throws {
+        let s = try Sandbox("unmasked")
+        defer { s.remove() }
+        try s.fill(from: fixture.appendingPathComponent("inbox"))
+        var r = try s.run(["run", "--month", "2021-05", "--unmasked"])
+        XCTAssertEqual(r.status, 78)
+        XCTAssertTrue(r.stderr.contains("output.unmasked_ids"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.state.appendingPathComponent("manifest.jsonl").path))
+        let config = s.root.appendingPathComponent("county.toml")
+        try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "unmasked_ids = false", with: "unmasked_ids = true")
+            .write(to: config, atomically: true, encoding: .utf8)
+        r = try s.run(["run", "--month", "2021-05"], config: config.path)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let masked = try String(contentsOf: s.out.appendingPathComponent("2021-05/alerts.jsonl"), encoding: .utf8)
+        XCTAssertTrue(masked.contains("********"), "without --unmasked the lists stay masked")
+        r = try s.run(["emit", "--month", "2021-05", "--unmasked"], config: config.path)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let red = String(try XCTUnwrap(try Sandbox.oracleLines(fixture.appendingPathComponent("expected-alerts-2021-05.csv"))
+            .first { $0.contains(",red,") }).prefix(16))
+        let roster = try String(contentsOf: fixture.appendingPathComponent("inbox/roster/roster.csv"), encoding: .utf8)
+        let head = try XCTUnwrap(roster.split(separator: "\n").first { $0.hasPrefix(red) && $0.contains(",户主,") })
+            .split(separator: ",")[4]
+        let towns = try FileManager.default.contentsOfDirectory(atPath: s.out.appendingPathComponent("2021-05/towns").path)
+        let all = try towns.filter { $0.hasSuffix(".csv") }.map {
+            try String(contentsOf: s.out.appendingPathComponent("2021-05/towns/\($0)"), encoding: .utf8) }.joined()
+        XCTAssertTrue(all.contains(String(head)), "the full ID is printed")
+        XCTAssertFalse(try String(contentsOf: s.out.appendingPathComponent("2021-05/alerts.jsonl"), encoding: .utf8).contains(String(head)),
+                       "alerts.jsonl stays masked")
+        let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
+        XCTAssertTrue(try ledger.history(household: red).contains { $0.event == "未脱敏名单" })
+    }
 }

@@ -90,6 +90,11 @@ public struct ConfigError: Error, CustomStringConvertible {
     public let key: String
     public let message: String
     public var description: String { "\(file): \(key): \(message)" }
+    public init(file: String, key: String, message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
 }
 
 public struct PipelineConfig: Sendable {

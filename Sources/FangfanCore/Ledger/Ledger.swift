@@ -322,6 +322,20 @@ public final class Ledger: Sendable {
         return .applied(from: before?.state, to: after?.state)
     }
 
+    /// Records that lists with full (unmasked) resident IDs were written for these households: such a
+    /// disclosure of sensitive personal information is kept in each household's history.
+    public func recordDisclosure(month: String, run: String, households: [String]) throws {
+        let at = clock()
+        try dbQueue.write { db in
+            for h in households {
+                try Self.insertHistory(db, household: h, at: at, month: month, event: "未脱敏名单",
+                                       from: nil, to: nil, actor: run,
+                                       detail: "名单中打印了户主完整身份证号（配置 output.unmasked_ids，命令行 --unmasked）",
+                                       key: [h, month, "unmasked"].joined(separator: "|"))
+            }
+        }
+    }
+
     private static func insertHistory(
         _ db: Database, household: String, at: String, month: String?, event: String, from: CaseState?,
         to: CaseState?, actor: String, detail: String, key: String?

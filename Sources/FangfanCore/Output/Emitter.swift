@@ -11,8 +11,12 @@ public struct Emitter {
     let month: Month
     let clock: () -> String
 
-    public init(config: PipelineConfig, month: Month, clock: @escaping () -> String = isoNow) {
+    /// Full head IDs on the lists (only where configured; recorded in the ledger).
+    let unmasked: Bool
+
+    public init(config: PipelineConfig, month: Month, unmasked: Bool = false, clock: @escaping () -> String = isoNow) {
         self.config = config
+        self.unmasked = unmasked
         self.layout = StateLayout(root: config.state)
         self.month = month
         self.clock = clock
@@ -58,8 +62,17 @@ public struct Emitter {
         try makeDirectory(tmp + "/towns")
         try makeDirectory(tmp + "/unmatched")
 
+        var heads: [String: String] = [:]
+        if unmasked {
+            let roster = try RosterIndex(store: try StagedStore(layout: layout))
+            for h in roster.households { heads[h.id.description] = h.head?.person.description }
+        }
         var byTown: [String: [TownList.Row]] = [:]
-        for a in alerts { byTown[a.town, default: []].append(TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))) }
+        for a in alerts {
+            var row = TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))
+            if unmasked, let id = heads[a.household_id] { row.cells[TownList.headIDColumn] = id }
+            byTown[a.town, default: []].append(row)
+        }
         let alerted = Set(alerts.map(\.household_id))
         for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
             guard let e = evalBy[c.householdId] else { continue }
@@ -84,6 +97,10 @@ public struct Emitter {
             } catch { failures.record(error) }
         }
         try failures.rethrow()
+        if unmasked {
+            try ledger.recordDisclosure(month: month.description, run: "run \(month)",
+                                        households: byTown.values.flatMap { $0.map { $0.cells[5] } }.sorted())
+        }
         try FileManager.default.copyItem(atPath: work + "/alerts.jsonl", toPath: tmp + "/alerts.jsonl")
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
@@ -238,9 +255,13 @@ final class FirstError: @unchecked Sendable {
 }
 
 extension Pipeline {
-    public func emit(_ m: Month, timings: [String: Double]) throws -> Summary {
+    public func emit(_ m: Month, timings: [String: Double], unmasked: Bool = false) throws -> Summary {
         try layout.prepare()
-        let summary = try Emitter(config: config, month: m).run(ledger: try openLedger(), timings: timings,
+        if unmasked && !config.unmaskedLists {
+            throw ConfigError(file: config.file, key: "output.unmasked_ids",
+                              message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
+        }
+        let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try openLedger(), timings: timings,
                                                                 alerts: alertsInMemory(m))
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary

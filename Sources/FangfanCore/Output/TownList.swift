@@ -13,6 +13,9 @@ public enum TownList {
         ("核查结论", .text, 10), ("核查人", .text, 9), ("核查日期", .text, 11), ("帮扶措施", .text, 16), ("备注", .text, 20),
     ]
 
+    /// The column of the head's (masked) resident ID.
+    public static let headIDColumn = 7
+
     /// A row of the list: an alert, or a monitored case for which risk elimination is suggested (§7).
     public struct Row: Sendable {
         public var cells: [String]
