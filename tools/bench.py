@@ -22,6 +22,7 @@ records) - and `xmllint --stream --noout` on the XML files.
 Usage:
     python3 tools/bench.py                                  # county and province, 3 reps
     python3 tools/bench.py --scales county --reps 5
+    python3 tools/bench.py --scales county,province:1 --reps 3   # province once, county 3 times
     python3 tools/bench.py --quick                          # = --scales small --reps 1 (15,000 households)
     python3 tools/bench.py --scales province --reps 1 --no-formats --keep
 
@@ -29,7 +30,12 @@ Scales: small = 15,000 households, county = 150,000, province = 1,500,000.
 Data is cached under --data (default bench-data/ in the repository, git-ignored):
 <data>/<scale>/inbox with a stamp (seed, households, month, sha256 of gen.py);
 a changed generator or seed regenerates.  Results go to stdout and, as
-Markdown, to <data>/results.md.
+Markdown, to <data>/results.md (raw measurements: <data>/results.json).
+
+The fangfan binary is copied to <data>/bin/ at the start, so that a rebuild
+while the benchmark runs does not mix two builds.  Wall times need a quiet
+machine: the CPU used by other processes during each measurement is reported,
+and --wait-idle N waits up to N seconds for quiet before each one.
 
 Exit status: 0 done; 1 the answers differ; 2 bad command line or missing
 binary/tool; 3 not enough free disk space; 4 a benchmarked command failed.
@@ -92,10 +98,34 @@ def busy_seconds():
         return None
 
 
+WAIT_IDLE = 0.0  # --wait-idle: seconds to wait at most for the machine to be quiet before each measurement
+
+
+def wait_idle():
+    """Wait (at most WAIT_IDLE s) until other processes use < 0.3 cores over a 2-second sample."""
+    if WAIT_IDLE <= 0:
+        return
+    t_end = time.monotonic() + WAIT_IDLE
+    first = True
+    while True:
+        b0 = busy_seconds()
+        time.sleep(2)
+        b1 = busy_seconds()
+        if b0 is None or b1 is None or (b1 - b0) / 2 < 0.3:
+            return
+        if time.monotonic() >= t_end:
+            log("  (machine still busy: %.2f cores; measuring anyway)" % ((b1 - b0) / 2))
+            return
+        if first:
+            log("  (waiting for the machine to be idle: %.2f cores busy)" % ((b1 - b0) / 2))
+            first = False
+
+
 def measure(cmd, out_path, cwd=REPO):
     """Run cmd as a child; return dict(wall, cpu, rss (KiB), rc, other): wall from perf_counter, CPU and
     peak RSS from os.wait4; other = CPU cores used meanwhile by the rest of the machine (contention)."""
     os.sync()  # flush the previous step's writes so they are not paid by this one
+    wait_idle()
     with open(out_path, "wb") as out:
         b0 = busy_seconds()
         t0 = time.perf_counter()
@@ -243,19 +273,19 @@ def compare(ff, dk, scale, rep):
 
 # ----------------------------------------------------------------------------- whole job
 
-def bench_scale(a, scale, n, inbox):
+def bench_scale(a, scale, n, inbox, reps):
     sdir = os.path.join(a.data, scale)
     scratch = os.path.join(sdir, "scratch")
     inbox_bytes = tree_bytes(inbox)
     ff_runs, dk_runs, timings = [], [], []
     alerts = None
-    for rep in range(1, a.reps + 1):
+    for rep in range(1, reps + 1):
         rmtree(scratch)
         os.makedirs(scratch)
         run_inbox = os.path.join(scratch, "inbox")
         state, out = os.path.join(scratch, "state"), os.path.join(scratch, "out")
         copy_tree(inbox, run_inbox)  # not timed
-        log("%s rep %d/%d: fangfan run ..." % (scale, rep, a.reps))
+        log("%s rep %d/%d: fangfan run ..." % (scale, rep, reps))
         ff_log = os.path.join(scratch, "fangfan.log")
         m = measure([a.fangfan, "run", "--month", MONTH, "--today", TODAY, "--quiet", "--config", CONFIG,
                      "--inbox", run_inbox, "--state", state, "--out", out], ff_log)
@@ -271,7 +301,7 @@ def bench_scale(a, scale, n, inbox):
             raise Failure(4, "fangfan did not take the clean inbox whole: %s" % json.dumps(bad[:3], ensure_ascii=False))
         ff = fangfan_alerts(out)
 
-        log("%s rep %d/%d: duckdb (oracle.py) ..." % (scale, rep, a.reps))
+        log("%s rep %d/%d: duckdb (oracle.py) ..." % (scale, rep, reps))
         dk_csv = os.path.join(scratch, "oracle-alerts.csv")
         dk_log = os.path.join(scratch, "oracle.log")
         m = measure([sys.executable, ORACLE, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log)
@@ -283,11 +313,11 @@ def bench_scale(a, scale, n, inbox):
         compare(ff, dk, scale, rep)
         alerts = len(ff)
         log("  same alerts: %d" % alerts)
-        if not (a.keep and rep == a.reps):
+        if not (a.keep and rep == reps):
             rmtree(scratch)
     if a.keep:
         log("%s: last run kept in %s" % (scale, scratch))
-    return {"scale": scale, "households": n, "inbox_bytes": inbox_bytes, "reps": a.reps, "alerts": alerts,
+    return {"scale": scale, "households": n, "inbox_bytes": inbox_bytes, "reps": reps, "alerts": alerts,
             "fangfan": ff_runs, "duckdb": dk_runs, "timings": timings}
 
 
@@ -324,8 +354,13 @@ def make_formats(fdir, src_csv):
     """The five forms of the medical feed, cached beside the scale's inbox (regenerated with it)."""
     forms = [("CSV UTF-8", "medical.csv"), ("CSV GB18030", "medical-gb18030.csv"),
              ("CSV gzip", "medical.csv.gz"), ("XML UTF-8", "medical.xml"), ("XML GB18030", "medical-gb18030.xml")]
-    done = os.path.join(fdir, ".complete")
-    if not os.path.exists(done):
+    done = os.path.join(fdir, ".complete")   # holds the sha256 of the bench.py that wrote the files
+    try:
+        with open(done, encoding="utf-8") as f:
+            fresh = f.read().strip() == sha256_file(os.path.abspath(__file__))
+    except OSError:
+        fresh = False
+    if not fresh:
         log("formats: making the medical feed as CSV, GB18030 CSV, gzip, XML, GB18030 XML ...")
         rmtree(fdir)
         os.makedirs(fdir)
@@ -337,7 +372,8 @@ def make_formats(fdir, src_csv):
         write_medical_xml(src_csv, os.path.join(fdir, "medical.xml"), "utf-8")
         write_medical_xml(src_csv, os.path.join(fdir, "medical-gb18030.xml"), "gb18030")
         age_files(fdir)
-        open(done, "w").close()
+        with open(done, "w", encoding="utf-8") as f:
+            f.write(sha256_file(os.path.abspath(__file__)) + "\n")
     with open(src_csv, encoding="utf-8", newline="") as f:
         records = sum(1 for _ in csv.reader(f)) - 1
     out = []
@@ -430,20 +466,20 @@ def report(a, results, fmt, started, argv):
     L.append("- machine: %s, %s CPUs (nproc), memory (free -g): %s GiB total, %s GiB available; load average at start %s"
              % (sh("uname -m"), sh("nproc"), sh("free -g | awk '/^Mem:/{print $2}'"),
                 sh("free -g | awk '/^Mem:/{print $7}'"), started["load"]))
-    L.append("- fangfan: `%s` (git %s%s), built %s"
-             % (os.path.relpath(a.fangfan, REPO), sh("git -C %s rev-parse --short HEAD" % REPO),
-                " + uncommitted changes" if sh("git -C %s status --porcelain -- Sources Package.swift" % REPO) else "",
-                time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(a.fangfan)))))
+    L.append("- fangfan: `%s` built %s (sha256 %s), copied at the start so that every repetition runs the same "
+             "build; git HEAD at the start %s%s"
+             % (started["bin_rel"], started["built"], started["sha"][:12], started["git"],
+                " + uncommitted changes" if started["dirty"] else ""))
+    if started.get("changed"):
+        L.append("- note: `%s` was rebuilt while the benchmark ran; these numbers are for the build above"
+                 % started["bin_rel"])
     try:
         import duckdb
         dv = duckdb.__version__
     except ImportError:
         dv = "?"
-    if started.get("changed"):
-        L.append("- **Warning: %s was rebuilt while the benchmark ran**; the repetitions may mix two builds"
-                 % os.path.relpath(a.fangfan, REPO))
-    L.append("- DuckDB %s (Python %s, tools/oracle.py); month %s, gen.py seed %d; %d repetition(s), alternating"
-             % (dv, platform.python_version(), MONTH, a.seed, a.reps))
+    L.append("- DuckDB %s (Python %s, tools/oracle.py); month %s, gen.py seed %d; repetitions alternate "
+             "fangfan and DuckDB" % (dv, platform.python_version(), MONTH, a.seed))
     L.append("- command: `python3 tools/bench.py %s`" % " ".join(argv))
     L.append("")
     if results:
@@ -459,12 +495,12 @@ def report(a, results, fmt, started, argv):
 
             def c(runs, k, scale=1.0, p="%.2f"):
                 return (p + " (" + p + ")") % (med(runs, k) * scale, mn(runs, k) * scale)
-            rows.append([r["scale"], "{:,}".format(r["households"]), "%.0f" % (r["inbox_bytes"] / 1e6),
+            rows.append([r["scale"], "{:,}".format(r["households"]), "%.0f" % (r["inbox_bytes"] / 1e6), r["reps"],
                          "{:,}".format(r["alerts"]),
                          c(f, "wall"), c(f, "cpu"), c(f, "rss", 1 / 1024, "%.0f"),
                          c(d, "wall"), c(d, "cpu"), c(d, "rss", 1 / 1024, "%.0f"),
                          "%.2f" % (med(f, "wall") / med(d, "wall")), "%.2f" % (med(f, "rss") / med(d, "rss"))])
-        L.append(table(["scale", "households", "inbox MB", "alerts", "fangfan wall s", "fangfan CPU s",
+        L.append(table(["scale", "households", "inbox MB", "reps", "alerts", "fangfan wall s", "fangfan CPU s",
                         "fangfan peak MB", "duckdb wall s", "duckdb CPU s", "duckdb peak MB",
                         "wall ratio", "mem ratio"], rows))
         L.append("")
@@ -526,9 +562,10 @@ def report(a, results, fmt, started, argv):
                          "%.1f" % (fm["ubytes"] / 1e6 / w), "{:,.0f}".format(fm["records"] / w),
                          "%.2f" % (w / bt),
                          ("%.2f" % med(xl, "wall")) if xl else "-",
-                         ("%.1f" % (w / med(xl, "wall"))) if xl else "-"])
+                         ("%.1f" % (w / med(xl, "wall"))) if xl else "-",
+                         "%.2f" % statistics.mean(x["other"] for x in fm["ingest"] + xl)])
         L.append(table(["format", "file MB", "uncompressed MB", "ingest wall s", "CPU s", "peak MB", "MB/s",
-                        "records/s", "time / UTF-8 CSV", "xmllint s", "ingest / xmllint"], rows))
+                        "records/s", "time / UTF-8 CSV", "xmllint s", "ingest / xmllint", "background cores"], rows))
         L.append("")
     return "\n".join(L)
 
@@ -541,10 +578,12 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog=__doc__.split("\n\n", 1)[1])
     ap.add_argument("--scales", default=None,
-                    help="comma-separated: small (15,000 households), county (150,000), province (1,500,000); "
+                    help="comma-separated: small (15,000 households), county (150,000), province (1,500,000), "
+                         "each optionally with its own repetitions as SCALE:N (county,province:1); "
                          "default county,province")
     ap.add_argument("--reps", type=int, default=None,
-                    help="repetitions of each measurement (default 3; 1 with --quick or --scales small)")
+                    help="repetitions of each measurement, also of the format measurements "
+                         "(default 3; 1 with --quick or --scales small)")
     ap.add_argument("--quick", action="store_true", help="try the harness: --scales small --reps 1")
     ap.add_argument("--keep", action="store_true",
                     help="keep each scale's last run (inbox/state/out/logs) in DATA/<scale>/scratch")
@@ -555,16 +594,32 @@ def main(argv=None):
     ap.add_argument("--formats-scale", default=None,
                     help="scale whose medical feed the format measurements use (default county if measured, "
                          "else the first scale)")
+    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                    help="before each measurement wait up to SECONDS for other processes to use < 0.3 cores "
+                         "(default 0: do not wait); the load that remains is reported either way")
+    ap.add_argument("--generate-only", action="store_true", help="only generate (or check) the cached inboxes")
     ap.add_argument("--fangfan", default=os.path.join(REPO, ".build", "release", "fangfan"),
                     help="the fangfan binary (default .build/release/fangfan)")
     a = ap.parse_args(argv)
+    global WAIT_IDLE
+    WAIT_IDLE = a.wait_idle
 
     if a.quick:
         a.scales = a.scales or "small"
-    scales = [s.strip() for s in (a.scales or "county,province").split(",") if s.strip()]
-    for s in scales:
-        if s not in SCALES:
-            ap.error("unknown scale %r (small, county, province)" % s)
+    scales, scale_reps = [], {}
+    for item in (a.scales or "county,province").split(","):
+        name, _, n = item.strip().partition(":")
+        if not name:
+            continue
+        if name not in SCALES:
+            ap.error("unknown scale %r (small, county, province)" % name)
+        if n:
+            if not n.isdigit() or int(n) < 1:
+                ap.error("bad repetitions in %r (SCALE:N, N >= 1)" % item)
+            scale_reps[name] = int(n)
+        scales.append(name)
+    if not scales:
+        ap.error("no scale given")
     if a.reps is None:
         a.reps = 1 if (a.quick or scales == ["small"]) else 3
     if a.reps < 1:
@@ -610,12 +665,31 @@ def main(argv=None):
         return 3
 
     os.makedirs(a.data, exist_ok=True)
-    started = {"load": " ".join("%.2f" % x for x in os.getloadavg()), "sha": sha256_file(a.fangfan)}
+    # measure a snapshot of the binary: a rebuild during the benchmark must not mix two builds
+    started = {"load": " ".join("%.2f" % x for x in os.getloadavg()), "sha": sha256_file(a.fangfan),
+               "bin": a.fangfan, "bin_rel": os.path.relpath(a.fangfan, REPO),
+               "built": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(a.fangfan))),
+               "git": sh("git -C %s rev-parse --short HEAD" % REPO) or "?",
+               "dirty": bool(sh("git -C %s status --porcelain -- Sources Package.swift" % REPO))}
+    snap_dir = os.path.join(a.data, "bin")
+    os.makedirs(snap_dir, exist_ok=True)
+    snap = os.path.join(snap_dir, "fangfan")
+    shutil.copy2(a.fangfan, snap + ".tmp")
+    os.replace(snap + ".tmp", snap)
+    if sha256_file(snap) != started["sha"]:
+        print("bench.py: %s changed while being copied (a build is writing it?); try again" % a.fangfan,
+              file=sys.stderr)
+        return 2
+    a.fangfan = snap
     results, fmt = [], None
     try:
         inboxes = {s: ensure_inbox(a.data, s, SCALES[s], a.seed) for s in all_scales}
+        if a.generate_only:
+            for s in all_scales:
+                print("%s: %s (%.0f MB)" % (s, inboxes[s], tree_bytes(inboxes[s]) / 1e6))
+            return 0
         for s in scales:
-            results.append(bench_scale(a, s, SCALES[s], inboxes[s]))
+            results.append(bench_scale(a, s, SCALES[s], inboxes[s], scale_reps.get(s, a.reps)))
         if fscale:
             fmt = bench_formats(a, fscale)
     except Failure as e:
@@ -626,9 +700,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    if sha256_file(a.fangfan) != started["sha"]:
+    if not os.path.exists(started["bin"]) or sha256_file(started["bin"]) != started["sha"]:
         started["changed"] = True
     md = report(a, results, fmt, started, argv)
+    with open(os.path.join(a.data, "results.json"), "w", encoding="utf-8") as f:
+        json.dump({"argv": argv, "started": started, "reps": a.reps, "seed": a.seed,
+                   "results": results, "formats": fmt}, f, indent=1, ensure_ascii=False)
     with open(os.path.join(a.data, "results.md"), "w", encoding="utf-8") as f:
         f.write(md + "\n")
     print(md)
