@@ -5,38 +5,56 @@ enum RosterCheck {
     static let householdFields = [1, 2, 3, 8]   // town, village, household_type, prev_income
     static let hh = 0, person = 4, relation = 6
     static let fieldTitles = [1: "乡镇", 2: "行政村", 3: "户类型", 8: "上年家庭纯收入"]
+    static let head = Array("户主".utf8)
 
     /// Problems by the rows' line numbers. `rows` are the valid rows of the file, in file order.
-    /// Deterministic: households are taken in order of their first row, and each row gets its own
-    /// household's problem. A row's message names the other rows of its household and, where a person
-    /// is also listed elsewhere, that person's other rows.
-    static func conflicts(_ rows: [(Int, NormalizedRow)], labelOfLine: (Int) -> String) -> [Int: RowProblem] {
-        var order: [ArraySlice<UInt8>] = []
-        var byHousehold: [ArraySlice<UInt8>: [Int]] = [:]     // household → row indexes, in file order
-        var byPerson: [ArraySlice<UInt8>: [Int]] = [:]
-        for (i, (_, r)) in rows.enumerated() {
-            if byHousehold[r[hh]] == nil { order.append(r[hh]) }
-            byHousehold[r[hh], default: []].append(i)
-            byPerson[r[person], default: []].append(i)
+    /// Deterministic: each row gets its own household's problem. A row's message names the other rows of
+    /// its household and, where a person is also listed elsewhere, that person's other rows.
+    /// Memory: two keys and an index per row, and lists only for the (rare) people listed twice.
+    static func conflicts(_ rows: HeldRows, labelOfLine: (Int) -> String) -> [Int: RowProblem] {
+        let n = rows.count
+        var householdKeys = [UInt64](), personKeys = [UInt64]()
+        householdKeys.reserveCapacity(n)
+        personKeys.reserveCapacity(n)
+        var firstRowOf: [UInt64: Int32] = [:]
+        firstRowOf.reserveCapacity(n)
+        var repeated: [UInt64: [Int]] = [:]            // people listed more than once → all their rows
+        for i in 0..<n {
+            householdKeys.append(HouseholdID.staged(rows.field(i, hh)).key)
+            let p = ResidentID.staged(rows.field(i, person)).key
+            personKeys.append(p)
+            if let first = firstRowOf[p] {
+                if repeated[p] == nil { repeated[p] = [Int(first)] }
+                repeated[p]!.append(i)
+            } else {
+                firstRowOf[p] = Int32(i)
+            }
         }
+        firstRowOf = [:]
+        // rows grouped by household, file order kept inside each household
+        let order = (0..<n).sorted { (householdKeys[$0], $0) < (householdKeys[$1], $1) }
         var out: [Int: RowProblem] = [:]
-        for h in order {
-            let idx = byHousehold[h]!
+        var start = 0
+        while start < n {
+            var end = start + 1
+            while end < n && householdKeys[order[end]] == householdKeys[order[start]] { end += 1 }
+            let idx = Array(order[start..<end])
+            start = end
             // the rows elsewhere (or repeated here) of this household's people
             var related = Set<Int>()
-            var otherHouseholds = Set<ArraySlice<UInt8>>()
+            var otherHouseholds = Set<UInt64>()
             for i in idx {
-                for j in byPerson[rows[i].1[person]]! where j != i {
+                guard let all = repeated[personKeys[i]] else { continue }
+                for j in all where j != i {
                     related.insert(j)
-                    if rows[j].1[hh] != h { otherHouseholds.insert(rows[j].1[hh]) }
+                    if householdKeys[j] != householdKeys[i] { otherHouseholds.insert(householdKeys[j]) }
                 }
             }
             var problem: (field: Int, message: String)?
-            let first = rows[idx[0]].1
-            if let f = householdFields.first(where: { f in idx.contains { rows[$0].1[f] != first[f] } }) {
+            if let f = householdFields.first(where: { f in idx.contains { rows.field($0, f) != rows.field(idx[0], f) } }) {
                 problem = (f, "同一户成员的“\(fieldTitles[f]!)”不一致")
             } else {
-                let heads = idx.filter { rows[$0].1.string(relation) == "户主" }.count
+                let heads = idx.filter { rows.field($0, relation).elementsEqual(head) }.count
                 if heads != 1 { problem = (relation, heads == 0 ? "该户没有户主" : "该户有 \(heads) 个户主") }
             }
             if problem == nil && !related.isEmpty {
@@ -46,11 +64,10 @@ enum RosterCheck {
             guard let (field, message) = problem else { continue }
             let involved = Set(idx).union(related)
             for i in idx {
-                let (line, r) = rows[i]
-                let others = involved.subtracting([i]).map { rows[$0].0 }.sorted()
+                let others = involved.subtracting([i]).map { rows.lines[$0] }.sorted()
                 let also = others.isEmpty ? "" : "；相关行：" + others.prefix(20).map(labelOfLine).joined(separator: "、")
                     + (others.count > 20 ? " 等 \(others.count) 行" : "")
-                out[line] = RowProblem(field: field, raw: r.string(field),
+                out[rows.lines[i]] = RowProblem(field: field, raw: rows.string(i, field),
                     error: ValueError(.rosterConflict, "花名册冲突：\(message)，该户暂不能评估，请修正花名册后重新报送\(also)"))
             }
         }

@@ -396,9 +396,7 @@ public final class Ingestor: @unchecked Sendable {
         var fileKeys: [UInt64] = []
         var row = NormalizedRow()
         var read = 0, accepted = 0, quarantined = 0
-        var heldRows: [(Int, NormalizedRow)] = []      // roster (conflicts need the whole file) and verification (ledger)
-        // per held row, the raw values that differ from the normal form (quarantine lines show the value as sent)
-        var heldRaw: [[Int: String]] = []
+        var held = HeldRows(fieldCount: schema.fields.count)   // roster (conflicts need the whole file) and verification (ledger)
         let holdRows = feed.kind == .roster || feed.kind == .verification
         // a held feed's quarantine lines are decided in two passes: written at the end, in line order
         var pendingLines: [(Int, [String])] = []
@@ -412,7 +410,6 @@ public final class Ingestor: @unchecked Sendable {
             if holdRows { pendingLines.append((location, line)); return }
             try quarantine.withBuffer { CSVOut.appendRow(&$0, line) }
         }
-        func heldRawValue(_ k: Int, _ p: RowProblem) -> String { heldRaw[k][p.field] ?? p.raw }
         func stage(_ r: NormalizedRow) throws {
             fileKeys.append(recordKey(r, keyFields))
             accepted += 1
@@ -430,13 +427,7 @@ public final class Ingestor: @unchecked Sendable {
                 return
             }
             if holdRows {
-                heldRows.append((location, row))
-                var differing: [Int: String] = [:]
-                for i in 0..<row.count {
-                    let r = raw(i) ?? []
-                    if !r.elementsEqual(row[i]) { differing[i] = String(decoding: r, as: UTF8.self) }
-                }
-                heldRaw.append(differing)
+                held.append(line: location, row: row, raw: raw)
             } else {
                 try stage(row)
             }
@@ -452,22 +443,29 @@ public final class Ingestor: @unchecked Sendable {
         _ = decoded
 
         if feed.kind == .roster {
-            let conflicts = RosterCheck.conflicts(heldRows, labelOfLine: { "第 \($0) 行" })
-            for (k, (location, r)) in heldRows.enumerated() {
+            let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
+            for k in 0..<held.count {
+                let location = held.lines[k]
                 if let c = conflicts[location] {
-                    try quarantineRow(location, rows.fieldLabels[c.field], heldRawValue(k, c), c.error)
+                    try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
                 } else {
-                    fileKeys.append(recordKey(r, keyFields))
+                    held.load(k, into: &row)
+                    fileKeys.append(recordKey(row, keyFields))
                     accepted += 1
-                    try staged.withBuffer { CSVOut.appendRow(&$0, r) }
+                    try staged.withBuffer { CSVOut.appendRow(&$0, row) }
                 }
             }
         } else if feed.kind == .verification {
-            let rowsOnly = heldRows.map(\.1)
+            let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
+                var r = NormalizedRow()
+                held.load(k, into: &r)
+                return r
+            }
             let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: sha)
                 ?? Array(repeating: nil, count: rowsOnly.count)
-            for (k, ((location, r), p)) in zip(heldRows, problems).enumerated() {
-                if let p = p { try quarantineRow(location, rows.fieldLabels[p.field], heldRawValue(k, p), p.error) } else { try stage(r) }
+            for (k, p) in problems.enumerated() {
+                if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }
+                else { try stage(rowsOnly[k]) }
             }
         }
         pendingLines.sort { $0.0 < $1.0 }    // line or record numbers: one line per row
