@@ -59,7 +59,9 @@ public struct Linker: @unchecked Sendable {
         return report
     }
 
-    /// The household key of a record in the period, or nil (not in the period).
+    /// Links one feed in two passes, streaming: the first finds each record key's last version (from the
+    /// keys ingest wrote beside each staged file; for disaster, whose key needs the roster, from the records),
+    /// the second writes the last version of each key when it lies in the period. Memory: one entry per key.
     private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String) throws -> (Int, Int) {
         let schema = feed.schema
         let dateIndex = schema.index(of: Linker.dateField(feed))!
@@ -67,9 +69,59 @@ public struct Linker: @unchecked Sendable {
         let personIndex = schema.index(of: "person_id")
         let keyFields = schema.key.map { schema.index(of: $0)! }
         let fromKey = period.from.index, toKey = period.to.index
-        var matched = DedupedLines(), unmatched = DedupedLines()
 
+        func household(_ r: CSVRecord) -> Int? {
+            Linker.byHousehold(feed) ? roster.index(of: HouseholdID.staged(r[hhIndex!]))
+                                     : roster.household(of: ResidentID.staged(r[personIndex!]))
+        }
+        /// disaster: the same household in the same event is one record, whoever of it is named
+        func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
+            if feed == .disaster, let h { return fnv(r, [0]) ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+            return fnv(r, keyFields)
+        }
+
+        // pass 1: key → ordinal of its last version
+        var last: [UInt64: Int32] = [:]
+        var ordinal: Int32 = 0
+        var fromKeysFiles = feed != .disaster
+        if fromKeysFiles {
+            var keys: [UInt64] = []
+            for (entry, staged) in store.files(feed) {
+                guard let data = FileManager.default.contents(atPath: store.layout.keysFile(feed, seq: entry.seq)),
+                      data.count == entry.accepted * 8 else {
+                    _ = staged
+                    fromKeysFiles = false
+                    break
+                }
+                data.withUnsafeBytes { p in
+                    for i in 0..<(p.count / 8) { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                }
+            }
+            if fromKeysFiles {
+                last.reserveCapacity(keys.count)
+                for k in keys { last[k] = ordinal; ordinal += 1 }
+            }
+        }
+        if !fromKeysFiles {
+            last = [:]
+            ordinal = 0
+            try store.forEach(feed) { r in
+                last[key(r, household(r))] = ordinal
+                ordinal += 1
+            }
+        }
+
+        // pass 2: the last version of each key, if it lies in the period
+        let matchedFile = try StreamingFile(path: "\(dir)/linked/\(feed.rawValue).csv")
+        let unmatchedFile = try StreamingFile(path: "\(dir)/unmatched/\(feed.rawValue).csv")
+        defer { matchedFile.discard(); unmatchedFile.discard() }
+        try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + schema.fields.map(\.name)) }
+        try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, schema.fields.map(\.name)) }
+        var matched = 0, unmatched = 0
+        ordinal = 0
         try store.forEach(feed) { r in
+            let o = ordinal
+            ordinal += 1
             // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
             let d = r[dateIndex]
             guard d.count >= 7 else { return }
@@ -77,38 +129,24 @@ public struct Linker: @unchecked Sendable {
             let y = Int(d[s] - 48) * 1000 + Int(d[s + 1] - 48) * 100 + Int(d[s + 2] - 48) * 10 + Int(d[s + 3] - 48)
             let m = Int(d[s + 5] - 48) * 10 + Int(d[s + 6] - 48)
             let mi = y * 12 + m - 1
-            let inPeriod = mi >= fromKey && mi <= toKey
-            var hh: Int?
-            if Linker.byHousehold(feed) {
-                hh = roster.index(of: HouseholdID.staged(r[hhIndex!]))
+            guard mi >= fromKey && mi <= toKey else { return }
+            let h = household(r)
+            guard last[key(r, h)] == o else { return }   // a later version replaces this one
+            if let h {
+                matched += 1
+                try matchedFile.withBuffer { line in
+                    line.append(contentsOf: roster.households[h].id.description.utf8)
+                    for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
+                    line.append(0x0A)
+                }
             } else {
-                hh = roster.household(of: ResidentID.staged(r[personIndex!]))
-            }
-            var line: [UInt8] = []
-            if let h = hh {
-                // disaster: the same household in the same event is one record, whoever of it is named
-                var key = fnv(r, keyFields)
-                if feed == .disaster { key = fnv(r, [0]) ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
-                guard inPeriod else { matched.put(key, nil); return }
-                line.append(contentsOf: roster.households[h].id.description.utf8)
-                for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
-                line.append(0x0A)
-                matched.put(key, line)
-            } else {
-                let key = fnv(r, keyFields)
-                guard inPeriod else { unmatched.put(key, nil); return }
-                for i in 0..<r.count { if i > 0 { line.append(0x2C) }; CSVOut.appendField(&line, r[i]) }
-                line.append(0x0A)
-                unmatched.put(key, line)
+                unmatched += 1
+                try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, (0..<r.count).map { r.string($0) }) }
             }
         }
-        var header: [UInt8] = []
-        CSVOut.appendRow(&header, ["household_id"] + schema.fields.map(\.name))
-        try AtomicFile.write(header + matched.joined(), to: "\(dir)/linked/\(feed.rawValue).csv")
-        var uheader: [UInt8] = []
-        CSVOut.appendRow(&uheader, schema.fields.map(\.name))
-        try AtomicFile.write(uheader + unmatched.joined(), to: "\(dir)/unmatched/\(feed.rawValue).csv")
-        return (matched.count, unmatched.count)
+        try matchedFile.commit()
+        try unmatchedFile.commit()
+        return (matched, unmatched)
     }
 
     func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 {
@@ -130,24 +168,3 @@ final class LinkResults: @unchecked Sendable {
 }
 
 /// Lines kept once per key, in order of first appearance; a later line with the same key replaces the earlier.
-/// A record outside the period is kept as an empty slot: its later version decides whether the key counts,
-/// so a corrected settlement date can move a record out of the period.
-struct DedupedLines {
-    private var position: [UInt64: Int] = [:]
-    private var lines: [[UInt8]?] = []
-    var count: Int { lines.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
-
-    mutating func put(_ key: UInt64, _ line: [UInt8]?) {
-        if let p = position[key] { lines[p] = line } else if line != nil {
-            position[key] = lines.count
-            lines.append(line)
-        }
-    }
-
-    func joined() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(0) { $0 + ($1?.count ?? 0) })
-        for l in lines { if let l { out += l } }
-        return out
-    }
-}
