@@ -88,8 +88,17 @@ public struct Detector {
             // household_id + settlement_id kind reverses person_id name visit_type hospital admitted discharged settled total fund critical assistance oop
             let oop = Money.staged(r[15])
             figs[h].medicalOOP += oop
-            settlements[h, default: []].append(SettlementRecord(id: r.string(1), kind: r.string(2), person: r.string(5),
-                                                                outOfPocket: oop, settled: r.string(10), visitType: r.string(6)))
+            // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
+            // only those are kept, so memory follows households, not settlements
+            var kept = settlements[h] ?? []
+            if kept.count == IllnessTrigger.evidenceLimit {
+                guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
+                      kept[smallest].outOfPocket < oop else { return }
+                kept.remove(at: smallest)
+            }
+            kept.append(SettlementRecord(id: r.string(1), kind: r.string(2), person: r.string(5),
+                                         outOfPocket: oop, settled: r.string(10), visitType: r.string(6)))
+            settlements[h] = kept
         }
         try each(.disaster) { h, r in
             // household_id + event_id hazard event_name occurred person_id name town village house_damage crop loss

@@ -3,6 +3,8 @@
 public struct IllnessTrigger: Trigger {
     public static let code = "illness"
     public static let riskType = "因病"
+    /// How many settlements the evidence lists (the largest out-of-pocket first).
+    public static let evidenceLimit = 10
 
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
         let oop = c.figures.medicalOOP
@@ -19,7 +21,7 @@ public struct IllnessTrigger: Trigger {
         if absolute { why.append("本期医疗个人自付 \(yuan(oop))，达到\(c.household.type.rawValue)标准 \(yuan(bar))") }
         var ev = [Evidence(trigger: Self.code, source: "medical", record: nil, date: nil, amount: oop.description,
                            text: why.joined(separator: "；"))]
-        for s in c.settlements.sorted(by: { $0.outOfPocket > $1.outOfPocket }).prefix(10) {
+        for s in c.settlements.sorted(by: { $0.outOfPocket > $1.outOfPocket }).prefix(Self.evidenceLimit) {
             ev.append(Evidence(trigger: Self.code, source: "medical", record: s.id, date: s.settled,
                                amount: s.outOfPocket.description,
                                text: "医保结算 \(s.id)（\(s.kind)，\(s.visitType.isEmpty ? "就诊" : s.visitType)，\(s.settled)，\(s.person)）个人自付 \(yuan(s.outOfPocket))"))
