@@ -68,10 +68,14 @@ public struct CommonOptions: ParsableArguments {
     /// Loads everything a command needs and runs `body`, mapping failures to the exit codes of INTERFACE.md.
     func run(_ label: String, lock: Bool = true, _ body: (Pipeline) throws -> Int32) throws {
         umask(0o077)
+        Signals.installInterruptHandlers()
         let logger = makeLogger(label)
         let status: Int32
+        var outDir: String?, stateDir: String?
         do {
             let config = try loadConfig()
+            outDir = config.out
+            stateDir = config.state
             let progress: IngestProgress? = (!quiet && ProgressLine.shared.enabled) ? ProgressLine.shared : nil
             let pipeline = Pipeline(config: config, today: try runDay(), logger: logger, progress: progress)
             var held: RunLock?
@@ -93,10 +97,54 @@ public struct CommonOptions: ParsableArguments {
         } catch let e as ValidationError {
             throw e
         } catch {
-            logger.error("failed: \(error)")
+            logger.error("failed: \(describe(error))")
             status = Exit.io
         }
+        if status == Exit.io, let out = outDir {
+            removeOwnTemporaries(out)
+            reportFullFileSystems([stateDir, out].compactMap { $0 }, logger)
+        }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// A failure in one line: for a Foundation file error, the path and the system's reason
+/// ("…/alerts.jsonl: No space left on device"), not the whole error dictionary.
+func describe(_ error: Error) -> String {
+    let ns = error as NSError
+    guard ns.domain == NSCocoaErrorDomain else { return "\(error)" }
+    let path = (ns.userInfo["NSDestinationFilePath"] as? String) ?? (ns.userInfo[NSFilePathErrorKey] as? String)
+        ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+    var reason = ns.localizedDescription
+    if let under = ns.userInfo[NSUnderlyingErrorKey] as? Error {
+        let u = under as NSError
+        if u.domain == NSPOSIXErrorDomain { reason = String(cString: strerror(Int32(u.code))) }
+    } else if ns.code == CocoaError.fileWriteOutOfSpace.rawValue {
+        reason = String(cString: strerror(ENOSPC))
+    }
+    return path.map { "\($0): \(reason)" } ?? reason
+}
+
+/// After an I/O failure, says which of the pipeline's folders sits on a full file system: errors from
+/// SQLite ("disk I/O error") or Foundation do not always say so themselves.
+func reportFullFileSystems(_ dirs: [String], _ logger: Logger) {
+    var seen = Set<UInt>()
+    for dir in dirs {
+        var st = statvfs()
+        guard statvfs(dir, &st) == 0, seen.insert(st.f_fsid).inserted else { continue }
+        let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
+        if free < 256 << 10 || (st.f_files > 0 && st.f_favail == 0) {
+            logger.error("No space left on device: the file system of \(dir) is full (\(free / 1024) KB free); free space and rerun, the rerun completes the month")
+        }
+    }
+}
+
+/// After an I/O failure: the month folder this process was building beside out/<M> (`.<M>.tmp-<pid>`)
+/// is removed at once, so a full disk keeps no half-written outputs (only this process's own, by its pid).
+func removeOwnTemporaries(_ out: String) {
+    let suffix = ".tmp-\(getpid())"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [] where name.hasPrefix(".") && name.hasSuffix(suffix) {
+        try? FileManager.default.removeItem(atPath: out + "/" + name)
     }
 }
 

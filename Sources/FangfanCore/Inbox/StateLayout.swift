@@ -154,11 +154,45 @@ public final class StreamingFile {
 public func moveFile(_ from: String, _ to: String) throws {
     if rename(from, to) == 0 { return }
     if errno != EXDEV { throw IOFailure(path: from, errno: errno, doing: "cannot move to \(to)") }
-    guard let data = FileManager.default.contents(atPath: from) else {
-        throw IOFailure(path: from, message: "cannot read for moving")
-    }
-    try AtomicFile.write([UInt8](data), to: to)
+    try copyFile(from, to)
     if unlink(from) != 0 { throw IOFailure(path: from, errno: errno, doing: "cannot remove after copying") }
+}
+
+/// Copies a file whole or not at all (a temporary name, fsync, rename), 1 MB at a time: an inbox on another
+/// file system than state/ (a network share) never puts a whole export in memory.
+func copyFile(_ from: String, _ to: String) throws {
+    let src = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    if src < 0 { throw IOFailure(path: from, errno: errno, doing: "cannot read for moving") }
+    defer { close(src) }
+    let tmp = to + ".tmp-\(getpid())"
+    let dst = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    if dst < 0 { throw IOFailure(path: tmp, errno: errno, doing: "cannot create") }
+    let size = 1 << 20
+    let buf = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+    defer { buf.deallocate() }
+    func fail(_ path: String, _ e: Int32, _ doing: String) -> IOFailure {
+        close(dst)
+        unlink(tmp)
+        return IOFailure(path: path, errno: e, doing: doing)
+    }
+    while true {
+        let n = read(src, buf, size)
+        if n < 0 { if errno == EINTR { continue }; throw fail(from, errno, "cannot read for moving") }
+        if n == 0 { break }
+        var off = 0
+        while off < n {
+            let w = Glibc.write(dst, buf + off, n - off)
+            if w < 0 { if errno == EINTR { continue }; throw fail(to, errno, "cannot write") }
+            off += w
+        }
+    }
+    if fsync(dst) != 0 { throw fail(to, errno, "cannot sync") }
+    close(dst)
+    if rename(tmp, to) != 0 {
+        let e = errno
+        unlink(tmp)
+        throw IOFailure(path: to, errno: e, doing: "cannot rename into place")
+    }
 }
 
 /// fsync a directory so renames inside it survive a crash.
