@@ -210,3 +210,18 @@ final class GB18030DecodingTests: XCTestCase {
         }
     }
 }
+
+/// A NUL byte is never text: the decoder names its offset, and ingest rejects the file as binary.
+final class BinaryInputTests: XCTestCase {
+    func testNULByteIsRefusedWithItsOffset() throws {
+        let bytes = Array("户编号,年月\n4408250010010000,2021-05\n".utf8) + [0] + Array("x\n".utf8)
+        for encoding in [TextEncoding.utf8, .gb18030, .auto] {
+            let src = try DecodedSource(MemoryByteSource(bytes, pieces: [5]), encoding: encoding)
+            var out: [UInt8] = []
+            XCTAssertThrowsError(try { while try src.next(into: &out) {} }()) { e in
+                if encoding == .gb18030, case InputError.undecodable = e { return }   // the header is not GB18030
+                XCTAssertEqual(e as? InputError, .binary(offset: bytes.count - 3), "\(encoding)")
+            }
+        }
+    }
+}

@@ -368,6 +368,8 @@ public final class Ingestor: @unchecked Sendable {
                 case .unterminatedQuote(let l): throw FileRejection("第 \(l) 行开始的引号没有结束：文件格式错误")
                 case .fieldTooLarge(let l, let lim): throw FileRejection("第 \(l) 行有一个字段超过 \(lim) 字节：文件格式错误或不是该部门的导出")
                 case .recordTooLarge(let l, let lim): throw FileRejection("第 \(l) 行超过 \(lim) 个字段：文件格式错误")
+                case .recordBytesTooLarge(let l, let lim): throw FileRejection("第 \(l) 行的记录超过 \(lim) 字节：文件格式错误或不是该部门的导出")
+                case .binary: throw FileRejection("文件含有 NUL 字节，不是文本格式的导出（可能是二进制文件或传输损坏）：请重新导出为 CSV")
                 case .gzipBomb, .gzipRatio: throw FileRejection("压缩文件解压后过大，按压缩炸弹拒收：\(e.description)")
                 default: throw FileRejection("文件无法读取：\(e.description)")
                 }

@@ -24,6 +24,8 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
     case fieldTooLarge(line: Int, limit: Int)
     case recordTooLarge(line: Int, limit: Int)
     case xml(String)
+    case binary(offset: Int)
+    case recordBytesTooLarge(line: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
         case .fieldTooLarge(let l, let lim): return "a field on line \(l) is longer than \(lim) bytes"
         case .recordTooLarge(let l, let lim): return "the record on line \(l) has more than \(lim) fields"
         case .xml(let m): return m
+        case .recordBytesTooLarge(let l, let lim): return "the record on line \(l) is longer than \(lim) bytes"
+        case .binary(let o): return "a NUL byte at byte offset \(o): not a text export"
         }
     }
 }
@@ -107,7 +111,7 @@ public struct InflateLimits: Sendable {
     public var maxRatio: Int
     public var ratioGrace: Int
 
-    public init(maxInflatedBytes: Int = 8 << 30, maxRatio: Int = 200, ratioGrace: Int = 16 << 20) {
+    public init(maxInflatedBytes: Int = 8 << 30, maxRatio: Int = 200, ratioGrace: Int = 1 << 20) {
         self.maxInflatedBytes = maxInflatedBytes
         self.maxRatio = maxRatio
         self.ratioGrace = ratioGrace

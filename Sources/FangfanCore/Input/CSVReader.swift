@@ -20,9 +20,13 @@ public struct CSVRecord {
 public struct CSVLimits: Sendable {
     public var maxFieldBytes: Int
     public var maxFields: Int
-    public init(maxFieldBytes: Int = 1 << 20, maxFields: Int = 4096) {
+    /// A whole record (all its fields) longer than this rejects the file: many fields just under the
+    /// field limit must not add up to a record held in memory and copied into the quarantine.
+    public var maxRecordBytes: Int
+    public init(maxFieldBytes: Int = 1 << 20, maxFields: Int = 4096, maxRecordBytes: Int? = nil) {
         self.maxFieldBytes = maxFieldBytes
         self.maxFields = maxFields
+        self.maxRecordBytes = maxRecordBytes ?? max(4 << 20, 2 * maxFieldBytes)
     }
 }
 
@@ -124,6 +128,9 @@ public final class CSVReader {
                             if record.bytes.count - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
+                            if record.bytes.count > limits.maxRecordBytes {
+                                throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
+                            }
                             i = j
                             if i >= n { break scan }
                         }
@@ -166,6 +173,9 @@ public final class CSVReader {
                             if record.bytes.count - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
+                            if record.bytes.count > limits.maxRecordBytes {
+                                throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
+                            }
                             i = j
                             if i >= n { break scan }
                         }
@@ -176,6 +186,9 @@ public final class CSVReader {
                             record.bytes.append(0x22)
                             if record.bytes.count - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
+                            }
+                            if record.bytes.count > limits.maxRecordBytes {
+                                throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             state = .quoted
                             i += 1

@@ -23,6 +23,8 @@ public final class DecodedSource {
     private var started = false
     private var converter: GB18030Converter?
     private var ended = false
+    /// Decoded bytes handed out so far (for the offset of a NUL byte).
+    private var decodedBefore = 0
     public let blockSize: Int
 
     /// - Parameter encoding: `.auto` sniffs; `.utf8` or `.gb18030` pins it (from the feed configuration).
@@ -41,6 +43,7 @@ public final class DecodedSource {
     /// Appends the next decoded UTF-8 bytes to `out`; returns false at the end of the input.
     public func next(into out: inout [UInt8]) throws -> Bool {
         if ended { return false }
+        let before = out.count
         let n = try source.read(into: raw)
         var block = carry
         carry.removeAll(keepingCapacity: true)
@@ -71,6 +74,14 @@ public final class DecodedSource {
             carry.append(contentsOf: block[used...])
             offset += used
         }
+        // a NUL byte never belongs in a text export: such a file is binary (or a corrupt transfer)
+        if let nul = out.withUnsafeBufferPointer({ p -> Int? in
+            guard p.count > before, let hit = memchr(p.baseAddress! + before, 0, p.count - before) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(p.baseAddress!)
+        }) {
+            throw InputError.binary(offset: decodedBefore + nul - before)
+        }
+        decodedBefore += out.count - before
         if atEnd { ended = true }
         return !atEnd || !out.isEmpty
     }

@@ -21,12 +21,28 @@ public struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Control characters escaped: a value (a file name, say) can never start a forged log line.
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\x%02X", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out
+    }
+
     public func log(event: LogEvent) {
         var merged = metadata
         if let m = event.metadata { merged.merge(m) { $1 } }
-        var line = "\(isoNow()) \(event.level) \(label): \(event.message)"
+        var line = "\(isoNow()) \(event.level) \(label): \(Self.oneLine("\(event.message)"))"
         for (k, v) in merged.sorted(by: { $0.key < $1.key }) {
-            let s = "\(v)"
+            let s = Self.oneLine("\(v)")
             line += " \(k)=" + (s.contains(" ") ? "\"\(s)\"" : s)
         }
         ProgressLine.shared.clearIfShown()
