@@ -285,10 +285,7 @@ public struct RunCommand: ParsableCommand {
         try common.run("run") { p in
             let m = try monthOption.resolve(p.today)
             let line = try p.line(for: m)   // before anything changes: no line, no run
-            if unmasked && !p.config.unmaskedLists {   // refuse before anything changes
-                throw ConfigError(file: p.config.file, key: "output.unmasked_ids",
-                                  message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
-            }
+            try p.allowUnmasked(unmasked)   // refused before anything changes
             var timings: [String: Double] = [:]
             func timed<T>(_ name: String, _ f: () throws -> T) rethrows -> T {
                 let t0 = Date()

@@ -74,3 +74,16 @@ public enum CSVOut {
         }
     }
 }
+
+/// The record key of FEEDS.md as a 64-bit FNV-1a hash of the key fields' normal forms. Ingest writes it
+/// beside each staged file (for `replaced`), and link reads those keys back to find each record's last
+/// version, so both must hash the same bytes the same way: this is the one function that does.
+@inline(__always)
+public func recordKeyHash(_ fields: [Int], _ value: (Int) -> ArraySlice<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for f in fields {
+        for b in value(f) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h = (h ^ 0x1F) &* 0x100_0000_01b3
+    }
+    return h
+}

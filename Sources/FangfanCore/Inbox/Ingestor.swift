@@ -490,15 +490,7 @@ public final class Ingestor: @unchecked Sendable {
 
     // MARK: - record keys ("replaced" counts)
 
-    /// A 64-bit FNV-1a hash of the key fields' normal forms.
-    func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for f in fields {
-            for b in r[f] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0x1F) &* 0x100_0000_01b3
-        }
-        return h
-    }
+    func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
 
     /// Keys of every accepted file of a feed (for a roster: of the latest one only).
     func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> Set<UInt64> {

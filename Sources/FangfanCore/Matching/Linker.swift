@@ -149,14 +149,7 @@ public struct Linker: @unchecked Sendable {
         return (matched, unmatched)
     }
 
-    func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for f in fields {
-            for b in r[f] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0x1F) &* 0x100_0000_01b3
-        }
-        return h
-    }
+    func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
 }
 
 final class LinkResults: @unchecked Sendable {

@@ -255,12 +255,17 @@ final class FirstError: @unchecked Sendable {
 }
 
 extension Pipeline {
-    public func emit(_ m: Month, timings: [String: Double], unmasked: Bool = false) throws -> Summary {
-        try layout.prepare()
-        if unmasked && !config.unmaskedLists {
+    /// `--unmasked` is refused (exit 78, naming the key) unless the configuration allows full IDs on lists.
+    public func allowUnmasked(_ requested: Bool) throws {
+        if requested && !config.unmaskedLists {
             throw ConfigError(file: config.file, key: "output.unmasked_ids",
                               message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
         }
+    }
+
+    public func emit(_ m: Month, timings: [String: Double], unmasked: Bool = false) throws -> Summary {
+        try layout.prepare()
+        try allowUnmasked(unmasked)
         let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try openLedger(), timings: timings,
                                                                 alerts: alertsInMemory(m))
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])

@@ -30,19 +30,6 @@ public enum Text {
 
     /// Trims ASCII whitespace and U+3000 at both ends, on bytes.
     public static func trimSpaces<C: Collection>(_ raw: C) -> [UInt8] where C.Element == UInt8 {
-        var s = Array(raw)
-        var lo = 0, hi = s.count
-        while true {
-            if lo < hi && isSpaceByte(s[lo]) { lo += 1; continue }
-            if lo + 3 <= hi && s[lo] == 0xE3 && s[lo + 1] == 0x80 && s[lo + 2] == 0x80 { lo += 3; continue }
-            break
-        }
-        while true {
-            if hi > lo && isSpaceByte(s[hi - 1]) { hi -= 1; continue }
-            if hi - 3 >= lo && s[hi - 3] == 0xE3 && s[hi - 2] == 0x80 && s[hi - 1] == 0x80 { hi -= 3; continue }
-            break
-        }
-        if lo > 0 || hi < s.count { s = Array(s[lo..<hi]) }
-        return s
+        Array(FastPath.trim(ArraySlice(raw)))
     }
 }
