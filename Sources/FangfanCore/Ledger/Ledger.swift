@@ -96,6 +96,15 @@ public final class Ledger: Sendable {
         let at = clock()
         let ordered = alerts.sorted { $0.householdId < $1.householdId }
         try dbQueue.write { db in
+            // What the per-alert steps would look up one statement at a time, read once (a province emits
+            // hundreds of thousands of alerts, most of them for households with no case).
+            var known = MonthContext()
+            for row in try Row.fetchAll(db, sql: "SELECT alert_id, household_id, first_month, last_month FROM alert_ids") {
+                known.alertIds[row["alert_id"]] = (row["household_id"], row["first_month"], row["last_month"])
+            }
+            known.households = Set(try String.fetchAll(db, sql: "SELECT household_id FROM cases"))
+            known.recordedKeys = Set(try String.fetchAll(
+                db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
             try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
             try db.ledgerExecute("DELETE FROM evaluations WHERE month = ?", arguments: [month])
             let insertEvaluation = try db.cachedStatement(
@@ -108,7 +117,7 @@ public final class Ledger: Sendable {
             }
             for a in ordered {
                 let triggers = a.triggers.sorted()
-                try Self.registerAlertId(db, a, triggers: triggers)
+                try Self.registerAlertId(db, a, triggers: triggers, known: &known)
                 try db.ledgerExecute(
                     """
                     INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
@@ -119,18 +128,26 @@ public final class Ledger: Sendable {
                         month, a.alertId, a.householdId, a.town, a.village, a.level.rawValue,
                         LedgerJSONList.encode(triggers), a.householdType, run,
                     ])
-                try Self.applyAlert(db, a, triggers: triggers, run: run, at: at)
+                try Self.applyAlert(db, a, triggers: triggers, run: run, at: at, known: &known)
             }
         }
     }
 
-    private static func registerAlertId(_ db: Database, _ a: LedgerAlert, triggers: [String]) throws {
-        if let known = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT household_id FROM alert_ids WHERE alert_id = ?"), arguments: [a.alertId])
-        {
+    /// The ledger as it stood when recordMonth began, kept current as the month's alerts are applied.
+    private struct MonthContext {
+        var alertIds: [String: (household: String, first: String, last: String)] = [:]
+        var households: Set<String> = []
+        var recordedKeys: Set<String> = []
+    }
+
+    private static func registerAlertId(_ db: Database, _ a: LedgerAlert, triggers: [String], known context: inout MonthContext) throws {
+        if let entry = context.alertIds[a.alertId] {
+            let known = entry.household
             guard known == a.householdId else {
                 throw LedgerError.alertHouseholdConflict(alertId: a.alertId, known: known, given: a.householdId)
             }
+            if entry.first <= a.month && a.month <= entry.last { return }   // already covers this month
+            context.alertIds[a.alertId] = (known, min(entry.first, a.month), max(entry.last, a.month))
             try db.ledgerExecute(
                 """
                 UPDATE alert_ids SET first_month = min(first_month, ?1), last_month = max(last_month, ?1)
@@ -146,21 +163,21 @@ public final class Ledger: Sendable {
                 arguments: [
                     a.alertId, a.householdId, a.town, a.village, LedgerJSONList.encode(triggers), a.month, a.month,
                 ])
+            context.alertIds[a.alertId] = (a.householdId, a.month, a.month)
         }
     }
 
-    private static func applyAlert(_ db: Database, _ a: LedgerAlert, triggers: [String], run: String, at: String)
-        throws
+    private static func applyAlert(_ db: Database, _ a: LedgerAlert, triggers: [String], run: String, at: String,
+                                   known context: inout MonthContext) throws
     {
         let event = "预警(\(a.level.chinese))"
         let key = [a.householdId, a.month, a.alertId, event].joined(separator: "|")
-        if try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM history WHERE event_key = ?)"), arguments: [key])
-            == true
-        {
+        if context.recordedKeys.contains(key) {
             return  // already recorded by an earlier run of this month
         }
-        let before = try LedgerCaseRecord.fetch(db, a.householdId)
+        // a yellow alert for a household with no case only keeps the alert (§7): nothing to look up
+        if a.level == .yellow && !context.households.contains(a.householdId) { return }
+        let before = context.households.contains(a.householdId) ? try LedgerCaseRecord.fetch(db, a.householdId) : nil
         let t = transition(
             state: before?.state, event: .alert(level: a.level, triggers: triggers, householdType: a.householdType),
             rejectedOnTriggers: before?.rejectedOnTriggers ?? [])
@@ -196,6 +213,7 @@ public final class Ledger: Sendable {
         }
         c.updatedAt = at
         try c.save(db)
+        context.households.insert(c.householdId)
         var detail = "预警编号 \(a.alertId)；风险类型 \(triggers.isEmpty ? "无（低于监测线）" : triggers.joined(separator: ","))"
         if let note { detail += "；\(note.rawValue)" }
         try insertHistory(
