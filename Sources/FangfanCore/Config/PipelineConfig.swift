@@ -124,7 +124,7 @@ public struct PipelineConfig: Sendable {
     /// Loads a configuration file; relative paths in it are relative to the file.
     public static func load(path: String) throws -> PipelineConfig {
         let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = readWholeFile(path) else {
             throw ConfigError(file: path, key: "-", message: "cannot read the configuration file")
         }
         guard let text = String(data: data, encoding: .utf8) else {

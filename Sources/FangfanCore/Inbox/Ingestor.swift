@@ -498,7 +498,7 @@ public final class Ingestor: @unchecked Sendable {
         if feed == .roster, let last = files.last { files = [last] }
         var set = Set<UInt64>()
         for e in files {
-            guard let data = FileManager.default.contents(atPath: layout.keysFile(feed, seq: e.seq)) else { continue }
+            guard let data = readWholeFile(layout.keysFile(feed, seq: e.seq)) else { continue }
             data.withUnsafeBytes { p in
                 let n = p.count / 8
                 set.reserveCapacity(set.count + n)

@@ -36,7 +36,7 @@ public final class Manifest {
 
     public init(path: String) throws {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path) else { return }
+        guard let data = readWholeFile(path) else { return }
         var good = 0
         var offset = 0
         let bytes = [UInt8](data)

@@ -87,7 +87,7 @@ public struct Linker: @unchecked Sendable {
         if fromKeysFiles {
             var keys: [UInt64] = []
             for (entry, staged) in store.files(feed) {
-                guard let data = FileManager.default.contents(atPath: store.layout.keysFile(feed, seq: entry.seq)),
+                guard let data = readWholeFile(store.layout.keysFile(feed, seq: entry.seq)),
                       data.count == entry.accepted * 8 else {
                     _ = staged
                     fromKeysFiles = false

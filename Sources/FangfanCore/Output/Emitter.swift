@@ -25,7 +25,7 @@ public struct Emitter {
     public func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
-        guard let detectData = FileManager.default.contents(atPath: work + "/detect.json") else {
+        guard let detectData = readWholeFile(work + "/detect.json") else {
             throw IOFailure(path: work + "/detect.json", message: "detect has not run for \(month): run fangfan-detect --month \(month) first")
         }
         let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
@@ -104,7 +104,7 @@ public struct Emitter {
         try FileManager.default.copyItem(atPath: work + "/alerts.jsonl", toPath: tmp + "/alerts.jsonl")
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
-            if let d = FileManager.default.contents(atPath: src) {
+            if let d = readWholeFile(src) {
                 try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
             }
         }

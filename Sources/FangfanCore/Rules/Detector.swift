@@ -215,7 +215,7 @@ public struct Detector {
     }
 
     public static func readAlerts(_ path: String) throws -> [Alert] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = readWholeFile(path) else {
             throw IOFailure(path: path, message: "no alerts: run fangfan-detect for this month first")
         }
         let dec = JSONDecoder()
