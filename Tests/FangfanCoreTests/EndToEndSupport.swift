@@ -131,3 +131,11 @@ struct Sandbox {
         }
     }
 }
+
+/// Time and memory bounds in tests are for plain builds; `make sanitize` sets FANGFAN_SANITIZER=1, and
+/// AddressSanitizer's shadow memory and slower code scale both by this factor.
+enum Bounds {
+    static let factor: Double = ProcessInfo.processInfo.environment["FANGFAN_SANITIZER"] == "1" ? 4 : 1
+    static func seconds(_ s: Double) -> Double { s * factor }
+    static func kilobytes(_ kb: Int) -> Int { Int(Double(kb) * factor) }
+}

@@ -577,7 +577,7 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(reader.declaredCount, count)
         // Past line 65535 the line numbers still hold (checked on every record above).
         print("large file: \(size) bytes; resident \(before) KB before reading, \(peak) KB at most while reading")
-        XCTAssertLessThan(peak - before, 16 << 10, "resident memory grew by \(peak - before) KB on a \(size >> 20) MB file")
+        XCTAssertLessThan(peak - before, Bounds.kilobytes(16 << 10), "resident memory grew by \(peak - before) KB on a \(size >> 20) MB file")
     }
 
     /// A medical file of `records` records, one per line, written in pieces.
