@@ -195,7 +195,7 @@ public struct Emitter {
         }
         return ReportData(
             title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
-            periodMonths: s.period.months, line: s.line, generatedAt: "截至 \(s.period.to) 已接收的部门数据（同一状态重跑结果相同）", households: detect.households,
+            periodMonths: s.period.months, line: s.line, generatedAt: "截至 \(s.period.to) 已接收的部门数据", households: detect.households,
             towns: s.alerts.by_town.keys.sorted().map { t in
                 let c = s.alerts.by_town[t]!
                 return TownCounts(town: t, red: c["red"] ?? 0, orange: c["orange"] ?? 0, yellow: c["yellow"] ?? 0)
