@@ -94,6 +94,8 @@ final class XMLRowSource: RowSource {
     let source: ByteSource
     /// canonical field index → index in spec.fields
     let slots: [Int?]
+    private var buffer: [UInt8] = []
+    private var ranges: [Range<Int>?] = []
 
     init(source: ByteSource, feed: FeedConfig) throws {
         guard let x = feed.xml else { throw FileRejection("该数据项不接受 XML 文件（配置中没有 [feeds.\(feed.kind.rawValue).xml]）") }
@@ -143,8 +145,17 @@ final class XMLRowSource: RowSource {
         let rec: XMLRecord?
         do { rec = try reader.next() } catch { throw XMLRowSource.rejection(error) }
         guard let r = rec else { return false }
-        let values = r.values.map { $0.map { Array($0.utf8)[...] } }
-        try body(r.number, nil) { i in self.slots[i].flatMap { values[$0] } }
+        // every value of the record in one buffer (one allocation a record, not one a field)
+        buffer.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        for v in r.values {
+            guard var v else { ranges.append(nil); continue }
+            let start = buffer.count
+            v.withUTF8 { buffer.append(contentsOf: $0) }
+            ranges.append(start..<buffer.count)
+        }
+        let bytes = buffer, spans = ranges
+        try body(r.number, nil) { i in self.slots[i].flatMap { spans[$0] }.map { bytes[$0] } }
         return true
     }
 
