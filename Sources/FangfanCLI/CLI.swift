@@ -169,16 +169,20 @@ public struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Take every settled file from the inbox: validate, stage, quarantine bad rows, archive or reject.",
         discussion: """
-        A file is taken when NAME.done stands beside it or it has not changed for ingest.settle_seconds.
-        The same bytes under any name are ingested once (reported as duplicate). Returned verification
-        findings (inbox/verification/) are applied to the case ledger here.
+        A file is taken when NAME.done stands beside it, or when it has not
+        changed for ingest.settle_seconds. The same bytes under any name are
+        ingested once (reported as duplicate). Returned verification findings
+        (inbox/verification/) are applied to the case ledger here.
 
         Examples:
           fangfan-ingest --config pipelines/default.toml
           fangfan-ingest --inbox /data/inbox --state /data/state --quiet
 
-        Exit status: 0 done; 65 done, but a file was rejected (see state/rejected/NAME.reason.txt);
-        74 I/O failure; 75 another run holds the lock; 78 bad configuration.
+        Exit status:
+          0   done (quarantined rows are not failures)
+          65  done, but a file was rejected (state/rejected/NAME.reason.txt)
+          74  I/O failure    75  another run holds the lock
+          78  bad configuration
         """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
@@ -193,8 +197,9 @@ public struct LinkCommand: ParsableCommand {
         commandName: "link",
         abstract: "Join the staged records of the month's period to households; write the unmatched records.",
         discussion: """
-        Person records reach a household through its members' resident IDs in the latest roster.
-        Output: state/work/<month>/linked/<feed>.csv and unmatched/<feed>.csv.
+        Person records reach a household through its members' resident IDs
+        in the latest roster. Output: state/work/<month>/linked/<feed>.csv
+        and state/work/<month>/unmatched/<feed>.csv.
 
         Examples:
           fangfan-link --month 2021-05
@@ -216,12 +221,15 @@ public struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Compute household figures, triggers and alert levels for the month; write alerts.jsonl.",
         discussion: """
-        Rules: RULES.md §1–§6. Reads the ledger for categories (监测中 households are listed as 在监测).
-        Output: state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
+        Rules: RULES.md §1–§6. Reads the ledger for categories (监测中
+        households are listed as 在监测). Output:
+        state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
 
         Examples:
           fangfan-detect --month 2021-05
-        Exit status 78 when no monitoring line is configured for the month's monitoring year.
+
+        Exit status 78 when no monitoring line is configured for the month's
+        monitoring year.
         """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
@@ -239,8 +247,9 @@ public struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Record the month's alerts in the case ledger; write the town lists, report and summary.",
         discussion: """
-        Output: out/<month>/ (towns/<乡镇>.xlsx and .csv, alerts.jsonl, summary.json, quarantine.csv,
-        unmatched/, report.html, metrics.prom), replaced whole and atomically.
+        Output: out/<month>/ — towns/<乡镇>.xlsx and .csv, alerts.jsonl,
+        summary.json, quarantine.csv, unmatched/, report.html, metrics.prom —
+        replaced whole and atomically.
 
         Examples:
           fangfan-emit --month 2021-05
@@ -265,16 +274,20 @@ public struct RunCommand: ParsableCommand {
         abstract: "The whole job for one month: ingest → link → detect → emit.",
         discussion: """
         Examples:
-          fangfan run                                  # the month before today
-          fangfan run --month 2021-05 --config /srv/fangfan/pipelines/county.toml
-          fangfan run --quiet                          # for cron: warnings and errors only
+          fangfan run                        # the month before today
+          fangfan run --month 2021-05 --config /srv/fangfan/county.toml
+          fangfan run --quiet                # cron: warnings and errors only
 
         Crontab (02:00 on the 2nd of every month):
-          0 2 2 * * cd /srv/fangfan && bin/fangfan run --quiet >> /var/log/fangfan.log 2>&1
+          0 2 2 * * cd /srv/fangfan && bin/fangfan run --quiet >> fangfan.log 2>&1
 
-        Exit status: 0 done; 65 done, but a file was rejected; 64 bad command line; 74 I/O failure
-        (nothing half-written is left); 75 another run holds the lock (nothing was done);
-        78 bad configuration (the message names the key).
+        Exit status:
+          0   done (quarantined rows are not failures)
+          65  done, but a file was rejected (state/rejected/NAME.reason.txt)
+          64  bad command line
+          74  I/O failure; nothing half-written is left, a rerun completes it
+          75  another run holds the lock; nothing was done
+          78  bad configuration; the message names the key
         """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
