@@ -41,11 +41,15 @@ public struct LedgerCommand: ParsableCommand {
                 state = v
             } else { state = nil }
             try common.run("ledger", lock: false) { p in
-                print(["户编号", "乡镇", "行政村", "状态", "立案月份", "监测起始", "最近预警编号", "风险类型", "帮扶措施", "消除方式"].joined(separator: "\t"))
-                for c in try p.openLedger().cases(state: state, town: town) {
+                print(["户编号", "乡镇", "行政村", "状态", "立案月份", "监测起始", "最近预警编号", "风险类型", "帮扶措施", "消除方式", "建议"]
+                    .joined(separator: "\t"))
+                let ledger = try p.openLedger()
+                let suggested = try ledger.eliminationSuggested()
+                for c in try ledger.cases(state: state, town: town) {
                     print([c.householdId, c.town, c.village, c.state.rawValue, c.openedMonth, c.monitoredSince ?? "",
                            c.lastAlertId ?? "", c.lastTriggers.map(Triggers.riskType).joined(separator: "、"),
-                           c.measures.joined(separator: "、"), c.eliminationKind ?? ""].joined(separator: "\t"))
+                           c.measures.joined(separator: "、"), c.eliminationKind ?? "",
+                           suggested.contains(c.householdId) ? "建议标注风险已消除" : ""].joined(separator: "\t"))
                 }
                 return Exit.done
             }

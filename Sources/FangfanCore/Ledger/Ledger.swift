@@ -354,6 +354,34 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Records the month's §7 suggestions of risk elimination (one history entry per household and month),
+    /// so that the ledger view shows them beside the lists.
+    public func recordEliminationSuggestions(month: String, run: String, households: [String]) throws {
+        let at = clock()
+        try dbQueue.write { db in
+            for h in households {
+                try Self.insertHistory(db, household: h, at: at, month: month, event: Self.suggestionEvent,
+                                       from: .monitored, to: .monitored, actor: run,
+                                       detail: "连续 6 个月人均纯收入不低于监测线且无风险触发，已有帮扶措施，有劳动力：建议核实后标注风险已消除",
+                                       key: [h, month, "suggest-elimination"].joined(separator: "|"))
+            }
+        }
+    }
+
+    static let suggestionEvent = "建议标注风险已消除"
+
+    /// Households whose risk elimination was suggested in the latest evaluated month (or `month`) and whose
+    /// case is still 监测中.
+    public func eliminationSuggested(month: String? = nil) throws -> Set<String> {
+        try dbQueue.read { db in
+            guard let m = try month ?? String.fetchOne(db, sql: "SELECT max(month) FROM evaluations") else { return [] }
+            return Set(try String.fetchAll(db, sql: """
+                SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id
+                WHERE h.month = ? AND h.event = ? AND c.state = ?
+                """, arguments: [m, Self.suggestionEvent, CaseState.monitored.rawValue]))
+        }
+    }
+
     private static func insertHistory(
         _ db: Database, household: String, at: String, month: String?, event: String, from: CaseState?,
         to: CaseState?, actor: String, detail: String, key: String?

@@ -54,6 +54,8 @@ public struct Emitter {
             }
         }
 
+        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
+
         // build the month's folder beside the old one, then swap
         try makeDirectory(config.out)
         cleanLeftovers()
