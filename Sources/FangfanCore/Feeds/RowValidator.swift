@@ -222,11 +222,6 @@ public final class RowValidator {
         }
         return nil
     }
-
-    /// The same as `validate` (kept for callers of the earlier two-step API).
-    public func check(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
-        validate(raw, into: &row)
-    }
 }
 
 extension Text {

@@ -68,12 +68,9 @@ public final class Ingestor: @unchecked Sendable {
         while start < ready.count {
             let batch = Array(ready[start..<min(start + batchSize, ready.count)])
             let firstSeq = manifest.nextSeq
-            let prepared = PreparedBatch(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-                prepared.set(i, Result { try self.prepare(batch[i], seq: firstSeq + i) })
-            }
+            let prepared = ParallelResults(count: batch.count) { i in try self.prepare(batch[i], seq: firstSeq + i) }
             for (i, f) in batch.enumerated() {
-                let e = try ingest(f, prepared.take(i), manifest, &keys)
+                let e = try ingest(f, prepared.get(i), manifest, &keys)
                 report.files.append(e)
                 var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
                                              "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
@@ -192,14 +189,6 @@ public final class Ingestor: @unchecked Sendable {
             self.sha = sha
             self.entry = entry
         }
-    }
-
-    final class PreparedBatch: @unchecked Sendable {
-        private var results: [Result<Prepared, Error>?]
-        private let lock = NSLock()
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: Result<Prepared, Error>) { lock.lock(); results[i] = r; lock.unlock() }
-        func take(_ i: Int) throws -> Prepared { lock.lock(); defer { lock.unlock() }; return try results[i]!.get() }
     }
 
     /// The record keys staged so far, per feed, loaded once per run and grown as files commit.
@@ -442,7 +431,6 @@ public final class Ingestor: @unchecked Sendable {
             }
         }
         try rows.finish()
-        _ = decoded
 
         if feed.kind == .roster {
             let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })

@@ -43,13 +43,11 @@ public struct Linker: @unchecked Sendable {
         try makeDirectory(dir + "/unmatched")
         var report = LinkReport(month: period.month.description)
         // feeds are independent: two at a time (the roster index is only read)
-        let results = LinkResults(count: Linker.feeds.count)
-        DispatchQueue.concurrentPerform(iterations: Linker.feeds.count) { i in
+        let results = try ParallelResults(count: Linker.feeds.count) { i in
             CrashPoint.hit("link-feed")
-            results.set(i, Result { try link(Linker.feeds[i], store: store, roster: roster, dir: dir) })
-        }
-        for (i, feed) in Linker.feeds.enumerated() {
-            let (l, u) = try results.get(i)
+            return try link(Linker.feeds[i], store: store, roster: roster, dir: dir)
+        }.all()
+        for (feed, (l, u)) in zip(Linker.feeds, results) {
             report.linked[feed.rawValue] = l
             report.unmatched[feed.rawValue] = u
         }
@@ -86,10 +84,9 @@ public struct Linker: @unchecked Sendable {
         var fromKeysFiles = feed != .disaster
         if fromKeysFiles {
             var keys: [UInt64] = []
-            for (entry, staged) in store.files(feed) {
+            for (entry, _) in store.files(feed) {
                 guard let data = readWholeFile(store.layout.keysFile(feed, seq: entry.seq)),
                       data.count == entry.accepted * 8 else {
-                    _ = staged
                     fromKeysFiles = false
                     break
                 }
@@ -151,13 +148,3 @@ public struct Linker: @unchecked Sendable {
 
     func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
 }
-
-final class LinkResults: @unchecked Sendable {
-    private var results: [Result<(Int, Int), Error>?]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<(Int, Int), Error>) { lock.lock(); results[i] = r; lock.unlock() }
-    func get(_ i: Int) throws -> (Int, Int) { lock.lock(); defer { lock.unlock() }; return try results[i]!.get() }
-}
-
-/// Lines kept once per key, in order of first appearance; a later line with the same key replaces the earlier.

@@ -87,18 +87,14 @@ public struct Emitter {
         }
         // one CSV and one XLSX per town of the roster, two towns at a time
         let towns = Set(detect.towns).union(byTown.keys).sorted()
-        let failures = FirstError()
         let rowsByTown = byTown
-        DispatchQueue.concurrentPerform(iterations: towns.count) { i in
+        _ = try ParallelResults(count: towns.count) { i in
             let town = towns[i]
             let rows = rowsByTown[town] ?? []
             let name = TownList.fileName(town)
-            do {
-                try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
-                try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
-            } catch { failures.record(error) }
-        }
-        try failures.rethrow()
+            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
+            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+        }.all()
         if unmasked {
             try ledger.recordDisclosure(month: month.description, run: "run \(month)",
                                         households: byTown.values.flatMap { $0.map { $0.cells[5] } }.sorted())
@@ -246,14 +242,6 @@ public struct Emitter {
             try? FileManager.default.removeItem(atPath: config.out + "/" + name)
         }
     }
-}
-
-/// The first error thrown by work done in parallel.
-final class FirstError: @unchecked Sendable {
-    private var error: Error?
-    private let lock = NSLock()
-    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-    func rethrow() throws { if let e = error { throw e } }
 }
 
 extension Pipeline {

@@ -197,8 +197,6 @@ public struct Detector {
         alerts.sort { $0.town != $1.town ? $0.town < $1.town : Alert.listOrder($0, $1) }
         let dir = layout.workDir(period.month)
         try makeDirectory(dir)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out: [UInt8] = []
         out.reserveCapacity(alerts.count * 1200)
         for a in alerts { AlertJSON.line(&out, a) }
@@ -209,6 +207,7 @@ public struct Detector {
                                   period_to: period.to.description, period_months: period.months,
                                   monitoring_year: period.monitoringYear, line: line.description,
                                   towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/detect.json")
         return (alerts, report)
