@@ -37,7 +37,8 @@ public struct Linker: @unchecked Sendable {
         self.period = period
     }
 
-    public func run(store: StagedStore, roster: RosterIndex) throws -> LinkReport {
+    /// Links the month; also returns each feed's linked records accumulated as detect needs them.
+    public func run(store: StagedStore, roster: RosterIndex) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
@@ -47,20 +48,20 @@ public struct Linker: @unchecked Sendable {
             CrashPoint.hit("link-feed")
             return try link(Linker.feeds[i], store: store, roster: roster, dir: dir)
         }.all()
-        for (feed, (l, u)) in zip(Linker.feeds, results) {
+        for (feed, (l, u, _)) in zip(Linker.feeds, results) {
             report.linked[feed.rawValue] = l
             report.unmatched[feed.rawValue] = u
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
-        return report
+        return (report, results.map(\.2))
     }
 
     /// Links one feed in two passes, streaming: the first finds each record key's last version (from the
     /// keys ingest wrote beside each staged file; for disaster, whose key needs the roster, from the records),
     /// the second writes the last version of each key when it lies in the period. Memory: one entry per key.
-    private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String) throws -> (Int, Int) {
+    private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String) throws -> (Int, Int, FeedFigures) {
         let schema = feed.schema
         let dateIndex = schema.index(of: Linker.dateField(feed))!
         let hhIndex = schema.index(of: "household_id")
@@ -115,6 +116,7 @@ public struct Linker: @unchecked Sendable {
         try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + schema.fields.map(\.name)) }
         try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, schema.fields.map(\.name)) }
         var matched = 0, unmatched = 0
+        var figures = FeedFigures(feed: feed, period: period)
         ordinal = 0
         try store.forEach(feed) { r in
             let o = ordinal
@@ -131,6 +133,7 @@ public struct Linker: @unchecked Sendable {
             guard last[key(r, h)] == o else { return }   // a later version replaces this one
             if let h {
                 matched += 1
+                figures.add(h, r, offset: 0)
                 try matchedFile.withBuffer { line in
                     line.append(contentsOf: roster.households[h].id.description.utf8)
                     for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
@@ -143,7 +146,7 @@ public struct Linker: @unchecked Sendable {
         }
         try matchedFile.commit()
         try unmatchedFile.commit()
-        return (matched, unmatched)
+        return (matched, unmatched, figures)
     }
 
     func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }

@@ -55,79 +55,27 @@ public struct Detector {
         self.rules = rules
     }
 
-    /// Reads the linked records of the month and accumulates each household's figures.
+    /// Reads link's files of the month and accumulates each household's figures (detect run by hand;
+    /// `fangfan run` hands detect what link accumulated as it wrote those files).
     public func figures(roster: RosterIndex) throws -> (figures: [HouseholdFigures], settlements: [Int: [SettlementRecord]], disasters: [Int: [DisasterRecord]]) {
-        var figs = [HouseholdFigures](repeating: HouseholdFigures(), count: roster.households.count)
-        var settlements: [Int: [SettlementRecord]] = [:]
-        var disasters: [Int: [DisasterRecord]] = [:]
         let dir = layout.workDir(period.month) + "/linked"
-        func each(_ feed: FeedKind, _ body: (Int, CSVRecord) throws -> Void) throws {
+        var parts: [FeedFigures] = []
+        for feed in Linker.feeds {
             let path = "\(dir)/\(feed.rawValue).csv"
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
+            var part = FeedFigures(feed: feed, period: period)
             let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
                                    limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
             _ = try reader.next()
             while let r = try reader.next() {
                 guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
-                try body(h, r)
+                part.add(h, r, offset: 1)
             }
+            parts.append(part)
         }
-        let from = period.from.index
-        try each(.income) { h, r in
-            // household_id, household_id, month, wages, business_net, property_net, transfer_net
-            let m = r[2]
-            let s = m.startIndex
-            let mi = (Int(m[s] - 48) * 1000 + Int(m[s + 1] - 48) * 100 + Int(m[s + 2] - 48) * 10 + Int(m[s + 3] - 48)) * 12
-                + Int(m[s + 5] - 48) * 10 + Int(m[s + 6] - 48) - 1
-            figs[h].monthsDeclared |= 1 << UInt32(mi - from)
-            for c in 3...6 { figs[h].incomeObserved += Money.staged(r[c]) }
-        }
-        try each(.medical) { h, r in
-            // household_id + settlement_id kind reverses person_id name visit_type hospital admitted discharged settled total fund critical assistance oop
-            let oop = Money.staged(r[15])
-            figs[h].medicalOOP += oop
-            // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
-            // only those are kept, so memory follows households, not settlements
-            var kept = settlements[h] ?? []
-            if kept.count == IllnessTrigger.evidenceLimit {
-                guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
-                      kept[smallest].outOfPocket < oop else { return }
-                kept.remove(at: smallest)
-            }
-            kept.append(SettlementRecord(id: r.string(1), kind: r.string(2), person: r.string(5),
-                                         outOfPocket: oop, settled: r.string(10), visitType: r.string(6)))
-            settlements[h] = kept
-        }
-        try each(.disaster) { h, r in
-            // household_id + event_id hazard event_name occurred person_id name town village house_damage crop loss
-            let loss = Money.staged(r[11])
-            figs[h].disasterLoss += loss
-            let damage = r.string(9)
-            if HouseholdFigures.destroyed.contains(damage) { figs[h].houseDestroyed = true }
-            disasters[h, default: []].append(DisasterRecord(event: r.string(1), name: r.string(3), occurred: r.string(4),
-                                                            damage: damage, loss: loss))
-        }
-        try each(.disability) { h, r in
-            // household_id + person_id name category grade issued change
-            guard r.string(6) == "新办", case .success(let d) = Day.parse(r[5]) else { return }
-            figs[h].newDisabilities.append(NewDisability(person: ResidentID.staged(r[1]), name: r.string(2), grade: r.string(4), issued: d))
-        }
-        try each(.civil) { h, r in
-            // household_id + person_id name aid_type change persons amount date
-            let type = r.string(3), change = r.string(4)
-            if AidChangeTrigger.counts(aidType: type, change: change) {
-                figs[h].aidChanges.append("民政救助：\(r.string(2)) \(type)\(change)（\(r.string(7))，金额 \(r.string(6)) 元）")
-            }
-        }
-        try each(.application) { h, r in
-            // household_id + household_id person_id channel date risk reported_by note
-            guard case .success(let d) = Day.parse(r[4]) else { return }
-            let risks = r.string(5).split(separator: "、").map(String.init)
-            figs[h].declarations.append(Declaration(channel: r.string(3), date: d, risks: risks, reportedBy: r.string(6)))
-        }
-        return (figs, settlements, disasters)
+        return FeedFigures.merge(parts, households: roster.households.count)
     }
 
     /// Evaluates one household: nil when it gets no alert.
@@ -172,8 +120,10 @@ public struct Detector {
     /// Runs detect for the month: writes alerts.jsonl, evaluations.csv and detect.json into the work folder.
     /// - Parameter caseStates: household → ledger state. 监测中 households are listed as 在监测, and so are
     ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
-    public func run(roster: RosterIndex, caseStates: [String: String]) throws -> (alerts: [Alert], report: DetectReport) {
-        let (figs, settlements, disasters) = try figures(roster: roster)
+    /// - Parameter linked: what link accumulated in this process, if it ran; else link's files are read.
+    public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (alerts: [Alert], report: DetectReport) {
+        let (figs, settlements, disasters) = try linked.map { FeedFigures.merge($0, households: roster.households.count) }
+            ?? figures(roster: roster)
         var alerts: [Alert] = []
         var evals: [UInt8] = []
         CSVOut.appendRow(&evals, Evaluation.header)

@@ -30,6 +30,8 @@ public final class Pipeline {
 
     /// The roster index of the latest staged roster, built once per process (run uses it for link and detect).
     private var rosterCache: (seq: Int?, index: RosterIndex)?
+    /// What link accumulated in this process for detect (month and roster it was linked with).
+    private var linked: (month: Month, rosterSeq: Int?, figures: [FeedFigures])?
     /// The alerts detect computed in this process, handed to emit without reading them back.
     private var detected: (month: Month, alerts: [Alert])?
 
@@ -48,7 +50,8 @@ public final class Pipeline {
         if roster.households.isEmpty {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
-        let report = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m)).run(store: store, roster: roster)
+        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m)).run(store: store, roster: roster)
+        linked = (m, rosterCache?.seq, figures)
         logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
                                             "linked": "\(report.linked.values.reduce(0, +))",
                                             "unmatched": "\(report.unmatched.values.reduce(0, +))"])
@@ -62,12 +65,19 @@ public final class Pipeline {
         let roster = try roster(store)
         let states = try openLedger().caseStates().mapValues { $0.rawValue }
         let (alerts, _) = try Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value,
-                                       rules: config.rules).run(roster: roster, caseStates: states)
+                                       rules: config.rules).run(roster: roster, caseStates: states,
+                                                                linked: linkedInMemory(m, store: store))
         var byLevel: Logger.Metadata = ["month": "\(m)"]
         for l in Level.allCases { byLevel[l.rawValue] = "\(alerts.filter { $0.level == l }.count)" }
         logger.info("detect done", metadata: byLevel)
         detected = (m, alerts)
         return alerts
+    }
+
+    /// What link accumulated for the month in this process, if it linked with the roster detect uses.
+    func linkedInMemory(_ m: Month, store: StagedStore) -> [FeedFigures]? {
+        guard let l = linked, l.month == m, l.rosterSeq == store.files(.roster).last?.entry.seq else { return nil }
+        return l.figures
     }
 
     /// Alerts detect wrote for the month in this process, if any.

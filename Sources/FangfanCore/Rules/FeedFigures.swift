@@ -1,0 +1,113 @@
+/// One feed's linked records of the monitoring period, accumulated per household as RULES.md §3 needs
+/// them. Link fills one per feed as it writes the linked records (feeds run two at a time, each into
+/// its own, and each feed touches its own fields of the figures); detect merges them. Run by hand,
+/// detect fills them from link's files instead: both ways go through `add`, so they cannot differ.
+public struct FeedFigures: Sendable {
+    public let feed: FeedKind
+    let periodFrom: Int
+    /// Household index (in the roster) → this feed's share of its figures.
+    var figures: [Int32: HouseholdFigures] = [:]
+    /// The household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
+    var settlements: [Int32: [SettlementRecord]] = [:]
+    var disasters: [Int32: [DisasterRecord]] = [:]
+
+    public init(feed: FeedKind, period: MonitoringPeriod) {
+        self.feed = feed
+        periodFrom = period.from.index
+    }
+
+    /// Adds one record of household `h`. `r[o + i]` is field `i` of the feed's staged schema
+    /// (`o` = 0 for a staged record, 1 for a row of link's files, which begin with the household).
+    mutating func add(_ h: Int, _ r: CSVRecord, offset o: Int) {
+        let key = Int32(h)
+        switch feed {
+        case .income:
+            // household_id month wages business_net property_net transfer_net
+            let m = r[o + 1]
+            let s = m.startIndex
+            let mi = (Int(m[s] - 48) * 1000 + Int(m[s + 1] - 48) * 100 + Int(m[s + 2] - 48) * 10 + Int(m[s + 3] - 48)) * 12
+                + Int(m[s + 5] - 48) * 10 + Int(m[s + 6] - 48) - 1
+            var income = Money.zero
+            for c in 2...5 { income += Money.staged(r[o + c]) }
+            figures[key, default: HouseholdFigures()].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))
+        case .medical:
+            // settlement_id kind reverses person_id name visit_type hospital admitted discharged settled
+            // total fund_paid critical_paid assistance_paid out_of_pocket
+            let oop = Money.staged(r[o + 14])
+            figures[key, default: HouseholdFigures()].medicalOOP += oop
+            // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
+            // only those are kept, so memory follows households, not settlements
+            var kept = settlements[key] ?? []
+            if kept.count == IllnessTrigger.evidenceLimit {
+                guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
+                      kept[smallest].outOfPocket < oop else { return }
+                kept.remove(at: smallest)
+            }
+            kept.append(SettlementRecord(id: r.string(o), kind: r.string(o + 1), person: r.string(o + 4),
+                                         outOfPocket: oop, settled: r.string(o + 9), visitType: r.string(o + 5)))
+            settlements[key] = kept
+        case .disaster:
+            // event_id hazard event_name occurred person_id name town village house_damage crop_area_mu direct_loss
+            let loss = Money.staged(r[o + 10])
+            let damage = r.string(o + 8)
+            figures[key, default: HouseholdFigures()].disasterLoss += loss
+            if HouseholdFigures.destroyed.contains(damage) { figures[key, default: HouseholdFigures()].houseDestroyed = true }
+            disasters[key, default: []].append(DisasterRecord(event: r.string(o), name: r.string(o + 2),
+                                                              occurred: r.string(o + 3), damage: damage, loss: loss))
+        case .disability:
+            // person_id name category grade issued change
+            guard r.string(o + 5) == "新办", case .success(let d) = Day.parse(r[o + 4]) else { return }
+            figures[key, default: HouseholdFigures()].newDisabilities.append(
+                NewDisability(person: ResidentID.staged(r[o]), name: r.string(o + 1), grade: r.string(o + 3), issued: d))
+        case .civil:
+            // person_id name aid_type change persons amount date
+            let type = r.string(o + 2), change = r.string(o + 3)
+            if AidChangeTrigger.counts(aidType: type, change: change) {
+                figures[key, default: HouseholdFigures()].aidChanges.append(
+                    "民政救助：\(r.string(o + 1)) \(type)\(change)（\(r.string(o + 6))，金额 \(r.string(o + 5)) 元）")
+            }
+        case .application:
+            // household_id person_id channel date risk reported_by note
+            guard case .success(let d) = Day.parse(r[o + 3]) else { return }
+            let risks = r.string(o + 4).split(separator: "、").map(String.init)
+            figures[key, default: HouseholdFigures()].declarations.append(
+                Declaration(channel: r.string(o + 2), date: d, risks: risks, reportedBy: r.string(o + 5)))
+        case .roster, .verification:
+            return
+        }
+    }
+
+    /// The households' figures from every feed's share (`households`: the roster's size).
+    static func merge(_ parts: [FeedFigures], households: Int)
+        -> (figures: [HouseholdFigures], settlements: [Int: [SettlementRecord]], disasters: [Int: [DisasterRecord]])
+    {
+        var figs = [HouseholdFigures](repeating: HouseholdFigures(), count: households)
+        var settlements: [Int: [SettlementRecord]] = [:]
+        var disasters: [Int: [DisasterRecord]] = [:]
+        for part in parts {
+            for (h, f) in part.figures { figs[Int(h)].absorb(f) }
+            for (h, s) in part.settlements { settlements[Int(h), default: []] += s }
+            for (h, d) in part.disasters { disasters[Int(h), default: []] += d }
+        }
+        return (figs, settlements, disasters)
+    }
+}
+
+extension HouseholdFigures {
+    mutating func addIncome(_ m: Money, monthBit: UInt32) {
+        incomeObserved += m
+        monthsDeclared |= monthBit
+    }
+
+    /// Adds another share of the same household's figures (from another feed).
+    mutating func absorb(_ o: HouseholdFigures) {
+        incomeObserved += o.incomeObserved
+        monthsDeclared |= o.monthsDeclared
+        medicalOOP += o.medicalOOP
+        disasterLoss += o.disasterLoss
+        houseDestroyed = houseDestroyed || o.houseDestroyed
+        newDisabilities += o.newDisabilities
+        aidChanges += o.aidChanges
+        declarations += o.declarations
+    }
+}
