@@ -16,8 +16,7 @@ enum RosterCheck {
         var householdKeys = [UInt64](), personKeys = [UInt64]()
         householdKeys.reserveCapacity(n)
         personKeys.reserveCapacity(n)
-        var firstRowOf: [UInt64: Int32] = [:]
-        firstRowOf.reserveCapacity(n)
+        var firstRowOf = HashIndex(minimumCapacity: n)
         var repeated: [UInt64: [Int]] = [:]            // people listed more than once → all their rows
         for i in 0..<n {
             householdKeys.append(HouseholdID.staged(rows.field(i, hh)).key)
@@ -30,7 +29,7 @@ enum RosterCheck {
                 firstRowOf[p] = Int32(i)
             }
         }
-        firstRowOf = [:]
+        firstRowOf = HashIndex()
         // rows grouped by household, file order kept inside each household
         let order = (0..<n).sorted { (householdKeys[$0], $0) < (householdKeys[$1], $1) }
         var out: [Int: RowProblem] = [:]

@@ -80,7 +80,7 @@ public struct Linker: @unchecked Sendable {
         }
 
         // pass 1: key → ordinal of its last version
-        var last: [UInt64: Int32] = [:]
+        var last = HashIndex()
         var ordinal: Int32 = 0
         var fromKeysFiles = feed != .disaster
         if fromKeysFiles {
@@ -96,12 +96,12 @@ public struct Linker: @unchecked Sendable {
                 }
             }
             if fromKeysFiles {
-                last.reserveCapacity(keys.count)
+                last = HashIndex(minimumCapacity: keys.count)
                 for k in keys { last[k] = ordinal; ordinal += 1 }
             }
         }
         if !fromKeysFiles {
-            last = [:]
+            last = HashIndex()
             ordinal = 0
             try store.forEach(feed) { r in
                 last[key(r, household(r))] = ordinal
@@ -116,7 +116,7 @@ public struct Linker: @unchecked Sendable {
         try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + schema.fields.map(\.name)) }
         try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, schema.fields.map(\.name)) }
         var matched = 0, unmatched = 0
-        var figures = FeedFigures(feed: feed, period: period)
+        var figures = FeedFigures(feed: feed, period: period, households: roster.households.count)
         ordinal = 0
         try store.forEach(feed) { r in
             let o = ordinal

@@ -41,8 +41,8 @@ public struct Household: Sendable {
 /// The latest roster: resident ID → household, and each household's members (RULES.md §3).
 public final class RosterIndex: @unchecked Sendable {
     public private(set) var households: [Household] = []
-    private var byHousehold: [UInt64: Int32] = [:]
-    private var byPerson: [UInt64: Int32] = [:]
+    private var byHousehold = HashIndex()
+    private var byPerson = HashIndex()
     public private(set) var towns: [String] = []
 
     public init() {}
@@ -50,25 +50,22 @@ public final class RosterIndex: @unchecked Sendable {
     public convenience init(store: StagedStore) throws {
         self.init()
         var towns = Set<String>()
-        var intern: [[UInt8]: String] = [:]
-        func text(_ b: ArraySlice<UInt8>) -> String {
-            let key = Array(b)
-            if let s = intern[key] { return s }
-            let s = String(decoding: b, as: UTF8.self)
-            intern[key] = s
-            return s
-        }
+        // towns, villages and the listed values repeat row after row: one String each, not one per member
+        var town = Interned { String(decoding: $0, as: UTF8.self) }
+        var village = town
+        var relation = town
+        var type = Interned { HouseholdType(rawValue: String(decoding: $0, as: UTF8.self)) ?? .general }
+        var labour = Interned { Labour(String(decoding: $0, as: UTF8.self)) }
         try store.forEach(.roster) { r in
             let hid = HouseholdID.staged(r[0])
-            let member = Member(person: ResidentID.staged(r[4]), name: r.string(5), relation: text(r[6]), labour: Labour(text(r[7])))
+            let member = Member(person: ResidentID.staged(r[4]), name: r.string(5), relation: relation(r[6]), labour: labour(r[7]))
             if let i = byHousehold[hid.key] {
                 households[Int(i)].members.append(member)
                 byPerson[member.person.key] = i
             } else {
-                let town = text(r[1])
-                towns.insert(town)
-                let h = Household(id: hid, town: town, village: text(r[2]),
-                                  type: HouseholdType(rawValue: text(r[3])) ?? .general,
+                let t = town(r[1])
+                towns.insert(t)
+                let h = Household(id: hid, town: t, village: village(r[2]), type: type(r[3]),
                                   prevIncome: Money.staged(r[8]), members: [member])
                 byHousehold[hid.key] = Int32(households.count)
                 byPerson[member.person.key] = Int32(households.count)
@@ -91,4 +88,30 @@ public final class RosterIndex: @unchecked Sendable {
 
     public func household(of person: ResidentID) -> Int? { byPerson[person.key].map(Int.init) }
     public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
+}
+
+/// A value made once per distinct spelling of a field: the last spelling is checked first (rows of a
+/// household, households of a village, come together), then every spelling seen. No allocation per row.
+struct Interned<T> {
+    private var last: [UInt8] = []
+    private var lastValue: T?
+    private var seen: [[UInt8]: T] = [:]
+    private let make: (ArraySlice<UInt8>) -> T
+
+    init(_ make: @escaping (ArraySlice<UInt8>) -> T) { self.make = make }
+
+    mutating func callAsFunction(_ b: ArraySlice<UInt8>) -> T {
+        if let v = lastValue, b.elementsEqual(last) { return v }
+        last.removeAll(keepingCapacity: true)
+        last.append(contentsOf: b)
+        let v: T
+        if let known = seen[last] {
+            v = known
+        } else {
+            v = make(b)
+            if seen.count < 100_000 { seen[last] = v }
+        }
+        lastValue = v
+        return v
+    }
 }

@@ -65,7 +65,7 @@ public struct Detector: Sendable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
-            var part = FeedFigures(feed: feed, period: period)
+            var part = FeedFigures(feed: feed, period: period, households: roster.households.count)
             let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
                                    limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
             _ = try reader.next()

@@ -5,21 +5,36 @@
 public struct FeedFigures: Sendable {
     public let feed: FeedKind
     let periodFrom: Int
-    /// Household index (in the roster) → this feed's share of its figures.
-    var figures: [Int32: HouseholdFigures] = [:]
-    /// The household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
-    var settlements: [Int32: [SettlementRecord]] = [:]
-    var disasters: [Int32: [DisasterRecord]] = [:]
+    /// Household index (in the roster) → its entry below, -1 for none yet.
+    private var entryOf: [Int32]
+    /// This feed's share of the figures of each household it names, and whose they are.
+    private var figures: [HouseholdFigures] = []
+    private var owners: [Int32] = []
+    /// Per entry: the household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
+    private var settlements: [[SettlementRecord]] = []
+    private var disasters: [[DisasterRecord]] = []
 
-    public init(feed: FeedKind, period: MonitoringPeriod) {
+    public init(feed: FeedKind, period: MonitoringPeriod, households: Int) {
         self.feed = feed
         periodFrom = period.from.index
+        entryOf = Array(repeating: -1, count: households)
+    }
+
+    /// The entry of household `h`, made on first use.
+    private mutating func entry(_ h: Int) -> Int {
+        let e = entryOf[h]
+        if e >= 0 { return Int(e) }
+        entryOf[h] = Int32(figures.count)
+        figures.append(HouseholdFigures())
+        owners.append(Int32(h))
+        if feed == .medical { settlements.append([]) }
+        if feed == .disaster { disasters.append([]) }
+        return figures.count - 1
     }
 
     /// Adds one record of household `h`. `r[o + i]` is field `i` of the feed's staged schema
     /// (`o` = 0 for a staged record, 1 for a row of link's files, which begin with the household).
     mutating func add(_ h: Int, _ r: CSVRecord, offset o: Int) {
-        let key = Int32(h)
         switch feed {
         case .income:
             // household_id month wages business_net property_net transfer_net
@@ -29,48 +44,49 @@ public struct FeedFigures: Sendable {
                 + Int(m[s + 5] - 48) * 10 + Int(m[s + 6] - 48) - 1
             var income = Money.zero
             for c in 2...5 { income += Money.staged(r[o + c]) }
-            figures[key, default: HouseholdFigures()].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))
+            figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))
         case .medical:
             // settlement_id kind reverses person_id name visit_type hospital admitted discharged settled
             // total fund_paid critical_paid assistance_paid out_of_pocket
             let oop = Money.staged(r[o + 14])
-            figures[key, default: HouseholdFigures()].medicalOOP += oop
+            let e = entry(h)
+            figures[e].medicalOOP += oop
             // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
             // only those are kept, so memory follows households, not settlements
-            var kept = settlements[key] ?? []
-            if kept.count == IllnessTrigger.evidenceLimit {
+            if settlements[e].count == IllnessTrigger.evidenceLimit {
+                let kept = settlements[e]
                 guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
                       kept[smallest].outOfPocket < oop else { return }
-                kept.remove(at: smallest)
+                settlements[e].remove(at: smallest)
             }
-            kept.append(SettlementRecord(id: r.string(o), kind: r.string(o + 1), person: r.string(o + 4),
-                                         outOfPocket: oop, settled: r.string(o + 9), visitType: r.string(o + 5)))
-            settlements[key] = kept
+            settlements[e].append(SettlementRecord(id: r.string(o), kind: r.string(o + 1), person: r.string(o + 4),
+                                                   outOfPocket: oop, settled: r.string(o + 9), visitType: r.string(o + 5)))
         case .disaster:
             // event_id hazard event_name occurred person_id name town village house_damage crop_area_mu direct_loss
             let loss = Money.staged(r[o + 10])
             let damage = r.string(o + 8)
-            figures[key, default: HouseholdFigures()].disasterLoss += loss
-            if HouseholdFigures.destroyed.contains(damage) { figures[key, default: HouseholdFigures()].houseDestroyed = true }
-            disasters[key, default: []].append(DisasterRecord(event: r.string(o), name: r.string(o + 2),
+            let e = entry(h)
+            figures[e].disasterLoss += loss
+            if HouseholdFigures.destroyed.contains(damage) { figures[e].houseDestroyed = true }
+            disasters[e].append(DisasterRecord(event: r.string(o), name: r.string(o + 2),
                                                               occurred: r.string(o + 3), damage: damage, loss: loss))
         case .disability:
             // person_id name category grade issued change
             guard r.string(o + 5) == "新办", case .success(let d) = Day.parse(r[o + 4]) else { return }
-            figures[key, default: HouseholdFigures()].newDisabilities.append(
+            figures[entry(h)].newDisabilities.append(
                 NewDisability(person: ResidentID.staged(r[o]), name: r.string(o + 1), grade: r.string(o + 3), issued: d))
         case .civil:
             // person_id name aid_type change persons amount date
             let type = r.string(o + 2), change = r.string(o + 3)
             if AidChangeTrigger.counts(aidType: type, change: change) {
-                figures[key, default: HouseholdFigures()].aidChanges.append(
+                figures[entry(h)].aidChanges.append(
                     "民政救助：\(r.string(o + 1)) \(type)\(change)（\(r.string(o + 6))，金额 \(r.string(o + 5)) 元）")
             }
         case .application:
             // household_id person_id channel date risk reported_by note
             guard case .success(let d) = Day.parse(r[o + 3]) else { return }
             let risks = r.string(o + 4).split(separator: "、").map(String.init)
-            figures[key, default: HouseholdFigures()].declarations.append(
+            figures[entry(h)].declarations.append(
                 Declaration(channel: r.string(o + 2), date: d, risks: risks, reportedBy: r.string(o + 5)))
         case .roster, .verification:
             return
@@ -85,9 +101,11 @@ public struct FeedFigures: Sendable {
         var settlements: [Int: [SettlementRecord]] = [:]
         var disasters: [Int: [DisasterRecord]] = [:]
         for part in parts {
-            for (h, f) in part.figures { figs[Int(h)].absorb(f) }
-            for (h, s) in part.settlements { settlements[Int(h), default: []] += s }
-            for (h, d) in part.disasters { disasters[Int(h), default: []] += d }
+            for (e, h) in part.owners.enumerated() {
+                figs[Int(h)].absorb(part.figures[e])
+                if part.feed == .medical { settlements[Int(h), default: []] += part.settlements[e] }
+                if part.feed == .disaster { disasters[Int(h), default: []] += part.disasters[e] }
+            }
         }
         return (figs, settlements, disasters)
     }
