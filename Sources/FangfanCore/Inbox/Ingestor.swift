@@ -68,9 +68,13 @@ public final class Ingestor: @unchecked Sendable {
         while start < ready.count {
             let batch = Array(ready[start..<min(start + batchSize, ready.count)])
             let firstSeq = manifest.nextSeq
-            let prepared = ParallelResults(count: batch.count) { i in try self.prepare(batch[i], seq: firstSeq + i) }
+            // the largest files first, so that neither core is left alone with a big one at the end
+            let order = batch.indices.sorted { batch[$0].size > batch[$1].size }
+            var position = [Int](repeating: 0, count: batch.count)
+            for (k, i) in order.enumerated() { position[i] = k }
+            let prepared = ParallelResults(count: batch.count) { k in try self.prepare(batch[order[k]], seq: firstSeq + order[k]) }
             for (i, f) in batch.enumerated() {
-                let e = try ingest(f, prepared.get(i), manifest, &keys)
+                let e = try ingest(f, prepared.get(position[i]), manifest, &keys)
                 report.files.append(e)
                 var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
                                              "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
@@ -195,8 +199,8 @@ public final class Ingestor: @unchecked Sendable {
     struct KeyCache {
         let ingestor: Ingestor
         let manifest: Manifest
-        var sets: [FeedKind: Set<UInt64>] = [:]
-        mutating func set(_ feed: FeedKind) throws -> Set<UInt64> {
+        var sets: [FeedKind: KeySet] = [:]
+        mutating func set(_ feed: FeedKind) throws -> KeySet {
             if let s = sets[feed] { return s }
             let s = try ingestor.loadKeys(feed, manifest)
             sets[feed] = s
@@ -253,10 +257,11 @@ public final class Ingestor: @unchecked Sendable {
             if feed == .roster {
                 let previous = try keys.set(.roster)
                 for k in p.keys where previous.contains(k) { replaced += 1 }
-                keys.sets[.roster] = Set(p.keys)
+                keys.sets[.roster] = KeySet(p.keys)
             } else {
                 var set = try keys.set(feed)
-                for k in p.keys where !set.insert(k).inserted { replaced += 1 }
+                keys.sets[feed] = nil   // grown in place, not copied
+                for k in p.keys where !set.insert(k) { replaced += 1 }
                 keys.sets[feed] = set
             }
             entry.replaced = replaced
@@ -471,6 +476,9 @@ public final class Ingestor: @unchecked Sendable {
             ?? (format == .csv ? encoding.rawValue : nil)
         p.entry = entry
         p.keys = fileKeys
+        // on disk now, on this worker: the commit, one file after another, then only renames
+        try staged.sync()
+        try quarantine.sync()
         p.staged = staged
         p.quarantine = quarantine
         handedOver = true
@@ -481,15 +489,14 @@ public final class Ingestor: @unchecked Sendable {
     func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
 
     /// Keys of every accepted file of a feed (for a roster: of the latest one only).
-    func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> Set<UInt64> {
+    func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> KeySet {
         var files = manifest.accepted(feed)
         if feed == .roster, let last = files.last { files = [last] }
-        var set = Set<UInt64>()
+        var set = KeySet()
         for e in files {
             guard let data = readWholeFile(layout.keysFile(feed, seq: e.seq)) else { continue }
             data.withUnsafeBytes { p in
                 let n = p.count / 8
-                set.reserveCapacity(set.count + n)
                 for i in 0..<n { set.insert(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
             }
         }

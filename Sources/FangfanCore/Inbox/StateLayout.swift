@@ -96,6 +96,7 @@ public final class StreamingFile {
     private var fd: Int32
     private var pending: [UInt8] = []
     public private(set) var bytesWritten = 0
+    private var synced = false
 
     public init(path: String) throws {
         self.path = path
@@ -110,11 +111,13 @@ public final class StreamingFile {
     }
 
     public func append(_ bytes: [UInt8]) throws {
+        synced = false
         pending += bytes
         if pending.count >= 1 << 20 { try flush() }
     }
 
     public func withBuffer(_ body: (inout [UInt8]) -> Void) throws {
+        synced = false
         body(&pending)
         if pending.count >= 1 << 20 { try flush() }
     }
@@ -135,10 +138,17 @@ public final class StreamingFile {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, fsyncs and renames into place.
-    public func commit() throws {
+    /// Writes what is pending and waits until it is on disk (the expensive part of `commit`, which a
+    /// worker can do ahead of the rename).
+    public func sync() throws {
         try flush()
         if fsync(fd) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot sync") }
+        synced = true
+    }
+
+    /// Flushes, fsyncs (unless `sync` already did and nothing came after) and renames into place.
+    public func commit() throws {
+        if !synced || !pending.isEmpty { try sync() }
         close(fd)
         fd = -1
         if rename(tmp, path) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot rename into place") }
