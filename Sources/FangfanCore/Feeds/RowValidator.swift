@@ -17,6 +17,20 @@ public final class RowValidator {
     private var choiceList: [[([UInt8], [UInt8])]] = []
     /// The field whose requirement depends on an earlier one (`on`), and income's four components.
     private let conditional: (dependent: Int?, on: Int?, components: [Int])
+    /// The value of `on` that makes `dependent` required (冲销, 干部排查), or that makes it optional (待核).
+    private let conditionValue: [UInt8]
+    /// medical: total and the four parts that must add up to it.
+    private let total: Int?, parts: [Int]
+    /// Per field, what the row loop needs without copying the field's spec (its listed values) per row.
+    private let plain: [PlainField]
+
+    private enum PlainKind { case householdID, residentID, text, date, month, amount, choice, other }
+    private struct PlainField {
+        var kind: PlainKind
+        var required: Bool
+        var nonNegative: Bool
+        var blank: [UInt8]
+    }
 
     public init(feed: FeedConfig, today: Day) {
         let schema = feed.kind.schema
@@ -29,6 +43,23 @@ public final class RowValidator {
         case .income:
             conditional = (nil, nil, ["wages", "business_net", "property_net", "transfer_net"].compactMap { schema.index(of: $0) })
         default: conditional = (nil, nil, [])
+        }
+        conditionValue = Array((schema.kind == .medical ? "冲销" : schema.kind == .verification ? "待核" : "干部排查").utf8)
+        total = schema.kind == .medical ? schema.index(of: "total") : nil
+        parts = ["fund_paid", "critical_paid", "assistance_paid", "out_of_pocket"].compactMap { schema.index(of: $0) }
+        plain = schema.fields.map { spec in
+            var f = PlainField(kind: .other, required: spec.required, nonNegative: false, blank: Array(spec.blankValue.utf8))
+            switch spec.type {
+            case .householdID: f.kind = .householdID
+            case .residentID: f.kind = .residentID
+            case .text: f.kind = .text
+            case .date: f.kind = .date
+            case .month: f.kind = .month
+            case .amount(let n): f.kind = .amount; f.nonNegative = n
+            case .choice: f.kind = .choice
+            default: break
+            }
+            return f
         }
         choices = schema.fields.map { spec in
             var map: [[UInt8]: [UInt8]] = [:]
@@ -52,10 +83,10 @@ public final class RowValidator {
     /// requirements that depend on an earlier field (原结算流水号 for a 冲销, 核查人 unless 待核,
     /// 填报人 for 干部排查, one of the four income components) included, at their own field's place.
     public func validate(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
-        row.reset(fieldCount: schema.fields.count)
-        for (i, spec) in schema.fields.enumerated() {
+        row.reset(fieldCount: plain.count)
+        for i in 0..<plain.count {
             let value = raw(i) ?? []
-            if let e = normalize(value, spec, i, &row) ?? conditionallyRequired(i, raw, row) {
+            if let e = normalize(value, i, &row) ?? conditionallyRequired(i, raw, row) {
                 return RowProblem(field: i, raw: String(decoding: value, as: UTF8.self), error: e)
             }
         }
@@ -75,16 +106,17 @@ public final class RowValidator {
         ValueError(.missingRequired, "必填项为空")
     }
 
-    private func normalize(_ value: ArraySlice<UInt8>, _ spec: FieldSpec, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
+    private func normalize(_ value: ArraySlice<UInt8>, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
         let slice = FastPath.trim(value)
+        let f = plain[i]
         if slice.isEmpty {
-            if spec.required { return missing(spec) }
-            if case .amount = spec.type { row.amounts[i] = 0 }
-            row.append(spec.blankValue.utf8)
+            if f.required { return missing(schema.fields[i]) }
+            if f.kind == .amount { row.amounts[i] = 0 }
+            row.append(f.blank)
             return nil
         }
         // the plain spellings, checked and copied without allocating
-        switch spec.type {
+        switch f.kind {
         case .householdID where FastPath.householdID(slice): row.append(slice); return nil
         case .residentID where FastPath.residentID(slice, today: today): row.append(slice); return nil
         case .date where FastPath.isoDate(slice): row.append(slice); return nil
@@ -92,14 +124,15 @@ public final class RowValidator {
         case .text where Text.isTriviallyNFC(slice): row.append(slice); return nil
         case .choice:
             if let canonical = listedChoice(slice, i) { row.append(canonical); return nil }
-        case .amount(let nonNegative):
-            if let (fen, normal) = FastPath.amount(slice), !(nonNegative && fen < 0) {
+        case .amount:
+            if let (fen, normal) = FastPath.amount(slice), !(f.nonNegative && fen < 0) {
                 row.amounts[i] = fen
                 if normal { row.append(slice) } else { row.append(Money(fen: fen).description.utf8) }
                 return nil
             }
         default: break
         }
+        let spec = schema.fields[i]
         let trimmed = Array(slice)
         switch spec.type {
         case .householdID:
@@ -191,15 +224,15 @@ public final class RowValidator {
         let c = conditional
         switch schema.kind {
         case .medical where i == c.dependent:
-            if let k = c.on, row.string(k) == "冲销" && row.isBlank(i) {
+            if let k = c.on, row.isBlank(i) && row[k].elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "冲销记录必须填写原结算流水号")
             }
         case .verification where i == c.dependent:
-            if let f = c.on, row.string(f) != "待核" && row.isBlank(i) {
+            if let f = c.on, row.isBlank(i) && !row[f].elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "核查结论不是“待核”时必须填写核查人")
             }
         case .application where i == c.dependent:
-            if let ch = c.on, row.string(ch) == "干部排查" && row.isBlank(i) {
+            if let ch = c.on, row.isBlank(i) && row[ch].elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "干部排查必须填写填报人")
             }
         case .income where i == c.components.first:
@@ -214,9 +247,10 @@ public final class RowValidator {
 
     /// The checks of FEEDS.md that look at several fields of an otherwise valid row.
     private func feedCheck(_ raw: (Int) -> ArraySlice<UInt8>?, _ row: NormalizedRow) -> RowProblem? {
-        guard schema.kind == .medical, let total = schema.index(of: "total") else { return nil }
-        let parts = ["fund_paid", "critical_paid", "assistance_paid", "out_of_pocket"].compactMap { schema.index(of: $0) }
-        if parts.map({ row.amounts[$0] ?? 0 }).reduce(0, +) != (row.amounts[total] ?? 0) {
+        guard let total else { return nil }
+        var sum: Int64 = 0
+        for p in parts { sum += row.amounts[p] ?? 0 }
+        if sum != (row.amounts[total] ?? 0) {
             return RowProblem(field: total, raw: String(decoding: raw(total) ?? [], as: UTF8.self),
                 error: ValueError(.amountsDoNotAddUp, "医疗总费用不等于 统筹基金+大病保险+医疗救助+个人自付（精确到分）"))
         }
