@@ -50,7 +50,7 @@ public enum XLSXWriter {
         try zip.add("xl/workbook.xml", Array(workbook(sheet, name: name).utf8))
         try zip.add("xl/_rels/workbook.xml.rels", workbookRelationships)
         try zip.add("xl/styles.xml", styles)
-        try zip.add("xl/worksheets/sheet1.xml", Array(try worksheet(sheet).utf8))
+        try zip.add("xl/worksheets/sheet1.xml", try worksheet(sheet))
         return try zip.finish()
     }
 
@@ -68,80 +68,100 @@ public enum XLSXWriter {
         static let header = 1, text = 2, number = 3
     }
 
-    static func worksheet(_ sheet: XLSXSheetSpec) throws -> String {
+    /// The sheet's XML, built as bytes (a county's list has tens of thousands of cells).
+    static func worksheet(_ sheet: XLSXSheetSpec) throws -> [UInt8] {
         let width = max(sheet.columns.count, sheet.rows.map(\.count).max() ?? 0)
         let lastRow = sheet.rows.count + 1
         if lastRow > SheetBounds.maxRows { throw XLSXError.tooManyRows(limit: SheetBounds.maxRows) }
         if width > SheetBounds.maxColumns { throw XLSXError.tooManyColumns(limit: SheetBounds.maxColumns) }
-        let names = (0..<max(width, 1)).map(columnName)
+        let names = (0..<max(width, 1)).map { Array(columnName($0).utf8) }
 
-        var xml = declaration
-        xml += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
-            + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-        xml += width == 0 ? #"<dimension ref="A1"/>"# : #"<dimension ref="A1:\#(names[width - 1])\#(lastRow)"/>"#
+        var xml: [UInt8] = []
+        xml.reserveCapacity(256 + sheet.rows.count * max(width, 1) * 48)
+        func put(_ s: String) { xml.append(contentsOf: s.utf8) }
+        put(declaration)
+        put(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
+            + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
+        put(width == 0 ? #"<dimension ref="A1"/>"# : #"<dimension ref="A1:\#(columnName(width - 1))\#(lastRow)"/>"#)
         if sheet.freezeHeader {
-            xml += #"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
+            put(#"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
                 + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
-                + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
+                + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#)
         } else {
-            xml += #"<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>"#
+            put(#"<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>"#)
         }
-        xml += #"<sheetFormatPr defaultRowHeight="15"/>"#
+        put(#"<sheetFormatPr defaultRowHeight="15"/>"#)
         if !sheet.columns.isEmpty {
-            xml += "<cols>"
+            put("<cols>")
             for (i, column) in sheet.columns.enumerated() {
                 let w = column.width.isFinite ? min(max(column.width, 0), 255) : 10
-                xml += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"/>"#
+                put(#"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"/>"#)
             }
-            xml += "</cols>"
+            put("</cols>")
         }
-        xml += "<sheetData>"
-        if !sheet.columns.isEmpty {
-            xml += #"<row r="1">"#
-            for (i, column) in sheet.columns.enumerated() {
-                try appendText(column.header, at: names[i], row: 1, style: Style.header, to: &xml)
+        put("<sheetData>")
+        var rowDigits: [UInt8] = []
+        /// `<c r="B12" s="2"`: the cell's opening, without its end.
+        func openCell(_ column: Int, style: Int) {
+            xml.append(contentsOf: #"<c r=""#.utf8)
+            xml.append(contentsOf: names[column])
+            xml.append(contentsOf: rowDigits)
+            xml.append(contentsOf: #"" s=""#.utf8)
+            xml.append(UInt8(ascii: "0") + UInt8(style))
+            xml.append(0x22)
+        }
+        func text(_ s: String, column: Int, row: Int, style: Int) throws {
+            openCell(column, style: style)
+            if s.isEmpty { xml.append(contentsOf: "/>".utf8); return }
+            if s.utf16.count > maxTextLength {
+                throw XLSXError.textTooLong(cell: columnName(column) + String(row), limit: maxTextLength)
             }
-            xml += "</row>"
+            let preserve = s.unicodeScalars.first!.properties.isWhitespace || s.unicodeScalars.last!.properties.isWhitespace
+                || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
+            xml.append(contentsOf: (preserve ? #"<t xml:space="preserve">"# : "<t>").utf8)
+            xml.append(contentsOf: escapeText(s).utf8)
+            xml.append(contentsOf: "</t></is></c>".utf8)
+        }
+        if !sheet.columns.isEmpty {
+            rowDigits = [UInt8(ascii: "1")]
+            put(#"<row r="1">"#)
+            for (i, column) in sheet.columns.enumerated() {
+                try text(column.header, column: i, row: 1, style: Style.header)
+            }
+            put("</row>")
         }
         for (index, cells) in sheet.rows.enumerated() {
             let r = index + 2
-            xml += #"<row r="\#(r)">"#
+            rowDigits = Array(String(r).utf8)
+            xml.append(contentsOf: #"<row r=""#.utf8)
+            xml.append(contentsOf: rowDigits)
+            xml.append(contentsOf: #"">"#.utf8)
             for (i, cell) in cells.enumerated() {
                 switch cell {
                 case .text(let s):
-                    try appendText(s, at: names[i], row: r, style: Style.text, to: &xml)
+                    try text(s, column: i, row: r, style: Style.text)
                 case .number(let literal):
                     guard isDecimalLiteral(literal) else { throw XLSXError.invalidNumber(row: r, column: i + 1) }
-                    xml += #"<c r="\#(names[i])\#(r)" s="\#(Style.number)"><v>\#(literal)</v></c>"#
+                    openCell(i, style: Style.number)
+                    xml.append(contentsOf: "><v>".utf8)
+                    xml.append(contentsOf: literal.utf8)
+                    xml.append(contentsOf: "</v></c>".utf8)
                 case .empty:
                     // Styled as text, so that an ID typed in later stays text.
-                    xml += #"<c r="\#(names[i])\#(r)" s="\#(Style.text)"/>"#
+                    openCell(i, style: Style.text)
+                    xml.append(contentsOf: "/>".utf8)
                 }
             }
-            xml += "</row>"
+            put("</row>")
         }
-        xml += "</sheetData>"
+        put("</sheetData>")
         if !sheet.columns.isEmpty {
-            xml += #"<autoFilter ref="\#(filterRange(sheet))"/>"#
+            put(#"<autoFilter ref="\#(filterRange(sheet))"/>"#)
         }
-        xml += #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#
-        xml += "</worksheet>"
+        put(#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#)
+        put("</worksheet>")
         return xml
-    }
-
-    private static func appendText(_ s: String, at column: String, row: Int, style: Int, to xml: inout String) throws {
-        let reference = column + String(row)
-        if s.isEmpty {
-            xml += #"<c r="\#(reference)" s="\#(style)"/>"#
-            return
-        }
-        if s.utf16.count > maxTextLength { throw XLSXError.textTooLong(cell: reference, limit: maxTextLength) }
-        let preserve = s.unicodeScalars.first!.properties.isWhitespace || s.unicodeScalars.last!.properties.isWhitespace
-            || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        xml += #"<c r="\#(reference)" s="\#(style)" t="inlineStr"><is>"#
-        xml += preserve ? #"<t xml:space="preserve">"# : "<t>"
-        xml += escapeText(s)
-        xml += "</t></is></c>"
     }
 
     /// The header and every row, over the header's columns.
