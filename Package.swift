@@ -23,10 +23,12 @@ let package = Package(
         .systemLibrary(
             name: "CFangfanZlib", path: "Sources/CFangfanZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // SHA-256 compression with the x86 SHA extensions; SHA256Hasher falls back to Swift without them.
+        .target(name: "CFangfanSHA", path: "Sources/CFangfanSHA"),
         .target(
             name: "FangfanCore",
             dependencies: [
-                "CFangfanXML", "CFangfanZlib",
+                "CFangfanXML", "CFangfanZlib", "CFangfanSHA",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -79,6 +79,108 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(SHA256Hasher.hex(d), digest("abc"))
     }
 
+    // MARK: - Backends (x86 SHA extensions vs Swift)
+
+    /// The backends this machine can run: always the Swift one, plus SHA-NI when present.
+    private var backends: [SHA256Hasher.Backend] {
+        SHA256Hasher.bestBackend == .shaExtensions ? [.portable, .shaExtensions] : [.portable]
+    }
+
+    private func hex(_ bytes: [UInt8], _ backend: SHA256Hasher.Backend) -> String {
+        var hasher = SHA256Hasher(backend: backend)
+        hasher.update(bytes)
+        return SHA256Hasher.hex(hasher.finalize())
+    }
+
+    func testNISTVectorsOnEachBackend() {
+        let vectors: [(String, String)] = [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        ]
+        let millionA = [UInt8](repeating: 0x61, count: 1_000_000)
+        for backend in backends {
+            for (message, expected) in vectors {
+                XCTAssertEqual(hex(Array(message.utf8), backend), expected, "\(backend) \"\(message)\"")
+            }
+            XCTAssertEqual(
+                hex(millionA, backend), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+                "\(backend) one million a")
+        }
+    }
+
+    func testDefaultHasherUsesSHAExtensionsWhenTheCPUHasThem() throws {
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+            throw XCTSkip("no /proc/cpuinfo")
+        }
+        // Valgrind's emulated CPUID hides the SHA extensions that /proc/cpuinfo still lists.
+        if ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("vgpreload") == true {
+            throw XCTSkip("running under valgrind")
+        }
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ") ?? []
+        let expected: SHA256Hasher.Backend =
+            flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3") ? .shaExtensions : .portable
+        XCTAssertEqual(SHA256Hasher.bestBackend, expected)
+        XCTAssertEqual(SHA256Hasher().backend, expected)
+        // finalize() keeps the hasher's backend.
+        var portable = SHA256Hasher(backend: .portable)
+        _ = portable.finalize()
+        XCTAssertEqual(portable.backend, .portable)
+    }
+
+    /// Random buffers of every length 0...300 and a few of several MB, fed to each backend in
+    /// random update() pieces starting at random (unaligned) offsets, give the same digest.
+    func testBackendsAgreeOnRandomInput() throws {
+        guard SHA256Hasher.bestBackend == .shaExtensions else {
+            throw XCTSkip("this CPU has no SHA extensions: only the Swift backend runs")
+        }
+        var rng = SplitMix64(seed: 0x5eed_fa9f_a9)
+        func randomBytes(_ n: Int) -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: n)
+            var i = 0
+            while i < n {
+                let r = rng.next()
+                for j in 0..<min(8, n - i) { out[i + j] = UInt8(truncatingIfNeeded: r >> (8 * UInt64(j))) }
+                i += 8
+            }
+            return out
+        }
+        /// Digest of `bytes[start...]` on `backend`, fed in pieces of 0...maxPiece bytes.
+        func digest(_ bytes: [UInt8], from start: Int, _ backend: SHA256Hasher.Backend, maxPiece: Int) -> String {
+            var hasher = SHA256Hasher(backend: backend)
+            bytes.withUnsafeBytes { raw in
+                var offset = start
+                while offset < raw.count {
+                    let n = min(Int.random(in: 0...maxPiece, using: &rng), raw.count - offset)
+                    hasher.update(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)]))
+                    offset += n
+                }
+            }
+            return SHA256Hasher.hex(hasher.finalize())
+        }
+
+        for length in 0...300 {
+            let start = Int.random(in: 0...15, using: &rng)
+            let bytes = randomBytes(start + length)
+            let expected = hex(Array(bytes[start...]), .portable)
+            XCTAssertEqual(hex(Array(bytes[start...]), .shaExtensions), expected, "length \(length) one-shot")
+            for maxPiece in [1, 7, 64, 130] {
+                XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: maxPiece), expected,
+                               "length \(length), pieces up to \(maxPiece)")
+            }
+        }
+        for length in [1 << 20, 3 * (1 << 20) + 37, 4 * (1 << 20) - 1] {
+            let start = Int.random(in: 0...15, using: &rng)
+            let bytes = randomBytes(start + length)
+            let expected = digest(bytes, from: start, .portable, maxPiece: 1 << 20)
+            XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: 1 << 20), expected, "length \(length)")
+            XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: 200), expected, "length \(length), small pieces")
+        }
+    }
+
     func testHexIsLowerCase() {
         XCTAssertEqual(SHA256Hasher.hex([0x00, 0x0f, 0xa0, 0xff]), "000fa0ff")
     }
@@ -119,5 +221,18 @@ final class SHA256Tests: XCTestCase {
         }
         XCTAssertEqual(SHA256Hasher.hex(hasher.finalize()), expected)
         XCTAssertEqual(SHA256Hasher.hash(bytes), expected)
+    }
+}
+
+/// A small seeded generator, so a failing random case can be reproduced.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
     }
 }

@@ -1,10 +1,24 @@
-// Streaming SHA-256 (FIPS 180-4) in pure Swift.
+// Streaming SHA-256 (FIPS 180-4).
 //
 // `update(_: UnsafeRawBufferPointer)` compresses whole 64-byte blocks straight from
 // the caller's memory; only a partial trailing block is copied into the internal
 // 64-byte buffer. No heap allocation happens per block.
+//
+// The block compression runs on the x86 SHA extensions (CFangfanSHA) when the CPU has
+// them, decided once per process; otherwise, and on other architectures, in Swift.
+
+import CFangfanSHA
 
 public struct SHA256Hasher: Sendable {
+    /// Which block compression function a hasher uses.
+    enum Backend: Sendable {
+        case portable  // the Swift code below
+        case shaExtensions  // CFangfanSHA: x86 SHA-NI
+    }
+
+    /// The fastest backend this CPU supports (CPUID checked at first use).
+    static let bestBackend: Backend = fangfan_sha256_has_ni() != 0 ? .shaExtensions : .portable
+
     private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
     private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
@@ -17,8 +31,16 @@ public struct SHA256Hasher: Sendable {
     private var buffer: Block = (0, 0, 0, 0, 0, 0, 0, 0)  // pending partial block
     private var bufferCount = 0
     private var totalLength: UInt64 = 0  // bytes hashed so far
+    let backend: Backend
 
-    public init() {}
+    public init() { backend = Self.bestBackend }
+
+    /// A hasher on a chosen backend (the tests compare the two). `.shaExtensions` needs
+    /// a CPU that has them.
+    init(backend: Backend) {
+        precondition(backend == .portable || Self.bestBackend == .shaExtensions, "CPU lacks the SHA extensions")
+        self.backend = backend
+    }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var p = bytes.baseAddress, bytes.count > 0 else { return }
@@ -37,14 +59,14 @@ public struct SHA256Hasher: Sendable {
             if bufferCount < 64 { return }
             let block = buffer
             withUnsafeBytes(of: block) { b in
-                Self.compress(&state, b.baseAddress!, blocks: 1)
+                Self.compress(&state, b.baseAddress!, blocks: 1, backend: backend)
             }
             bufferCount = 0
         }
 
         let blocks = n / 64
         if blocks > 0 {
-            Self.compress(&state, p, blocks: blocks)
+            Self.compress(&state, p, blocks: blocks, backend: backend)
             p += blocks * 64
             n -= blocks * 64
         }
@@ -86,7 +108,7 @@ public struct SHA256Hasher: Sendable {
             digest.append(UInt8(truncatingIfNeeded: w >> 8))
             digest.append(UInt8(truncatingIfNeeded: w))
         }
-        self = SHA256Hasher()
+        self = SHA256Hasher(backend: backend)
         return digest
     }
 
@@ -110,6 +132,21 @@ public struct SHA256Hasher: Sendable {
     }
 
     // MARK: - Compression
+
+    /// Compresses `blocks` consecutive 64-byte blocks starting at `p` into `state`.
+    @inline(__always)
+    private static func compress(_ state: inout State, _ p: UnsafeRawPointer, blocks: Int, backend: Backend) {
+        switch backend {
+        case .shaExtensions:
+            // A homogeneous tuple is laid out like an array of its element type and
+            // its memory is bound to that type as well.
+            withUnsafeMutablePointer(to: &state) { s in
+                fangfan_sha256_ni_compress(UnsafeMutableRawPointer(s).assumingMemoryBound(to: UInt32.self), p, blocks)
+            }
+        case .portable:
+            compressPortable(&state, p, blocks: blocks)
+        }
+    }
 
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -142,8 +179,8 @@ public struct SHA256Hasher: Sendable {
         h = t1 &+ s0 &+ maj
     }
 
-    /// Compresses `blocks` consecutive 64-byte blocks starting at `p` into `state`.
-    private static func compress(_ state: inout State, _ p: UnsafeRawPointer, blocks: Int) {
+    /// The Swift compression function: `blocks` 64-byte blocks at `p` into `state`.
+    private static func compressPortable(_ state: inout State, _ p: UnsafeRawPointer, blocks: Int) {
         k.withUnsafeBufferPointer { kp in
             let k = kp.baseAddress!
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wbuf in
