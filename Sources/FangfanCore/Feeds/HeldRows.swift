@@ -17,11 +17,10 @@ struct HeldRows {
     mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> ArraySlice<UInt8>?) {
         let k = lines.count
         lines.append(line)
-        let base = bytes.count
-        bytes.append(contentsOf: row.bytes)
         var differing: [Int: String] = [:]
         for f in 0..<fieldCount {
-            ends.append(base + row.ends[f])
+            bytes.append(contentsOf: row[f])
+            ends.append(bytes.count)
             let r = raw(f) ?? []
             if !r.elementsEqual(row[f]) { differing[f] = String(decoding: r, as: UTF8.self) }
         }

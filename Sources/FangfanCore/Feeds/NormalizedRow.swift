@@ -1,7 +1,12 @@
-/// The normalised values of one accepted row, in the feed's canonical field order, as bytes.
+/// The normalised values of one accepted row, in the feed's canonical field order, as bytes: the
+/// values joined by commas, so that a row whose values need no quoting (nearly all) is already its
+/// staged CSV line.
 public struct NormalizedRow {
-    public var bytes: [UInt8] = []
-    public var ends: [Int] = []
+    public private(set) var bytes: [UInt8] = []
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    /// A value holds a comma, quote or line break: the row must be written field by field, quoted.
+    public private(set) var needsQuoting = false
     /// Parsed amounts in fen, by field index (nil where the field is not an amount).
     public var amounts: [Int64?] = []
 
@@ -9,28 +14,35 @@ public struct NormalizedRow {
 
     public mutating func reset(fieldCount: Int) {
         bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
+        needsQuoting = false
         if amounts.count != fieldCount { amounts = Array(repeating: nil, count: fieldCount) }
         for i in 0..<amounts.count { amounts[i] = nil }
     }
 
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
+        if !ends.isEmpty { bytes.append(0x2C) }
+        starts.append(bytes.count)
         bytes.append(contentsOf: value)
         ends.append(bytes.count)
+        if !needsQuoting {
+            for b in bytes[starts[starts.count - 1]...] where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+                needsQuoting = true
+                break
+            }
+        }
     }
 
     public mutating func append(_ value: String) { append(value.utf8) }
 
     public var count: Int { ends.count }
 
-    public subscript(i: Int) -> ArraySlice<UInt8> {
-        let start = i == 0 ? 0 : ends[i - 1]
-        return bytes[start..<ends[i]]
-    }
+    public subscript(i: Int) -> ArraySlice<UInt8> { bytes[starts[i]..<ends[i]] }
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
-    public func isBlank(_ i: Int) -> Bool { self[i].isEmpty }
+    public func isBlank(_ i: Int) -> Bool { starts[i] == ends[i] }
 }
 
 /// Writes CSV fields as RFC 4180 with quotes only where needed, into a byte buffer.
@@ -49,6 +61,11 @@ public enum CSVOut {
     }
 
     public static func appendRow(_ out: inout [UInt8], _ row: NormalizedRow) {
+        if !row.needsQuoting {
+            out.append(contentsOf: row.bytes)
+            out.append(0x0A)
+            return
+        }
         for i in 0..<row.count {
             if i > 0 { out.append(0x2C) }
             appendField(&out, row[i])
