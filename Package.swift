@@ -29,6 +29,8 @@ let package = Package(
             name: "FangfanCore",
             dependencies: [
                 "CFangfanXML", "CFangfanZlib", "CFangfanSHA",
+                // the SQLite C API under GRDB: the ledger's per-alert loop binds its arguments directly
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -94,42 +94,49 @@ public final class Ledger: Sendable {
             }
         }
         let at = clock()
-        let ordered = alerts.sorted { $0.householdId < $1.householdId }
+        // households in ascending order (sorting positions moves less than sorting the alerts)
+        let ordered = alerts.indices.sorted { alerts[$0].householdId < alerts[$1].householdId }
         try dbQueue.write { db in
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
             var known = MonthContext()
-            for row in try Row.fetchAll(db, sql: "SELECT alert_id, household_id, first_month, last_month FROM alert_ids") {
-                known.alertIds[row["alert_id"]] = (row["household_id"], row["first_month"], row["last_month"])
+            let ids = try Row.fetchCursor(db, sql: "SELECT alert_id, household_id, first_month, last_month FROM alert_ids")
+            while let row = try ids.next() {
+                known.alertIds[row[0]] = (row[1], row[2], row[3])
             }
-            known.households = Set(try String.fetchAll(db, sql: "SELECT household_id FROM cases"))
-            known.recordedKeys = Set(try String.fetchAll(
+            known.households = try Set(String.fetchCursor(db, sql: "SELECT household_id FROM cases"))
+            known.recordedKeys = try Set(String.fetchCursor(
                 db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
             try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
             try db.ledgerExecute("DELETE FROM evaluations WHERE month = ?", arguments: [month])
-            let insertEvaluation = try db.cachedStatement(
-                sql: """
-                    INSERT INTO evaluations (household_id, month, at_or_above_line, triggered)
-                    VALUES (?, ?, ?, ?)
-                    """)
+            let w = try MonthWriter(db)
             for e in evaluations {
-                try insertEvaluation.execute(arguments: [e.householdId, month, e.atOrAboveLine, e.triggered])
+                let b = w.evaluations
+                b.add(e.householdId)
+                b.add(month)
+                b.add(e.atOrAboveLine)
+                b.add(e.triggered)
+                try b.endRow()
             }
-            for a in ordered {
+            for i in ordered {
+                let a = alerts[i]
                 let triggers = a.triggers.sorted()
-                try Self.registerAlertId(db, a, triggers: triggers, known: &known)
-                try db.ledgerExecute(
-                    """
-                    INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
-                                        household_type, run)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    arguments: [
-                        month, a.alertId, a.householdId, a.town, a.village, a.level.rawValue,
-                        LedgerJSONList.encode(triggers), a.householdType, run,
-                    ])
-                try Self.applyAlert(db, a, triggers: triggers, run: run, at: at, known: &known)
+                let triggersJSON = LedgerJSONList.encode(triggers)
+                try Self.registerAlertId(w, a, triggersJSON: triggersJSON, known: &known)
+                let b = w.alerts
+                b.add(month)
+                b.add(a.alertId)
+                b.add(a.householdId)
+                b.add(a.town)
+                b.add(a.village)
+                b.add(a.level.rawValue)
+                b.add(triggersJSON)
+                b.add(a.householdType)
+                b.add(run)
+                try w.endAlertRow()
+                try Self.applyAlert(w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, known: &known)
             }
+            try w.flush()
         }
     }
 
@@ -140,7 +147,62 @@ public final class Ledger: Sendable {
         var recordedKeys: Set<String> = []
     }
 
-    private static func registerAlertId(_ db: Database, _ a: LedgerAlert, triggers: [String], known context: inout MonthContext) throws {
+    /// The writes of recordMonth's loops, buffered in batches (`LedgerBatch`), and its case lookup
+    /// (`LedgerStatement`), prepared once per month.
+    ///
+    /// A buffered row is read by nothing before it is flushed: the loop looks up only the case of the
+    /// household at hand (each household comes once a month), and the alerts' batch flushes the alert ids'
+    /// batch first (the alerts' foreign key). `flush()` writes out everything.
+    private struct MonthWriter {
+        let evaluations: LedgerBatch
+        let alertIds: LedgerBatch
+        let alerts: LedgerBatch
+        let cases: LedgerBatch
+        let history: LedgerBatch
+        let fetchCase: LedgerStatement
+
+        init(_ db: Database) throws {
+            evaluations = LedgerBatch(
+                db, head: "INSERT INTO evaluations (household_id, month, at_or_above_line, triggered)", width: 4)
+            alertIds = LedgerBatch(
+                db, head: "INSERT INTO alert_ids (alert_id, household_id, town, village, triggers, first_month, last_month)",
+                width: 7,
+                tail: """
+                     ON CONFLICT (alert_id) DO UPDATE SET
+                        first_month = min(first_month, excluded.first_month), last_month = max(last_month, excluded.last_month)
+                    """)
+            alerts = LedgerBatch(
+                db,
+                head: """
+                    INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
+                                        household_type, run)
+                    """,
+                width: 9)
+            cases = LedgerBatch(
+                db, head: LedgerCaseRecord.saveHead, width: LedgerCaseRecord.saveWidth, tail: LedgerCaseRecord.saveTail)
+            history = LedgerBatch(db, head: Ledger.insertHistoryHead, width: 9)
+            fetchCase = try LedgerStatement(db, sql: LedgerCaseRecord.fetchColumnsSQL)
+        }
+
+        /// Ends an alert's row; the alert ids it refers to are written first.
+        func endAlertRow() throws {
+            if alerts.rows + 1 == alerts.rowsPerStatement { try alertIds.flush() }
+            try alerts.endRow()
+        }
+
+        func flush() throws {
+            try evaluations.flush()
+            try alertIds.flush()
+            try alerts.flush()
+            try cases.flush()
+            try history.flush()
+        }
+    }
+
+    /// Records the alert's id, or widens the months of an id already recorded, through the alert ids'
+    /// batch: an upsert whose update is `first_month = min(first_month, M), last_month = max(last_month, M)`.
+    private static func registerAlertId(_ w: MonthWriter, _ a: LedgerAlert, triggersJSON: String,
+                                        known context: inout MonthContext) throws {
         if let entry = context.alertIds[a.alertId] {
             let known = entry.household
             guard known == a.householdId else {
@@ -148,36 +210,32 @@ public final class Ledger: Sendable {
             }
             if entry.first <= a.month && a.month <= entry.last { return }   // already covers this month
             context.alertIds[a.alertId] = (known, min(entry.first, a.month), max(entry.last, a.month))
-            try db.ledgerExecute(
-                """
-                UPDATE alert_ids SET first_month = min(first_month, ?1), last_month = max(last_month, ?1)
-                WHERE alert_id = ?2
-                """,
-                arguments: [a.month, a.alertId])
         } else {
-            try db.ledgerExecute(
-                """
-                INSERT INTO alert_ids (alert_id, household_id, town, village, triggers, first_month, last_month)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                arguments: [
-                    a.alertId, a.householdId, a.town, a.village, LedgerJSONList.encode(triggers), a.month, a.month,
-                ])
             context.alertIds[a.alertId] = (a.householdId, a.month, a.month)
         }
+        let b = w.alertIds
+        b.add(a.alertId)
+        b.add(a.householdId)
+        b.add(a.town)
+        b.add(a.village)
+        b.add(triggersJSON)
+        b.add(a.month)
+        b.add(a.month)
+        try b.endRow()
     }
 
-    private static func applyAlert(_ db: Database, _ a: LedgerAlert, triggers: [String], run: String, at: String,
-                                   known context: inout MonthContext) throws
+    private static func applyAlert(_ w: MonthWriter, _ a: LedgerAlert, triggers: [String], triggersJSON: String,
+                                   run: String, at: String, known context: inout MonthContext) throws
     {
-        let event = "预警(\(a.level.chinese))"
-        let key = [a.householdId, a.month, a.alertId, event].joined(separator: "|")
+        let event = alertEvent(a.level)
+        let key = "\(a.householdId)|\(a.month)|\(a.alertId)|\(event)"
         if context.recordedKeys.contains(key) {
             return  // already recorded by an earlier run of this month
         }
+        let hasCase = context.households.contains(a.householdId)
         // a yellow alert for a household with no case only keeps the alert (§7): nothing to look up
-        if a.level == .yellow && !context.households.contains(a.householdId) { return }
-        let before = context.households.contains(a.householdId) ? try LedgerCaseRecord.fetch(db, a.householdId) : nil
+        if a.level == .yellow && !hasCase { return }
+        let before = hasCase ? try LedgerCaseRecord.fetch(w.fetchCase, a.householdId) : nil
         let t = transition(
             state: before?.state, event: .alert(level: a.level, triggers: triggers, householdType: a.householdType),
             rejectedOnTriggers: before?.rejectedOnTriggers ?? [])
@@ -204,21 +262,40 @@ public final class Ledger: Sendable {
             c = existing
         }
         // The case's last alert is the latest month's (a rerun of an older month does not roll it back).
+        var lastTriggersJSON: String? = nil
         if c.lastAlertMonth.map({ a.month >= $0 }) ?? true {
             c.lastAlertId = a.alertId
             c.lastAlertMonth = a.month
             c.lastTriggers = triggers
             c.town = a.town
             c.village = a.village
+            lastTriggersJSON = triggersJSON
         }
         c.updatedAt = at
-        try c.save(db)
+        try c.save(w.cases, lastTriggersJSON: lastTriggersJSON)
         context.households.insert(c.householdId)
         var detail = "预警编号 \(a.alertId)；风险类型 \(triggers.isEmpty ? "无（低于监测线）" : triggers.joined(separator: ","))"
         if let note { detail += "；\(note.rawValue)" }
-        try insertHistory(
-            db, household: a.householdId, at: at, month: a.month, event: event, from: before?.state, to: c.state,
-            actor: run, detail: detail, key: key)
+        let b = w.history
+        b.add(a.householdId)
+        b.add(at)
+        b.add(a.month)
+        b.add(event)
+        b.add(before?.state.rawValue)
+        b.add(c.state.rawValue)
+        b.add(run)
+        b.add(detail)
+        b.add(key)
+        try b.endRow()
+    }
+
+    /// The history event of an alert: `预警(红色)` etc.
+    private static func alertEvent(_ level: AlertLevel) -> String {
+        switch level {
+        case .red: return "预警(红色)"
+        case .orange: return "预警(橙色)"
+        case .yellow: return "预警(黄色)"
+        }
     }
 
     // MARK: - Ingest: findings
@@ -382,16 +459,18 @@ public final class Ledger: Sendable {
         }
     }
 
+    static let insertHistoryHead = """
+        INSERT OR IGNORE INTO history (household_id, at, month, event, from_state, to_state, actor, detail,
+                                       event_key)
+        """
+    static let insertHistorySQL = insertHistoryHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
     private static func insertHistory(
         _ db: Database, household: String, at: String, month: String?, event: String, from: CaseState?,
         to: CaseState?, actor: String, detail: String, key: String?
     ) throws {
         try db.ledgerExecute(
-            """
-            INSERT OR IGNORE INTO history (household_id, at, month, event, from_state, to_state, actor, detail,
-                                           event_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
+            insertHistorySQL,
             arguments: [household, at, month, event, from?.rawValue, to?.rawValue, actor, detail, key])
     }
 
@@ -556,32 +635,86 @@ struct LedgerCaseRecord {
         updatedAt = row["updated_at"]
     }
 
+    static let fetchSQL = "SELECT * FROM cases WHERE household_id = ?"
+
     static func fetch(_ db: Database, _ household: String) throws -> LedgerCaseRecord? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM cases WHERE household_id = ?"), arguments: [household])
+        try Row.fetchOne(db.cachedStatement(sql: fetchSQL), arguments: [household])
             .map(LedgerCaseRecord.init(row:))
     }
 
+    /// `fetch` through recordMonth's statement of `fetchColumnsSQL`.
+    static func fetch(_ s: LedgerStatement, _ household: String) throws -> LedgerCaseRecord? {
+        s.reset()
+        try s.bind(household, 1)
+        return try s.fetchFirst { s in
+            var c = LedgerCaseRecord(
+                householdId: s.text(0), town: s.text(1), village: s.text(2),
+                state: CaseState(rawValue: s.text(3)) ?? .warned, openedMonth: s.text(4),
+                monitoredSince: s.optionalText(5))
+            c.lastAlertId = s.optionalText(6)
+            c.lastAlertMonth = s.optionalText(7)
+            c.lastTriggers = LedgerJSONList.decode(s.optionalText(8))
+            c.rejectedOnAlertId = s.optionalText(9)
+            c.rejectedOnTriggers = LedgerJSONList.decode(s.optionalText(10))
+            c.eliminationKind = s.optionalText(11)
+            c.measures = LedgerJSONList.decode(s.optionalText(12))
+            c.updatedAt = s.text(13)
+            return c
+        }
+    }
+
+    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` reads them.
+    static let fetchColumnsSQL = """
+        SELECT household_id, town, village, state, opened_month, monitored_since, last_alert_id, last_alert_month,
+               last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at
+        FROM cases WHERE household_id = ?
+        """
+
+    static let saveHead = """
+        INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
+                           last_alert_month, last_triggers, rejected_on_alert_id, rejected_on_triggers,
+                           elimination_kind, measures, updated_at)
+        """
+    static let saveWidth = 14
+    static let saveTail = """
+         ON CONFLICT (household_id) DO UPDATE SET
+            town = excluded.town, village = excluded.village, state = excluded.state,
+            opened_month = excluded.opened_month, monitored_since = excluded.monitored_since,
+            last_alert_id = excluded.last_alert_id, last_alert_month = excluded.last_alert_month,
+            last_triggers = excluded.last_triggers, rejected_on_alert_id = excluded.rejected_on_alert_id,
+            rejected_on_triggers = excluded.rejected_on_triggers, elimination_kind = excluded.elimination_kind,
+            measures = excluded.measures, updated_at = excluded.updated_at
+        """
+    static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
+
     func save(_ db: Database) throws {
         try db.ledgerExecute(
-            """
-            INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
-                               last_alert_month, last_triggers, rejected_on_alert_id, rejected_on_triggers,
-                               elimination_kind, measures, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (household_id) DO UPDATE SET
-                town = excluded.town, village = excluded.village, state = excluded.state,
-                opened_month = excluded.opened_month, monitored_since = excluded.monitored_since,
-                last_alert_id = excluded.last_alert_id, last_alert_month = excluded.last_alert_month,
-                last_triggers = excluded.last_triggers, rejected_on_alert_id = excluded.rejected_on_alert_id,
-                rejected_on_triggers = excluded.rejected_on_triggers, elimination_kind = excluded.elimination_kind,
-                measures = excluded.measures, updated_at = excluded.updated_at
-            """,
+            Self.saveSQL,
             arguments: [
                 householdId, town, village, state.rawValue, openedMonth, monitoredSince, lastAlertId, lastAlertMonth,
                 LedgerJSONList.encode(lastTriggers), rejectedOnAlertId, LedgerJSONList.encode(rejectedOnTriggers),
                 eliminationKind, LedgerJSONList.encode(measures), updatedAt,
             ])
+    }
+
+    /// `save` as a row of recordMonth's batch of `saveHead`/`saveTail`; `lastTriggersJSON`, when given, is
+    /// `LedgerJSONList.encode(lastTriggers)` already made.
+    func save(_ b: LedgerBatch, lastTriggersJSON: String? = nil) throws {
+        b.add(householdId)
+        b.add(town)
+        b.add(village)
+        b.add(state.rawValue)
+        b.add(openedMonth)
+        b.add(monitoredSince)
+        b.add(lastAlertId)
+        b.add(lastAlertMonth)
+        b.add(lastTriggersJSON ?? LedgerJSONList.encode(lastTriggers))
+        b.add(rejectedOnAlertId)
+        b.add(LedgerJSONList.encode(rejectedOnTriggers))
+        b.add(eliminationKind)
+        b.add(LedgerJSONList.encode(measures))
+        b.add(updatedAt)
+        try b.endRow()
     }
 
     var caseRow: CaseRow {
@@ -643,15 +776,86 @@ extension FindingOutcome {
 }
 
 /// Lists of codes and measures stored as JSON arrays of strings.
+///
+/// The codes of an alert are plain ASCII words (`illness`, `income_drop`): such lists are written and read
+/// here directly, byte for byte as `JSONEncoder` writes them (`["a","b"]`); any other list goes through
+/// `JSONEncoder` / `JSONDecoder` (the per-alert loop encodes three lists per alert).
 enum LedgerJSONList {
     static func encode(_ list: [String]) -> String {
+        if let text = encodePlain(list) { return text }
         guard let data = try? JSONEncoder().encode(list) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
 
     static func decode(_ text: String?) -> [String] {
-        guard let text, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        guard let text else { return [] }
+        if let list = decodePlain(text) { return list }
+        guard let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         return list
+    }
+
+    /// A byte JSONEncoder writes as itself inside a string: printable ASCII but `"`, `\` and `/`
+    /// (which it escapes as `\/`).
+    @inline(__always)
+    private static func isPlain(_ b: UInt8) -> Bool {
+        b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != UInt8(ascii: "/")
+    }
+
+    /// `JSONEncoder`'s output for a list of plain strings (`isPlain` bytes only), else nil.
+    static func encodePlain(_ list: [String]) -> String? {
+        if list.isEmpty { return "[]" }
+        var length = 1
+        for item in list {
+            for b in item.utf8 where !isPlain(b) { return nil }
+            length += item.utf8.count + 3
+        }
+        return String(unsafeUninitializedCapacity: length) { out in
+            var i = 0
+            out[i] = UInt8(ascii: "[")
+            i += 1
+            for (n, item) in list.enumerated() {
+                if n > 0 {
+                    out[i] = UInt8(ascii: ",")
+                    i += 1
+                }
+                out[i] = UInt8(ascii: "\"")
+                i += 1
+                for b in item.utf8 {
+                    out[i] = b
+                    i += 1
+                }
+                out[i] = UInt8(ascii: "\"")
+                i += 1
+            }
+            out[i] = UInt8(ascii: "]")
+            return i + 1
+        }
+    }
+
+    /// The strings of a list written `["a","b"]` with no escape and no blank, else nil.
+    static func decodePlain(_ text: String) -> [String]? {
+        let u = text.utf8
+        guard u.first == UInt8(ascii: "["), u.last == UInt8(ascii: "]"), u.count >= 2 else { return nil }
+        if u.count == 2 { return [] }
+        var list: [String] = []
+        var i = u.index(after: u.startIndex)
+        let end = u.index(before: u.endIndex)
+        while true {
+            guard i < end, u[i] == UInt8(ascii: "\"") else { return nil }
+            i = u.index(after: i)
+            let start = i
+            while i < end, u[i] != UInt8(ascii: "\"") {
+                // unescaped JSON text stands for itself (non-ASCII too: the text is valid UTF-8)
+                guard u[i] >= 0x20, u[i] != UInt8(ascii: "\\") else { return nil }
+                i = u.index(after: i)
+            }
+            guard i < end else { return nil }
+            list.append(String(text[start..<i]))
+            i = u.index(after: i)
+            if i == end { return list }
+            guard u[i] == UInt8(ascii: ",") else { return nil }
+            i = u.index(after: i)
+        }
     }
 
     /// Distinct non-empty items, in order of first appearance.
