@@ -306,7 +306,7 @@ public struct RunCommand: ParsableCommand {
                 return try f()
             }
             p.logger.info("run started", metadata: ["month": "\(m)", "line": "\(line.value)"])
-            let ingest = try timed("ingest") { try p.ingest() }
+            let ingest = try timed("ingest") { try p.ingest(keepRoster: true) }
             _ = try timed("link") { try p.link(m) }
             _ = try timed("detect") { try p.detect(m) }
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }

@@ -297,3 +297,42 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(inboxFiles(), [])
     }
 }
+
+extension IngestTests {
+    /// `fangfan run` takes the roster index ingest made while reading the roster (no second parse in
+    /// link): it must be the index link would build from the staged roster, conflicts left out, and
+    /// it must be the latest roster's.
+    func testRosterIndexMadeByIngestEqualsTheOneFromTheStagedRoster() throws {
+        typealias T = IngestTests
+        func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
+        try put("roster/a.csv", [
+            T.rosterHeader,
+            T.rosterRow(T.hh(1), p(1), "甲", town: "锦和镇"),
+            T.rosterRow(T.hh(2), p(2), "乙"),
+            T.rosterRow(T.hh(1), p(3), "丙", "配偶", town: "锦和镇"),      // a household's rows apart
+            T.rosterRow(T.hh(3), p(4), "丁"),                              // no 户主 below: quarantined
+            T.rosterRow(T.hh(3), p(5), "戊"),
+        ], age: 900)
+        try put("roster/b.csv", [
+            T.rosterHeader,
+            T.rosterRow(T.hh(1), p(1), "甲", town: "前山镇"),
+            T.rosterRow(T.hh(4), p(6), "己", prev: "1200.5"),
+        ])
+        let report = try Ingestor(config: config, today: today, logger: IngestTests.quiet, findings: nil,
+                                  buildsRosterIndex: true).run()
+        let made = try XCTUnwrap(report.roster)
+        let store = try StagedStore(layout: layout)
+        XCTAssertEqual(made.seq, store.files(.roster).last?.entry.seq)
+        let staged = try RosterIndex(store: store)
+        func describe(_ r: RosterIndex) -> [String] {
+            r.households.map { h in
+                "\(h.id) \(h.town) \(h.village) \(h.type.rawValue) \(h.prevIncome) "
+                    + h.members.map { "\($0.person.description)/\($0.name)/\($0.relation)/\($0.labour)" }.joined(separator: ",")
+            } + r.towns
+        }
+        XCTAssertEqual(describe(made.index), describe(staged))
+        XCTAssertEqual(made.index.households.count, 2)
+        XCTAssertEqual(made.index.household(of: ResidentID.staged(Array(p(6).utf8))), 1)
+        XCTAssertNil(made.index.household(of: ResidentID.staged(Array(p(2).utf8))))   // only in the older roster
+    }
+}

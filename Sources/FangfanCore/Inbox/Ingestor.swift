@@ -15,6 +15,8 @@ public protocol FindingsSink: AnyObject {
 /// What one run of ingest did.
 public struct IngestReport: Sendable {
     public var files: [ManifestEntry] = []
+    /// The index of the roster this run accepted last (when asked for), made while it was read.
+    public var roster: (seq: Int, index: RosterIndex)?
     public var waiting = 0
     public var rejected: Int { files.filter { $0.status == .rejected }.count }
 }
@@ -40,9 +42,13 @@ public final class Ingestor: @unchecked Sendable {
     let progress: IngestProgress?
     let clock: () -> String
 
+    /// Make the roster index of each roster read (`fangfan run` hands it to link).
+    let buildsRosterIndex: Bool
+
     public init(config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
-                progress: IngestProgress? = nil, clock: @escaping () -> String = isoNow) {
+                progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow) {
         self.config = config
+        self.buildsRosterIndex = buildsRosterIndex
         self.layout = StateLayout(root: config.state)
         self.today = today
         self.logger = logger
@@ -74,8 +80,10 @@ public final class Ingestor: @unchecked Sendable {
             for (k, i) in order.enumerated() { position[i] = k }
             let prepared = ParallelResults(count: batch.count) { k in try self.prepare(batch[order[k]], seq: firstSeq + order[k]) }
             for (i, f) in batch.enumerated() {
-                let e = try ingest(f, prepared.get(position[i]), manifest, &keys)
+                let p = try prepared.get(position[i])
+                let e = try ingest(f, p, manifest, &keys)
                 report.files.append(e)
+                if e.status == .accepted, let index = p.rosterIndex { report.roster = (e.seq, index) }
                 var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
                                              "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
                 if let r = e.reason { meta["reason"] = "\(r)" }
@@ -186,6 +194,7 @@ public final class Ingestor: @unchecked Sendable {
         var staged: StreamingFile?
         var quarantine: StreamingFile?
         var keys: [UInt64] = []
+        var rosterIndex: RosterIndex?
         /// Verification files are read at commit time: their findings change the ledger, in order.
         var deferred = false
         init(seq: Int, sha: String, entry: ManifestEntry) {
@@ -438,6 +447,7 @@ public final class Ingestor: @unchecked Sendable {
         try rows.finish()
 
         if feed.kind == .roster {
+            var index = buildsRosterIndex ? RosterBuilder() : nil
             let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
             for k in 0..<held.count {
                 let location = held.lines[k]
@@ -445,11 +455,13 @@ public final class Ingestor: @unchecked Sendable {
                     try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
                 } else {
                     held.load(k, into: &row)
+                    index?.add { row[$0] }
                     fileKeys.append(recordKey(row, keyFields))
                     accepted += 1
                     try staged.withBuffer { CSVOut.appendRow(&$0, row) }
                 }
             }
+            p.rosterIndex = index.map(RosterIndex.init)
         } else if feed.kind == .verification {
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
                 var r = NormalizedRow()

@@ -48,31 +48,18 @@ public final class RosterIndex: @unchecked Sendable {
     public init() {}
 
     public convenience init(store: StagedStore) throws {
+        var builder = RosterBuilder()
+        try store.forEach(.roster) { r in builder.add { r[$0] } }
+        self.init(builder)
+    }
+
+    /// The index a builder has made.
+    convenience init(_ builder: RosterBuilder) {
         self.init()
-        var towns = Set<String>()
-        // towns, villages and the listed values repeat row after row: one String each, not one per member
-        var town = Interned { String(decoding: $0, as: UTF8.self) }
-        var village = town
-        var relation = town
-        var type = Interned { HouseholdType(rawValue: String(decoding: $0, as: UTF8.self)) ?? .general }
-        var labour = Interned { Labour(String(decoding: $0, as: UTF8.self)) }
-        try store.forEach(.roster) { r in
-            let hid = HouseholdID.staged(r[0])
-            let member = Member(person: ResidentID.staged(r[4]), name: r.string(5), relation: relation(r[6]), labour: labour(r[7]))
-            if let i = byHousehold[hid.key] {
-                households[Int(i)].members.append(member)
-                byPerson[member.person.key] = i
-            } else {
-                let t = town(r[1])
-                towns.insert(t)
-                let h = Household(id: hid, town: t, village: village(r[2]), type: type(r[3]),
-                                  prevIncome: Money.staged(r[8]), members: [member])
-                byHousehold[hid.key] = Int32(households.count)
-                byPerson[member.person.key] = Int32(households.count)
-                households.append(h)
-            }
-        }
-        self.towns = towns.sorted()
+        households = builder.households
+        byHousehold = builder.byHousehold
+        byPerson = builder.byPerson
+        towns = builder.towns.sorted()
     }
 
     /// For tests: an index from households given directly.
@@ -88,6 +75,41 @@ public final class RosterIndex: @unchecked Sendable {
 
     public func household(of person: ResidentID) -> Int? { byPerson[person.key].map(Int.init) }
     public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
+}
+
+/// Builds the roster index from member rows in the roster's canonical field order, one at a time: from
+/// the staged roster (link, detect) or, in `fangfan run`, from the rows ingest stages, on its worker.
+struct RosterBuilder {
+    fileprivate var households: [Household] = []
+    fileprivate var byHousehold = HashIndex()
+    fileprivate var byPerson = HashIndex()
+    fileprivate var towns = Set<String>()
+    // towns, villages and the listed values repeat row after row: one String each, not one per member
+    private var town = Interned { String(decoding: $0, as: UTF8.self) }
+    private var village = Interned { String(decoding: $0, as: UTF8.self) }
+    private var relation = Interned { String(decoding: $0, as: UTF8.self) }
+    private var type = Interned { HouseholdType(rawValue: String(decoding: $0, as: UTF8.self)) ?? .general }
+    private var labour = Interned { Labour(String(decoding: $0, as: UTF8.self)) }
+
+    /// Adds one member: `field(i)` is field i of the roster schema (household_id town village
+    /// household_type person_id name relation labour prev_income).
+    mutating func add(_ field: (Int) -> ArraySlice<UInt8>) {
+        let hid = HouseholdID.staged(field(0))
+        let member = Member(person: ResidentID.staged(field(4)), name: String(decoding: field(5), as: UTF8.self),
+                            relation: relation(field(6)), labour: labour(field(7)))
+        if let i = byHousehold[hid.key] {
+            households[Int(i)].members.append(member)
+            byPerson[member.person.key] = i
+        } else {
+            let t = town(field(1))
+            towns.insert(t)
+            let h = Household(id: hid, town: t, village: village(field(2)), type: type(field(3)),
+                              prevIncome: Money.staged(field(8)), members: [member])
+            byHousehold[hid.key] = Int32(households.count)
+            byPerson[member.person.key] = Int32(households.count)
+            households.append(h)
+        }
+    }
 }
 
 /// A value made once per distinct spelling of a field: the last spelling is checked first (rows of a

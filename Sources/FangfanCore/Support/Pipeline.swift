@@ -22,10 +22,14 @@ public final class Pipeline {
         try config.line(forYear: MonitoringPeriod(evaluating: m).monitoringYear)
     }
 
-    public func ingest() throws -> IngestReport {
+    /// - Parameter keepRoster: make the index of a roster read now, for link and detect in this process.
+    public func ingest(keepRoster: Bool = false) throws -> IngestReport {
         try layout.prepare()
         let ledger = try openLedger()
-        return try Ingestor(config: config, today: today, logger: logger, findings: ledger, progress: progress).run()
+        let report = try Ingestor(config: config, today: today, logger: logger, findings: ledger, progress: progress,
+                                  buildsRosterIndex: keepRoster).run()
+        if let r = report.roster { rosterCache = (r.seq, r.index) }
+        return report
     }
 
     /// The roster index of the latest staged roster, built once per process (run uses it for link and detect).
