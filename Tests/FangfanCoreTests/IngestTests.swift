@@ -310,13 +310,13 @@ extension IngestTests {
             T.rosterRow(T.hh(1), p(1), "甲", town: "锦和镇"),
             T.rosterRow(T.hh(2), p(2), "乙"),
             T.rosterRow(T.hh(1), p(3), "丙", "配偶", town: "锦和镇"),      // a household's rows apart
-            T.rosterRow(T.hh(3), p(4), "丁"),                              // no 户主 below: quarantined
-            T.rosterRow(T.hh(3), p(5), "戊"),
         ], age: 900)
         try put("roster/b.csv", [
             T.rosterHeader,
             T.rosterRow(T.hh(1), p(1), "甲", town: "前山镇"),
+            T.rosterRow(T.hh(3), p(4), "丁"),                              // two 户主: quarantined
             T.rosterRow(T.hh(4), p(6), "己", prev: "1200.5"),
+            T.rosterRow(T.hh(3), p(5), "戊"),
         ])
         let report = try Ingestor(config: config, today: today, logger: IngestTests.quiet, findings: nil,
                                   buildsRosterIndex: true).run()
