@@ -23,13 +23,17 @@ public struct NormalizedRow {
 
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
         if !ends.isEmpty { bytes.append(0x2C) }
-        starts.append(bytes.count)
+        let start = bytes.count
+        starts.append(start)
         bytes.append(contentsOf: value)
         ends.append(bytes.count)
         if !needsQuoting {
-            for b in bytes[starts[starts.count - 1]...] where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
-                needsQuoting = true
-                break
+            needsQuoting = bytes.withUnsafeBufferPointer { p in
+                for i in start..<p.count {
+                    let b = p[i]
+                    if b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return true }
+                }
+                return false
             }
         }
     }
