@@ -219,6 +219,15 @@ final class ResidentIDTests: XCTestCase {
 final class HouseholdIDTests: XCTestCase {
     func parse(_ raw: String) -> Result<HouseholdID, ValueError> { HouseholdID.parse(utf8(raw)) }
 
+    func testDigitsAppendedAreTheDescription() {
+        for key: UInt64 in [0, 7, 4_408_250_010_010_008, 9_999_999_999_999_999] {
+            var out: [UInt8] = Array("x".utf8)
+            HouseholdID(key: key).appendDigits(to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "x" + HouseholdID(key: key).description)
+        }
+        XCTAssertEqual(HouseholdID(key: 7).description, "0000000000000007")
+    }
+
     func testSixteenDigits() {
         XCTAssertEqual(success(parse("4408251010020014"), "")?.description, "4408251010020014")
         XCTAssertEqual(success(parse("4408251010020014"), "")?.key, 4408251010020014)

@@ -135,7 +135,7 @@ public struct Linker: @unchecked Sendable {
                 matched += 1
                 figures.add(h, r, offset: 0)
                 try matchedFile.withBuffer { line in
-                    line.append(contentsOf: roster.households[h].id.description.utf8)
+                    roster.households[h].id.appendDigits(to: &line)
                     for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
                     line.append(0x0A)
                 }

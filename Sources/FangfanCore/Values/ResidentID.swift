@@ -101,6 +101,19 @@ public struct HouseholdID: Hashable, Comparable, Sendable, CustomStringConvertib
     public static func < (a: HouseholdID, b: HouseholdID) -> Bool { a.key < b.key }
     public var description: String { pad(Int(key), 16) }
 
+    /// The 16 digits of `description`, appended without making a String (link writes one per record).
+    public func appendDigits(to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64) = (0, 0)   // 16 bytes
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = key
+            for i in stride(from: 15, through: 0, by: -1) {
+                d[i] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                v /= 10
+            }
+            out.append(contentsOf: d)
+        }
+    }
+
     public static func parse<C: Collection>(_ raw: C) -> Result<HouseholdID, ValueError> where C.Element == UInt8 {
         let s = foldASCII(raw)
         if s.isEmpty { return .failure(ValueError(.missingRequired, "户编号为空")) }
