@@ -3,9 +3,14 @@
 /// costs its bytes plus a few integers a row, not several small arrays each.
 struct HeldRows {
     let fieldCount: Int
+    /// The rows' comma-joined values (NormalizedRow's layout), one after another.
     private(set) var bytes: [UInt8] = []
-    /// End offset of every field of every row.
-    private(set) var ends: [Int] = []
+    /// Start and end offset of every field of every row.
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    /// End offset of every row, and whether it has a value that must be quoted in CSV.
+    private var rowEnds: [Int] = []
+    private var quoted: [Bool] = []
     private(set) var lines: [Int] = []
     /// Raw values that differ from their normal form (quarantine lines show the value as sent), only for rows that have any.
     private(set) var rawDiffs: [Int: [Int: String]] = [:]
@@ -17,26 +22,44 @@ struct HeldRows {
     mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> ArraySlice<UInt8>?) {
         let k = lines.count
         lines.append(line)
+        let base = bytes.count
+        bytes.append(contentsOf: row.bytes)
         var differing: [Int: String] = [:]
         for f in 0..<fieldCount {
-            bytes.append(contentsOf: row[f])
-            ends.append(bytes.count)
+            let range = row.range(f)
+            starts.append(base + range.lowerBound)
+            ends.append(base + range.upperBound)
             let r = raw(f) ?? []
             if !r.elementsEqual(row[f]) { differing[f] = String(decoding: r, as: UTF8.self) }
         }
+        rowEnds.append(bytes.count)
+        quoted.append(row.needsQuoting)
         if !differing.isEmpty { rawDiffs[k] = differing }
     }
 
     func field(_ i: Int, _ f: Int) -> ArraySlice<UInt8> {
         let e = i * fieldCount + f
-        let start = e == 0 ? 0 : ends[e - 1]
-        return bytes[start..<ends[e]]
+        return bytes[starts[e]..<ends[e]]
     }
 
     func string(_ i: Int, _ f: Int) -> String { String(decoding: field(i, f), as: UTF8.self) }
 
     /// The value as sent in the file.
     func raw(_ i: Int, _ f: Int) -> String { rawDiffs[i]?[f] ?? string(i, f) }
+
+    /// Row i as its staged CSV line (what `CSVOut.appendRow` writes for it), without a NormalizedRow.
+    func appendCSVLine(_ i: Int, to out: inout [UInt8]) {
+        if !quoted[i] {
+            out.append(contentsOf: bytes[(i == 0 ? 0 : rowEnds[i - 1])..<rowEnds[i]])
+            out.append(0x0A)
+            return
+        }
+        for f in 0..<fieldCount {
+            if f > 0 { out.append(0x2C) }
+            CSVOut.appendField(&out, field(i, f))
+        }
+        out.append(0x0A)
+    }
 
     /// Row i as a NormalizedRow (reusing `row`'s storage).
     func load(_ i: Int, into row: inout NormalizedRow) {

@@ -44,6 +44,9 @@ public struct NormalizedRow {
 
     public subscript(i: Int) -> ArraySlice<UInt8> { bytes[starts[i]..<ends[i]] }
 
+    /// Where value i lies in `bytes`.
+    func range(_ i: Int) -> Range<Int> { starts[i]..<ends[i] }
+
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
     public func isBlank(_ i: Int) -> Bool { starts[i] == ends[i] }

@@ -454,11 +454,10 @@ public final class Ingestor: @unchecked Sendable {
                 if let c = conflicts[location] {
                     try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
                 } else {
-                    held.load(k, into: &row)
-                    index?.add { row[$0] }
-                    fileKeys.append(recordKey(row, keyFields))
+                    index?.add { held.field(k, $0) }
+                    fileKeys.append(recordKeyHash(keyFields) { held.field(k, $0) })
                     accepted += 1
-                    try staged.withBuffer { CSVOut.appendRow(&$0, row) }
+                    try staged.withBuffer { held.appendCSVLine(k, to: &$0) }
                 }
             }
             p.rosterIndex = index.map(RosterIndex.init)
