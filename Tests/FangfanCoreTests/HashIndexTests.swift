@@ -36,3 +36,16 @@ final class HashIndexTests: XCTestCase {
         XCTAssertNil(index[7])
     }
 }
+
+final class RosterGroupingTests: XCTestCase {
+    /// The roster check sorts rows by household only when a household's rows are not already together.
+    func testGroupedMeansEachKeysRowsTogether() {
+        XCTAssertTrue(RosterCheck.isGrouped([]))
+        XCTAssertTrue(RosterCheck.isGrouped([5]))
+        XCTAssertTrue(RosterCheck.isGrouped([1, 1, 2, 2, 2, 3]))
+        XCTAssertTrue(RosterCheck.isGrouped([3, 3, 1, 2, 2]))      // any order of households
+        XCTAssertFalse(RosterCheck.isGrouped([1, 2, 1]))
+        XCTAssertFalse(RosterCheck.isGrouped([1, 1, 2, 3, 3, 2]))
+        XCTAssertFalse(RosterCheck.isGrouped([1, 2, 2, 1, 1]))
+    }
+}

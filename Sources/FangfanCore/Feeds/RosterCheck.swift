@@ -31,13 +31,16 @@ enum RosterCheck {
         }
         firstRowOf = HashIndex()
         // rows grouped by household, file order kept inside each household
-        let order = (0..<n).sorted { (householdKeys[$0], $0) < (householdKeys[$1], $1) }
+        // (an export lists a household's members together: then file order is already grouped)
+        var order = Array(0..<n)
+        if !isGrouped(householdKeys) { order.sort { (householdKeys[$0], $0) < (householdKeys[$1], $1) } }
         var out: [Int: RowProblem] = [:]
         var start = 0
         while start < n {
             var end = start + 1
             while end < n && householdKeys[order[end]] == householdKeys[order[start]] { end += 1 }
-            let idx = Array(order[start..<end])
+            let idx = order[start..<end]
+            let first = order[start]
             start = end
             // the rows elsewhere (or repeated here) of this household's people
             var related = Set<Int>()
@@ -50,10 +53,11 @@ enum RosterCheck {
                 }
             }
             var problem: (field: Int, message: String)?
-            if let f = householdFields.first(where: { f in idx.contains { rows.field($0, f) != rows.field(idx[0], f) } }) {
+            if let f = householdFields.first(where: { f in idx.contains { rows.field($0, f) != rows.field(first, f) } }) {
                 problem = (f, "同一户成员的“\(fieldTitles[f]!)”不一致")
             } else {
-                let heads = idx.filter { rows.field($0, relation).elementsEqual(head) }.count
+                var heads = 0
+                for i in idx where rows.field(i, relation).elementsEqual(head) { heads += 1 }
                 if heads != 1 { problem = (relation, heads == 0 ? "该户没有户主" : "该户有 \(heads) 个户主") }
             }
             if problem == nil && !related.isEmpty {
@@ -71,5 +75,14 @@ enum RosterCheck {
             }
         }
         return out
+    }
+
+    /// Each key's rows come one after another (keys may come in any order).
+    static func isGrouped(_ keys: [UInt64]) -> Bool {
+        var finished = KeySet()
+        for i in keys.indices where i > 0 && keys[i] != keys[i - 1] {
+            if !finished.insert(keys[i - 1]) || finished.contains(keys[i]) { return false }
+        }
+        return true
     }
 }
