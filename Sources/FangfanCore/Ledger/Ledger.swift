@@ -552,21 +552,34 @@ public final class Ledger: Sendable {
     /// evaluated months: false), at least one measure recorded, and `hasLabour` (some member
     /// 技能/普通/弱劳动力或半劳动力; the caller knows the roster).
     public func suggestsElimination(household: String, month: String, hasLabour: Bool) throws -> Bool {
-        guard hasLabour else { return false }
-        return try dbQueue.read { db in
-            guard let c = try LedgerCaseRecord.fetch(db, household), c.state == .monitored, !c.measures.isEmpty,
-                let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= 6
-            else { return false }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT at_or_above_line, triggered FROM evaluations
-                    WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT 6
-                    """,
-                arguments: [household, month])
-            return rows.count == 6
-                && rows.allSatisfy { ($0["at_or_above_line"] as Bool) && !($0["triggered"] as Bool) }
+        try dbQueue.read { db in try Self.suggestsElimination(db, household: household, month: month, hasLabour: hasLabour) }
+    }
+
+    /// The households (with whether each has labour) whose risk elimination §7 suggests this month, read in
+    /// one transaction: a province's monitored cases are many.
+    public func eliminationSuggested(month: String, households: [(id: String, hasLabour: Bool)]) throws -> Set<String> {
+        try dbQueue.read { db in
+            var out = Set<String>()
+            for h in households where try Self.suggestsElimination(db, household: h.id, month: month, hasLabour: h.hasLabour) {
+                out.insert(h.id)
+            }
+            return out
         }
+    }
+
+    private static func suggestsElimination(_ db: Database, household: String, month: String, hasLabour: Bool) throws -> Bool {
+        guard hasLabour else { return false }
+        guard let c = try LedgerCaseRecord.fetch(db, household), c.state == .monitored, !c.measures.isEmpty,
+            let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= 6
+        else { return false }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT at_or_above_line, triggered FROM evaluations
+                WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT 6
+                """),
+            arguments: [household, month])
+        return rows.count == 6
+            && rows.allSatisfy { ($0["at_or_above_line"] as Bool) && !($0["triggered"] as Bool) }
     }
 
     /// Alerts per month and level (as they stand after each month's last run), for the trend chart;

@@ -44,15 +44,11 @@ public struct Emitter {
             LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
                              triggered: $0.triggered)
         })
-        var eliminate = Set<String>()
         let monitored = try ledger.cases(state: .monitored)
         let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in monitored {
-            let labour = evalBy[c.householdId]?.hasLabour ?? false
-            if try ledger.suggestsElimination(household: c.householdId, month: month.description, hasLabour: labour) {
-                eliminate.insert(c.householdId)
-            }
-        }
+        let eliminate = try ledger.eliminationSuggested(month: month.description, households: monitored.map {
+            (id: $0.householdId, hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+        })
 
         try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
 
