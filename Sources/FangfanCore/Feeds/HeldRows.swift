@@ -17,6 +17,17 @@ struct HeldRows {
 
     init(fieldCount: Int) { self.fieldCount = fieldCount }
 
+    /// Room for a file of `fileBytes` (rows grow the buffers by doubling otherwise: copies and page faults).
+    mutating func reserve(fileBytes: Int) {
+        bytes.reserveCapacity(fileBytes)
+        let rows = fileBytes / 64
+        starts.reserveCapacity(rows * fieldCount)
+        ends.reserveCapacity(rows * fieldCount)
+        rowEnds.reserveCapacity(rows)
+        quoted.reserveCapacity(rows)
+        lines.reserveCapacity(rows)
+    }
+
     var count: Int { lines.count }
 
     mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> ArraySlice<UInt8>?) {

@@ -403,6 +403,7 @@ public final class Ingestor: @unchecked Sendable {
         var read = 0, accepted = 0, quarantined = 0
         var held = HeldRows(fieldCount: schema.fields.count)   // roster (conflicts need the whole file) and verification (ledger)
         let holdRows = feed.kind == .roster || feed.kind == .verification
+        if holdRows && !gzip && format == .csv { held.reserve(fileBytes: f.size) }
         // a held feed's quarantine lines are decided in two passes: written at the end, in line order
         var pendingLines: [(Int, [String])] = []
         progress?.begin(file: f.relativeName, bytes: f.size)
