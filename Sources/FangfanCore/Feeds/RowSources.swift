@@ -94,8 +94,6 @@ final class XMLRowSource: RowSource {
     let source: ByteSource
     /// canonical field index → index in spec.fields
     let slots: [Int?]
-    private var buffer: [UInt8] = []
-    private var ranges: [Range<Int>?] = []
 
     init(source: ByteSource, feed: FeedConfig) throws {
         guard let x = feed.xml else { throw FileRejection("该数据项不接受 XML 文件（配置中没有 [feeds.\(feed.kind.rawValue).xml]）") }
@@ -124,7 +122,8 @@ final class XMLRowSource: RowSource {
         do { reader = try XMLRecordReader(source: source, spec: spec) } catch { throw XMLRowSource.rejection(error) }
     }
 
-    var consumedFileBytes: Int { source.consumedFileBytes }
+    /// As of the records read so far (the source is read on the XML reader's parse thread).
+    var consumedFileBytes: Int { reader.consumedFileBytes }
 
     static func rejection(_ e: Error) -> Error {
         if let x = e as? XMLReadError {
@@ -142,20 +141,10 @@ final class XMLRowSource: RowSource {
     }
 
     func next(_ body: (Int, FieldCountProblem?, (Int) -> ArraySlice<UInt8>?) throws -> Void) throws -> Bool {
-        let rec: XMLRecord?
-        do { rec = try reader.next() } catch { throw XMLRowSource.rejection(error) }
-        guard let r = rec else { return false }
-        // every value of the record in one buffer (one allocation a record, not one a field)
-        buffer.removeAll(keepingCapacity: true)
-        ranges.removeAll(keepingCapacity: true)
-        for v in r.values {
-            guard var v else { ranges.append(nil); continue }
-            let start = buffer.count
-            v.withUTF8 { buffer.append(contentsOf: $0) }
-            ranges.append(start..<buffer.count)
-        }
-        let bytes = buffer, spans = ranges
-        try body(r.number, nil) { i in self.slots[i].flatMap { spans[$0] }.map { bytes[$0] } }
+        // the values are slices of the reader's buffer (no String per field), valid during `body`
+        do { guard try reader.advance() else { return false } } catch { throw XMLRowSource.rejection(error) }
+        let reader = self.reader, slots = self.slots
+        try body(reader.currentNumber, nil) { i in slots[i].flatMap { reader.value($0) } }
         return true
     }
 

@@ -1,4 +1,5 @@
 import CFangfanXML
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -6,15 +7,20 @@ import Glibc
 
 // Streaming reader for the record-shaped XML feeds (medical, civil, disaster).
 //
-// libxml2's xmlTextReader pulls bytes from a `ByteSource` (so a `.gz` file goes through the capped
-// `InflateByteSource`) and hands out one node at a time; nodes already passed are freed, so memory
-// stays flat whatever the file size. Hardening:
+// Bytes are pulled from a `ByteSource` (so a `.gz` file goes through the capped `InflateByteSource`)
+// in large blocks and pushed into libxml2's SAX2 push parser; its callbacks copy the text of the
+// wanted elements straight from libxml2's buffers into one byte buffer per block of records, so no
+// tree node and no String is made per element. The parse runs on its own thread, a bounded number
+// of blocks ahead of the caller. Memory stays flat whatever the file size: only a few blocks of
+// records are held. Hardening:
 // - the parser options never include NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE, and include NONET;
-// - a `<!DOCTYPE` is refused before libxml2 sees it: the read callback scans the raw prolog bytes
-//   (in both accepted encodings, UTF-8 and GB18030, the bytes of `<!DOCTYPE` can only mean those
-//   characters) and stops the input there, so no entity declaration is ever parsed (billion laughs,
-//   quadratic blowup, external entities). A DOCTYPE node that still arrives (e.g. in a UTF-16
-//   file) is refused the moment the reader reports it, and so is any entity reference node;
+//   the SAX handler has no entity resolver and no entity lookup;
+// - a `<!DOCTYPE` is refused before libxml2 sees it: the raw prolog bytes are scanned before they are
+//   pushed (in both accepted encodings, UTF-8 and GB18030, the bytes of `<!DOCTYPE` can only mean
+//   those characters) and the input stops there, so no entity declaration is ever parsed (billion
+//   laughs, quadratic blowup, external entities). A DOCTYPE that still arrives (e.g. in a UTF-16
+//   file) stops the parser from its internal-subset callback, before the subset is parsed, and an
+//   entity reference callback is refused the same way;
 // - element depth is bounded;
 // - libxml2's messages are captured (first error, with line and column), never printed.
 
@@ -81,59 +87,6 @@ public enum XMLReadError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// State shared with the C callbacks (passed as an unretained context pointer; owned by the reader).
-final class XMLReaderInput {
-    let source: ByteSource
-    /// First error thrown by the source; the parser only sees a failed read.
-    var sourceError: Error?
-    /// Line of a `<!DOCTYPE` found in the prolog bytes.
-    var doctypeLine: Int?
-    /// First error libxml2 reported: line, column, message.
-    var firstError: (line: Int, column: Int, message: String)?
-    /// The parser had met a DOCTYPE when it failed. Only possible where the prolog scan cannot
-    /// see one (an encoding other than UTF-8 and GB18030, e.g. UTF-16): libxml2 parses ahead of
-    /// the node it hands out, so its own entity guards may stop it before the DOCTYPE node arrives.
-    var parserSawDoctype = false
-    var prolog = PrologScanner()
-    var bytesRead = 0
-
-    init(source: ByteSource) { self.source = source }
-
-    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
-        if sourceError != nil || doctypeLine != nil { return -1 }
-        let n: Int
-        do {
-            n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
-        } catch {
-            sourceError = error
-            return -1
-        }
-        bytesRead += n
-        if !prolog.done {
-            prolog.scan(UnsafeRawBufferPointer(start: buffer, count: n))
-            if let line = prolog.doctypeLine {
-                doctypeLine = line
-                return -1  // not one byte of the DOCTYPE reaches the parser
-            }
-        }
-        return Int32(n)
-    }
-
-    func record(error: UnsafePointer<xmlError>) {
-        let e = error.pointee
-        guard firstError == nil, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        if e.domain == Int32(XML_FROM_PARSER.rawValue), let raw = e.ctxt {
-            let ctxt = raw.assumingMemoryBound(to: xmlParserCtxt.self).pointee
-            parserSawDoctype = ctxt.inSubset != 0 || ctxt.hasExternalSubset != 0
-                || ctxt.myDoc?.pointee.intSubset != nil || ctxt.myDoc?.pointee.extSubset != nil
-        }
-        var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
-        while let last = message.last, last.isWhitespace { message.removeLast() }
-        message = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        firstError = (Int(e.line), Int(e.int2), message)
-    }
-}
-
 /// Scans the bytes before the root element for `<!DOCTYPE`, skipping the XML declaration,
 /// processing instructions and comments. Works on the raw bytes: UTF-8 and GB18030 never use
 /// bytes below 0x40 inside a multi-byte character except GB18030's 4-byte digits (0x30-0x39),
@@ -186,127 +139,6 @@ struct PrologScanner {
     }
 }
 
-/// Reads the records of one XML file, one at a time, in constant memory.
-public final class XMLRecordReader {
-    public let spec: XMLRecordSpec
-    public let maxDepth: Int
-    /// Attributes of the root element; available after the first `next()` call.
-    public private(set) var rootAttributes: [String: String] = [:]
-    public private(set) var recordsRead = 0
-    /// Indexes of `spec.fields` that had a value (possibly empty) in at least one record, so the
-    /// caller can reject a file that lacks a required element entirely.
-    public private(set) var fieldsSeen: Set<Int> = []
-    /// The declared record count (`spec.countAttribute` on the root), if the file has one.
-    /// A value that is not a whole number ≥ 0 makes the first `next()` throw `.badDeclaredCount`.
-    public private(set) var declaredCount: Int?
-
-    private let input: XMLReaderInput
-    private let reader: xmlTextReaderPtr
-    /// The parse state; moved out while `next()` runs, so the hot loop works on a local value.
-    private var parser: Parser?
-    private var failure: XMLReadError?
-    private var finished = false
-    private var rootPublished = false
-
-    private static let parserReady: Void = { xmlInitParser() }()
-    /// Where libxml2's generic error channel writes while a reader runs (opened once, never closed).
-    nonisolated(unsafe) private static let devNull: UnsafeMutableRawPointer? =
-        fopen("/dev/null", "w").map { UnsafeMutableRawPointer($0) }
-
-    /// NONET, no error printing. Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE.
-    static let options = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_COMPACT.rawValue)
-
-    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32) throws {
-        _ = Self.parserReady
-        self.spec = spec
-        self.maxDepth = maxDepth
-        let paths = try spec.fields.map { try FieldPath($0.path) }
-
-        input = XMLReaderInput(source: source)
-        let context = Unmanaged.passUnretained(input).toOpaque()
-        let created = xmlReaderForIO(
-            { context, buffer, length in
-                guard let context, let buffer else { return -1 }
-                if length <= 0 { return 0 }
-                let input = Unmanaged<XMLReaderInput>.fromOpaque(context).takeUnretainedValue()
-                return input.read(into: buffer, count: Int(length))
-            },
-            { _ in 0 },  // the caller owns the source
-            context, nil, nil, Self.options)
-        guard let created else {
-            if let e = input.sourceError { throw XMLReadError.source(String(describing: e)) }
-            if let l = input.doctypeLine { throw XMLReadError.doctypeForbidden(line: l) }
-            throw XMLReadError.malformed(line: 1, column: 1, message: "the XML parser could not start on this input")
-        }
-        reader = created
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            Unmanaged<XMLReaderInput>.fromOpaque(context).takeUnretainedValue().record(error: error)
-        }, context)
-        parser = Parser(reader: reader, spec: spec, paths: paths, maxDepth: maxDepth)
-    }
-
-    deinit {
-        xmlFreeTextReader(reader)
-    }
-
-    /// The next record, or nil at the end of the document. After an error every call rethrows it.
-    /// Records before a fault may be handed out before the error: a caller that rejects bad files
-    /// whole must read to the end (nil) before accepting any.
-    public func next() throws -> XMLRecord? {
-        if let failure { throw failure }
-        if finished { return nil }
-        // Errors libxml2 raises without a parser context (I/O, encoding conversion) go to the
-        // thread's global handler: point it at this reader for the duration of the call.
-        // A few messages go to the generic (printf-style) channel instead, e.g. "xmlParseChunk:
-        // encoder error": send those to /dev/null (the structured error says the same, better).
-        let savedHandler = __xmlStructuredError().pointee
-        let savedContext = __xmlStructuredErrorContext().pointee
-        let genericHandler = __xmlGenericError()
-        let genericContext = __xmlGenericErrorContext()
-        let savedGenericHandler = genericHandler?.pointee
-        let savedGenericContext = genericContext?.pointee
-        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(input).toOpaque(), { context, error in
-            guard let context, let error else { return }
-            Unmanaged<XMLReaderInput>.fromOpaque(context).takeUnretainedValue().record(error: error)
-        })
-        if let sink = Self.devNull { xmlSetGenericErrorFunc(sink, nil) }  // nil: libxml2's fprintf handler
-        var state = parser.take()!
-        defer {
-            parser = state
-            xmlSetStructuredErrorFunc(savedContext, savedHandler)
-            genericHandler?.pointee = savedGenericHandler ?? nil
-            genericContext?.pointee = savedGenericContext ?? nil
-        }
-        do {
-            let record = try state.step(input)
-            if record == nil { finished = true }
-            recordsRead = state.recordsRead
-            if state.newFieldSeen {
-                state.newFieldSeen = false
-                fieldsSeen = Set(state.seen.indices.filter { state.seen[$0] })
-            }
-            publishRoot(state)
-            return record
-        } catch let error as XMLReadError {
-            failure = error
-            recordsRead = state.recordsRead
-            publishRoot(state)
-            throw error
-        }
-    }
-
-    private func publishRoot(_ state: Parser) {
-        if !rootPublished, let root = state.rootAttributes {
-            rootPublished = true
-            rootAttributes = root
-            declaredCount = state.declaredCount
-        }
-    }
-}
-
 /// One compiled field path of an `XMLRecordSpec`.
 enum FieldPath: Equatable {
     /// Text of the element at this path below the record ("JSLSH", "A/B").
@@ -335,368 +167,124 @@ enum FieldPath: Equatable {
     }
 }
 
-/// The reader's parse state. A value type, so the per-node work is free of the dynamic
-/// exclusivity checks that class properties need.
-struct Parser {
-    typealias Name = UnsafePointer<xmlChar>
+/// Reads the records of one XML file, one at a time, in constant memory.
+///
+/// The parse runs on a thread of its own, at most two blocks of records ahead of the caller (so a
+/// file is parsed on one core while its records are validated on the other); the records, errors
+/// and end come out in document order exactly as a single-threaded parse would give them.
+public final class XMLRecordReader {
+    public let spec: XMLRecordSpec
+    public let maxDepth: Int
+    /// Attributes of the root element; available after the first `next()` call.
+    public private(set) var rootAttributes: [String: String] = [:]
+    public private(set) var recordsRead = 0
+    /// Indexes of `spec.fields` that had a value (possibly empty) in at least one record, so the
+    /// caller can reject a file that lacks a required element entirely.
+    public private(set) var fieldsSeen: Set<Int> = []
+    /// The declared record count (`spec.countAttribute` on the root), if the file has one.
+    /// A value that is not a whole number ≥ 0 makes the first `next()` throw `.badDeclaredCount`.
+    public private(set) var declaredCount: Int?
+    /// Bytes of the underlying file the parse had consumed when the current block of records was
+    /// parsed (for progress; the source itself is read on the parse thread).
+    public private(set) var consumedFileBytes = 0
 
-    let reader: xmlTextReaderPtr
-    let maxDepth: Int
-    let fieldCount: Int
-    let root: Name
-    let recordName: Name
-    let countAttribute: String?
-    /// Element names are interned in the parser's dictionary: compare pointers. (Checked on the
-    /// root element; if a libxml2 ever stopped interning them, names are compared by content.)
-    var interned = true
+    private let worker: XMLParseWorker
+    private let fieldCount: Int
+    private let stride: Int
+    // The block of records being handed out.
+    private var bytes: [UInt8] = []
+    private var records: [Int] = []
+    private var count = 0
+    private var stop: XMLParseStop?
+    private var index = 0
+    /// Offset of the current record in `records` (-1: none).
+    private var current = -1
+    private var failure: XMLReadError?
+    private var finished = false
+    private var seenCount = 0
 
-    // Compiled paths.
-    let childNames: [Name]                                  // one-step paths: element names,
-    let childFieldRanges: [Range<Int>]                      // their ranges in childFieldList
-    let childFieldList: [Int]                               // (several fields may share a path)
-    let deepFields: [(path: [Name], fields: [Int])]         // "A/B" paths
-    let maxChildPathLength: Int
-    let recordAttributeFields: [String: [Int]]
-    let ancestorFields: [(element: Name, attributes: [(name: String, field: Int)])]
-    let selfAttributeFields: [String: [Int]]                 // "REC/@X" on the record itself
-
-    // Document state.
-    var rootAttributes: [String: String]?
-    var declaredCount: Int?
-    var recordsRead = 0
-    var seen: [Bool]
-    var newFieldSeen = false
-    var ancestors: [(depth: Int, values: [(field: Int, value: String)])] = []
-
-    // The record being read.
-    var inRecord = false
-    var recordDepth = 0
-    var recordLine = 0
-    var values: [String?] = []
-    var recordPath: [Name] = []
-    /// Open field elements being captured (each an ancestor of the next) and where their text
-    /// starts in `captured`, which holds the captured text of the record so far.
-    var captures: [(field: Int, depth: Int, start: Int)] = []
-    var captured: [UInt8] = []
-    var childHint = 0
-
-    // Line tracking: libxml2 keeps element lines in 16 bits, so past line 65534 the reader adds
-    // the newlines of the text nodes seen since the last element whose line it knows.
-    var syncedLine = 1
-    var newlinesSinceSync = 0
-
-    init(reader: xmlTextReaderPtr, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int) {
-        func intern(_ s: String) -> Name { xmlTextReaderConstString(reader, s)! }
-        self.reader = reader
+    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32) throws {
+        self.spec = spec
         self.maxDepth = maxDepth
+        let paths = try spec.fields.map { try FieldPath($0.path) }
         fieldCount = paths.count
-        root = intern(spec.root)
-        recordName = intern(spec.record)
-        countAttribute = spec.countAttribute
-        var child: [(name: Name, fields: [Int])] = []
-        var deep: [(path: [Name], fields: [Int])] = []
-        var recordAttr: [String: [Int]] = [:]
-        var selfAttr: [String: [Int]] = [:]
-        var ancestor: [(element: Name, attributes: [(name: String, field: Int)])] = []
-        var longest = 1
-        for (i, path) in paths.enumerated() {
-            switch path {
-            case .child(let parts) where parts.count == 1:
-                let name = intern(parts[0])
-                if let k = child.firstIndex(where: { $0.name == name }) { child[k].fields.append(i) } else { child.append((name, [i])) }
-            case .child(let parts):
-                let names = parts.map(intern)
-                longest = max(longest, names.count)
-                if let k = deep.firstIndex(where: { $0.path == names }) { deep[k].fields.append(i) } else { deep.append((names, [i])) }
-            case .recordAttribute(let a):
-                recordAttr[a, default: []].append(i)
-            case .ancestorAttribute(let element, let a):
-                if element == spec.record { selfAttr[a, default: []].append(i); continue }
-                let name = intern(element)
-                if let k = ancestor.firstIndex(where: { $0.element == name }) { ancestor[k].attributes.append((a, i)) } else { ancestor.append((name, [(a, i)])) }
-            }
-        }
-        childNames = child.map(\.name)
-        var ranges: [Range<Int>] = []
-        var list: [Int] = []
-        for entry in child {
-            ranges.append(list.count..<(list.count + entry.fields.count))
-            list += entry.fields
-        }
-        childFieldRanges = ranges
-        childFieldList = list
-        deepFields = deep
-        maxChildPathLength = longest
-        recordAttributeFields = recordAttr
-        selfAttributeFields = selfAttr
-        ancestorFields = ancestor
-        seen = Array(repeating: false, count: paths.count)
-        captured.reserveCapacity(4096)
+        stride = 2 + 2 * paths.count
+        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
     }
 
-    private static let elementType = Int32(XML_READER_TYPE_ELEMENT.rawValue)
-    private static let endElementType = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
-    private static let textType = Int32(XML_READER_TYPE_TEXT.rawValue)
-    private static let cdataType = Int32(XML_READER_TYPE_CDATA.rawValue)
-    private static let whitespaceType = Int32(XML_READER_TYPE_WHITESPACE.rawValue)
-    private static let significantWhitespaceType = Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
-    private static let commentType = Int32(XML_READER_TYPE_COMMENT.rawValue)
-    private static let piType = Int32(XML_READER_TYPE_PROCESSING_INSTRUCTION.rawValue)
-    private static let doctypeType = Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue)
-    private static let entityReferenceType = Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue)
-    private static let entityType = Int32(XML_READER_TYPE_ENTITY.rawValue)
+    deinit {
+        worker.cancel()  // stops the parse thread, and waits for it (no work outlives the reader)
+    }
 
-    mutating func step(_ input: XMLReaderInput) throws -> XMLRecord? {
+    /// The next record, or nil at the end of the document. After an error every call rethrows it.
+    /// Records before a fault may be handed out before the error: a caller that rejects bad files
+    /// whole must read to the end (nil) before accepting any.
+    public func next() throws -> XMLRecord? {
+        guard try advance() else { return nil }
+        var values: [String?] = []
+        values.reserveCapacity(fieldCount)
+        for f in 0..<fieldCount {
+            values.append(value(f).map { String(decoding: $0, as: UTF8.self) })
+        }
+        return XMLRecord(number: currentNumber, line: currentLine, values: values)
+    }
+
+    /// Moves to the next record without building its values: read them with `value(_:)`,
+    /// `currentNumber` and `currentLine` until the next call. False at the end of the document.
+    /// Errors as `next()`.
+    func advance() throws -> Bool {
+        if let failure { throw failure }
+        if finished { return false }
         while true {
-            let rc = xmlTextReaderRead(reader)
-            if rc != 1 {
-                // A failed read or a refused DOCTYPE stops the input; libxml2 then sees an early end.
-                if let e = input.sourceError { throw XMLReadError.source(String(describing: e)) }
-                if let l = input.doctypeLine { throw XMLReadError.doctypeForbidden(line: l) }
-                if rc < 0 || input.firstError != nil || input.bytesRead == 0 { throw malformed(input) }
-                if rootAttributes == nil {
-                    throw XMLReadError.malformed(line: 1, column: 1, message: "the document has no root element")
-                }
-                return nil
+            if index < count {
+                current = index * stride
+                index += 1
+                recordsRead += 1
+                if seenCount < fieldCount { noteFieldsSeen() }
+                return true
             }
-            switch xmlTextReaderNodeType(reader) {
-            case Self.elementType:
-                if let record = try startElement() { return record }
-            case Self.endElementType:
-                if inRecord, let record = endElement() { return record }
-            case Self.textType, Self.cdataType, Self.whitespaceType, Self.significantWhitespaceType:
-                text()
-            case Self.commentType, Self.piType:
-                if let value = xmlTextReaderConstValue(reader) {
-                    countNewlines(UnsafeBufferPointer(start: value, count: strlen(value)))
-                }
-            case Self.doctypeType:
-                throw XMLReadError.doctypeForbidden(line: currentLine())
-            case Self.entityReferenceType, Self.entityType:
-                let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "?"
-                throw XMLReadError.malformed(
-                    line: currentLine(), column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                    message: "entity reference &\(name); is not allowed")
-            default:
+            current = -1
+            switch stop {
+            case .error(let error)?:
+                failure = error
+                throw error
+            case .end?:
+                finished = true
+                return false
+            case nil:
                 break
             }
+            // The next block: the spent buffers go back to the parse thread for reuse.
+            let block = worker.exchange(bytes: &bytes, records: &records)
+            count = block.count
+            stop = block.stop
+            index = 0
+            consumedFileBytes = block.consumedFileBytes
+            if let root = block.root {
+                rootAttributes = root.attributes
+                declaredCount = root.declaredCount
+            }
         }
     }
 
-    func malformed(_ input: XMLReaderInput) -> XMLReadError {
-        if input.bytesRead == 0 {
-            return .malformed(line: 1, column: 1, message: "the file is empty")
-        }
-        let parserLine = Int(xmlTextReaderGetParserLineNumber(reader))
-        let parserColumn = Int(xmlTextReaderGetParserColumnNumber(reader))
-        guard let e = input.firstError else {
-            if input.parserSawDoctype { return .doctypeForbidden(line: parserLine) }
-            return .malformed(line: parserLine, column: parserColumn,
-                              message: "the XML parser stopped (malformed or undecodable input)")
-        }
-        if input.parserSawDoctype { return .doctypeForbidden(line: e.line > 0 ? e.line : parserLine) }
-        if e.line <= 0 {  // raised without a position (e.g. encoding conversion): the parser's own
-            return .malformed(line: parserLine, column: parserColumn, message: e.message)
-        }
-        return .malformed(line: e.line, column: e.column, message: e.message)
-    }
+    /// 1-based index of the current record in the file.
+    var currentNumber: Int { records[current] }
+    /// Line of the current record's start tag (where the start tag ends).
+    var currentLine: Int { records[current + 1] }
 
-    /// Line of the current element: libxml2's own when it fits in 16 bits, else counted.
-    mutating func elementLine() -> Int {
-        if let node = xmlTextReaderCurrentNode(reader), node.pointee.line < UInt16.max {
-            syncedLine = Int(node.pointee.line)
-            newlinesSinceSync = 0
-            return syncedLine
-        }
-        return syncedLine + newlinesSinceSync
-    }
-
-    func currentLine() -> Int {
-        if let node = xmlTextReaderCurrentNode(reader), node.pointee.line > 0, node.pointee.line < UInt16.max {
-            return Int(node.pointee.line)
-        }
-        return max(syncedLine + newlinesSinceSync, Int(xmlTextReaderGetParserLineNumber(reader)))
-    }
-
-    mutating func countNewlines(_ bytes: UnsafeBufferPointer<xmlChar>) {
-        guard var p = UnsafeRawPointer(bytes.baseAddress) else { return }
-        var left = bytes.count
-        while left > 0, let found = memchr(p, 0x0A, left) {
-            let hit = UnsafeRawPointer(found)
-            newlinesSinceSync += 1
-            left -= p.distance(to: hit) + 1
-            p = hit + 1
-        }
-    }
-
+    /// Field `f` (index in `spec.fields`) of the current record: nil = absent, empty = present but
+    /// empty. Not trimmed. The slice is valid until the next `advance()`.
     @inline(__always)
-    func same(_ a: Name, _ b: Name) -> Bool {
-        a == b || (!interned && strcmp(a, b) == 0)
+    func value(_ f: Int) -> ArraySlice<UInt8>? {
+        let start = records[current + 2 + 2 * f]
+        if start < 0 { return nil }
+        return bytes[start..<records[current + 3 + 2 * f]]
     }
 
-    /// Calls `body(name, value)` for each attribute of the current element (namespace declarations
-    /// skipped), then moves back to the element.
-    func forEachAttribute(_ body: (String, String) throws -> Void) rethrows {
-        guard xmlTextReaderHasAttributes(reader) == 1 else { return }
-        defer { xmlTextReaderMoveToElement(reader) }
-        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-            if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
-            let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-            let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
-            try body(name, value)
+    private func noteFieldsSeen() {
+        for f in 0..<fieldCount where !fieldsSeen.contains(f) && records[current + 2 + 2 * f] >= 0 {
+            fieldsSeen.insert(f)
+            seenCount += 1
         }
     }
-
-    mutating func startElement() throws -> XMLRecord? {
-        let depth = Int(xmlTextReaderDepth(reader))
-        let line = elementLine()
-        if depth > maxDepth { throw XMLReadError.tooDeep(line: line, limit: maxDepth) }
-        guard let name = xmlTextReaderConstLocalName(reader) else { return nil }
-        let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
-
-        if inRecord {
-            matchChild(name, depth: depth, isEmpty: isEmpty)
-            return nil
-        }
-        if rootAttributes == nil {
-            try startRoot(name, depth: depth)
-            return nil
-        }
-        while let last = ancestors.last, last.depth >= depth { ancestors.removeLast() }
-        if same(name, recordName) {
-            return startRecord(depth: depth, line: line, isEmpty: isEmpty)
-        }
-        pushAncestor(name, depth: depth)
-        return nil
-    }
-
-    mutating func startRoot(_ name: Name, depth: Int) throws {
-        if name != root {
-            guard strcmp(name, root) == 0 else {
-                throw XMLReadError.wrongRoot(expected: String(cString: root), found: String(cString: name))
-            }
-            interned = false
-        }
-        var attributes: [String: String] = [:]
-        forEachAttribute { attributes[$0] = $1 }
-        if let countName = countAttribute, let raw = attributes[countName] {
-            let trimmed = raw.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed()
-            guard let n = Int(String(trimmed)), n >= 0 else { throw XMLReadError.badDeclaredCount(raw) }
-            declaredCount = n
-        }
-        rootAttributes = attributes
-        pushAncestor(name, depth: depth)
-    }
-
-    mutating func pushAncestor(_ name: Name, depth: Int) {
-        guard let k = ancestorFields.firstIndex(where: { same($0.element, name) }) else { return }
-        let wanted = ancestorFields[k].attributes
-        var found: [(field: Int, value: String)] = []
-        forEachAttribute { attribute, value in
-            for (a, f) in wanted where a == attribute { found.append((f, value)) }
-        }
-        ancestors.append((depth, found))  // an empty <ZHSJ/> encloses nothing; its next sibling pops it
-    }
-
-    mutating func startRecord(depth: Int, line: Int, isEmpty: Bool) -> XMLRecord? {
-        inRecord = true
-        recordDepth = depth
-        recordLine = line
-        values = Array(repeating: nil, count: fieldCount)
-        recordPath.removeAll(keepingCapacity: true)
-        captures.removeAll(keepingCapacity: true)
-        captured.removeAll(keepingCapacity: true)  // the record's field text, one field after another
-        for ancestor in ancestors {  // outermost first: the nearest enclosing element wins
-            for (f, v) in ancestor.values { values[f] = v }
-        }
-        if !recordAttributeFields.isEmpty || !selfAttributeFields.isEmpty {
-            var found: [(Int, String)] = []
-            forEachAttribute { attribute, value in
-                for f in recordAttributeFields[attribute] ?? [] { found.append((f, value)) }
-                for f in selfAttributeFields[attribute] ?? [] { found.append((f, value)) }
-            }
-            for (f, v) in found { values[f] = v }
-        }
-        return isEmpty ? finishRecord() : nil
-    }
-
-    mutating func matchChild(_ name: Name, depth: Int, isEmpty: Bool) {
-        let relative = depth - recordDepth
-        if maxChildPathLength > 1 {
-            if recordPath.count >= relative { recordPath.removeLast(recordPath.count - relative + 1) }
-            recordPath.append(name)
-        }
-        if relative == 1 {
-            let n = childNames.count
-            var i = childHint
-            for _ in 0..<n {  // fields usually come in spec order: start after the last match
-                if i >= n { i = 0 }
-                if same(childNames[i], name) {
-                    childHint = i + 1
-                    for k in childFieldRanges[i] { open(childFieldList[k], depth: depth, isEmpty: isEmpty) }
-                    return
-                }
-                i += 1
-            }
-        } else if relative <= maxChildPathLength {
-            for entry in deepFields where entry.path.count == relative
-                && zip(entry.path, recordPath).allSatisfy({ same($0, $1) }) {
-                for f in entry.fields { open(f, depth: depth, isEmpty: isEmpty) }
-            }
-        }
-    }
-
-    /// Starts capturing field `f` (the first occurrence in a record wins).
-    mutating func open(_ f: Int, depth: Int, isEmpty: Bool) {
-        if values[f] != nil { return }
-        for c in captures where c.field == f { return }
-        if isEmpty {
-            values[f] = ""
-        } else {
-            captures.append((f, depth, captured.count))
-        }
-    }
-
-    mutating func endElement() -> XMLRecord? {
-        let depth = Int(xmlTextReaderDepth(reader))
-        if depth == recordDepth { return finishRecord() }
-        var j = captures.count - 1
-        while j >= 0 {  // several fields may capture the same element
-            if captures[j].depth == depth {
-                let c = captures[j]
-                values[c.field] = String(decoding: captured[c.start...], as: UTF8.self)
-                captures.remove(at: j)
-            }
-            j -= 1
-        }
-        return nil
-    }
-
-    mutating func text() {
-        guard let start = xmlTextReaderConstValue(reader) else { return }
-        let bytes = UnsafeBufferPointer(start: start, count: strlen(start))
-        countNewlines(bytes)
-        if inRecord && !captures.isEmpty { captured.append(contentsOf: bytes) }
-    }
-
-    mutating func finishRecord() -> XMLRecord {
-        inRecord = false
-        captures.removeAll(keepingCapacity: true)
-        recordsRead += 1
-        for f in 0..<fieldCount where !seen[f] && values[f] != nil {
-            seen[f] = true
-            newFieldSeen = true
-        }
-        return XMLRecord(number: recordsRead, line: recordLine, values: values)
-    }
-}
-
-/// strlen and strcmp for libxml2's unsigned strings.
-private func strlen(_ s: UnsafePointer<xmlChar>) -> Int {
-    Glibc.strlen(UnsafeRawPointer(s).assumingMemoryBound(to: CChar.self))
-}
-
-private func strcmp(_ a: UnsafePointer<xmlChar>, _ b: UnsafePointer<xmlChar>) -> Int32 {
-    Glibc.strcmp(UnsafeRawPointer(a).assumingMemoryBound(to: CChar.self),
-                 UnsafeRawPointer(b).assumingMemoryBound(to: CChar.self))
 }

@@ -3,17 +3,20 @@
 /// Fibonacci hashing, in two flat arrays. Several times faster than `Dictionary<UInt64, Int32>`,
 /// whose per-process seeded SipHash dominates link at province scale, and half its memory.
 public struct HashIndex: Sendable {
-    private var keys: [UInt64]
-    /// -1: empty slot (a key may be any value, so emptiness lives here).
-    private var values: [Int32]
+    /// Slot i is words 3i, 3i+1 (the key, low and high half) and 3i+2 (the value; `empty` when free):
+    /// a probe touches one place in memory, not a key array and a value array (tables of millions of
+    /// entries at province scale miss the cache on every lookup).
+    private var words: [UInt32]
     private var shift: UInt64
+    private var capacity: Int
     public private(set) var count = 0
+    private static let empty = UInt32.max
 
     public init(minimumCapacity: Int = 0) {
         var bits: UInt64 = 4
         while (1 << bits) < max(16, 2 * minimumCapacity) { bits += 1 }
-        keys = Array(repeating: 0, count: 1 << bits)
-        values = Array(repeating: -1, count: 1 << bits)
+        capacity = 1 << bits
+        words = Array(repeating: HashIndex.empty, count: 3 * capacity)
         shift = 64 - bits
     }
 
@@ -21,31 +24,43 @@ public struct HashIndex: Sendable {
 
     public subscript(key: UInt64) -> Int32? {
         get {
-            let mask = values.count - 1
-            var i = slot(key)
-            while true {
-                let v = values[i]
-                if v < 0 { return nil }
-                if keys[i] == key { return v }
-                i = (i + 1) & mask
+            let mask = capacity - 1
+            let lo = UInt32(truncatingIfNeeded: key), hi = UInt32(truncatingIfNeeded: key >> 32)
+            return words.withUnsafeBufferPointer { w in
+                var i = slot(key)
+                while true {
+                    let v = w[3 * i + 2]
+                    if v == HashIndex.empty { return nil }
+                    if w[3 * i] == lo && w[3 * i + 1] == hi { return Int32(bitPattern: v) }
+                    i = (i + 1) & mask
+                }
             }
         }
         set {
             guard let value = newValue else { preconditionFailure("HashIndex does not remove keys") }
             precondition(value >= 0, "HashIndex values are positions (≥ 0)")
-            if 2 * (count + 1) > values.count { grow() }
-            let mask = values.count - 1
-            var i = slot(key)
-            while values[i] >= 0 && keys[i] != key { i = (i + 1) & mask }
-            if values[i] < 0 { count += 1 }
-            keys[i] = key
-            values[i] = value
+            if 2 * (count + 1) > capacity { grow() }
+            let mask = capacity - 1
+            let lo = UInt32(truncatingIfNeeded: key), hi = UInt32(truncatingIfNeeded: key >> 32)
+            let start = slot(key)
+            let added = words.withUnsafeMutableBufferPointer { w -> Bool in
+                var i = start
+                while w[3 * i + 2] != HashIndex.empty && !(w[3 * i] == lo && w[3 * i + 1] == hi) { i = (i + 1) & mask }
+                let fresh = w[3 * i + 2] == HashIndex.empty
+                w[3 * i] = lo
+                w[3 * i + 1] = hi
+                w[3 * i + 2] = UInt32(bitPattern: value)
+                return fresh
+            }
+            if added { count += 1 }
         }
     }
 
     private mutating func grow() {
-        var bigger = HashIndex(minimumCapacity: values.count)
-        for i in 0..<values.count where values[i] >= 0 { bigger[keys[i]] = values[i] }
+        var bigger = HashIndex(minimumCapacity: capacity)
+        for i in 0..<capacity where words[3 * i + 2] != HashIndex.empty {
+            bigger[UInt64(words[3 * i]) | UInt64(words[3 * i + 1]) << 32] = Int32(bitPattern: words[3 * i + 2])
+        }
         self = bigger
     }
 }
