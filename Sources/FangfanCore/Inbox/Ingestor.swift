@@ -448,7 +448,7 @@ public final class Ingestor: @unchecked Sendable {
         try rows.finish()
 
         if feed.kind == .roster {
-            var index = buildsRosterIndex ? RosterBuilder() : nil
+            var index = buildsRosterIndex ? RosterBuilder(members: held.count) : nil
             let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
             for k in 0..<held.count {
                 let location = held.lines[k]

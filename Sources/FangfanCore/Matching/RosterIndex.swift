@@ -48,7 +48,7 @@ public final class RosterIndex: @unchecked Sendable {
     public init() {}
 
     public convenience init(store: StagedStore) throws {
-        var builder = RosterBuilder()
+        var builder = RosterBuilder(members: store.files(.roster).last?.entry.accepted ?? 0)
         try store.forEach(.roster) { r in builder.add { r[$0] } }
         self.init(builder)
     }
@@ -90,6 +90,13 @@ struct RosterBuilder {
     private var relation = Interned { String(decoding: $0, as: UTF8.self) }
     private var type = Interned { HouseholdType(rawValue: String(decoding: $0, as: UTF8.self)) ?? .general }
     private var labour = Interned { Labour(String(decoding: $0, as: UTF8.self)) }
+
+    /// `members`: how many rows will come (the tables are made that big at once, not grown row by row).
+    init(members: Int) {
+        byPerson = HashIndex(minimumCapacity: members)
+        byHousehold = HashIndex(minimumCapacity: members / 2)
+        households.reserveCapacity(members / 2)
+    }
 
     /// Adds one member: `field(i)` is field i of the roster schema (household_id town village
     /// household_type person_id name relation labour prev_income).
