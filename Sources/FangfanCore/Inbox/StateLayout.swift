@@ -168,6 +168,17 @@ public func moveFile(_ from: String, _ to: String) throws {
     if unlink(from) != 0 { throw IOFailure(path: from, errno: errno, doing: "cannot remove after copying") }
 }
 
+/// Puts the same content at `to`: a hard link where both are on one file system (a province's
+/// alerts.jsonl is hundreds of MB), else a copy. Safe because nothing here rewrites a file in place:
+/// every write makes a new file and renames it over the old one.
+func linkOrCopyFile(_ from: String, _ to: String) throws {
+    if link(from, to) == 0 { return }
+    if errno != EXDEV && errno != EPERM && errno != EMLINK {
+        throw IOFailure(path: to, errno: errno, doing: "cannot link \(from) to")
+    }
+    try copyFile(from, to)
+}
+
 /// Copies a file whole or not at all (a temporary name, fsync, rename), 1 MB at a time: an inbox on another
 /// file system than state/ (a network share) never puts a whole export in memory.
 func copyFile(_ from: String, _ to: String) throws {

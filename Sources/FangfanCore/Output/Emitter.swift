@@ -95,7 +95,7 @@ public struct Emitter {
             try ledger.recordDisclosure(month: month.description, run: "run \(month)",
                                         households: byTown.values.flatMap { $0.map { $0.cells[5] } }.sorted())
         }
-        try FileManager.default.copyItem(atPath: work + "/alerts.jsonl", toPath: tmp + "/alerts.jsonl")
+        try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
             if let d = readWholeFile(src) {

@@ -113,10 +113,11 @@ public enum XLSXWriter {
         func text(_ s: String, column: Int, row: Int, style: Int) throws {
             openCell(column, style: style)
             if s.isEmpty { xml.append(contentsOf: "/>".utf8); return }
-            if s.utf16.count > maxTextLength {
+            // (UTF-16 is never longer than UTF-8: counting it is needed only for long text)
+            if s.utf8.count > maxTextLength && s.utf16.count > maxTextLength {
                 throw XLSXError.textTooLong(cell: columnName(column) + String(row), limit: maxTextLength)
             }
-            let preserve = s.unicodeScalars.first!.properties.isWhitespace || s.unicodeScalars.last!.properties.isWhitespace
+            let preserve = isWhitespace(s.unicodeScalars.first!) || isWhitespace(s.unicodeScalars.last!)
                 || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
             xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
             xml.append(contentsOf: (preserve ? #"<t xml:space="preserve">"# : "<t>").utf8)
@@ -162,6 +163,13 @@ public enum XLSXWriter {
         put(#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#)
         put("</worksheet>")
         return xml
+    }
+
+    /// Unicode White_Space, with the ASCII letters, digits and CJK ideographs of most cells answered at once.
+    private static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return c == " " || (c.value >= 0x09 && c.value <= 0x0D) }
+        if c.value >= 0x4E00 && c.value <= 0x9FFF { return false }
+        return c.properties.isWhitespace
     }
 
     /// The header and every row, over the header's columns.
