@@ -189,3 +189,34 @@ final class AlertJSONTests: XCTestCase {
         XCTAssertEqual(mine.last, 0x0A)
     }
 }
+
+/// RULES.md §8: each town's list by level (red, orange, yellow), then net income per capita ascending,
+/// then household id; towns in the order of their names.
+final class ListOrderTests: XCTestCase {
+    func alert(_ town: String, _ household: String, _ level: Level, npc: (Int64, Int64)) -> Alert {
+        Alert(alert_id: "YJ2021-\(household)-01", household_id: household, town: town, village: "村", level: level,
+              category: "一般农户", triggers: [], prev_income: "0.00", income_projected: "0.00", rigid: "0.00",
+              net_per_capita: "0.00", line: "6000.00", evidence: [], notes: [], suggested: [], month: "2021-05",
+              household_type: "一般农户", size: 1, head_name: "", head_id_masked: "", risk_types: [], channels: [],
+              months_with_income: 0, period_months: 6, npc_numerator: npc.0, npc_denominator: npc.1)
+    }
+
+    func testListsGoByTownLevelNetPerCapitaThenHousehold() {
+        let given = [
+            alert("下洋镇", "4408250010010005", .yellow, npc: (100, 1)),
+            alert("下洋镇", "4408250010010004", .red, npc: (700_000, 1)),
+            alert("下洋镇", "4408250010010003", .orange, npc: (1_000, 3)),     // 333.33… fen
+            alert("下洋镇", "4408250010010002", .orange, npc: (333, 1)),       // 333 fen: below 1000/3
+            alert("下洋镇", "4408250010010001", .orange, npc: (666, 2)),       // also 333 fen: tie, household id decides
+            alert("上坪镇", "4408250020010009", .yellow, npc: (-5, 1)),
+            alert("下洋镇", "4408250010010006", .red, npc: (-1, 1)),
+        ]
+        let listed = Detector.listed(given, towns: ["下洋镇", "上坪镇", "中村镇"])
+        XCTAssertEqual(listed.map(\.household_id), [
+            "4408250020010009",                                         // 上坪镇 (U+4E0A) before 下洋镇 (U+4E0B)
+            "4408250010010006", "4408250010010004",                     // red: −1 fen before 7000 yuan
+            "4408250010010001", "4408250010010002", "4408250010010003", // orange: 333, 333 (by id), 333.33…
+            "4408250010010005",                                         // yellow
+        ])
+    }
+}

@@ -39,12 +39,4 @@ public struct Alert: Codable, Sendable, Equatable {
     }
 
     public var npc: FenFraction { FenFraction(npc_numerator, npc_denominator) }
-
-    /// List order: level, then net per capita ascending, then household id.
-    public static func listOrder(_ a: Alert, _ b: Alert) -> Bool {
-        if a.level != b.level { return a.level < b.level }
-        if a.npc < b.npc { return true }
-        if b.npc < a.npc { return false }
-        return a.household_id < b.household_id
-    }
 }

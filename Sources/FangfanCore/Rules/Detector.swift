@@ -177,15 +177,20 @@ public struct Detector: Sendable {
         return (alerts, report)
     }
 
-    /// The alerts in list order: by town, then level, net income per capita and household
-    /// (`Alert.listOrder`). Sorts positions on precomputed town ranks rather than moving alerts around
-    /// comparing Chinese town names.
+    /// The alerts in list order (RULES.md §8): by town, then level (red, orange, yellow), net income per
+    /// capita ascending (exact fractions), household id. Sorts positions on keys taken out once (town
+    /// ranks, not Chinese names compared again and again; an Alert is too large to copy per comparison).
     static func listed(_ alerts: [Alert], towns: [String]) -> [Alert] {
         var rank: [String: Int] = [:]
         for (i, t) in Set(towns + alerts.map(\.town)).sorted().enumerated() { rank[t] = i }
         let townRank = alerts.map { rank[$0.town]! }
+        let levels = alerts.map(\.level), npcs = alerts.map(\.npc), ids = alerts.map(\.household_id)
         let order = alerts.indices.sorted { i, j in
-            townRank[i] != townRank[j] ? townRank[i] < townRank[j] : Alert.listOrder(alerts[i], alerts[j])
+            if townRank[i] != townRank[j] { return townRank[i] < townRank[j] }
+            if levels[i] != levels[j] { return levels[i] < levels[j] }
+            if npcs[i] < npcs[j] { return true }
+            if npcs[j] < npcs[i] { return false }
+            return ids[i] < ids[j]
         }
         return order.map { alerts[$0] }
     }
