@@ -3,6 +3,12 @@
 enum AlertJSON {
     static func string(_ out: inout [UInt8], _ s: String) {
         out.append(0x22)
+        // most values need no escape: copied whole
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)
@@ -30,66 +36,66 @@ enum AlertJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    /// An object from (key, writer) pairs already in key order.
-    static func object(_ out: inout [UInt8], _ fields: [(String, (inout [UInt8]) -> Void)]) {
+    /// `"key":` (or `,"key":` after the first), for keys that need no escape.
+    static func key(_ out: inout [UInt8], _ k: StaticString, first: Bool = false) {
+        if !first { out.append(0x2C) }
+        out.append(0x22)
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(0x22)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    static func int<I: BinaryInteger>(_ out: inout [UInt8], _ v: I) { out.append(contentsOf: String(v).utf8) }
+
+    /// Keys in sorted order; absent optionals left out, as JSONEncoder does.
+    static func evidence(_ out: inout [UInt8], _ e: Evidence) {
         out.append(UInt8(ascii: "{"))
-        for (i, (k, write)) in fields.enumerated() {
-            if i > 0 { out.append(0x2C) }
-            string(&out, k)
-            out.append(UInt8(ascii: ":"))
-            write(&out)
-        }
+        var first = true
+        if let v = e.amount { key(&out, "amount", first: first); string(&out, v); first = false }
+        if let v = e.date { key(&out, "date", first: first); string(&out, v); first = false }
+        if let v = e.record { key(&out, "record", first: first); string(&out, v); first = false }
+        key(&out, "source", first: first); string(&out, e.source)
+        key(&out, "text"); string(&out, e.text)
+        key(&out, "trigger"); string(&out, e.trigger)
         out.append(UInt8(ascii: "}"))
     }
 
-    static func evidence(_ out: inout [UInt8], _ e: Evidence) {
-        var f: [(String, (inout [UInt8]) -> Void)] = []
-        if let v = e.amount { f.append(("amount", { string(&$0, v) })) }
-        if let v = e.date { f.append(("date", { string(&$0, v) })) }
-        if let v = e.record { f.append(("record", { string(&$0, v) })) }
-        f.append(("source", { string(&$0, e.source) }))
-        f.append(("text", { string(&$0, e.text) }))
-        f.append(("trigger", { string(&$0, e.trigger) }))
-        object(&out, f)
-    }
-
+    /// One alert and its line end, keys in sorted order.
     static func line(_ out: inout [UInt8], _ a: Alert) {
-        func int<I: BinaryInteger>(_ v: I) -> (inout [UInt8]) -> Void { { $0 += Array(String(v).utf8) } }
-        object(&out, [
-            ("alert_id", { string(&$0, a.alert_id) }),
-            ("category", { string(&$0, a.category) }),
-            ("channels", { strings(&$0, a.channels) }),
-            ("evidence", { o in
-                o.append(UInt8(ascii: "["))
-                for (i, e) in a.evidence.enumerated() {
-                    if i > 0 { o.append(0x2C) }
-                    evidence(&o, e)
-                }
-                o.append(UInt8(ascii: "]"))
-            }),
-            ("head_id_masked", { string(&$0, a.head_id_masked) }),
-            ("head_name", { string(&$0, a.head_name) }),
-            ("household_id", { string(&$0, a.household_id) }),
-            ("household_type", { string(&$0, a.household_type) }),
-            ("income_projected", { string(&$0, a.income_projected) }),
-            ("level", { string(&$0, a.level.rawValue) }),
-            ("line", { string(&$0, a.line) }),
-            ("month", { string(&$0, a.month) }),
-            ("months_with_income", int(a.months_with_income)),
-            ("net_per_capita", { string(&$0, a.net_per_capita) }),
-            ("notes", { strings(&$0, a.notes) }),
-            ("npc_denominator", int(a.npc_denominator)),
-            ("npc_numerator", int(a.npc_numerator)),
-            ("period_months", int(a.period_months)),
-            ("prev_income", { string(&$0, a.prev_income) }),
-            ("rigid", { string(&$0, a.rigid) }),
-            ("risk_types", { strings(&$0, a.risk_types) }),
-            ("size", int(a.size)),
-            ("suggested", { strings(&$0, a.suggested) }),
-            ("town", { string(&$0, a.town) }),
-            ("triggers", { strings(&$0, a.triggers) }),
-            ("village", { string(&$0, a.village) }),
-        ])
+        out.append(UInt8(ascii: "{"))
+        key(&out, "alert_id", first: true); string(&out, a.alert_id)
+        key(&out, "category"); string(&out, a.category)
+        key(&out, "channels"); strings(&out, a.channels)
+        key(&out, "evidence")
+        out.append(UInt8(ascii: "["))
+        for (i, e) in a.evidence.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            evidence(&out, e)
+        }
+        out.append(UInt8(ascii: "]"))
+        key(&out, "head_id_masked"); string(&out, a.head_id_masked)
+        key(&out, "head_name"); string(&out, a.head_name)
+        key(&out, "household_id"); string(&out, a.household_id)
+        key(&out, "household_type"); string(&out, a.household_type)
+        key(&out, "income_projected"); string(&out, a.income_projected)
+        key(&out, "level"); string(&out, a.level.rawValue)
+        key(&out, "line"); string(&out, a.line)
+        key(&out, "month"); string(&out, a.month)
+        key(&out, "months_with_income"); int(&out, a.months_with_income)
+        key(&out, "net_per_capita"); string(&out, a.net_per_capita)
+        key(&out, "notes"); strings(&out, a.notes)
+        key(&out, "npc_denominator"); int(&out, a.npc_denominator)
+        key(&out, "npc_numerator"); int(&out, a.npc_numerator)
+        key(&out, "period_months"); int(&out, a.period_months)
+        key(&out, "prev_income"); string(&out, a.prev_income)
+        key(&out, "rigid"); string(&out, a.rigid)
+        key(&out, "risk_types"); strings(&out, a.risk_types)
+        key(&out, "size"); int(&out, a.size)
+        key(&out, "suggested"); strings(&out, a.suggested)
+        key(&out, "town"); string(&out, a.town)
+        key(&out, "triggers"); strings(&out, a.triggers)
+        key(&out, "village"); string(&out, a.village)
+        out.append(UInt8(ascii: "}"))
         out.append(0x0A)
     }
 }
