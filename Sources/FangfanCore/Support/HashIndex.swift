@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A map from 64-bit keys (resident and household IDs packed into integers, record-key hashes) to
 /// positions, for the lookups that run once per record: open addressing with linear probing and
 /// Fibonacci hashing, in two flat arrays. Several times faster than `Dictionary<UInt64, Int32>`,
@@ -16,7 +20,18 @@ public struct HashIndex: Sendable {
         var bits: UInt64 = 4
         while (1 << bits) < max(16, 2 * minimumCapacity) { bits += 1 }
         capacity = 1 << bits
-        words = Array(repeating: HashIndex.empty, count: 3 * capacity)
+        let n = 3 * capacity
+        words = Array(unsafeUninitializedCapacity: n) { buffer, initialized in
+            // a province's tables are hundreds of MB probed at random: huge pages spare a TLB miss a probe
+            // (asked before the pages are first touched; where the kernel declines, nothing changes)
+            if n * 4 >= 4 << 20, let base = buffer.baseAddress {
+                let start = (Int(bitPattern: base) + 4095) & ~4095
+                let end = (Int(bitPattern: base) + n * 4) & ~4095
+                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+            }
+            buffer.initialize(repeating: HashIndex.empty)
+            initialized = n
+        }
         shift = 64 - bits
     }
 
