@@ -75,7 +75,7 @@ public final class Ledger: Sendable {
         _ month: String, run: String, alerts: [LedgerAlert], evaluations: [LedgerEvaluation]
     ) throws {
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
         for a in alerts {
             guard a.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
@@ -84,7 +84,7 @@ public final class Ledger: Sendable {
                 throw LedgerError.duplicateHousehold(month: month, household: a.householdId)
             }
         }
-        seen.removeAll()
+        seen.removeAll(keepingCapacity: true)
         for e in evaluations {
             guard e.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
@@ -95,7 +95,8 @@ public final class Ledger: Sendable {
         }
         let at = clock()
         // households in ascending order (sorting positions moves less than sorting the alerts)
-        let ordered = alerts.indices.sorted { alerts[$0].householdId < alerts[$1].householdId }
+        let householdIds = alerts.map(\.householdId)
+        let ordered = alerts.indices.sorted { householdIds[$0] < householdIds[$1] }
         try dbQueue.write { db in
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
@@ -105,6 +106,9 @@ public final class Ledger: Sendable {
                 known.alertIds[row[0]] = (row[1], row[2], row[3])
             }
             known.households = try Set(String.fetchCursor(db, sql: "SELECT household_id FROM cases"))
+            // both grow by up to one entry per alert: made that big once, not rehashed as they grow
+            known.alertIds.reserveCapacity(known.alertIds.count + alerts.count)
+            known.households.reserveCapacity(known.households.count + alerts.count)
             known.recordedKeys = try Set(String.fetchCursor(
                 db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
             try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
