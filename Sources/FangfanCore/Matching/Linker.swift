@@ -37,8 +37,9 @@ public struct Linker: @unchecked Sendable {
         self.period = period
     }
 
-    /// Links the month; also returns each feed's linked records accumulated as detect needs them.
-    public func run(store: StagedStore, roster: RosterIndex) throws -> (report: LinkReport, figures: [FeedFigures]) {
+    /// Links the month; with `accumulating`, also returns each feed's linked records accumulated as detect
+    /// needs them (`fangfan run` hands them to detect; run by hand, link only writes its files).
+    public func run(store: StagedStore, roster: RosterIndex, accumulating: Bool = false) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
@@ -46,7 +47,7 @@ public struct Linker: @unchecked Sendable {
         // feeds are independent: two at a time (the roster index is only read)
         let results = try ParallelResults(count: Linker.feeds.count) { i in
             CrashPoint.hit("link-feed")
-            return try link(Linker.feeds[i], store: store, roster: roster, dir: dir)
+            return try link(Linker.feeds[i], store: store, roster: roster, dir: dir, accumulating: accumulating)
         }.all()
         for (feed, (l, u, _)) in zip(Linker.feeds, results) {
             report.linked[feed.rawValue] = l
@@ -55,13 +56,14 @@ public struct Linker: @unchecked Sendable {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
-        return (report, results.map(\.2))
+        return (report, results.compactMap(\.2))
     }
 
     /// Links one feed in two passes, streaming: the first finds each record key's last version (from the
     /// keys ingest wrote beside each staged file; for disaster, whose key needs the roster, from the records),
     /// the second writes the last version of each key when it lies in the period. Memory: one entry per key.
-    private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String) throws -> (Int, Int, FeedFigures) {
+    private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String,
+                      accumulating: Bool) throws -> (Int, Int, FeedFigures?) {
         let schema = feed.schema
         let dateIndex = schema.index(of: Linker.dateField(feed))!
         let hhIndex = schema.index(of: "household_id")
@@ -116,7 +118,7 @@ public struct Linker: @unchecked Sendable {
         try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + schema.fields.map(\.name)) }
         try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, schema.fields.map(\.name)) }
         var matched = 0, unmatched = 0
-        var figures = FeedFigures(feed: feed, period: period, households: roster.households.count)
+        var figures = accumulating ? FeedFigures(feed: feed, period: period, households: roster.households.count) : nil
         ordinal = 0
         try store.forEach(feed) { r in
             let o = ordinal
@@ -133,7 +135,7 @@ public struct Linker: @unchecked Sendable {
             guard last[key(r, h)] == o else { return }   // a later version replaces this one
             if let h {
                 matched += 1
-                figures.add(h, r, offset: 0)
+                figures?.add(h, r, offset: 0)
                 try matchedFile.withBuffer { line in
                     roster.households[h].id.appendDigits(to: &line)
                     for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }

@@ -47,15 +47,17 @@ public final class Pipeline {
         return index
     }
 
-    public func link(_ m: Month) throws -> LinkReport {
+    /// - Parameter keepFigures: keep what link accumulates for detect in this process (`fangfan run`).
+    public func link(_ m: Month, keepFigures: Bool = false) throws -> LinkReport {
         try layout.prepare()
         let store = try StagedStore(layout: layout)
         let roster = try roster(store)
         if roster.households.isEmpty {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
-        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m)).run(store: store, roster: roster)
-        linked = (m, rosterCache?.seq, figures)
+        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m))
+            .run(store: store, roster: roster, accumulating: keepFigures)
+        linked = keepFigures ? (m, rosterCache?.seq, figures) : nil
         logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
                                             "linked": "\(report.linked.values.reduce(0, +))",
                                             "unmatched": "\(report.unmatched.values.reduce(0, +))"])
