@@ -121,22 +121,41 @@ def wait_idle():
             first = False
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def measure(cmd, out_path, cwd=REPO):
-    """Run cmd as a child; return dict(wall, cpu, rss (KiB), rc, other): wall from perf_counter, CPU and
-    peak RSS from os.wait4; other = CPU cores used meanwhile by the rest of the machine (contention)."""
+    """Run cmd as a child; return dict(wall, cpu, rss (KiB), rc, other): wall from perf_counter, CPU from
+    os.wait4, peak RSS from GNU time (os.wait4 without it); other = CPU cores used meanwhile by the rest of
+    the machine (contention)."""
     os.sync()  # flush the previous step's writes so they are not paid by this one
     wait_idle()
+    # Peak RSS through GNU time where there is one: the child forked from this Python process counts
+    # Python's own pages until it execs, which would hide the peak of a small process.
+    rss_file = out_path + ".maxrss"
+    timed = [GNU_TIME, "-f", "%M", "-o", rss_file] + cmd if GNU_TIME else cmd
     with open(out_path, "wb") as out:
         b0 = busy_seconds()
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        p = subprocess.Popen(timed, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         b1 = busy_seconds()
     p.returncode = os.waitstatus_to_exitcode(status)
-    cpu = ru.ru_utime + ru.ru_stime
+    cpu = ru.ru_utime + ru.ru_stime   # includes the command's, reaped by time
+    rss = ru.ru_maxrss
+    if GNU_TIME:
+        try:
+            with open(rss_file, encoding="utf-8") as f:
+                rss = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            os.remove(rss_file)
+        except OSError:
+            pass
     other = max(0.0, (b1 - b0 - cpu) / wall) if b0 is not None and b1 is not None and wall > 0 else 0.0
-    return {"wall": wall, "cpu": cpu, "rss": ru.ru_maxrss, "rc": p.returncode, "other": other}
+    return {"wall": wall, "cpu": cpu, "rss": rss, "rc": p.returncode, "other": other}
 
 
 def check_rc(m, what, out_path, ok=(0,)):
