@@ -60,16 +60,8 @@ struct HeldRows {
 
     /// Row i as its staged CSV line (what `CSVOut.appendRow` writes for it), without a NormalizedRow.
     func appendCSVLine(_ i: Int, to out: inout [UInt8]) {
-        if !quoted[i] {
-            out.append(contentsOf: bytes[(i == 0 ? 0 : rowEnds[i - 1])..<rowEnds[i]])
-            out.append(0x0A)
-            return
-        }
-        for f in 0..<fieldCount {
-            if f > 0 { out.append(0x2C) }
-            CSVOut.appendField(&out, field(i, f))
-        }
-        out.append(0x0A)
+        CSVOut.appendJoinedRow(&out, bytes[(i == 0 ? 0 : rowEnds[i - 1])..<rowEnds[i]], needsQuoting: quoted[i],
+                               count: fieldCount) { field(i, $0) }
     }
 
     /// Row i as a NormalizedRow (reusing `row`'s storage).

@@ -68,14 +68,21 @@ public enum CSVOut {
     }
 
     public static func appendRow(_ out: inout [UInt8], _ row: NormalizedRow) {
-        if !row.needsQuoting {
-            out.append(contentsOf: row.bytes)
+        appendJoinedRow(&out, row.bytes[...], needsQuoting: row.needsQuoting, count: row.count) { row[$0] }
+    }
+
+    /// A row kept with its values comma-joined (NormalizedRow's layout, also held rows'): copied whole when
+    /// no value needs quoting, else written field by field.
+    static func appendJoinedRow(_ out: inout [UInt8], _ joined: ArraySlice<UInt8>, needsQuoting: Bool, count: Int,
+                                field: (Int) -> ArraySlice<UInt8>) {
+        if !needsQuoting {
+            out.append(contentsOf: joined)
             out.append(0x0A)
             return
         }
-        for i in 0..<row.count {
+        for i in 0..<count {
             if i > 0 { out.append(0x2C) }
-            appendField(&out, row[i])
+            appendField(&out, field(i))
         }
         out.append(0x0A)
     }

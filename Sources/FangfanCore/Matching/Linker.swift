@@ -126,10 +126,7 @@ public struct Linker: @unchecked Sendable {
             // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
             let d = r[dateIndex]
             guard d.count >= 7 else { return }
-            let s = d.startIndex
-            let y = Int(d[s] - 48) * 1000 + Int(d[s + 1] - 48) * 100 + Int(d[s + 2] - 48) * 10 + Int(d[s + 3] - 48)
-            let m = Int(d[s + 5] - 48) * 10 + Int(d[s + 6] - 48)
-            let mi = y * 12 + m - 1
+            let mi = Month.stagedIndex(d)
             guard mi >= fromKey && mi <= toKey else { return }
             let h = household(r)
             guard last[key(r, h)] == o else { return }   // a later version replaces this one

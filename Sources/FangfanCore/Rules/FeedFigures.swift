@@ -38,10 +38,7 @@ public struct FeedFigures: Sendable {
         switch feed {
         case .income:
             // household_id month wages business_net property_net transfer_net
-            let m = r[o + 1]
-            let s = m.startIndex
-            let mi = (Int(m[s] - 48) * 1000 + Int(m[s + 1] - 48) * 100 + Int(m[s + 2] - 48) * 10 + Int(m[s + 3] - 48)) * 12
-                + Int(m[s + 5] - 48) * 10 + Int(m[s + 6] - 48) - 1
+            let mi = Month.stagedIndex(r[o + 1])
             var income = Money.zero
             for c in 2...5 { income += Money.staged(r[o + c]) }
             figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))

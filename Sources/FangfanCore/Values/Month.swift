@@ -11,6 +11,15 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible, Co
 
     /// Months since year 0: makes month arithmetic a subtraction.
     public var index: Int { year * 12 + (month - 1) }
+
+    /// The `index` of a staged date or month (`YYYY-MM-DD` or `YYYY-MM`, trusted, at least 7 bytes),
+    /// read from its digits without parsing the whole value (link and detect do it once per record).
+    public static func stagedIndex(_ d: ArraySlice<UInt8>) -> Int {
+        let s = d.startIndex
+        let y = Int(d[s] - 48) * 1000 + Int(d[s + 1] - 48) * 100 + Int(d[s + 2] - 48) * 10 + Int(d[s + 3] - 48)
+        return y * 12 + Int(d[s + 5] - 48) * 10 + Int(d[s + 6] - 48) - 1
+    }
+
     public init(index: Int) {
         year = index / 12
         month = index % 12 + 1
