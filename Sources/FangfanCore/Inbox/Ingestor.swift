@@ -193,7 +193,12 @@ public final class Ingestor: @unchecked Sendable {
         var rejection: FileRejection?
         var staged: StreamingFile?
         var quarantine: StreamingFile?
+        /// The record keys of the accepted rows, in order (written beside the staged file for link)...
         var keys: [UInt64] = []
+        /// ...and sorted, on the worker: without repeats (`repeatsWithin` counts them), except for a
+        /// roster, whose `replaced` counts its rows found in the previous roster.
+        var sortedKeys: [UInt64] = []
+        var repeatsWithin = 0
         var rosterIndex: RosterIndex?
         /// Verification files are read at commit time: their findings change the ledger, in order.
         var deferred = false
@@ -204,12 +209,13 @@ public final class Ingestor: @unchecked Sendable {
         }
     }
 
-    /// The record keys staged so far, per feed, loaded once per run and grown as files commit.
+    /// The record keys staged so far, per feed (sorted, without repeats), loaded once per run and grown as
+    /// files commit.
     struct KeyCache {
         let ingestor: Ingestor
         let manifest: Manifest
-        var sets: [FeedKind: KeySet] = [:]
-        mutating func set(_ feed: FeedKind) throws -> KeySet {
+        var sets: [FeedKind: [UInt64]] = [:]
+        mutating func staged(_ feed: FeedKind) throws -> [UInt64] {
             if let s = sets[feed] { return s }
             let s = try ingestor.loadKeys(feed, manifest)
             sets[feed] = s
@@ -262,19 +268,21 @@ public final class Ingestor: @unchecked Sendable {
                 entry = p.entry
             }
             // replaced: rows whose key was already staged (for a roster: in the previous roster)
+            // (the file's keys were sorted on its worker; what is left here is two passes in order)
             var replaced = 0
+            let previous = try keys.staged(feed)
             if feed == .roster {
-                let previous = try keys.set(.roster)
-                for k in p.keys where previous.contains(k) { replaced += 1 }
-                keys.sets[.roster] = KeySet(p.keys)
+                replaced = previous.isEmpty ? 0 : SortedKeys.countIn(p.sortedKeys, previous)
+                SortedKeys.removeRepeats(&p.sortedKeys)
+                keys.sets[.roster] = p.sortedKeys
             } else {
-                var set = try keys.set(feed)
-                keys.sets[feed] = nil   // grown in place, not copied
-                for k in p.keys where !set.insert(k) { replaced += 1 }
-                keys.sets[feed] = set
+                replaced = p.repeatsWithin + (previous.isEmpty ? 0 : SortedKeys.countIn(p.sortedKeys, previous))
+                keys.sets[feed] = SortedKeys.union(previous, p.sortedKeys)
             }
+            p.sortedKeys = []
             entry.replaced = replaced
             try writeKeys(p.keys, feed, p.seq)
+            p.keys = []
             CrashPoint.hit("before-staged")
             try p.staged?.commit()
             try p.quarantine?.commit()
@@ -488,6 +496,9 @@ public final class Ingestor: @unchecked Sendable {
             ?? (format == .csv ? encoding.rawValue : nil)
         p.entry = entry
         p.keys = fileKeys
+        p.sortedKeys = fileKeys
+        SortedKeys.sort(&p.sortedKeys)
+        if feed.kind != .roster { p.repeatsWithin = SortedKeys.removeRepeats(&p.sortedKeys) }
         // on disk now, on this worker: the commit, one file after another, then only renames
         try staged.sync()
         try quarantine.sync()
@@ -500,19 +511,21 @@ public final class Ingestor: @unchecked Sendable {
 
     func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
 
-    /// Keys of every accepted file of a feed (for a roster: of the latest one only).
-    func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> KeySet {
+    /// Keys of every accepted file of a feed (for a roster: of the latest one only), sorted, without repeats.
+    func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> [UInt64] {
         var files = manifest.accepted(feed)
         if feed == .roster, let last = files.last { files = [last] }
-        var set = KeySet()
+        var keys: [UInt64] = []
         for e in files {
             guard let data = readWholeFile(layout.keysFile(feed, seq: e.seq)) else { continue }
             data.withUnsafeBytes { p in
                 let n = p.count / 8
-                for i in 0..<n { set.insert(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                for i in 0..<n { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
             }
         }
-        return set
+        SortedKeys.sort(&keys)
+        SortedKeys.removeRepeats(&keys)
+        return keys
     }
 
     func writeKeys(_ keys: [UInt64], _ feed: FeedKind, _ seq: Int) throws {

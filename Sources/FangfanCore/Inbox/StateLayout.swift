@@ -123,19 +123,21 @@ public final class StreamingFile {
     }
 
     private func flush() throws {
-        try pending.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IOFailure(path: path, errno: errno, doing: "cannot write")
-                }
-                off += n
-            }
-        }
+        try pending.withUnsafeBytes { try write($0) }
         bytesWritten += pending.count
         pending.removeAll(keepingCapacity: true)
+    }
+
+    private func write(_ p: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < p.count {
+            let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure(path: path, errno: errno, doing: "cannot write")
+            }
+            off += n
+        }
     }
 
     /// Writes what is pending and waits until it is on disk (the expensive part of `commit`, which a
@@ -152,6 +154,29 @@ public final class StreamingFile {
         close(fd)
         fd = -1
         if rename(tmp, path) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot rename into place") }
+    }
+
+    /// Appends what another streaming file has written so far (a part of this file made on another core).
+    public func append(contentsOf other: StreamingFile) throws {
+        try other.flush()
+        try flush()
+        let src = open(other.tmp, O_RDONLY | O_CLOEXEC)
+        if src < 0 { throw IOFailure(path: other.tmp, errno: errno, doing: "cannot read back") }
+        defer { close(src) }
+        synced = false
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(src, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure(path: other.tmp, errno: errno, doing: "cannot read back")
+            }
+            if n == 0 { break }
+            try write(UnsafeRawBufferPointer(start: buffer, count: n))
+            bytesWritten += n
+        }
     }
 
     /// Throws the file away.

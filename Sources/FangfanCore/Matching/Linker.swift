@@ -44,109 +44,190 @@ public struct Linker: @unchecked Sendable {
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
         var report = LinkReport(month: period.month.description)
-        // feeds are independent: two at a time (the roster index is only read)
-        let results = try ParallelResults(count: Linker.feeds.count) { i in
-            CrashPoint.hit("link-feed")
-            return try link(Linker.feeds[i], store: store, roster: roster, dir: dir, accumulating: accumulating)
+        let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster) }
+        // The work runs two pieces at a time (the roster index is only read), largest first so that
+        // neither core is left alone with a big one at the end. First, per feed, which records a later
+        // version replaces;
+        let bySize = joins.indices.sorted { store.bytes(joins[$0].feed) > store.bytes(joins[$1].feed) }
+        let planned = try ParallelResults(count: joins.count) { k in
+            try Linker.plan(joins[bySize[k]], store: store)
         }.all()
-        for (feed, (l, u, _)) in zip(Linker.feeds, results) {
-            report.linked[feed.rawValue] = l
-            report.unmatched[feed.rawValue] = u
+        var plans = [LinkPlan?](repeating: nil, count: joins.count)
+        for (k, i) in bySize.enumerated() { plans[i] = planned[k] }
+        // then the records of the period, in parts: a part per staged file for income (its figures are
+        // sums, which add up in any order), all of a feed's files in one part for the others.
+        var pieces: [(feed: Int, files: Range<Int>, bytes: Int)] = []
+        for (i, plan) in plans.enumerated() {
+            let files = plan!.files
+            if Linker.linksFilesApart(joins[i].feed) {
+                for k in files.indices { pieces.append((i, k..<(k + 1), files[k].bytes)) }
+            } else {
+                pieces.append((i, files.indices, files.reduce(0) { $0 + $1.bytes }))
+            }
+        }
+        pieces.sort { $0.bytes > $1.bytes }
+        let (work, ready) = (pieces, plans.map { $0! })
+        let parts = try ParallelResults(count: work.count) { k in
+            CrashPoint.hit("link-feed")
+            let piece = work[k]
+            return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
+        }.all()
+        // each feed's parts, in file order, make its linked and unmatched files
+        var figures: [FeedFigures] = []
+        for (i, join) in joins.enumerated() {
+            let mine = pieces.indices.filter { pieces[$0].feed == i }.sorted { pieces[$0].files.lowerBound < pieces[$1].files.lowerBound }
+            let name = join.feed.rawValue
+            let matchedFile = try StreamingFile(path: "\(dir)/linked/\(name).csv")
+            let unmatchedFile = try StreamingFile(path: "\(dir)/unmatched/\(name).csv")
+            defer { matchedFile.discard(); unmatchedFile.discard() }
+            try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
+            try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) }
+            var matched = 0, unmatched = 0
+            for k in mine {
+                let part = parts[k]
+                try matchedFile.append(contentsOf: part.matchedFile)
+                try unmatchedFile.append(contentsOf: part.unmatchedFile)
+                part.matchedFile.discard()
+                part.unmatchedFile.discard()
+                matched += part.matched
+                unmatched += part.unmatched
+                if let f = part.figures { figures.append(f) }
+            }
+            try matchedFile.commit()
+            try unmatchedFile.commit()
+            report.linked[name] = matched
+            report.unmatched[name] = unmatched
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
-        return (report, results.compactMap(\.2))
+        return (report, figures)
     }
 
-    /// Links one feed in two passes, streaming: the first finds each record key's last version (from the
-    /// keys ingest wrote beside each staged file; for disaster, whose key needs the roster, from the records),
-    /// the second writes the last version of each key when it lies in the period. Memory: one entry per key.
-    private func link(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, dir: String,
-                      accumulating: Bool) throws -> (Int, Int, FeedFigures?) {
-        let schema = feed.schema
-        let dateIndex = schema.index(of: Linker.dateField(feed))!
-        let hhIndex = schema.index(of: "household_id")
-        let personIndex = schema.index(of: "person_id")
-        let keyFields = schema.key.map { schema.index(of: $0)! }
-        let fromKey = period.from.index, toKey = period.to.index
+    /// Feeds whose staged files are linked apart, each on its own core.
+    static func linksFilesApart(_ f: FeedKind) -> Bool { f == .income }
 
-        func household(_ r: CSVRecord) -> Int? {
-            Linker.byHousehold(feed) ? roster.index(of: HouseholdID.staged(r[hhIndex!]))
-                                     : roster.household(of: ResidentID.staged(r[personIndex!]))
-        }
-        /// disaster: the same household in the same event is one record, whoever of it is named
-        func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
-            if feed == .disaster, let h { return fnv(r, [0]) ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
-            return fnv(r, keyFields)
-        }
+    /// A feed's staged files, each with the ordinal of its first record, and the records a later version replaces.
+    struct LinkPlan {
+        var files: [(path: String, first: Int, bytes: Int)] = []
+        var superseded: Bitset?
+    }
 
-        // pass 1: key → ordinal of its last version
-        var last = HashIndex()
-        var ordinal: Int32 = 0
-        var fromKeysFiles = feed != .disaster
+    /// Which records of the feed a later version replaces: from the keys ingest wrote beside each staged
+    /// file, or (for disaster, whose key needs the roster, or when a keys file is missing) from the records.
+    static func plan(_ join: FeedJoin, store: StagedStore) throws -> LinkPlan {
+        var plan = LinkPlan()
+        var keys: [UInt64] = []
+        var fromKeysFiles = join.feed != .disaster
         if fromKeysFiles {
-            var keys: [UInt64] = []
-            for (entry, _) in store.files(feed) {
-                guard let data = readWholeFile(store.layout.keysFile(feed, seq: entry.seq)),
+            for (entry, path) in store.files(join.feed) {
+                guard let data = readWholeFile(store.layout.keysFile(join.feed, seq: entry.seq)),
                       data.count == entry.accepted * 8 else {
                     fromKeysFiles = false
                     break
                 }
+                plan.files.append((path, keys.count, fileBytes(path)))
                 data.withUnsafeBytes { p in
                     for i in 0..<(p.count / 8) { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
                 }
             }
-            if fromKeysFiles {
-                last = HashIndex(minimumCapacity: keys.count)
-                for k in keys { last[k] = ordinal; ordinal += 1 }
-            }
         }
         if !fromKeysFiles {
-            last = HashIndex()
-            ordinal = 0
-            try store.forEach(feed) { r in
-                last[key(r, household(r))] = ordinal
-                ordinal += 1
+            plan.files = []
+            keys = []
+            for (_, path) in store.files(join.feed) {
+                plan.files.append((path, keys.count, fileBytes(path)))
+                try StagedStore.forEach(join.feed, file: path) { r in keys.append(join.key(r, join.household(r))) }
             }
         }
-
-        // pass 2: the last version of each key, if it lies in the period
-        let matchedFile = try StreamingFile(path: "\(dir)/linked/\(feed.rawValue).csv")
-        let unmatchedFile = try StreamingFile(path: "\(dir)/unmatched/\(feed.rawValue).csv")
-        defer { matchedFile.discard(); unmatchedFile.discard() }
-        try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + schema.fields.map(\.name)) }
-        try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, schema.fields.map(\.name)) }
-        var matched = 0, unmatched = 0
-        var figures = accumulating ? FeedFigures(feed: feed, period: period, households: roster.households.count) : nil
-        ordinal = 0
-        try store.forEach(feed) { r in
-            let o = ordinal
-            ordinal += 1
-            // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
-            let d = r[dateIndex]
-            guard d.count >= 7 else { return }
-            let mi = Month.stagedIndex(d)
-            guard mi >= fromKey && mi <= toKey else { return }
-            let h = household(r)
-            guard last[key(r, h)] == o else { return }   // a later version replaces this one
-            if let h {
-                matched += 1
-                figures?.add(h, r, offset: 0)
-                try matchedFile.withBuffer { line in
-                    roster.households[h].id.appendDigits(to: &line)
-                    for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
-                    line.append(0x0A)
-                }
-            } else {
-                unmatched += 1
-                try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, (0..<r.count).map { r.string($0) }) }
-            }
-        }
-        try matchedFile.commit()
-        try unmatchedFile.commit()
-        return (matched, unmatched, figures)
+        plan.superseded = SortedKeys.superseded(keys)
+        return plan
     }
 
-    func fnv(_ r: CSVRecord, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
+    /// What one part of a feed's linking made: its records (not yet in place) and their figures.
+    struct LinkedPart {
+        let matchedFile: StreamingFile
+        let unmatchedFile: StreamingFile
+        var matched = 0
+        var unmatched = 0
+        var figures: FeedFigures?
+    }
+
+    /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
+    /// the period, to its household's linked records, or to the unmatched ones.
+    private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
+        let name = "\(join.feed.rawValue).csv.part\(files.lowerBound)"
+        var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/\(name)"),
+                              unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(name)"))
+        part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count) : nil
+        let fromKey = period.from.index, toKey = period.to.index
+        let dateIndex = join.dateIndex
+        let roster = join.roster
+        for f in files {
+            var ordinal = plan.files[f].first
+            try StagedStore.forEach(join.feed, file: plan.files[f].path) { r in
+                let o = ordinal
+                ordinal += 1
+                // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
+                let d = r[dateIndex]
+                guard d.count >= 7 else { return }
+                let mi = Month.stagedIndex(d)
+                guard mi >= fromKey && mi <= toKey else { return }
+                if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces this one
+                if let h = join.household(r) {
+                    part.matched += 1
+                    part.figures?.add(h, r, offset: 0)
+                    try part.matchedFile.withBuffer { line in
+                        roster.households[h].id.appendDigits(to: &line)
+                        for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
+                        line.append(0x0A)
+                    }
+                } else {
+                    part.unmatched += 1
+                    try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, (0..<r.count).map { r.string($0) }) }
+                }
+            }
+        }
+        return part
+    }
+}
+
+/// How one feed's records reach households (person-keyed feeds through members' resident IDs, income and
+/// applications by household number), and the key that makes a later version of a record replace it.
+struct FeedJoin: @unchecked Sendable {
+    let feed: FeedKind
+    let schema: FeedSchema
+    let roster: RosterIndex
+    let dateIndex: Int
+    let hhIndex: Int?
+    let personIndex: Int?
+    let keyFields: [Int]
+
+    init(feed: FeedKind, roster: RosterIndex) {
+        self.feed = feed
+        self.roster = roster
+        let schema = feed.schema
+        self.schema = schema
+        dateIndex = schema.index(of: Linker.dateField(feed))!
+        hhIndex = schema.index(of: "household_id")
+        personIndex = schema.index(of: "person_id")
+        keyFields = schema.key.map { schema.index(of: $0)! }
+    }
+
+    func household(_ r: CSVRecord) -> Int? {
+        Linker.byHousehold(feed) ? roster.index(of: HouseholdID.staged(r[hhIndex!]))
+                                 : roster.household(of: ResidentID.staged(r[personIndex!]))
+    }
+
+    /// disaster: the same household in the same event is one record, whoever of it is named
+    func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
+        if feed == .disaster, let h { return recordKeyHash([0]) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+        return recordKeyHash(keyFields) { r[$0] }
+    }
+}
+
+/// The size of a file in bytes (0 if it cannot be read).
+func fileBytes(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
 }

@@ -20,14 +20,20 @@ public struct StagedStore: @unchecked Sendable {
 
     /// Calls `body` for every staged record of the feed, in order (the later of two equal keys comes later).
     public func forEach(_ feed: FeedKind, _ body: (CSVRecord) throws -> Void) throws {
-        let width = feed.schema.fields.count
-        for (_, path) in files(feed) {
-            let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
-                                   limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
-            guard let header = try reader.next(), header.count == width else {
-                throw IOFailure(path: path, message: "staged file has an unexpected header: the state folder may be from another version")
-            }
-            while let r = try reader.next() { try body(r) }
-        }
+        for (_, path) in files(feed) { try Self.forEach(feed, file: path, body) }
     }
+
+    /// Calls `body` for every record of one staged file of the feed, in order.
+    public static func forEach(_ feed: FeedKind, file path: String, _ body: (CSVRecord) throws -> Void) throws {
+        let width = feed.schema.fields.count
+        let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+                               limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+        guard let header = try reader.next(), header.count == width else {
+            throw IOFailure(path: path, message: "staged file has an unexpected header: the state folder may be from another version")
+        }
+        while let r = try reader.next() { try body(r) }
+    }
+
+    /// The size of a feed's staged files together.
+    public func bytes(_ feed: FeedKind) -> Int { files(feed).reduce(0) { $0 + fileBytes($1.path) } }
 }
