@@ -33,64 +33,44 @@ public struct Emitter {
         let alerts = try known ?? Detector.readAlerts(work + "/alerts.jsonl")
         let evaluations = try Evaluation.read(work + "/evaluations.csv")
 
-        // the ledger: alerts open and update cases; evaluations feed the elimination suggestion
+        // The ledger (alerts open and update cases; evaluations feed the elimination suggestion) is written
+        // on its own thread while the lists are made: at province scale each takes seconds. The lists are
+        // made as if no elimination were suggested, which is the usual case; the towns where one is are
+        // made again once the ledger has answered.
         CrashPoint.hit("emit-before-ledger")
-        let types = Dictionary(alerts.map { ($0.household_id, $0.household_type) }, uniquingKeysWith: { a, _ in a })
-        try ledger.recordMonth(month.description, run: "run \(month)", alerts: alerts.map { a in
-            LedgerAlert(alertId: a.alert_id, householdId: a.household_id, town: a.town, village: a.village,
-                        month: a.month, level: AlertLevel(rawValue: a.level.rawValue)!, triggers: a.triggers,
-                        householdType: types[a.household_id] ?? "")
-        }, evaluations: evaluations.map {
-            LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
-                             triggered: $0.triggered)
-        })
-        let monitored = try ledger.cases(state: .monitored)
-        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
-        let eliminate = try ledger.eliminationSuggested(month: month.description, households: monitored.map {
-            (id: $0.householdId, hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
-        })
+        let m = month
+        let recording = BackgroundTask { try Emitter.record(month: m, alerts: alerts, evaluations: evaluations, in: ledger) }
 
-        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
-
-        // build the month's folder beside the old one, then swap
-        try makeDirectory(config.out)
-        cleanLeftovers()
+        // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
         let tmp = config.out + "/.\(month).tmp-\(getpid())"
-        try? FileManager.default.removeItem(atPath: tmp)
-        try makeDirectory(tmp + "/towns")
-        try makeDirectory(tmp + "/unmatched")
-
         var heads: [String: String] = [:]
-        if unmasked {
-            let roster = try RosterIndex(store: try StagedStore(layout: layout))
-            for h in roster.households { heads[h.id.description] = h.head?.person.description }
-        }
         var byTown: [String: [TownList.Row]] = [:]
-        for a in alerts {
-            var row = TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))
-            if unmasked, let id = heads[a.household_id] { row.cells[TownList.headIDColumn] = id }
-            byTown[a.town, default: []].append(row)
+        do {
+            // build the month's folder beside the old one, then swap
+            try makeDirectory(config.out)
+            cleanLeftovers()
+            try? FileManager.default.removeItem(atPath: tmp)
+            try makeDirectory(tmp + "/towns")
+            try makeDirectory(tmp + "/unmatched")
+            if unmasked {
+                let roster = try RosterIndex(store: try StagedStore(layout: layout))
+                for h in roster.households { heads[h.id.description] = h.head?.person.description }
+            }
+            // one CSV and one XLSX per town of the roster
+            byTown = townRows(alerts, heads: heads, line: detect.line, ledger: nil)
+            try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), byTown, into: tmp)
+        } catch {
+            _ = try? recording.wait()
+            throw error
         }
-        let alerted = Set(alerts.map(\.household_id))
-        for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
-            guard let e = evalBy[c.householdId] else { continue }
-            let f = e.fields
-            byTown[c.town, default: []].append(TownList.eliminationRow(
-                alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
-                headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
-                prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
-                npc: f["net_per_capita"] ?? "", line: detect.line))
+        let (monitored, eliminate) = try recording.wait()
+        if !eliminate.isEmpty {
+            byTown = townRows(alerts, heads: heads, line: detect.line,
+                              ledger: (eliminate, monitored, evaluations))
+            var again = Set(alerts.filter { eliminate.contains($0.household_id) }.map(\.town))
+            for c in monitored where eliminate.contains(c.householdId) { again.insert(c.town) }
+            try writeTowns(again.sorted(), byTown, into: tmp)
         }
-        // one CSV and one XLSX per town of the roster, two towns at a time
-        let towns = Set(detect.towns).union(byTown.keys).sorted()
-        let rowsByTown = byTown
-        _ = try ParallelResults(count: towns.count) { i in
-            let town = towns[i]
-            let rows = rowsByTown[town] ?? []
-            let name = TownList.fileName(town)
-            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
-            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
-        }.all()
         if unmasked {
             try ledger.recordDisclosure(month: month.description, run: "run \(month)",
                                         households: byTown.values.flatMap { $0.map { $0.cells[5] } }.sorted())
@@ -118,6 +98,63 @@ public struct Emitter {
         try swapIn(tmp, config.out + "/" + month.description)
         summary.outDir = config.out + "/" + month.description
         return summary
+    }
+
+    /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
+    static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
+        let types = Dictionary(alerts.map { ($0.household_id, $0.household_type) }, uniquingKeysWith: { a, _ in a })
+        try ledger.recordMonth(month.description, run: "run \(month)", alerts: alerts.map { a in
+            LedgerAlert(alertId: a.alert_id, householdId: a.household_id, town: a.town, village: a.village,
+                        month: a.month, level: AlertLevel(rawValue: a.level.rawValue)!, triggers: a.triggers,
+                        householdType: types[a.household_id] ?? "")
+        }, evaluations: evaluations.map {
+            LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
+                             triggered: $0.triggered)
+        })
+        let monitored = try ledger.cases(state: .monitored)
+        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        let eliminate = try ledger.eliminationSuggested(month: month.description, households: monitored.map {
+            (id: $0.householdId, hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+        })
+        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
+        return (monitored, eliminate)
+    }
+
+    /// The list rows of each town: the alerts in list order, and (with what the ledger answered) the
+    /// elimination suggestion on alerted households and a row for each monitored case suggested without an alert.
+    func townRows(_ alerts: [Alert], heads: [String: String], line: String,
+                  ledger: (eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation])?) -> [String: [TownList.Row]] {
+        let eliminate = ledger?.eliminate ?? []
+        var byTown: [String: [TownList.Row]] = [:]
+        for a in alerts {
+            var row = TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))
+            if unmasked, let id = heads[a.household_id] { row.cells[TownList.headIDColumn] = id }
+            byTown[a.town, default: []].append(row)
+        }
+        guard let ledger, !eliminate.isEmpty else { return byTown }
+        let evalBy = Dictionary(ledger.evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        let alerted = Set(alerts.map(\.household_id))
+        for c in ledger.monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
+            guard let e = evalBy[c.householdId] else { continue }
+            let f = e.fields
+            byTown[c.town, default: []].append(TownList.eliminationRow(
+                alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
+                headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
+                prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
+                npc: f["net_per_capita"] ?? "", line: line))
+        }
+        return byTown
+    }
+
+    /// Writes the CSV and XLSX lists of the towns, two towns at a time.
+    func writeTowns(_ towns: [String], _ byTown: [String: [TownList.Row]], into tmp: String) throws {
+        _ = try ParallelResults(count: towns.count) { i in
+            let town = towns[i]
+            let rows = byTown[town] ?? []
+            let name = TownList.fileName(town)
+            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
+            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+        }.all()
     }
 
     /// Every quarantined row of the files in the manifest, in ingest order.
