@@ -57,7 +57,7 @@ public struct Detector: Sendable {
 
     /// Reads link's files of the month and accumulates each household's figures (detect run by hand;
     /// `fangfan run` hands detect what link accumulated as it wrote those files).
-    public func figures(roster: RosterIndex) throws -> (figures: [HouseholdFigures], settlements: [Int: [SettlementRecord]], disasters: [Int: [DisasterRecord]]) {
+    public func figures(roster: RosterIndex) throws -> (figures: [HouseholdFigures], evidence: FeedFigures.Evidence) {
         let dir = layout.workDir(period.month) + "/linked"
         var parts: [FeedFigures] = []
         for feed in Linker.feeds {
@@ -122,7 +122,7 @@ public struct Detector: Sendable {
     ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
     /// - Parameter linked: what link accumulated in this process, if it ran; else link's files are read.
     public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (alerts: [Alert], report: DetectReport) {
-        let (figs, settlements, disasters) = try linked.map { FeedFigures.merge($0, households: roster.households.count) }
+        let (figs, evidence) = try linked.map { FeedFigures.merge($0, households: roster.households.count) }
             ?? figures(roster: roster)
         // households are independent: evaluated in two halves, one per core, kept in roster order
         let n = roster.households.count
@@ -133,7 +133,7 @@ public struct Detector: Sendable {
                 let h = roster.households[i]
                 let hid = h.id.description
                 let state = caseStates[hid]
-                let (alert, npc, fired) = evaluate(h, figs[i], settlements: settlements[i] ?? [], disasters: disasters[i] ?? [],
+                let (alert, npc, fired) = evaluate(h, figs[i], settlements: evidence.settlements(i), disasters: evidence.disasters(i),
                                                    monitoredCase: state == CaseState.monitored.rawValue
                                                        || state == CaseState.eliminated.rawValue)
                 if let a = alert { alerts.append(a) }

@@ -90,21 +90,38 @@ public struct FeedFigures: Sendable {
         }
     }
 
-    /// The households' figures from every feed's share (`households`: the roster's size).
-    static func merge(_ parts: [FeedFigures], households: Int)
-        -> (figures: [HouseholdFigures], settlements: [Int: [SettlementRecord]], disasters: [Int: [DisasterRecord]])
-    {
+    /// The households' figures from every feed's share (`households`: the roster's size), and the records
+    /// kept for evidence, left where the feeds keep them.
+    static func merge(_ parts: [FeedFigures], households: Int) -> (figures: [HouseholdFigures], evidence: Evidence) {
         var figs = [HouseholdFigures](repeating: HouseholdFigures(), count: households)
-        var settlements: [Int: [SettlementRecord]] = [:]
-        var disasters: [Int: [DisasterRecord]] = [:]
         for part in parts {
-            for (e, h) in part.owners.enumerated() {
-                figs[Int(h)].absorb(part.figures[e])
-                if part.feed == .medical { settlements[Int(h), default: []] += part.settlements[e] }
-                if part.feed == .disaster { disasters[Int(h), default: []] += part.disasters[e] }
-            }
+            for (e, h) in part.owners.enumerated() { figs[Int(h)].absorb(part.figures[e]) }
         }
-        return (figs, settlements, disasters)
+        return (figs, Evidence(medical: parts.filter { $0.feed == .medical }, disaster: parts.filter { $0.feed == .disaster }))
+    }
+
+    /// The entry of household `h`, if this feed named it.
+    func entryIfAny(_ h: Int) -> Int? {
+        let e = entryOf[h]
+        return e >= 0 ? Int(e) : nil
+    }
+
+    /// The records of the period kept for evidence, looked up in the feeds' figures rather than copied out of
+    /// them (a province has millions): each household's largest settlements and its disaster records, in
+    /// the order the feeds' parts give them.
+    public struct Evidence: Sendable {
+        let medical: [FeedFigures]
+        let disaster: [FeedFigures]
+
+        func settlements(_ h: Int) -> [SettlementRecord] {
+            if medical.count == 1 { return medical[0].entryIfAny(h).map { medical[0].settlements[$0] } ?? [] }
+            return medical.flatMap { p in p.entryIfAny(h).map { p.settlements[$0] } ?? [] }
+        }
+
+        func disasters(_ h: Int) -> [DisasterRecord] {
+            if disaster.count == 1 { return disaster[0].entryIfAny(h).map { disaster[0].disasters[$0] } ?? [] }
+            return disaster.flatMap { p in p.entryIfAny(h).map { p.disasters[$0] } ?? [] }
+        }
     }
 }
 
