@@ -72,31 +72,28 @@ public struct Linker: @unchecked Sendable {
             let piece = work[k]
             return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
         }.all()
-        // each feed's parts, in file order, make its linked and unmatched files
+        // each feed's first part holds its linked and unmatched files; the other parts, in file order, are appended
         var figures: [FeedFigures] = []
         for (i, join) in joins.enumerated() {
             let mine = pieces.indices.filter { pieces[$0].feed == i }.sorted { pieces[$0].files.lowerBound < pieces[$1].files.lowerBound }
-            let name = join.feed.rawValue
-            let matchedFile = try StreamingFile(path: "\(dir)/linked/\(name).csv")
-            let unmatchedFile = try StreamingFile(path: "\(dir)/unmatched/\(name).csv")
-            defer { matchedFile.discard(); unmatchedFile.discard() }
-            try matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
-            try unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) }
+            let first = parts[mine[0]]
             var matched = 0, unmatched = 0
             for k in mine {
                 let part = parts[k]
-                try matchedFile.append(contentsOf: part.matchedFile)
-                try unmatchedFile.append(contentsOf: part.unmatchedFile)
-                part.matchedFile.discard()
-                part.unmatchedFile.discard()
+                if k != mine[0] {
+                    try first.matchedFile.append(contentsOf: part.matchedFile)
+                    try first.unmatchedFile.append(contentsOf: part.unmatchedFile)
+                    part.matchedFile.discard()
+                    part.unmatchedFile.discard()
+                }
                 matched += part.matched
                 unmatched += part.unmatched
                 if let f = part.figures { figures.append(f) }
             }
-            try matchedFile.commit()
-            try unmatchedFile.commit()
-            report.linked[name] = matched
-            report.unmatched[name] = unmatched
+            try first.matchedFile.commit()
+            try first.unmatchedFile.commit()
+            report.linked[join.feed.rawValue] = matched
+            report.unmatched[join.feed.rawValue] = unmatched
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -156,9 +153,15 @@ public struct Linker: @unchecked Sendable {
     /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
     /// the period, to its household's linked records, or to the unmatched ones.
     private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
-        let name = "\(join.feed.rawValue).csv.part\(files.lowerBound)"
+        // the first part writes the feed's files, with their headers; the others, parts to append to them
+        let first = files.lowerBound == 0
+        let name = "\(join.feed.rawValue).csv" + (first ? "" : ".part\(files.lowerBound)")
         var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/\(name)"),
                               unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(name)"))
+        if first {
+            try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
+            try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) }
+        }
         part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count) : nil
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
