@@ -16,20 +16,17 @@ enum RosterCheck {
         var householdKeys = [UInt64](), personKeys = [UInt64]()
         householdKeys.reserveCapacity(n)
         personKeys.reserveCapacity(n)
-        var firstRowOf = HashIndex(minimumCapacity: n)
-        var repeated: [UInt64: [Int]] = [:]            // people listed more than once → all their rows
         for i in 0..<n {
             householdKeys.append(HouseholdID.staged(rows.field(i, hh)).key)
-            let p = ResidentID.staged(rows.field(i, person)).key
-            personKeys.append(p)
-            if let first = firstRowOf[p] {
-                if repeated[p] == nil { repeated[p] = [Int(first)] }
-                repeated[p]!.append(i)
-            } else {
-                firstRowOf[p] = Int32(i)
-            }
+            personKeys.append(ResidentID.staged(rows.field(i, person)).key)
         }
-        firstRowOf = HashIndex()
+        // people listed more than once → all their rows (found by sorting: usually there are none)
+        var repeated: [UInt64: [Int]] = [:]
+        let listedTwice = SortedKeys.repeatedKeys(personKeys)
+        if !listedTwice.isEmpty {
+            let isRepeated = KeySet(listedTwice)
+            for i in 0..<n where isRepeated.contains(personKeys[i]) { repeated[personKeys[i], default: []].append(i) }
+        }
         // rows grouped by household, file order kept inside each household
         // (an export lists a household's members together: then file order is already grouped)
         var order = Array(0..<n)
@@ -78,11 +75,14 @@ enum RosterCheck {
     }
 
     /// Each key's rows come one after another (keys may come in any order).
+    /// (as many runs of equal keys as there are distinct keys)
     static func isGrouped(_ keys: [UInt64]) -> Bool {
-        var finished = KeySet()
-        for i in keys.indices where i > 0 && keys[i] != keys[i - 1] {
-            if !finished.insert(keys[i - 1]) || finished.contains(keys[i]) { return false }
-        }
-        return true
+        guard !keys.isEmpty else { return true }
+        var runs = 1
+        for i in 1..<keys.count where keys[i] != keys[i - 1] { runs += 1 }
+        var distinct = keys
+        SortedKeys.sort(&distinct)
+        SortedKeys.removeRepeats(&distinct)
+        return runs == distinct.count
     }
 }

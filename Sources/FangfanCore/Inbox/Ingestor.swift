@@ -456,20 +456,30 @@ public final class Ingestor: @unchecked Sendable {
         try rows.finish()
 
         if feed.kind == .roster {
-            var index = buildsRosterIndex ? RosterBuilder(members: held.count) : nil
             let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
-            for k in 0..<held.count {
-                let location = held.lines[k]
-                if let c = conflicts[location] {
-                    try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
-                } else {
-                    index?.add { held.field(k, $0) }
-                    fileKeys.append(recordKeyHash(keyFields) { held.field(k, $0) })
-                    accepted += 1
-                    try staged.withBuffer { held.appendCSVLine(k, to: &$0) }
+            // the index of the rows without conflict is made on a thread of its own while they are staged
+            let (members, problems) = (held, conflicts)
+            let indexing = buildsRosterIndex ? BackgroundTask { () -> RosterIndex in
+                var index = RosterBuilder(members: members.count)
+                for k in 0..<members.count where problems[members.lines[k]] == nil { index.add { members.field(k, $0) } }
+                return RosterIndex(index)
+            } : nil
+            do {
+                for k in 0..<held.count {
+                    let location = held.lines[k]
+                    if let c = conflicts[location] {
+                        try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
+                    } else {
+                        fileKeys.append(recordKeyHash(keyFields) { held.field(k, $0) })
+                        accepted += 1
+                        try staged.withBuffer { held.appendCSVLine(k, to: &$0) }
+                    }
                 }
+            } catch {
+                _ = try? indexing?.wait()
+                throw error
             }
-            p.rosterIndex = index.map(RosterIndex.init)
+            p.rosterIndex = try indexing?.wait()
         } else if feed.kind == .verification {
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
                 var r = NormalizedRow()

@@ -107,11 +107,10 @@ public enum SortedKeys {
         return out
     }
 
-    /// Which of the records, in order, a later record with the same key replaces: nil when none is.
-    public static func superseded(_ keys: [UInt64]) -> Bitset? {
+    /// The keys that come more than once, each once, ascending (usually none, or a few percent).
+    public static func repeatedKeys(_ keys: [UInt64]) -> [UInt64] {
         var sorted = keys
         sort(&sorted)
-        // the keys that come more than once (at most a few percent of them)
         var repeated: [UInt64] = []
         sorted.withUnsafeBufferPointer { s in
             var i = 1
@@ -124,6 +123,12 @@ public enum SortedKeys {
                 }
             }
         }
+        return repeated
+    }
+
+    /// Which of the records, in order, a later record with the same key replaces: nil when none is.
+    public static func superseded(_ keys: [UInt64]) -> Bitset? {
+        let repeated = repeatedKeys(keys)
         guard !repeated.isEmpty else { return nil }
         // one pass in record order: each earlier version of a repeated key is replaced by the next
         let isRepeated = KeySet(repeated)
