@@ -308,7 +308,7 @@ public struct RunCommand: ParsableCommand {
             p.logger.info("run started", metadata: ["month": "\(m)", "line": "\(line.value)"])
             let ingest = try timed("ingest") { try p.ingest(keepRoster: true) }
             _ = try timed("link") { try p.link(m, keepFigures: true) }
-            _ = try timed("detect") { try p.detect(m) }
+            _ = try timed("detect") { try p.detect(m, recordAhead: true) }
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }
             p.logger.info("run done", metadata: ["month": "\(m)", "out": "\(summary.outDir)",
                                                  "rejected_files": "\(ingest.rejected)"])

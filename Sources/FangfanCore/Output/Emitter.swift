@@ -22,7 +22,11 @@ public struct Emitter {
         self.clock = clock
     }
 
-    public func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil) throws -> Summary {
+    /// - Parameters:
+    ///   - known: the month's alerts, when detect ran in this process.
+    ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided.
+    func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
+             recording ahead: BackgroundTask<LedgerRecord>? = nil) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
         guard let detectData = readWholeFile(work + "/detect.json") else {
@@ -31,15 +35,18 @@ public struct Emitter {
         let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
         let link = try JSONDecoder().decode(LinkReport.self, from: Data(contentsOf: URL(fileURLWithPath: work + "/link.json")))
         let alerts = try known ?? Detector.readAlerts(work + "/alerts.jsonl")
-        let evaluations = try Evaluation.read(work + "/evaluations.csv")
 
         // The ledger (alerts open and update cases; evaluations feed the elimination suggestion) is written
         // on its own thread while the lists are made: at province scale each takes seconds. The lists are
         // made as if no elimination were suggested, which is the usual case; the towns where one is are
         // made again once the ledger has answered.
-        CrashPoint.hit("emit-before-ledger")
-        let m = month
-        let recording = BackgroundTask { try Emitter.record(month: m, alerts: alerts, evaluations: evaluations, in: ledger) }
+        let recording: BackgroundTask<LedgerRecord>
+        if let ahead {
+            recording = ahead
+        } else {
+            let evaluations = try Evaluation.read(work + "/evaluations.csv")
+            recording = Emitter.startRecording(month: month, alerts: alerts, evaluations: { evaluations }, in: ledger)
+        }
 
         // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
         let tmp = config.out + "/.\(month).tmp-\(getpid())"
@@ -63,12 +70,13 @@ public struct Emitter {
             _ = try? recording.wait()
             throw error
         }
-        let (monitored, eliminate) = try recording.wait()
+        let recorded = try recording.wait()
+        let eliminate = recorded.eliminate
         if !eliminate.isEmpty {
             byTown = townRows(alerts, heads: heads, line: detect.line,
-                              ledger: (eliminate, monitored, evaluations))
+                              ledger: (eliminate, recorded.monitored, recorded.evaluations))
             var again = Set(alerts.filter { eliminate.contains($0.household_id) }.map(\.town))
-            for c in monitored where eliminate.contains(c.householdId) { again.insert(c.town) }
+            for c in recorded.monitored where eliminate.contains(c.householdId) { again.insert(c.town) }
             try writeTowns(again.sorted(), byTown, into: tmp)
         }
         if unmasked {
@@ -98,6 +106,25 @@ public struct Emitter {
         try swapIn(tmp, config.out + "/" + month.description)
         summary.outDir = config.out + "/" + month.description
         return summary
+    }
+
+    /// What recording a month in the ledger answers: its monitored cases, those for which 风险已消除 is
+    /// suggested, and the evaluations it was given.
+    struct LedgerRecord: Sendable {
+        var monitored: [CaseRow]
+        var eliminate: Set<String>
+        var evaluations: [Evaluation]
+    }
+
+    /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
+    static func startRecording(month: Month, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
+                               in ledger: Ledger) -> BackgroundTask<LedgerRecord> {
+        CrashPoint.hit("emit-before-ledger")
+        return BackgroundTask {
+            let e = try evaluations()
+            let (monitored, eliminate) = try record(month: month, alerts: alerts, evaluations: e, in: ledger)
+            return LedgerRecord(monitored: monitored, eliminate: eliminate, evaluations: e)
+        }
     }
 
     /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
@@ -289,8 +316,11 @@ extension Pipeline {
     public func emit(_ m: Month, timings: [String: Double], unmasked: Bool = false) throws -> Summary {
         try layout.prepare()
         try allowUnmasked(unmasked)
-        let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try openLedger(), timings: timings,
-                                                                alerts: alertsInMemory(m))
+        let ahead = recordingAhead?.month == m ? recordingAhead : nil
+        recordingAhead = nil
+        let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try ahead?.ledger ?? openLedger(),
+                                                                timings: timings, alerts: alertsInMemory(m),
+                                                                recording: ahead?.task)
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary
     }

@@ -27,7 +27,16 @@ public struct Evaluation: Sendable {
     public var fields: [String: String]
 
     public static func read(_ path: String) throws -> [Evaluation] {
-        let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8))
+        try read(source: try FileByteSource(path: path))
+    }
+
+    /// The rows of evaluations.csv as detect made them, before they are written.
+    public static func read(csv: [UInt8]) throws -> [Evaluation] {
+        try read(source: MemoryByteSource(csv))
+    }
+
+    static func read(source: ByteSource) throws -> [Evaluation] {
+        let reader = CSVReader(try DecodedSource(source, encoding: .utf8))
         guard let h = try reader.next() else { return [] }
         let names = h.strings
         var out: [Evaluation] = []
@@ -122,6 +131,21 @@ public struct Detector: Sendable {
     ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
     /// - Parameter linked: what link accumulated in this process, if it ran; else link's files are read.
     public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (alerts: [Alert], report: DetectReport) {
+        let result = try evaluate(roster: roster, caseStates: caseStates, linked: linked)
+        try write(result)
+        return (result.alerts, result.report)
+    }
+
+    /// What detect decided for the month, before it is written.
+    public struct Result: Sendable {
+        public var alerts: [Alert]
+        /// evaluations.csv, header included
+        public var evaluations: [UInt8]
+        public var report: DetectReport
+    }
+
+    /// Evaluates every household of the roster (see `run`).
+    public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
         let (figs, evidence) = try linked.map { FeedFigures.merge($0, households: roster.households.count) }
             ?? figures(roster: roster)
         // households are independent: evaluated in two halves, one per core, kept in roster order
@@ -153,6 +177,16 @@ public struct Detector: Sendable {
         CSVOut.appendRow(&evals, Evaluation.header)
         for half in halves { evals += half.evals }
         let alerts = Detector.listed(halves[0].alerts + halves[1].alerts, towns: roster.towns)
+        let report = DetectReport(month: period.month.description, period_from: period.from.description,
+                                  period_to: period.to.description, period_months: period.months,
+                                  monitoring_year: period.monitoringYear, line: line.description,
+                                  towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        return Result(alerts: alerts, evaluations: evals, report: report)
+    }
+
+    /// Writes alerts.jsonl, evaluations.csv and detect.json into the month's work folder.
+    public func write(_ result: Result) throws {
+        let alerts = result.alerts
         let dir = layout.workDir(period.month)
         try makeDirectory(dir)
         // alerts.jsonl in two halves, one per core
@@ -166,15 +200,10 @@ public struct Detector: Sendable {
         let out = lines[0] + lines[1]
         CrashPoint.hit("detect-before-write")
         try AtomicFile.write(out, to: dir + "/alerts.jsonl")
-        try AtomicFile.write(evals, to: dir + "/evaluations.csv")
-        let report = DetectReport(month: period.month.description, period_from: period.from.description,
-                                  period_to: period.to.description, period_months: period.months,
-                                  monitoring_year: period.monitoringYear, line: line.description,
-                                  towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/detect.json")
-        return (alerts, report)
+        try AtomicFile.write([UInt8](try enc.encode(result.report)), to: dir + "/detect.json")
     }
 
     /// The alerts in list order (RULES.md §8): by town, then level (red, orange, yellow), net income per

@@ -36,6 +36,8 @@ public final class Pipeline {
     private var rosterCache: (seq: Int?, index: RosterIndex)?
     /// What link accumulated in this process for detect (month and roster it was linked with).
     private var linked: (month: Month, rosterSeq: Int?, figures: [FeedFigures])?
+    /// The ledger's recording of the month, begun by detect in this process (`fangfan run`), for emit to finish.
+    var recordingAhead: (month: Month, ledger: Ledger, task: BackgroundTask<Emitter.LedgerRecord>)?
     /// The alerts detect computed in this process, handed to emit without reading them back.
     private var detected: (month: Month, alerts: [Alert])?
 
@@ -64,15 +66,31 @@ public final class Pipeline {
         return report
     }
 
-    public func detect(_ m: Month) throws -> [Alert] {
+    /// - Parameter recordAhead: begin emit's recording of the month in the ledger as soon as the alerts are
+    ///   decided, on a thread of its own, while detect writes its files (`fangfan run`).
+    public func detect(_ m: Month, recordAhead: Bool = false) throws -> [Alert] {
         let line = try line(for: m)
         try layout.prepare()
         let store = try StagedStore(layout: layout)
         let roster = try roster(store)
-        let states = try openLedger().caseStates().mapValues { $0.rawValue }
-        let (alerts, _) = try Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value,
-                                       rules: config.rules).run(roster: roster, caseStates: states,
-                                                                linked: linkedInMemory(m, store: store))
+        let ledger = try openLedger()
+        let states = try ledger.caseStates().mapValues { $0.rawValue }
+        let detector = Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value, rules: config.rules)
+        let result = try detector.evaluate(roster: roster, caseStates: states, linked: linkedInMemory(m, store: store))
+        recordingAhead = nil
+        if recordAhead {
+            recordingAhead = (m, ledger, Emitter.startRecording(month: m, alerts: result.alerts,
+                                                               evaluations: { try Evaluation.read(csv: result.evaluations) },
+                                                               in: ledger))
+        }
+        do {
+            try detector.write(result)
+        } catch {
+            _ = try? recordingAhead?.task.wait()
+            recordingAhead = nil
+            throw error
+        }
+        let alerts = result.alerts
         var byLevel: Logger.Metadata = ["month": "\(m)"]
         for l in Level.allCases { byLevel[l.rawValue] = "\(alerts.filter { $0.level == l }.count)" }
         logger.info("detect done", metadata: byLevel)
