@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Valid rows kept until the whole file has been read (roster conflicts need every row; verification
 /// findings go to the ledger together), packed into one buffer: a provincial roster of millions of people
 /// costs its bytes plus a few integers a row, not several small arrays each.
@@ -41,7 +45,7 @@ struct HeldRows {
             starts.append(base + range.lowerBound)
             ends.append(base + range.upperBound)
             let r = raw(f) ?? []
-            if !r.elementsEqual(row[f]) { differing[f] = String(decoding: r, as: UTF8.self) }
+            if !sameBytes(r, row[f]) { differing[f] = String(decoding: r, as: UTF8.self) }
         }
         rowEnds.append(bytes.count)
         quoted.append(row.needsQuoting)
@@ -68,5 +72,14 @@ struct HeldRows {
     func load(_ i: Int, into row: inout NormalizedRow) {
         row.reset(fieldCount: fieldCount)
         for f in 0..<fieldCount { row.append(field(i, f)) }
+    }
+}
+
+/// Byte-for-byte equality, compared as memory.
+@inline(__always)
+func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBufferPointer { p in
+        b.withUnsafeBufferPointer { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
     }
 }

@@ -40,6 +40,28 @@ public struct NormalizedRow {
 
     public mutating func append(_ value: String) { append(value.utf8) }
 
+    /// The common case (a field's bytes as read): copied and checked for quoting in one pass over memory.
+    public mutating func append(_ value: ArraySlice<UInt8>) {
+        value.withUnsafeBufferPointer { append(bytesOf: $0) }
+    }
+
+    public mutating func append(_ value: [UInt8]) {
+        value.withUnsafeBufferPointer { append(bytesOf: $0) }
+    }
+
+    private mutating func append(bytesOf value: UnsafeBufferPointer<UInt8>) {
+        if !ends.isEmpty { bytes.append(0x2C) }
+        starts.append(bytes.count)
+        bytes.append(contentsOf: value)
+        ends.append(bytes.count)
+        if !needsQuoting {
+            for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+                needsQuoting = true
+                break
+            }
+        }
+    }
+
     public var count: Int { ends.count }
 
     public subscript(i: Int) -> ArraySlice<UInt8> { bytes[starts[i]..<ends[i]] }

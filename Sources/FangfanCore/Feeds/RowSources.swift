@@ -78,7 +78,8 @@ final class CSVRowSource: RowSource {
             try body(r.line, problem, { _ in nil })
             return true
         }
-        try body(r.line, nil) { i in self.columns[i].map { r[$0] } }
+        let columns = self.columns
+        try body(r.line, nil) { i in columns[i].map { r[$0] } }
         return true
     }
 

@@ -22,14 +22,18 @@ public final class RowValidator {
     /// medical: total and the four parts that must add up to it.
     private let total: Int?, parts: [Int]
     /// Per field, what the row loop needs without copying the field's spec (its listed values) per row.
+    /// (plain old data: read per field and row without reference counting)
     private let plain: [PlainField]
+    /// Per field: the normalised value of a blank.
+    private let blanks: [[UInt8]]
+    /// Per field: whether its requirement depends on another field (`conditionallyRequired`).
+    private let hasCondition: [Bool]
 
     private enum PlainKind { case householdID, residentID, text, date, month, amount, choice, other }
     private struct PlainField {
         var kind: PlainKind
         var required: Bool
         var nonNegative: Bool
-        var blank: [UInt8]
     }
 
     public init(feed: FeedConfig, today: Day) {
@@ -48,7 +52,7 @@ public final class RowValidator {
         total = schema.kind == .medical ? schema.index(of: "total") : nil
         parts = ["fund_paid", "critical_paid", "assistance_paid", "out_of_pocket"].compactMap { schema.index(of: $0) }
         plain = schema.fields.map { spec in
-            var f = PlainField(kind: .other, required: spec.required, nonNegative: false, blank: Array(spec.blankValue.utf8))
+            var f = PlainField(kind: .other, required: spec.required, nonNegative: false)
             switch spec.type {
             case .householdID: f.kind = .householdID
             case .residentID: f.kind = .residentID
@@ -60,6 +64,15 @@ public final class RowValidator {
             default: break
             }
             return f
+        }
+        blanks = schema.fields.map { Array($0.blankValue.utf8) }
+        let c = conditional
+        hasCondition = schema.fields.indices.map { i in
+            switch schema.kind {
+            case .medical, .verification, .application: return i == c.dependent
+            case .income: return i == c.components.first
+            default: return false
+            }
         }
         choices = schema.fields.map { spec in
             var map: [[UInt8]: [UInt8]] = [:]
@@ -86,7 +99,7 @@ public final class RowValidator {
         row.reset(fieldCount: plain.count)
         for i in 0..<plain.count {
             let value = raw(i) ?? []
-            if let e = normalize(value, i, &row) ?? conditionallyRequired(i, raw, row) {
+            if let e = normalize(value, i, &row) ?? (hasCondition[i] ? conditionallyRequired(i, raw, row) : nil) {
                 return RowProblem(field: i, raw: String(decoding: value, as: UTF8.self), error: e)
             }
         }
@@ -112,7 +125,7 @@ public final class RowValidator {
         if slice.isEmpty {
             if f.required { return missing(schema.fields[i]) }
             if f.kind == .amount { row.amounts[i] = 0 }
-            row.append(f.blank)
+            row.append(blanks[i])
             return nil
         }
         // the plain spellings, checked and copied without allocating
