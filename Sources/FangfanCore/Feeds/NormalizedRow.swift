@@ -2,7 +2,10 @@
 /// values joined by commas, so that a row whose values need no quoting (nearly all) is already its
 /// staged CSV line.
 public struct NormalizedRow {
-    public private(set) var bytes: [UInt8] = []
+    /// The joined values: `storage[0..<used]` (the array is kept at its capacity and written in place,
+    /// which spares the generic append's checks on every field of every row).
+    private var storage: [UInt8] = []
+    private var used = 0
     private var starts: [Int] = []
     private var ends: [Int] = []
     /// A value holds a comma, quote or line break: the row must be written field by field, quoted.
@@ -12,8 +15,11 @@ public struct NormalizedRow {
 
     public init() {}
 
+    /// The values joined by commas.
+    public var bytes: ArraySlice<UInt8> { storage[0..<used] }
+
     public mutating func reset(fieldCount: Int) {
-        bytes.removeAll(keepingCapacity: true)
+        used = 0
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         needsQuoting = false
@@ -22,19 +28,8 @@ public struct NormalizedRow {
     }
 
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
-        if !ends.isEmpty { bytes.append(0x2C) }
-        let start = bytes.count
-        starts.append(start)
-        bytes.append(contentsOf: value)
-        ends.append(bytes.count)
-        if !needsQuoting {
-            needsQuoting = bytes.withUnsafeBufferPointer { p in
-                for i in start..<p.count {
-                    let b = p[i]
-                    if b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return true }
-                }
-                return false
-            }
+        if value.withContiguousStorageIfAvailable({ append(bytesOf: $0) }) == nil {
+            Array(value).withUnsafeBufferPointer { append(bytesOf: $0) }
         }
     }
 
@@ -50,10 +45,18 @@ public struct NormalizedRow {
     }
 
     private mutating func append(bytesOf value: UnsafeBufferPointer<UInt8>) {
-        if !ends.isEmpty { bytes.append(0x2C) }
-        starts.append(bytes.count)
-        bytes.append(contentsOf: value)
-        ends.append(bytes.count)
+        let comma = !ends.isEmpty
+        let n = value.count
+        let need = used + n + 1
+        if storage.count < need { storage.append(contentsOf: repeatElement(0, count: max(need, 2 * storage.count, 256) - storage.count)) }
+        let at = used + (comma ? 1 : 0)
+        storage.withUnsafeMutableBufferPointer { s in
+            if comma { s[at - 1] = 0x2C }
+            if n > 0 { (s.baseAddress! + at).update(from: value.baseAddress!, count: n) }
+        }
+        starts.append(at)
+        used = at + n
+        ends.append(used)
         if !needsQuoting {
             for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
                 needsQuoting = true
@@ -64,7 +67,7 @@ public struct NormalizedRow {
 
     public var count: Int { ends.count }
 
-    public subscript(i: Int) -> ArraySlice<UInt8> { bytes[starts[i]..<ends[i]] }
+    public subscript(i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
 
     /// Where value i lies in `bytes`.
     func range(_ i: Int) -> Range<Int> { starts[i]..<ends[i] }
@@ -90,7 +93,7 @@ public enum CSVOut {
     }
 
     public static func appendRow(_ out: inout [UInt8], _ row: NormalizedRow) {
-        appendJoinedRow(&out, row.bytes[...], needsQuoting: row.needsQuoting, count: row.count) { row[$0] }
+        appendJoinedRow(&out, row.bytes, needsQuoting: row.needsQuoting, count: row.count) { row[$0] }
     }
 
     /// A row kept with its values comma-joined (NormalizedRow's layout, also held rows'): copied whole when
