@@ -70,6 +70,38 @@ final class XLSXTests: XCTestCase {
         XCTAssertTrue(styles.contains("<b/>"))
     }
 
+    /// Each text cell's XML, worked out by hand: plain text (Chinese, full-width punctuation) as it is; a
+    /// space (ASCII or U+3000) at either end or a line break kept with xml:space; markup, "_x…_" look-alikes
+    /// and U+FFFE escaped. And each reads back as it was written.
+    func testTextCellsAreEscapedOnlyWhereNeeded() throws {
+        let cases: [(String, String)] = [
+            ("王大明（户主）", "<t>王大明（户主）</t>"),
+            ("4408250050030001", "<t>4408250050030001</t>"),
+            (" 前导空格", #"<t xml:space="preserve"> 前导空格</t>"#),
+            ("全角空格\u{3000}", "<t xml:space=\"preserve\">全角空格\u{3000}</t>"),
+            ("\u{3000}开头", "<t xml:space=\"preserve\">\u{3000}开头</t>"),
+            ("两行\n文字", "<t xml:space=\"preserve\">两行\n文字</t>"),
+            ("A&B<C>\"", "<t>A&amp;B&lt;C&gt;&quot;</t>"),
+            ("x_x0041_", "<t>x_x005F_x0041_</t>"),
+            ("a_b", "<t>a_b</t>"),
+            ("坏\u{FFFE}字", "<t>坏_xFFFE_字</t>"),
+        ]
+        let sheet = XLSXSheetSpec(name: "t", columns: [XLSXColumn(header: "h", width: 10)],
+                                  rows: cases.map { [.text($0.0)] })
+        let xml = String(decoding: try XLSXWriter.worksheet(sheet), as: UTF8.self)
+        for (i, (_, expected)) in cases.enumerated() {
+            XCTAssertTrue(xml.contains(#"<c r="A\#(i + 2)" s="2" t="inlineStr"><is>"# + expected + "</is></c>"),
+                          "row \(i + 2): \(expected)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-cells-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.xlsx").path
+        try XLSXWriter.write(sheet, to: path)
+        let read = try XLSXReader.firstSheetRows(path: path)
+        XCTAssertEqual(read.dropFirst().map { $0.cells.first! }, cases.map { .text($0.0) })
+    }
+
     func testSheetNames() {
         XCTAssertEqual(XLSXWriter.sheetName("锦和镇"), "锦和镇")
         XCTAssertEqual(XLSXWriter.sheetName("a[b]c:d*e?f/g\\h"), "a_b_c_d_e_f_g_h")

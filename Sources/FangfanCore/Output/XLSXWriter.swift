@@ -113,6 +113,32 @@ public enum XLSXWriter {
         func text(_ s: String, column: Int, row: Int, style: Int) throws {
             openCell(column, style: style)
             if s.isEmpty { xml.append(contentsOf: "/>".utf8); return }
+            // Nearly every cell: text with nothing to escape that neither begins nor ends with a space,
+            // decided in one pass over its UTF-8 and copied as it is. (The lead bytes of the whitespace
+            // characters above ASCII are C2, E1, E2 and E3; such a first or last character, and any
+            // U+FFFE/U+FFFF, is left to the general path below.)
+            let plain = s.utf8.withContiguousStorageIfAvailable { u -> Bool in
+                let n = u.count
+                guard n <= maxTextLength else { return false }
+                func maybeSpace(_ lead: UInt8) -> Bool {
+                    lead <= 0x20 || lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3
+                }
+                var last = n - 1
+                while last > 0 && u[last] & 0xC0 == 0x80 { last -= 1 }
+                if maybeSpace(u[0]) || maybeSpace(u[last]) { return false }
+                var i = 0
+                while i < n {
+                    let b = u[i]
+                    if b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x5F { return false }
+                    if b == 0xEF && i + 2 < n && u[i + 1] == 0xBF && (u[i + 2] == 0xBE || u[i + 2] == 0xBF) { return false }
+                    i += 1
+                }
+                xml.append(contentsOf: #" t="inlineStr"><is><t>"#.utf8)
+                xml.append(contentsOf: u)
+                xml.append(contentsOf: "</t></is></c>".utf8)
+                return true
+            }
+            if plain == true { return }
             // (UTF-16 is never longer than UTF-8: counting it is needed only for long text)
             if s.utf8.count > maxTextLength && s.utf16.count > maxTextLength {
                 throw XLSXError.textTooLong(cell: columnName(column) + String(row), limit: maxTextLength)
