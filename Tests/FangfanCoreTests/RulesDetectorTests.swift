@@ -194,6 +194,20 @@ final class AlertJSONTests: XCTestCase {
 /// RULES.md §8: each town's list by level (red, orange, yellow), then net income per capita ascending,
 /// then household id; towns in the order of their names.
 final class ListOrderTests: XCTestCase {
+    /// The in-place reordering behind the list order, against building the reordered array.
+    func testPermuteMovesEachElementWhereTheOrderSays() {
+        for n in [0, 1, 2, 7, 1000] {
+            let order = Array(0..<n).shuffled()
+            var a = (0..<n).map { "元素\($0)" }
+            let expected = order.map { a[$0] }
+            Detector.permute(&a, by: order)
+            XCTAssertEqual(a, expected, "n = \(n)")
+        }
+        var b = ["c", "a", "b"]
+        Detector.permute(&b, by: [1, 2, 0])   // worked by hand: positions get elements 1, 2, 0
+        XCTAssertEqual(b, ["a", "b", "c"])
+    }
+
     func alert(_ town: String, _ household: String, _ level: Level, npc: (Int64, Int64)) -> Alert {
         Alert(alert_id: "YJ2021-\(household)-01", household_id: household, town: town, village: "村", level: level,
               category: "一般农户", triggers: [], prev_income: "0.00", income_projected: "0.00", rigid: "0.00",

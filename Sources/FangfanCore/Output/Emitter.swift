@@ -129,12 +129,16 @@ public struct Emitter {
 
     /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
     static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
-        let types = Dictionary(alerts.map { ($0.household_id, $0.household_type) }, uniquingKeysWith: { a, _ in a })
-        try ledger.recordMonth(month.description, run: "run \(month)", alerts: alerts.map { a in
-            LedgerAlert(alertId: a.alert_id, householdId: a.household_id, town: a.town, village: a.village,
-                        month: a.month, level: AlertLevel(rawValue: a.level.rawValue)!, triggers: a.triggers,
-                        householdType: types[a.household_id] ?? "")
-        }, evaluations: evaluations.map {
+        // (alerts are read in place, by index: an Alert is dozens of references, each copy retains them all)
+        var ledgerAlerts: [LedgerAlert] = []
+        ledgerAlerts.reserveCapacity(alerts.count)
+        for i in alerts.indices {
+            ledgerAlerts.append(LedgerAlert(alertId: alerts[i].alert_id, householdId: alerts[i].household_id, town: alerts[i].town,
+                                            village: alerts[i].village, month: alerts[i].month,
+                                            level: AlertLevel(rawValue: alerts[i].level.rawValue)!, triggers: alerts[i].triggers,
+                                            householdType: alerts[i].household_type))
+        }
+        try ledger.recordMonth(month.description, run: "run \(month)", alerts: ledgerAlerts, evaluations: evaluations.map {
             LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
                              triggered: $0.triggered)
         })
@@ -153,10 +157,10 @@ public struct Emitter {
                   ledger: (eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation])?) -> [String: [TownList.Row]] {
         let eliminate = ledger?.eliminate ?? []
         var byTown: [String: [TownList.Row]] = [:]
-        for a in alerts {
-            var row = TownList.row(a, eliminationSuggested: eliminate.contains(a.household_id))
-            if unmasked, let id = heads[a.household_id] { row.cells[TownList.headIDColumn] = id }
-            byTown[a.town, default: []].append(row)
+        for i in alerts.indices {
+            var row = TownList.row(alerts[i], eliminationSuggested: !eliminate.isEmpty && eliminate.contains(alerts[i].household_id))
+            if unmasked, let id = heads[alerts[i].household_id] { row.cells[TownList.headIDColumn] = id }
+            byTown[alerts[i].town, default: []].append(row)
         }
         guard let ledger, !eliminate.isEmpty else { return byTown }
         let evalBy = Dictionary(ledger.evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
@@ -208,7 +212,8 @@ public struct Emitter {
         for c in Triggers.codes { byTrigger[c] = 0 }
         for ch in ["申报", "排查", "部门预警"] { byChannel[ch] = 0 }
         for t in detect.towns { byTown[t] = ["red": 0, "orange": 0, "yellow": 0] }
-        for a in alerts {
+        for i in alerts.indices {
+            let a = alerts[i]
             byLevel[a.level.rawValue, default: 0] += 1
             for t in a.triggers { byTrigger[t, default: 0] += 1 }
             for r in a.risk_types { byRisk[r, default: 0] += 1 }

@@ -150,20 +150,23 @@ public struct Detector: Sendable {
             ?? figures(roster: roster)
         // households are independent: evaluated in two halves, one per core, kept in roster order
         let n = roster.households.count
-        let halves = try ParallelResults(count: 2) { part -> (alerts: [Alert], evals: [UInt8]) in
+        // the ledger's states by household number (no String made per household to look one up)
+        var stateOf: [UInt64: String] = [:]
+        for (id, state) in caseStates { stateOf[HouseholdID.staged(id.utf8).key] = state }
+        let states = stateOf
+        var halves = try ParallelResults(count: 2) { part -> (alerts: [Alert], evals: [UInt8]) in
             var alerts: [Alert] = []
             var evals: [UInt8] = []
             for i in (part == 0 ? 0..<n / 2 : n / 2..<n) {
                 let h = roster.households[i]
-                let hid = h.id.description
-                let state = caseStates[hid]
+                let state = states.isEmpty ? nil : states[h.id.key]
                 let (alert, npc, fired) = evaluate(h, figs[i], settlements: evidence.settlements(i), disasters: evidence.disasters(i),
                                                    monitoredCase: state == CaseState.monitored.rawValue
                                                        || state == CaseState.eliminated.rawValue)
                 if let a = alert { alerts.append(a) }
                 if state != nil {
                     let f = figs[i]
-                    let row = [hid, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
+                    let row = [h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
                                h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
                                h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,
                                f.incomeProjected(prevIncome: h.prevIncome).rounded.description, f.rigid.description,
@@ -176,7 +179,12 @@ public struct Detector: Sendable {
         var evals: [UInt8] = []
         CSVOut.appendRow(&evals, Evaluation.header)
         for half in halves { evals += half.evals }
-        let alerts = Detector.listed(halves[0].alerts + halves[1].alerts, towns: roster.towns)
+        // the halves' alerts moved into one array (an Alert is dozens of references: copies cost)
+        var alerts = halves[0].alerts
+        halves[0].alerts = []
+        alerts.append(contentsOf: halves[1].alerts)
+        halves[1].alerts = []
+        Detector.list(&alerts, towns: roster.towns)
         let report = DetectReport(month: period.month.description, period_from: period.from.description,
                                   period_to: period.to.description, period_months: period.months,
                                   monitoring_year: period.monitoringYear, line: line.description,
@@ -194,7 +202,7 @@ public struct Detector: Sendable {
         let lines = try ParallelResults(count: 2) { part -> [UInt8] in
             var out: [UInt8] = []
             out.reserveCapacity((alerts.count - mid) * 1200)
-            for a in alerts[part == 0 ? 0..<mid : mid..<alerts.count] { AlertJSON.line(&out, a) }
+            for i in part == 0 ? 0..<mid : mid..<alerts.count { AlertJSON.line(&out, alerts[i]) }
             return out
         }.all()
         let out = lines[0] + lines[1]
@@ -210,10 +218,20 @@ public struct Detector: Sendable {
     /// capita ascending (exact fractions), household id. Sorts positions on keys taken out once (town
     /// ranks, not Chinese names compared again and again; an Alert is too large to copy per comparison).
     static func listed(_ alerts: [Alert], towns: [String]) -> [Alert] {
+        var out = alerts
+        list(&out, towns: towns)
+        return out
+    }
+
+    /// Puts the alerts in list order in place (elements are swapped, never copied).
+    static func list(_ alerts: inout [Alert], towns: [String]) {
         var rank: [String: Int] = [:]
-        for (i, t) in Set(towns + alerts.map(\.town)).sorted().enumerated() { rank[t] = i }
-        let townRank = alerts.map { rank[$0.town]! }
-        let levels = alerts.map(\.level), npcs = alerts.map(\.npc), ids = alerts.map(\.household_id)
+        var named = Set(towns)
+        for i in alerts.indices { named.insert(alerts[i].town) }
+        for (i, t) in named.sorted().enumerated() { rank[t] = i }
+        let townRank = alerts.indices.map { rank[alerts[$0].town]! }
+        let levels = alerts.indices.map { alerts[$0].level }, npcs = alerts.indices.map { alerts[$0].npc }
+        let ids = alerts.indices.map { alerts[$0].household_id }
         let order = alerts.indices.sorted { i, j in
             if townRank[i] != townRank[j] { return townRank[i] < townRank[j] }
             if levels[i] != levels[j] { return levels[i] < levels[j] }
@@ -221,7 +239,22 @@ public struct Detector: Sendable {
             if npcs[j] < npcs[i] { return false }
             return ids[i] < ids[j]
         }
-        return order.map { alerts[$0] }
+        permute(&alerts, by: order)
+    }
+
+    /// Reorders `a` so that `a[k]` is the old `a[order[k]]`, following each cycle of the permutation with swaps.
+    static func permute<T>(_ a: inout [T], by order: [Int]) {
+        var placed = [Bool](repeating: false, count: a.count)
+        for start in a.indices where !placed[start] {
+            var k = start
+            while true {
+                placed[k] = true
+                let source = order[k]
+                if source == start { break }
+                a.swapAt(k, source)   // a[k] gets its element; the one that was at `start` moves on
+                k = source
+            }
+        }
     }
 
     public static func readAlerts(_ path: String) throws -> [Alert] {

@@ -92,7 +92,9 @@ public final class Pipeline {
         }
         let alerts = result.alerts
         var byLevel: Logger.Metadata = ["month": "\(m)"]
-        for l in Level.allCases { byLevel[l.rawValue] = "\(alerts.filter { $0.level == l }.count)" }
+        var counts: [Level: Int] = [:]
+        for i in alerts.indices { counts[alerts[i].level, default: 0] += 1 }
+        for l in Level.allCases { byLevel[l.rawValue] = "\(counts[l] ?? 0)" }
         logger.info("detect done", metadata: byLevel)
         detected = (m, alerts)
         return alerts
