@@ -2,8 +2,29 @@
 public struct CSVRecord {
     /// 1-based physical line where the record starts.
     public var line: Int
+    /// The fields' bytes: `bytes[0..<used]` (the array is kept at its capacity and written in place).
     @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var used = 0
     @usableFromInline var ends: [Int] = []
+    /// Some field was quoted: without one, no field holds a comma, quote or line break.
+    public var quoted = false
+
+    init(line: Int) { self.line = line }
+
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+        let n = run.count
+        if used + n > bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(used + n, 2 * bytes.count, 1024) - bytes.count)) }
+        let at = used
+        bytes.withUnsafeMutableBufferPointer { (b: inout UnsafeMutableBufferPointer<UInt8>) in
+            (b.baseAddress! + at).update(from: run.baseAddress!, count: n)
+        }
+        used += n
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if used == bytes.count { bytes.append(byte) } else { bytes[used] = byte }
+        used += 1
+    }
 
     public var count: Int { ends.count }
 
@@ -13,6 +34,22 @@ public struct CSVRecord {
     }
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+
+    /// Appends the fields, each after a comma, as CSV: as they were read when none was quoted.
+    public func appendFields(to out: inout [UInt8]) {
+        if quoted {
+            for i in 0..<count { out.append(0x2C); CSVOut.appendField(&out, self[i]) }
+            return
+        }
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for e in ends {
+                out.append(0x2C)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<e]))
+                start = e
+            }
+        }
+    }
     public var strings: [String] { (0..<count).map(string) }
 }
 
@@ -78,7 +115,8 @@ public final class CSVReader {
     private struct Read { var record: CSVRecord; var count: Int { record.count }; var ends: [Int] { record.ends }; var blankLine: Bool }
 
     private func readRecord() throws -> Read? {
-        record.bytes.removeAll(keepingCapacity: true)
+        record.used = 0
+        record.quoted = false
         record.ends.removeAll(keepingCapacity: true)
         record.line = line
         var state = State.fieldStart
@@ -94,9 +132,9 @@ public final class CSVReader {
                         throw InputError.unterminatedQuote(line: quoteLine)
                     case .fieldStart:
                         if !sawAny { return nil }
-                        record.ends.append(record.bytes.count)
+                        record.ends.append(record.used)
                     case .unquoted, .quoteInQuoted:
-                        record.ends.append(record.bytes.count)
+                        record.ends.append(record.used)
                     }
                     return Read(record: record, blankLine: false)
                 }
@@ -110,9 +148,9 @@ public final class CSVReader {
                     let c = p[i]
                     switch state {
                     case .fieldStart:
-                        if c == 0x22 { state = .quoted; quoteLine = line; sawAny = true; i += 1; continue scan }
+                        if c == 0x22 { state = .quoted; quoteLine = line; sawAny = true; record.quoted = true; i += 1; continue scan }
                         state = .unquoted
-                        fieldStart = record.bytes.count
+                        fieldStart = record.used
                         fallthrough
                     case .unquoted:
                         // copy a run of ordinary bytes at once
@@ -123,12 +161,12 @@ public final class CSVReader {
                             j += 1
                         }
                         if j > i {
-                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                            record.append(UnsafeBufferPointer(rebasing: p[i..<j]))
                             sawAny = true
-                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                            if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.bytes.count > limits.maxRecordBytes {
+                            if record.used > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             i = j
@@ -136,25 +174,25 @@ public final class CSVReader {
                         }
                         let b = p[i]
                         if b == 0x2C {
-                            record.ends.append(record.bytes.count)
+                            record.ends.append(record.used)
                             // a comma always starts one more field: fail as soon as that one is past the limit
                             if record.ends.count >= limits.maxFields {
                                 throw InputError.recordTooLarge(line: record.line, limit: limits.maxFields)
                             }
                             state = .fieldStart
-                            fieldStart = record.bytes.count
+                            fieldStart = record.used
                             sawAny = true
                             i += 1
                         } else if b == 0x0A {
                             blank = !sawAny
-                            record.ends.append(record.bytes.count)
+                            record.ends.append(record.used)
                             line += 1
                             i += 1
                             done = true
                             break scan
                         } else { // CR: end of line; an LF right after belongs to it
                             blank = !sawAny
-                            record.ends.append(record.bytes.count)
+                            record.ends.append(record.used)
                             i += 1
                             done = true
                             crPending = true
@@ -169,11 +207,11 @@ public final class CSVReader {
                             j += 1
                         }
                         if j > i {
-                            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
-                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                            record.append(UnsafeBufferPointer(rebasing: p[i..<j]))
+                            if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.bytes.count > limits.maxRecordBytes {
+                            if record.used > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             i = j
@@ -183,11 +221,11 @@ public final class CSVReader {
                         i += 1
                     case .quoteInQuoted:
                         if c == 0x22 {
-                            record.bytes.append(0x22)
-                            if record.bytes.count - fieldStart > limits.maxFieldBytes {
+                            record.append(0x22)
+                            if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.bytes.count > limits.maxRecordBytes {
+                            if record.used > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             state = .quoted

@@ -166,6 +166,7 @@ public struct Linker: @unchecked Sendable {
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster
+        var lastKey = UInt64.max, lastHousehold: Int? = nil
         for f in files {
             var ordinal = plan.files[f].first
             try StagedStore.forEach(join.feed, file: plan.files[f].path) { r in
@@ -177,12 +178,18 @@ public struct Linker: @unchecked Sendable {
                 let mi = Month.stagedIndex(d)
                 guard mi >= fromKey && mi <= toKey else { return }
                 if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces this one
-                if let h = join.household(r) {
+                // a household's (or person's) records usually come together: the last lookup is kept
+                let key = join.rosterKey(r)
+                if key != lastKey {
+                    lastKey = key
+                    lastHousehold = join.household(key: key)
+                }
+                if let h = lastHousehold {
                     part.matched += 1
                     part.figures?.add(h, r, offset: 0)
                     try part.matchedFile.withBuffer { line in
                         roster.households[h].id.appendDigits(to: &line)
-                        for i in 0..<r.count { line.append(0x2C); CSVOut.appendField(&line, r[i]) }
+                        r.appendFields(to: &line)
                         line.append(0x0A)
                     }
                 } else {
@@ -217,9 +224,15 @@ struct FeedJoin: @unchecked Sendable {
         keyFields = schema.key.map { schema.index(of: $0)! }
     }
 
-    func household(_ r: CSVRecord) -> Int? {
-        Linker.byHousehold(feed) ? roster.index(of: HouseholdID.staged(r[hhIndex!]))
-                                 : roster.household(of: ResidentID.staged(r[personIndex!]))
+    func household(_ r: CSVRecord) -> Int? { household(key: rosterKey(r)) }
+
+    /// The number the roster knows the record by: its household's, or its person's.
+    func rosterKey(_ r: CSVRecord) -> UInt64 {
+        Linker.byHousehold(feed) ? HouseholdID.staged(r[hhIndex!]).key : ResidentID.staged(r[personIndex!]).key
+    }
+
+    func household(key: UInt64) -> Int? {
+        Linker.byHousehold(feed) ? roster.index(of: HouseholdID(key: key)) : roster.household(of: ResidentID(key: key))
     }
 
     /// disaster: the same household in the same event is one record, whoever of it is named
