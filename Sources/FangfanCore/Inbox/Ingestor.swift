@@ -195,8 +195,8 @@ public final class Ingestor: @unchecked Sendable {
         var quarantine: StreamingFile?
         /// The record keys of the accepted rows, in order (written beside the staged file for link)...
         var keys: [UInt64] = []
-        /// ...and sorted, on the worker: without repeats (`repeatsWithin` counts them), except for a
-        /// roster, whose `replaced` counts its rows found in the previous roster.
+        /// ...and sorted, on the worker, without repeats (`repeatsWithin` counts them). Not for a roster:
+        /// its `replaced` counts its rows found in the previous roster, sorted at commit if there is one.
         var sortedKeys: [UInt64] = []
         var repeatsWithin = 0
         var rosterIndex: RosterIndex?
@@ -215,7 +215,15 @@ public final class Ingestor: @unchecked Sendable {
         let ingestor: Ingestor
         let manifest: Manifest
         var sets: [FeedKind: [UInt64]] = [:]
+        /// The keys of a roster committed in this run, sorted only if another roster follows it.
+        var unsortedRoster: [UInt64]?
         mutating func staged(_ feed: FeedKind) throws -> [UInt64] {
+            if feed == .roster, var keys = unsortedRoster {
+                SortedKeys.sort(&keys)
+                SortedKeys.removeRepeats(&keys)
+                sets[.roster] = keys
+                unsortedRoster = nil
+            }
             if let s = sets[feed] { return s }
             let s = try ingestor.loadKeys(feed, manifest)
             sets[feed] = s
@@ -252,6 +260,7 @@ public final class Ingestor: @unchecked Sendable {
         var entry = p.entry
         if let earlier = manifest.entry(sha256: p.sha) {
             p.staged?.discard(); p.quarantine?.discard()
+            if let feed = f.feed { unlink(layout.keysFile(feed, seq: p.seq)) }
             entry.status = .duplicate
             entry.reason = "与已接收的文件 \(earlier.file)（第 \(earlier.seq) 号）内容完全相同"
             entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
@@ -272,16 +281,19 @@ public final class Ingestor: @unchecked Sendable {
             var replaced = 0
             let previous = try keys.staged(feed)
             if feed == .roster {
-                replaced = previous.isEmpty ? 0 : SortedKeys.countIn(p.sortedKeys, previous)
-                SortedKeys.removeRepeats(&p.sortedKeys)
-                keys.sets[.roster] = p.sortedKeys
+                if !previous.isEmpty {
+                    var sorted = p.keys
+                    SortedKeys.sort(&sorted)
+                    replaced = SortedKeys.countIn(sorted, previous)
+                }
+                keys.unsortedRoster = p.keys
+                keys.sets[.roster] = nil
             } else {
                 replaced = p.repeatsWithin + (previous.isEmpty ? 0 : SortedKeys.countIn(p.sortedKeys, previous))
                 keys.sets[feed] = SortedKeys.union(previous, p.sortedKeys)
             }
             p.sortedKeys = []
             entry.replaced = replaced
-            try writeKeys(p.keys, feed, p.seq)
             p.keys = []
             CrashPoint.hit("before-staged")
             try p.staged?.commit()
@@ -506,9 +518,14 @@ public final class Ingestor: @unchecked Sendable {
             ?? (format == .csv ? encoding.rawValue : nil)
         p.entry = entry
         p.keys = fileKeys
-        p.sortedKeys = fileKeys
-        SortedKeys.sort(&p.sortedKeys)
-        if feed.kind != .roster { p.repeatsWithin = SortedKeys.removeRepeats(&p.sortedKeys) }
+        // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
+        if feed.kind != .roster {
+            p.sortedKeys = fileKeys
+            SortedKeys.sort(&p.sortedKeys)
+            p.repeatsWithin = SortedKeys.removeRepeats(&p.sortedKeys)
+        }
+        // beside the staged file, under its sequence number (uncommitted until the manifest line)
+        try writeKeys(fileKeys, feed.kind, p.seq)
         // on disk now, on this worker: the commit, one file after another, then only renames
         try staged.sync()
         try quarantine.sync()
@@ -539,8 +556,7 @@ public final class Ingestor: @unchecked Sendable {
     }
 
     func writeKeys(_ keys: [UInt64], _ feed: FeedKind, _ seq: Int) throws {
-        let bytes = keys.withUnsafeBytes { [UInt8]($0) }
-        try AtomicFile.write(bytes, to: layout.keysFile(feed, seq: seq))
+        try keys.withUnsafeBytes { try AtomicFile.write(raw: $0, to: layout.keysFile(feed, seq: seq)) }
     }
 }
 

@@ -60,18 +60,20 @@ public struct IOFailure: Error, CustomStringConvertible {
 /// Files written whole or not at all: a temporary name, fsync, rename.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+        try bytes.withUnsafeBytes { try write(raw: $0, to: path, mode: mode) }
+    }
+
+    public static func write(raw bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o600) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         if fd < 0 { throw IOFailure(path: tmp, errno: errno, doing: "cannot create") }
         var ok = true
         var e: Int32 = 0
-        bytes.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; e = errno; return }
-                off += n
-            }
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 { if errno == EINTR { continue }; ok = false; e = errno; break }
+            off += n
         }
         if ok && fsync(fd) != 0 { ok = false; e = errno }
         close(fd)

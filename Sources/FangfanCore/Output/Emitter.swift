@@ -213,12 +213,11 @@ public struct Emitter {
         for ch in ["申报", "排查", "部门预警"] { byChannel[ch] = 0 }
         for t in detect.towns { byTown[t] = ["red": 0, "orange": 0, "yellow": 0] }
         for i in alerts.indices {
-            let a = alerts[i]
-            byLevel[a.level.rawValue, default: 0] += 1
-            for t in a.triggers { byTrigger[t, default: 0] += 1 }
-            for r in a.risk_types { byRisk[r, default: 0] += 1 }
-            for c in a.channels { byChannel[c, default: 0] += 1 }
-            byTown[a.town, default: ["red": 0, "orange": 0, "yellow": 0]][a.level.rawValue, default: 0] += 1
+            byLevel[alerts[i].level.rawValue, default: 0] += 1
+            for t in alerts[i].triggers { byTrigger[t, default: 0] += 1 }
+            for r in alerts[i].risk_types { byRisk[r, default: 0] += 1 }
+            for c in alerts[i].channels { byChannel[c, default: 0] += 1 }
+            byTown[alerts[i].town, default: ["red": 0, "orange": 0, "yellow": 0]][alerts[i].level.rawValue, default: 0] += 1
         }
         var caseCounts: [String: Int] = [:]
         for s in CaseState.allCases { caseCounts[s.rawValue] = cases[s] ?? 0 }
