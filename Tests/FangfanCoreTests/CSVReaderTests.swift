@@ -341,3 +341,28 @@ final class CSVReaderTests: XCTestCase {
                        ReadRecord(2, ["4408250080090000", "下桥镇", "头桥村", "一般农户", "44082519770210271X", "张勇玉", "户主", "弱劳动力或半劳动力", "108883.76元"]))
     }
 }
+
+/// The word-at-a-time scans, against a byte-by-byte reference, with the byte of interest at every position
+/// of buffers shorter and longer than a word.
+final class CSVScanTests: XCTestCase {
+    func testDelimiterAndSpecialScansAgreeWithByteByByte() {
+        let fillers: [UInt8] = [0x41, 0xE5, 0x80, 0x22, 0x20, 0xFF]
+        for n in 0..<20 {
+            for at in -1..<n {
+                for special: UInt8 in [0x2C, 0x0A, 0x0D, 0x22] {
+                    let filler = fillers[(n + at + 6) % fillers.count]
+                    var bytes = [UInt8](repeating: filler, count: n)
+                    if at >= 0 { bytes[at] = special }
+                    bytes.withUnsafeBufferPointer { p in
+                        for from in 0...n {
+                            let expected = (from..<n).first { [0x2C, 0x0A, 0x0D].contains(p[$0]) } ?? n
+                            XCTAssertEqual(CSVReader.delimiter(in: p, from: from), expected, "n \(n) at \(at) from \(from)")
+                        }
+                        let hasSpecial = p.contains { [0x2C, 0x22, 0x0A, 0x0D].contains($0) }
+                        XCTAssertEqual(CSVOut.hasSpecial(p), hasSpecial, "n \(n) at \(at)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -40,11 +40,21 @@ public struct NormalizedRow {
         value.withUnsafeBufferPointer { append(bytesOf: $0) }
     }
 
+    /// A value whose form was checked (an ID, a date, an amount, a listed choice): it cannot hold a comma,
+    /// quote or line break, and is not scanned for them.
+    public mutating func append(checked value: ArraySlice<UInt8>) {
+        value.withUnsafeBufferPointer { append(bytesOf: $0, scan: false) }
+    }
+
+    public mutating func append(checked value: [UInt8]) {
+        value.withUnsafeBufferPointer { append(bytesOf: $0, scan: false) }
+    }
+
     public mutating func append(_ value: [UInt8]) {
         value.withUnsafeBufferPointer { append(bytesOf: $0) }
     }
 
-    private mutating func append(bytesOf value: UnsafeBufferPointer<UInt8>) {
+    private mutating func append(bytesOf value: UnsafeBufferPointer<UInt8>, scan: Bool = true) {
         let comma = !ends.isEmpty
         let n = value.count
         let need = used + n + 1
@@ -57,12 +67,7 @@ public struct NormalizedRow {
         starts.append(at)
         used = at + n
         ends.append(used)
-        if !needsQuoting {
-            for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
-                needsQuoting = true
-                break
-            }
-        }
+        if scan && !needsQuoting { needsQuoting = CSVOut.hasSpecial(value) }
     }
 
     public var count: Int { ends.count }
@@ -79,6 +84,27 @@ public struct NormalizedRow {
 
 /// Writes CSV fields as RFC 4180 with quotes only where needed, into a byte buffer.
 public enum CSVOut {
+    /// Whether the bytes hold a comma, quote, CR or LF (which make a CSV field quoted): eight bytes at a time.
+    static func hasSpecial(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
+        let n = b.count
+        var i = 0
+        if let base = b.baseAddress {
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x2222_2222_2222_2222)
+                    | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0 { return true }
+                i += 8
+            }
+        }
+        while i < n {
+            let c = b[i]
+            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return true }
+            i += 1
+        }
+        return false
+    }
+
     @inlinable
     public static func appendField<C: Collection>(_ out: inout [UInt8], _ value: C) where C.Element == UInt8 {
         var needs = false

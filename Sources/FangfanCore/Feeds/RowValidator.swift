@@ -130,17 +130,18 @@ public final class RowValidator {
         }
         // the plain spellings, checked and copied without allocating
         switch f.kind {
-        case .householdID where FastPath.householdID(slice): row.append(slice); return nil
-        case .residentID where FastPath.residentID(slice, today: today): row.append(slice); return nil
-        case .date where FastPath.isoDate(slice): row.append(slice); return nil
-        case .month where FastPath.isoMonth(slice): row.append(slice); return nil
+        case .householdID where FastPath.householdID(slice): row.append(checked: slice); return nil
+        case .residentID where FastPath.residentID(slice, today: today): row.append(checked: slice); return nil
+        case .date where FastPath.isoDate(slice): row.append(checked: slice); return nil
+        case .month where FastPath.isoMonth(slice): row.append(checked: slice); return nil
         case .text where Text.isTriviallyNFC(slice): row.append(slice); return nil
         case .choice:
+            // (a listed value or a configured spelling's listed value: the listed values are plain words)
             if let canonical = listedChoice(slice, i) { row.append(canonical); return nil }
         case .amount:
             if let (fen, normal) = FastPath.amount(slice), !(f.nonNegative && fen < 0) {
                 row.amounts[i] = fen
-                if normal { row.append(slice) } else { row.append(Money(fen: fen).description.utf8) }
+                if normal { row.append(checked: slice) } else { row.append(Money(fen: fen).description.utf8) }
                 return nil
             }
         default: break

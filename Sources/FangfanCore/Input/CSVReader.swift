@@ -154,12 +154,7 @@ public final class CSVReader {
                         fallthrough
                     case .unquoted:
                         // copy a run of ordinary bytes at once
-                        var j = i
-                        while j < n {
-                            let b = p[j]
-                            if b == 0x2C || b == 0x0A || b == 0x0D { break }
-                            j += 1
-                        }
+                        let j = CSVReader.delimiter(in: p, from: i)
                         if j > i {
                             record.append(UnsafeBufferPointer(rebasing: p[i..<j]))
                             sawAny = true
@@ -252,4 +247,25 @@ public final class CSVReader {
     }
 
     private var crPending = false
+
+    /// The position of the first comma, LF or CR at or after `i` (the end if none): eight bytes at a time.
+    @inline(__always)
+    static func delimiter(in p: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
+        let n = p.count
+        var j = i
+        let base = p.baseAddress!
+        while j + 8 <= n {
+            let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let hit = zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D)
+            if hit != 0 { break }
+            j += 8
+        }
+        while j < n {
+            let b = p[j]
+            if b == 0x2C || b == 0x0A || b == 0x0D { return j }
+            j += 1
+        }
+        return j
+    }
 }

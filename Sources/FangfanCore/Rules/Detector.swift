@@ -245,14 +245,17 @@ public struct Detector: Sendable {
     /// Reorders `a` so that `a[k]` is the old `a[order[k]]`, following each cycle of the permutation with swaps.
     static func permute<T>(_ a: inout [T], by order: [Int]) {
         var placed = [Bool](repeating: false, count: a.count)
-        for start in a.indices where !placed[start] {
-            var k = start
-            while true {
-                placed[k] = true
-                let source = order[k]
-                if source == start { break }
-                a.swapAt(k, source)   // a[k] gets its element; the one that was at `start` moves on
-                k = source
+        // (swapped as memory through the buffer: no element is copied, retained or released)
+        a.withUnsafeMutableBufferPointer { a in
+            for start in a.indices where !placed[start] {
+                var k = start
+                while true {
+                    placed[k] = true
+                    let source = order[k]
+                    if source == start { break }
+                    a.swapAt(k, source)   // a[k] gets its element; the one that was at `start` moves on
+                    k = source
+                }
             }
         }
     }
