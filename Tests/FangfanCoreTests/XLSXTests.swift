@@ -76,6 +76,9 @@ final class XLSXTests: XCTestCase {
     func testTextCellsAreEscapedOnlyWhereNeeded() throws {
         let cases: [(String, String)] = [
             ("王大明（户主）", "<t>王大明（户主）</t>"),
+            ("、走访核实。", "<t>、走访核实。</t>"),
+            ("\u{00A0}不换行空格", "<t xml:space=\"preserve\">\u{00A0}不换行空格</t>"),
+            ("全身空格\u{2003}", "<t xml:space=\"preserve\">全身空格\u{2003}</t>"),
             ("4408250050030001", "<t>4408250050030001</t>"),
             (" 前导空格", #"<t xml:space="preserve"> 前导空格</t>"#),
             ("全角空格\u{3000}", "<t xml:space=\"preserve\">全角空格\u{3000}</t>"),

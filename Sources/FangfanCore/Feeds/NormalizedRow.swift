@@ -141,17 +141,20 @@ public enum CSVOut {
     public static func appendRow(_ out: inout [UInt8], _ fields: [String]) {
         for (i, f) in fields.enumerated() {
             if i > 0 { out.append(0x2C) }
-            appendField(&out, f.utf8)
+            // a native string's bytes in place: scanned a word at a time, copied whole when plain
+            let done: Void? = f.utf8.withContiguousStorageIfAvailable { u in
+                if hasSpecial(u) { appendField(&out, u) } else { out.append(contentsOf: u) }
+            }
+            if done == nil { appendField(&out, f.utf8) }
         }
         out.append(0x0A)
     }
 
     /// Text for a spreadsheet user: a cell starting with = + - @ tab or CR is prefixed with `'`
-    /// so no spreadsheet turns it into a formula (INTERFACE.md).
+    /// so no spreadsheet turns it into a formula (INTERFACE.md). (All six are ASCII: the first byte decides.)
     public static func inert(_ s: String) -> String {
-        guard let f = s.unicodeScalars.first else { return s }
-        switch f {
-        case "=", "+", "-", "@", "\t", "\r": return "'" + s
+        switch s.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + s
         default: return s
         }
     }

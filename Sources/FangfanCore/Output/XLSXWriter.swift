@@ -120,12 +120,23 @@ public enum XLSXWriter {
             let plain = s.utf8.withContiguousStorageIfAvailable { u -> Bool in
                 let n = u.count
                 guard n <= maxTextLength else { return false }
-                func maybeSpace(_ lead: UInt8) -> Bool {
-                    lead <= 0x20 || lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3
+                /// Whether the character at `i` may be whitespace: ASCII space and controls, and the characters
+                /// whose lead byte is C2, E1, E2 or E3, decoded and asked (CJK punctuation 、。 is E3 too).
+                func maybeSpace(_ i: Int) -> Bool {
+                    let lead = u[i]
+                    if lead <= 0x20 { return true }
+                    if lead == 0xC2, i + 1 < n {
+                        return isWhitespace(Unicode.Scalar(UInt32(lead & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F))!)
+                    }
+                    if lead >= 0xE1 && lead <= 0xE3, i + 2 < n {
+                        let v = UInt32(lead & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+                        return Unicode.Scalar(v).map(isWhitespace) ?? true
+                    }
+                    return lead == 0xC2 || (lead >= 0xE1 && lead <= 0xE3)
                 }
                 var last = n - 1
                 while last > 0 && u[last] & 0xC0 == 0x80 { last -= 1 }
-                if maybeSpace(u[0]) || maybeSpace(u[last]) { return false }
+                if maybeSpace(0) || maybeSpace(last) { return false }
                 var i = 0
                 while i < n {
                     let b = u[i]
