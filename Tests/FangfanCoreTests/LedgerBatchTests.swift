@@ -35,6 +35,20 @@ final class LedgerJSONListTests: XCTestCase {
 }
 
 final class LedgerBatchTests: XCTestCase {
+    /// recordMonth applies alerts in ascending household id: as integers when every id is digits of one
+    /// length (the same order as the strings), as strings otherwise.
+    func testAlertsAreAppliedInHouseholdOrder() {
+        func alerts(_ ids: [String]) -> [LedgerAlert] {
+            ids.map { LedgerAlert(alertId: "A-\($0)", householdId: $0, town: "镇", village: "村", month: "2021-05",
+                                  level: .red, triggers: [], householdType: "一般农户") }
+        }
+        let digits = ["4408250020010000", "4408250010020000", "4408250010010000", "9408250010010000"]
+        XCTAssertEqual(Ledger.byHousehold(alerts(digits)).map { digits[$0] }, digits.sorted())
+        let mixed = ["10", "9", "A1", "100"]
+        XCTAssertEqual(Ledger.byHousehold(alerts(mixed)).map { mixed[$0] }, ["10", "100", "9", "A1"])
+        XCTAssertEqual(Ledger.byHousehold([]), [])
+    }
+
     private var dir = ""
 
     override func setUpWithError() throws {

@@ -95,8 +95,7 @@ public final class Ledger: Sendable {
         }
         let at = clock()
         // households in ascending order (sorting positions moves less than sorting the alerts)
-        let householdIds = alerts.map(\.householdId)
-        let ordered = alerts.indices.sorted { householdIds[$0] < householdIds[$1] }
+        let ordered = Self.byHousehold(alerts)
         try dbQueue.write { db in
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
@@ -142,6 +141,28 @@ public final class Ledger: Sendable {
             }
             try w.flush()
         }
+    }
+
+    /// The alerts' positions in ascending household id. Household ids of one length and all digits (always,
+    /// from detect) sort as the numbers they spell, compared as integers; anything else as strings.
+    static func byHousehold(_ alerts: [LedgerAlert]) -> [Int] {
+        var keys: [UInt64] = []
+        keys.reserveCapacity(alerts.count)
+        let length = alerts.first?.householdId.utf8.count ?? 0
+        for a in alerts {
+            var k: UInt64 = 0, n = 0
+            for b in a.householdId.utf8 {
+                guard b >= 0x30 && b <= 0x39 && n < 19 else { n = -1; break }
+                k = k * 10 + UInt64(b - 0x30)
+                n += 1
+            }
+            guard n == length else {
+                let ids = alerts.map(\.householdId)
+                return alerts.indices.sorted { ids[$0] < ids[$1] }
+            }
+            keys.append(k)
+        }
+        return alerts.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// The ledger as it stood when recordMonth began, kept current as the month's alerts are applied.

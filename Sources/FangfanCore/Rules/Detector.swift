@@ -23,8 +23,16 @@ public struct Evaluation: Sendable {
     public var atOrAboveLine: Bool
     public var triggered: Bool
     public var hasLabour: Bool
+    /// The row's values in the file's column order, and the columns' names (shared by every row).
+    var values: [String]
+    var names: [String]
+
     /// The rest of the row, by header name (for the list's elimination rows).
-    public var fields: [String: String]
+    public var fields: [String: String] {
+        var f: [String: String] = [:]
+        for (i, n) in names.enumerated() where i < values.count { f[n] = values[i] }
+        return f
+    }
 
     public static func read(_ path: String) throws -> [Evaluation] {
         try read(source: try FileByteSource(path: path))
@@ -39,12 +47,15 @@ public struct Evaluation: Sendable {
         let reader = CSVReader(try DecodedSource(source, encoding: .utf8))
         guard let h = try reader.next() else { return [] }
         let names = h.strings
+        func column(_ n: String) -> Int { names.firstIndex(of: n) ?? Int.max }
+        let (id, above, triggered, labour) = (column("household_id"), column("at_or_above_line"), column("triggered"),
+                                             column("has_labour"))
+        let one: [UInt8] = [0x31]
         var out: [Evaluation] = []
         while let r = try reader.next() {
-            var f: [String: String] = [:]
-            for (i, n) in names.enumerated() where i < r.count { f[n] = r.string(i) }
-            out.append(Evaluation(householdId: f["household_id"] ?? "", atOrAboveLine: f["at_or_above_line"] == "1",
-                                  triggered: f["triggered"] == "1", hasLabour: f["has_labour"] == "1", fields: f))
+            func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
+            out.append(Evaluation(householdId: id < r.count ? r.string(id) : "", atOrAboveLine: flag(above),
+                                  triggered: flag(triggered), hasLabour: flag(labour), values: r.strings, names: names))
         }
         return out
     }
