@@ -199,6 +199,7 @@ public struct LinkCommand: ParsableCommand {
         discussion: """
         Person records reach a household through its members' resident IDs
         in the latest roster. Output: state/work/<month>/linked/<feed>.csv
+        (income linked per staged file: income.csv, income-2.csv, …)
         and state/work/<month>/unmatched/<feed>.csv.
 
         Examples:

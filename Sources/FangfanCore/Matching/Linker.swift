@@ -43,6 +43,11 @@ public struct Linker: @unchecked Sendable {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
+        // a feed's later parts from an earlier link of the month (it may have had more staged files)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
+        where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") || name.contains(".part") {
+            unlink(dir + "/linked/" + name)
+        }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that
@@ -72,7 +77,9 @@ public struct Linker: @unchecked Sendable {
             let piece = work[k]
             return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
         }.all()
-        // each feed's first part holds its linked and unmatched files; the other parts, in file order, are appended
+        // Each part's linked records are a file of their own (linked/income.csv, linked/income-2.csv, …, in
+        // file order: copying hundreds of MB into one file would cost more than the linking of them). The
+        // unmatched records, few and for people to read, are one file per feed: the later parts are appended.
         var figures: [FeedFigures] = []
         for (i, join) in joins.enumerated() {
             let mine = pieces.indices.filter { pieces[$0].feed == i }.sorted { pieces[$0].files.lowerBound < pieces[$1].files.lowerBound }
@@ -81,16 +88,14 @@ public struct Linker: @unchecked Sendable {
             for k in mine {
                 let part = parts[k]
                 if k != mine[0] {
-                    try first.matchedFile.append(contentsOf: part.matchedFile)
                     try first.unmatchedFile.append(contentsOf: part.unmatchedFile)
-                    part.matchedFile.discard()
                     part.unmatchedFile.discard()
                 }
+                try part.matchedFile.commit()
                 matched += part.matched
                 unmatched += part.unmatched
                 if let f = part.figures { figures.append(f) }
             }
-            try first.matchedFile.commit()
             try first.unmatchedFile.commit()
             report.linked[join.feed.rawValue] = matched
             report.unmatched[join.feed.rawValue] = unmatched
@@ -99,6 +104,11 @@ public struct Linker: @unchecked Sendable {
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
         return (report, figures)
+    }
+
+    /// The linked records of a feed's part: `income.csv` for the first, then `income-2.csv`, `income-3.csv`, …
+    static func linkedFileName(_ feed: FeedKind, part: Int) -> String {
+        part == 0 ? "\(feed.rawValue).csv" : "\(feed.rawValue)-\(part + 1).csv"
     }
 
     /// Feeds whose staged files are linked apart, each on its own core.
@@ -153,15 +163,13 @@ public struct Linker: @unchecked Sendable {
     /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
     /// the period, to its household's linked records, or to the unmatched ones.
     private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
-        // the first part writes the feed's files, with their headers; the others, parts to append to them
+        // the first part writes the feed's files; a later one its own linked file and unmatched records to append
         let first = files.lowerBound == 0
-        let name = "\(join.feed.rawValue).csv" + (first ? "" : ".part\(files.lowerBound)")
-        var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/\(name)"),
-                              unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(name)"))
-        if first {
-            try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
-            try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) }
-        }
+        let feed = join.feed.rawValue
+        var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/" + Linker.linkedFileName(join.feed, part: files.lowerBound)),
+                              unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(feed).csv" + (first ? "" : ".part\(files.lowerBound)")))
+        try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
+        if first { try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) } }
         part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count) : nil
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex

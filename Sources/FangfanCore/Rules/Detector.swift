@@ -86,12 +86,17 @@ public struct Detector: Sendable {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
             var part = FeedFigures(feed: feed, period: period, households: roster.households.count)
-            let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
-                                   limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
-            _ = try reader.next()
-            while let r = try reader.next() {
-                guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
-                part.add(h, r, offset: 1)
+            // the feed's linked files in order: income.csv, income-2.csv, …
+            var k = 0
+            while case let file = "\(dir)/\(Linker.linkedFileName(feed, part: k))", k == 0 || FileManager.default.fileExists(atPath: file) {
+                let reader = CSVReader(try DecodedSource(try FileByteSource(path: file), encoding: .utf8),
+                                       limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+                _ = try reader.next()
+                while let r = try reader.next() {
+                    guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
+                    part.add(h, r, offset: 1)
+                }
+                k += 1
             }
             parts.append(part)
         }
