@@ -51,7 +51,9 @@ public struct Emitter {
         // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
         let tmp = config.out + "/.\(month).tmp-\(getpid())"
         var heads: [String: String] = [:]
-        var byTown: [String: [TownList.Row]] = [:]
+        // the alerts of each town, in list order (rows are made on the town's core, as its lists are written)
+        var byTown: [String: [Int]] = [:]
+        for i in alerts.indices { byTown[alerts[i].town, default: []].append(i) }
         do {
             // build the month's folder beside the old one, then swap
             try makeDirectory(config.out)
@@ -64,24 +66,26 @@ public struct Emitter {
                 for h in roster.households { heads[h.id.description] = h.head?.person.description }
             }
             // one CSV and one XLSX per town of the roster
-            byTown = townRows(alerts, heads: heads, line: detect.line, ledger: nil)
-            try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), byTown, into: tmp)
+            try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                           suggested: nil, into: tmp)
         } catch {
             _ = try? recording.wait()
             throw error
         }
         let recorded = try recording.wait()
         let eliminate = recorded.eliminate
+        var suggestedRows: [String: [TownList.Row]] = [:]
         if !eliminate.isEmpty {
-            byTown = townRows(alerts, heads: heads, line: detect.line,
-                              ledger: (eliminate, recorded.monitored, recorded.evaluations))
-            var again = Set(alerts.filter { eliminate.contains($0.household_id) }.map(\.town))
-            for c in recorded.monitored where eliminate.contains(c.householdId) { again.insert(c.town) }
-            try writeTowns(again.sorted(), byTown, into: tmp)
+            suggestedRows = eliminationRows(alerts, eliminate: eliminate, monitored: recorded.monitored,
+                                            evaluations: recorded.evaluations, line: detect.line)
+            var again = Set(suggestedRows.keys)
+            for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
+            try writeTowns(again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                           suggested: (eliminate, suggestedRows), into: tmp)
         }
         if unmasked {
             try ledger.recordDisclosure(month: month.description, run: "run \(month)",
-                                        households: byTown.values.flatMap { $0.map { $0.cells[5] } }.sorted())
+                                        households: (alerts.map(\.household_id) + suggestedRows.values.flatMap { $0.map { $0.cells[5] } }).sorted())
         }
         try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
         for feed in Linker.feeds {
@@ -151,21 +155,27 @@ public struct Emitter {
         return (monitored, eliminate)
     }
 
-    /// The list rows of each town: the alerts in list order, and (with what the ledger answered) the
-    /// elimination suggestion on alerted households and a row for each monitored case suggested without an alert.
-    func townRows(_ alerts: [Alert], heads: [String: String], line: String,
-                  ledger: (eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation])?) -> [String: [TownList.Row]] {
-        let eliminate = ledger?.eliminate ?? []
-        var byTown: [String: [TownList.Row]] = [:]
-        for i in alerts.indices {
-            var row = TownList.row(alerts[i], eliminationSuggested: !eliminate.isEmpty && eliminate.contains(alerts[i].household_id))
+    /// A town's list rows: its alerts in list order, with the suggestion of 风险已消除 where the ledger made it,
+    /// then a row for each of its monitored cases suggested without an alert.
+    static func townRows(_ alerts: [Alert], _ indices: [Int], heads: [String: String], unmasked: Bool,
+                         suggested: (eliminate: Set<String>, rows: [TownList.Row])?) -> [TownList.Row] {
+        var rows: [TownList.Row] = []
+        rows.reserveCapacity(indices.count)
+        for i in indices {
+            var row = TownList.row(alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false)
             if unmasked, let id = heads[alerts[i].household_id] { row.cells[TownList.headIDColumn] = id }
-            byTown[alerts[i].town, default: []].append(row)
+            rows.append(row)
         }
-        guard let ledger, !eliminate.isEmpty else { return byTown }
-        let evalBy = Dictionary(ledger.evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows + (suggested?.rows ?? [])
+    }
+
+    /// The rows of monitored cases suggested for 风险已消除 without an alert this month, by town, in household order.
+    func eliminationRows(_ alerts: [Alert], eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation],
+                         line: String) -> [String: [TownList.Row]] {
+        var byTown: [String: [TownList.Row]] = [:]
+        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
         let alerted = Set(alerts.map(\.household_id))
-        for c in ledger.monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
+        for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
             guard let e = evalBy[c.householdId] else { continue }
             let f = e.fields
             byTown[c.town, default: []].append(TownList.eliminationRow(
@@ -177,11 +187,14 @@ public struct Emitter {
         return byTown
     }
 
-    /// Writes the CSV and XLSX lists of the towns, two towns at a time.
-    func writeTowns(_ towns: [String], _ byTown: [String: [TownList.Row]], into tmp: String) throws {
+    /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
+    func writeTowns(_ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
+                    suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, into tmp: String) throws {
+        let unmasked = unmasked
         _ = try ParallelResults(count: towns.count) { i in
             let town = towns[i]
-            let rows = byTown[town] ?? []
+            let rows = Emitter.townRows(alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,
+                                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) })
             let name = TownList.fileName(town)
             try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
             try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
