@@ -68,9 +68,13 @@ final class XMLParseWorker: @unchecked Sendable {
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_COMPACT.rawValue)
 
-    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int) {
+    /// The input is UTF-8 whatever its declaration says (decoded from GB18030 before it comes here).
+    private let ignoreDeclaredEncoding: Bool
+
+    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int, ignoreDeclaredEncoding: Bool = false) {
         _ = Self.parserReady
         self.source = source
+        self.ignoreDeclaredEncoding = ignoreDeclaredEncoding
         state = .allocate(capacity: 1)
         state.initialize(to: SAXState(spec: spec, paths: paths, maxDepth: maxDepth))
         block = .allocate(byteCount: Self.blockSize, alignment: 16)
@@ -225,7 +229,7 @@ final class XMLParseWorker: @unchecked Sendable {
                 return
             }
             ctxt = created
-            xmlCtxtUseOptions(created, Self.options)
+            xmlCtxtUseOptions(created, Self.options | (ignoreDeclaredEncoding ? Int32(XML_PARSE_IGNORE_ENC.rawValue) : 0))
             state.pointee.bind(created)
             let rest = head.count - first
             if rest > 0 || atEnd {

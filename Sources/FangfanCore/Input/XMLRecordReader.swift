@@ -203,13 +203,15 @@ public final class XMLRecordReader {
     private var finished = false
     private var seenCount = 0
 
-    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32) throws {
+    /// - Parameter ignoreDeclaredEncoding: the bytes are UTF-8 whatever the declaration says (see `XMLInput`).
+    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32, ignoreDeclaredEncoding: Bool = false) throws {
         self.spec = spec
         self.maxDepth = maxDepth
         let paths = try spec.fields.map { try FieldPath($0.path) }
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
-        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
+        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth,
+                                ignoreDeclaredEncoding: ignoreDeclaredEncoding)
     }
 
     deinit {
