@@ -116,34 +116,6 @@ final class XMLRecordReaderTests: XCTestCase {
 
     // MARK: - Samples
 
-    /// A GB18030 file decoded to UTF-8 by the CSV decoder and parsed with its declaration ignored (as ingest
-    /// reads it) gives the records libxml2 gives when it converts the file itself.
-    func testGB18030DecodedAheadGivesTheSameRecords() throws {
-        for name in [Self.medicalGB, Self.civilGB] {
-            let spec = name == Self.medicalGB ? Self.medical : Self.civil
-            let direct = try readAll(try FileByteSource(path: samplePath(name)), spec)
-            let (input, ignore) = try XMLInput.utf8(try FileByteSource(path: samplePath(name)))
-            XCTAssertTrue(ignore, name)
-            let reader = try XMLRecordReader(source: input, spec: spec, ignoreDeclaredEncoding: true)
-            var records: [XMLRecord] = []
-            while let r = try reader.next() { records.append(r) }
-            XCTAssertEqual(records.count, direct.records.count, name)
-            XCTAssertEqual(records.map { $0.values }, direct.records.map { $0.values }, name)
-            XCTAssertEqual(reader.rootAttributes, direct.rootAttributes, name)
-        }
-        // a UTF-8 file is handed over as it is
-        let (_, ignore) = try XMLInput.utf8(MemoryByteSource(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><A/>".utf8)))
-        XCTAssertFalse(ignore)
-    }
-
-    func testDeclaredEncodingIsReadFromTheDeclaration() {
-        func enc(_ s: String) -> String? { XMLInput.declaredEncoding(Array(s.utf8)) }
-        XCTAssertEqual(enc("<?xml version=\"1.0\" encoding=\"GB18030\"?><A/>"), "GB18030")
-        XCTAssertEqual(enc("<?xml version='1.0' encoding = 'gbk' standalone='yes'?>"), "gbk")
-        XCTAssertNil(enc("<?xml version=\"1.0\"?><A encoding=\"GBK\"/>"), "an attribute after the declaration is not it")
-        XCTAssertNil(enc("<A/>"))
-    }
-
     func testMedicalGB18030Sample() throws {
         let spec = Self.medical
         let result = try readAll(try FileByteSource(path: samplePath(Self.medicalGB)), spec)

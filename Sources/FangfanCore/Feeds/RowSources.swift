@@ -120,10 +120,7 @@ final class XMLRowSource: RowSource {
         self.slots = slots
         fieldLabels = labels
         spec = XMLRecordSpec(root: x.root, record: x.record, fields: fields, countAttribute: x.countAttribute)
-        do {
-            let (input, ignoreDeclared) = try XMLInput.utf8(source)
-            reader = try XMLRecordReader(source: input, spec: spec, ignoreDeclaredEncoding: ignoreDeclared)
-        } catch { throw XMLRowSource.rejection(error) }
+        do { reader = try XMLRecordReader(source: source, spec: spec) } catch { throw XMLRowSource.rejection(error) }
     }
 
     /// As of the records read so far (the source is read on the XML reader's parse thread).

@@ -68,13 +68,9 @@ final class XMLParseWorker: @unchecked Sendable {
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_COMPACT.rawValue)
 
-    /// The input is UTF-8 whatever its declaration says (decoded from GB18030 before it comes here).
-    private let ignoreDeclaredEncoding: Bool
-
-    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int, ignoreDeclaredEncoding: Bool = false) {
+    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int) {
         _ = Self.parserReady
         self.source = source
-        self.ignoreDeclaredEncoding = ignoreDeclaredEncoding
         state = .allocate(capacity: 1)
         state.initialize(to: SAXState(spec: spec, paths: paths, maxDepth: maxDepth))
         block = .allocate(byteCount: Self.blockSize, alignment: 16)
@@ -229,7 +225,7 @@ final class XMLParseWorker: @unchecked Sendable {
                 return
             }
             ctxt = created
-            xmlCtxtUseOptions(created, Self.options | (ignoreDeclaredEncoding ? Int32(XML_PARSE_IGNORE_ENC.rawValue) : 0))
+            xmlCtxtUseOptions(created, Self.options)
             state.pointee.bind(created)
             let rest = head.count - first
             if rest > 0 || atEnd {

@@ -203,15 +203,13 @@ public final class XMLRecordReader {
     private var finished = false
     private var seenCount = 0
 
-    /// - Parameter ignoreDeclaredEncoding: the bytes are UTF-8 whatever the declaration says (see `XMLInput`).
-    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32, ignoreDeclaredEncoding: Bool = false) throws {
+    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32) throws {
         self.spec = spec
         self.maxDepth = maxDepth
         let paths = try spec.fields.map { try FieldPath($0.path) }
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
-        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth,
-                                ignoreDeclaredEncoding: ignoreDeclaredEncoding)
+        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
     }
 
     deinit {
