@@ -81,7 +81,7 @@ final class DetectorRulesTests: XCTestCase {
 
     func testFiguresFromLinkedRecords() throws {
         try writeDecember()
-        let (figs, evidence) = try R.detector("2021-12", root: root).figures(roster: roster)
+        let figs = try R.detector("2021-12", root: root).figures(roster: roster)
         XCTAssertEqual(figs.count, 3)
         let f1 = figs[0], f2 = figs[1], f3 = figs[2]
         XCTAssertEqual(f1.incomeObserved, R.y("800.00"))
@@ -93,9 +93,9 @@ final class DetectorRulesTests: XCTestCase {
         XCTAssertFalse(f1.houseDestroyed, "一般损坏 is not 倒塌/严重损坏")
         XCTAssertEqual(f1.newDisabilities.map(\.grade), ["三级"], "换领 does not count")
         XCTAssertEqual(f1.aidChanges.count, 1, "临时救助 新增 counts, 低保 续发 does not: \(f1.aidChanges)")
-        XCTAssertEqual(evidence.settlements(0).map(\.id), ["JS1", "JS0R"])
-        XCTAssertEqual(evidence.disasters(0).map(\.damage), ["一般损坏"])
-        XCTAssertTrue(evidence.settlements(2).isEmpty && evidence.disasters(2).isEmpty, "household 3 has no record for evidence")
+        XCTAssertEqual(figs.settlements(0).map(\.id), ["JS1", "JS0R"])
+        XCTAssertEqual(figs.disasters(0).map(\.damage), ["一般损坏"])
+        XCTAssertTrue(figs.settlements(2).isEmpty && figs.disasters(2).isEmpty, "household 3 has no record for evidence")
 
         XCTAssertEqual(f2.monthsWithIncome, 0)
         XCTAssertTrue(f2.houseDestroyed)

@@ -77,7 +77,7 @@ public struct Detector: Sendable {
 
     /// Reads link's files of the month and accumulates each household's figures (detect run by hand;
     /// `fangfan run` hands detect what link accumulated as it wrote those files).
-    public func figures(roster: RosterIndex) throws -> (figures: [HouseholdFigures], evidence: FeedFigures.Evidence) {
+    public func figures(roster: RosterIndex) throws -> FeedFigures.Merged {
         let dir = layout.workDir(period.month) + "/linked"
         var parts: [FeedFigures] = []
         for feed in Linker.feeds {
@@ -100,7 +100,7 @@ public struct Detector: Sendable {
             }
             parts.append(part)
         }
-        return FeedFigures.merge(parts, households: roster.households.count)
+        return FeedFigures.Merged(parts, households: roster.households.count)
     }
 
     /// Evaluates one household: nil when it gets no alert.
@@ -162,7 +162,7 @@ public struct Detector: Sendable {
 
     /// Evaluates every household of the roster (see `run`).
     public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
-        let (figs, evidence) = try linked.map { FeedFigures.merge($0, households: roster.households.count) }
+        let figs = try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
             ?? figures(roster: roster)
         // households are independent: evaluated in two halves, one per core, kept in roster order
         let n = roster.households.count
@@ -176,12 +176,12 @@ public struct Detector: Sendable {
             for i in (part == 0 ? 0..<n / 2 : n / 2..<n) {
                 let h = roster.households[i]
                 let state = states.isEmpty ? nil : states[h.id.key]
-                let (alert, npc, fired) = evaluate(h, figs[i], settlements: evidence.settlements(i), disasters: evidence.disasters(i),
+                let f = figs[i]
+                let (alert, npc, fired) = evaluate(h, f, settlements: figs.settlements(i), disasters: figs.disasters(i),
                                                    monitoredCase: state == CaseState.monitored.rawValue
                                                        || state == CaseState.eliminated.rawValue)
                 if let a = alert { alerts.append(a) }
                 if state != nil {
-                    let f = figs[i]
                     let row = [h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
                                h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
                                h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,

@@ -1,7 +1,8 @@
 /// One feed's linked records of the monitoring period, accumulated per household as RULES.md §3 needs
-/// them. Link fills one per feed as it writes the linked records (feeds run two at a time, each into
-/// its own, and each feed touches its own fields of the figures); detect merges them. Run by hand,
-/// detect fills them from link's files instead: both ways go through `add`, so they cannot differ.
+/// them. Link fills one per feed (per staged file for income) as it writes the linked records, each into
+/// its own, and each feed touches its own fields of the figures; detect merges them household by
+/// household. Run by hand, detect fills them from link's files instead: both ways go through `add`, so
+/// they cannot differ.
 public struct FeedFigures: Sendable {
     public let feed: FeedKind
     let periodFrom: Int
@@ -90,28 +91,36 @@ public struct FeedFigures: Sendable {
         }
     }
 
-    /// The households' figures from every feed's share (`households`: the roster's size), and the records
-    /// kept for evidence, left where the feeds keep them.
-    static func merge(_ parts: [FeedFigures], households: Int) -> (figures: [HouseholdFigures], evidence: Evidence) {
-        var figs = [HouseholdFigures](repeating: HouseholdFigures(), count: households)
-        for part in parts {
-            for (e, h) in part.owners.enumerated() { figs[Int(h)].absorb(part.figures[e]) }
-        }
-        return (figs, Evidence(medical: parts.filter { $0.feed == .medical }, disaster: parts.filter { $0.feed == .disaster }))
-    }
-
     /// The entry of household `h`, if this feed named it.
     func entryIfAny(_ h: Int) -> Int? {
         let e = entryOf[h]
         return e >= 0 ? Int(e) : nil
     }
 
-    /// The records of the period kept for evidence, looked up in the feeds' figures rather than copied out of
-    /// them (a province has millions): each household's largest settlements and its disaster records, in
-    /// the order the feeds' parts give them.
-    public struct Evidence: Sendable {
+    /// Every feed's share of the households' figures, merged household by household as detect asks for them:
+    /// no array of a province's million and a half merged figures is made, and the records kept for
+    /// evidence stay where the feeds keep them (each household's largest settlements and its disaster
+    /// records, in the order the feeds' parts give them).
+    public struct Merged: Sendable {
+        let parts: [FeedFigures]
         let medical: [FeedFigures]
         let disaster: [FeedFigures]
+        /// The roster's size.
+        public let count: Int
+
+        init(_ parts: [FeedFigures], households: Int) {
+            self.parts = parts
+            medical = parts.filter { $0.feed == .medical }
+            disaster = parts.filter { $0.feed == .disaster }
+            count = households
+        }
+
+        /// Household `h`'s figures: the feeds' shares added in the parts' order.
+        public subscript(h: Int) -> HouseholdFigures {
+            var f = HouseholdFigures()
+            for p in parts { if let e = p.entryIfAny(h) { f.absorb(p.figures[e]) } }
+            return f
+        }
 
         func settlements(_ h: Int) -> [SettlementRecord] {
             if medical.count == 1 { return medical[0].entryIfAny(h).map { medical[0].settlements[$0] } ?? [] }
