@@ -91,7 +91,6 @@ public struct Linker: @unchecked Sendable {
                     try first.unmatchedFile.append(contentsOf: part.unmatchedFile)
                     part.unmatchedFile.discard()
                 }
-                try part.matchedFile.commit()
                 matched += part.matched
                 unmatched += part.unmatched
                 if let f = part.figures { figures.append(f) }
@@ -206,6 +205,8 @@ public struct Linker: @unchecked Sendable {
                 }
             }
         }
+        // in place (synced) on this core, while the other may still be linking
+        try part.matchedFile.commit()
         return part
     }
 }
