@@ -226,7 +226,8 @@ final class ListOrderTests: XCTestCase {
             alert("上坪镇", "4408250020010009", .yellow, npc: (-5, 1)),
             alert("下洋镇", "4408250010010006", .red, npc: (-1, 1)),
         ]
-        let listed = Detector.listed(given, towns: ["下洋镇", "上坪镇", "中村镇"])
+        var listed = given
+        Detector.list(&listed, towns: ["下洋镇", "上坪镇", "中村镇"])
         XCTAssertEqual(listed.map(\.household_id), [
             "4408250020010009",                                         // 上坪镇 (U+4E0A) before 下洋镇 (U+4E0B)
             "4408250010010006", "4408250010010004",                     // red: −1 fen before 7000 yuan

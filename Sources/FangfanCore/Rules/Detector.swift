@@ -230,16 +230,10 @@ public struct Detector: Sendable {
         try AtomicFile.write([UInt8](try enc.encode(result.report)), to: dir + "/detect.json")
     }
 
-    /// The alerts in list order (RULES.md §8): by town, then level (red, orange, yellow), net income per
-    /// capita ascending (exact fractions), household id. Sorts positions on keys taken out once (town
-    /// ranks, not Chinese names compared again and again; an Alert is too large to copy per comparison).
-    static func listed(_ alerts: [Alert], towns: [String]) -> [Alert] {
-        var out = alerts
-        list(&out, towns: towns)
-        return out
-    }
-
-    /// Puts the alerts in list order in place (elements are swapped, never copied).
+    /// Puts the alerts in list order (RULES.md §8): by town, then level (red, orange, yellow), net income
+    /// per capita ascending (exact fractions), household id. Sorts positions on keys taken out once (town
+    /// ranks, not Chinese names compared again and again), then moves the alerts into place by swapping
+    /// (an Alert is dozens of references: a copy retains them all).
     static func list(_ alerts: inout [Alert], towns: [String]) {
         var rank: [String: Int] = [:]
         var named = Set(towns)
