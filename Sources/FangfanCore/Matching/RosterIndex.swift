@@ -120,17 +120,25 @@ struct RosterBuilder {
 }
 
 /// A value made once per distinct spelling of a field: the last spelling is checked first (rows of a
-/// household, households of a village, come together), then every spelling seen. No allocation per row.
+/// household, households of a village, come together), then the first few spellings seen (relations,
+/// labour, household types: a handful each), compared as memory, then every spelling seen. No
+/// allocation per row.
 struct Interned<T> {
     private var last: [UInt8] = []
     private var lastValue: T?
+    private var few: [([UInt8], T)] = []
     private var seen: [[UInt8]: T] = [:]
     private let make: (ArraySlice<UInt8>) -> T
 
     init(_ make: @escaping (ArraySlice<UInt8>) -> T) { self.make = make }
 
     mutating func callAsFunction(_ b: ArraySlice<UInt8>) -> T {
-        if let v = lastValue, b.elementsEqual(last) { return v }
+        if let v = lastValue, sameBytes(b, last[...]) { return v }
+        for (spelling, value) in few where sameBytes(b, spelling[...]) {
+            last = spelling
+            lastValue = value
+            return value
+        }
         last.removeAll(keepingCapacity: true)
         last.append(contentsOf: b)
         let v: T
@@ -138,7 +146,7 @@ struct Interned<T> {
             v = known
         } else {
             v = make(b)
-            if seen.count < 100_000 { seen[last] = v }
+            if few.count < 16 { few.append((last, v)) } else if seen.count < 100_000 { seen[last] = v }
         }
         lastValue = v
         return v
