@@ -165,7 +165,8 @@ public final class StreamingFile {
         if rename(tmp, path) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot rename into place") }
     }
 
-    /// Appends what another streaming file has written so far (a part of this file made on another core).
+    /// Appends what another streaming file has written so far (a part of this file made on another core;
+    /// link uses it for the unmatched records, a few per part).
     public func append(contentsOf other: StreamingFile) throws {
         try other.flush()
         try flush()
@@ -173,15 +174,6 @@ public final class StreamingFile {
         if src < 0 { throw IOFailure(path: other.tmp, errno: errno, doing: "cannot read back") }
         defer { close(src) }
         synced = false
-        // in the kernel, page to page, where it can (Linux 4.5+, one file system)
-        while let copy = copyFileRange {
-            let n = copy(src, nil, fd, nil, 1 << 30, 0)
-            if n > 0 { bytesWritten += n; continue }
-            if n == 0 { return }
-            if errno == EINTR { continue }
-            if errno == ENOSYS || errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP { break }
-            throw IOFailure(path: path, errno: errno, doing: "cannot append")
-        }
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
@@ -203,18 +195,11 @@ public final class StreamingFile {
     }
 }
 
-/// glibc's sync_file_range (Linux), looked up at run time like copy_file_range below.
+/// glibc's sync_file_range (Linux), looked up at run time: Swift's Glibc module does not declare it.
 private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
 nonisolated(unsafe) private let startWriteback: SyncFileRange? = {
     guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "sync_file_range") else { return nil }
     return unsafeBitCast(symbol, to: SyncFileRange.self)
-}()
-
-/// glibc's copy_file_range (2.27+), looked up at run time: Swift's Glibc module does not declare it.
-private typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32) -> Int
-nonisolated(unsafe) private let copyFileRange: CopyFileRange? = {
-    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "copy_file_range") else { return nil }
-    return unsafeBitCast(symbol, to: CopyFileRange.self)
 }()
 
 /// Moves a file, across file systems if need be (copy, fsync, unlink).

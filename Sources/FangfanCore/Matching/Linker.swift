@@ -45,7 +45,7 @@ public struct Linker: @unchecked Sendable {
         try makeDirectory(dir + "/unmatched")
         // a feed's later parts from an earlier link of the month (it may have had more staged files)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
-        where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") || name.contains(".part") {
+        where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
             unlink(dir + "/linked/" + name)
         }
         var report = LinkReport(month: period.month.description)
@@ -53,7 +53,8 @@ public struct Linker: @unchecked Sendable {
         // The work runs two pieces at a time (the roster index is only read), largest first so that
         // neither core is left alone with a big one at the end. First, per feed, which records a later
         // version replaces;
-        let bySize = joins.indices.sorted { store.bytes(joins[$0].feed) > store.bytes(joins[$1].feed) }
+        let sizes = joins.map { store.bytes($0.feed) }
+        let bySize = joins.indices.sorted { sizes[$0] > sizes[$1] }
         let planned = try ParallelResults(count: joins.count) { k in
             try Linker.plan(joins[bySize[k]], store: store)
         }.all()
