@@ -21,6 +21,7 @@ final class SortedKeysTests: XCTestCase {
         var keys: [UInt64] = [1, 1, 2, 3, 3, 3]
         XCTAssertEqual(SortedKeys.removeRepeats(&keys), 3)
         XCTAssertEqual(keys, [1, 2, 3])
+        XCTAssertTrue(SortedKeys.distinct([3, 1, 3, 2, 1]) == ([1, 2, 3], 2))
         var none: [UInt64] = []
         XCTAssertEqual(SortedKeys.removeRepeats(&none), 0)
         // every occurrence of a key of a counts: 2 twice, 5 once; 1 is not in b

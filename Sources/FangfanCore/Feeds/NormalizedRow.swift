@@ -85,6 +85,7 @@ public struct NormalizedRow {
 /// Writes CSV fields as RFC 4180 with quotes only where needed, into a byte buffer.
 public enum CSVOut {
     /// Whether the bytes hold a comma, quote, CR or LF (which make a CSV field quoted): eight bytes at a time.
+    @usableFromInline
     static func hasSpecial(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         let n = b.count
@@ -107,6 +108,13 @@ public enum CSVOut {
 
     @inlinable
     public static func appendField<C: Collection>(_ out: inout [UInt8], _ value: C) where C.Element == UInt8 {
+        // bytes in contiguous memory (arrays, slices, native strings): scanned a word at a time, copied whole
+        let copied = value.withContiguousStorageIfAvailable { u -> Bool in
+            if hasSpecial(u) { return false }
+            out.append(contentsOf: u)
+            return true
+        }
+        if copied == true { return }
         var needs = false
         for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
         if !needs { out.append(contentsOf: value); return }
@@ -141,11 +149,7 @@ public enum CSVOut {
     public static func appendRow(_ out: inout [UInt8], _ fields: [String]) {
         for (i, f) in fields.enumerated() {
             if i > 0 { out.append(0x2C) }
-            // a native string's bytes in place: scanned a word at a time, copied whole when plain
-            let done: Void? = f.utf8.withContiguousStorageIfAvailable { u in
-                if hasSpecial(u) { appendField(&out, u) } else { out.append(contentsOf: u) }
-            }
-            if done == nil { appendField(&out, f.utf8) }
+            appendField(&out, f.utf8)
         }
         out.append(0x0A)
     }

@@ -80,9 +80,6 @@ enum RosterCheck {
         guard !keys.isEmpty else { return true }
         var runs = 1
         for i in 1..<keys.count where keys[i] != keys[i - 1] { runs += 1 }
-        var distinct = keys
-        SortedKeys.sort(&distinct)
-        SortedKeys.removeRepeats(&distinct)
-        return runs == distinct.count
+        return runs == SortedKeys.distinct(keys).keys.count
     }
 }

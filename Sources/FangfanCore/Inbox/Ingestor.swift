@@ -218,10 +218,8 @@ public final class Ingestor: @unchecked Sendable {
         /// The keys of a roster committed in this run, sorted only if another roster follows it.
         var unsortedRoster: [UInt64]?
         mutating func staged(_ feed: FeedKind) throws -> [UInt64] {
-            if feed == .roster, var keys = unsortedRoster {
-                SortedKeys.sort(&keys)
-                SortedKeys.removeRepeats(&keys)
-                sets[.roster] = keys
+            if feed == .roster, let keys = unsortedRoster {
+                sets[.roster] = SortedKeys.distinct(keys).keys
                 unsortedRoster = nil
             }
             if let s = sets[feed] { return s }
@@ -520,9 +518,7 @@ public final class Ingestor: @unchecked Sendable {
         p.keys = fileKeys
         // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
         if feed.kind != .roster {
-            p.sortedKeys = fileKeys
-            SortedKeys.sort(&p.sortedKeys)
-            p.repeatsWithin = SortedKeys.removeRepeats(&p.sortedKeys)
+            (p.sortedKeys, p.repeatsWithin) = SortedKeys.distinct(fileKeys)
         }
         // beside the staged file, under its sequence number (uncommitted until the manifest line)
         try writeKeys(fileKeys, feed.kind, p.seq)
@@ -550,9 +546,7 @@ public final class Ingestor: @unchecked Sendable {
                 for i in 0..<n { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
             }
         }
-        SortedKeys.sort(&keys)
-        SortedKeys.removeRepeats(&keys)
-        return keys
+        return SortedKeys.distinct(keys).keys
     }
 
     func writeKeys(_ keys: [UInt64], _ feed: FeedKind, _ seq: Int) throws {

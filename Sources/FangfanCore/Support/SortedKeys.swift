@@ -56,6 +56,14 @@ public enum SortedKeys {
         if inOther { swap(&keys, &other) }
     }
 
+    /// The keys sorted, without repeats, and how many repeats there were.
+    public static func distinct(_ keys: [UInt64]) -> (keys: [UInt64], repeats: Int) {
+        var sorted = keys
+        sort(&sorted)
+        let repeats = removeRepeats(&sorted)
+        return (sorted, repeats)
+    }
+
     /// Removes the repeats from sorted keys; returns how many there were.
     @discardableResult
     public static func removeRepeats(_ sorted: inout [UInt64]) -> Int {
