@@ -68,6 +68,7 @@ public struct CommonOptions: ParsableArguments {
     /// Loads everything a command needs and runs `body`, mapping failures to the exit codes of INTERFACE.md.
     func run(_ label: String, lock: Bool = true, _ body: (Pipeline) throws -> Int32) throws {
         umask(0o077)
+        MemoryTuning.keepFreedMemory()
         Signals.installInterruptHandlers()
         let logger = makeLogger(label)
         let status: Int32
