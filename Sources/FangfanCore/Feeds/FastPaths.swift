@@ -1,10 +1,11 @@
 /// Fast paths for the plain spellings that make up nearly every row (`2021-05-03`, `1234.50`, an
 /// 18-character ID): they check and copy the bytes without allocating. Anything else falls back to the
 /// full parsers in Values/, which give the same result (the fast paths accept a subset of their input).
+/// They work on the field's bytes in place (`RawField`), so checking a field costs no reference counting.
 enum FastPath {
     /// Trims ASCII whitespace and U+3000 at both ends, without copying.
     @inline(__always)
-    static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    static func trim(_ s: RawField) -> RawField {
         var lo = s.startIndex, hi = s.endIndex
         while true {
             if lo < hi && isSpaceByte(s[lo]) { lo += 1; continue }
@@ -16,28 +17,28 @@ enum FastPath {
             if hi - 3 >= lo && s[hi - 3] == 0xE3 && s[hi - 2] == 0x80 && s[hi - 1] == 0x80 { hi -= 3; continue }
             break
         }
-        return s[lo..<hi]
+        return RawField(rebasing: s[lo..<hi])
     }
 
     @inline(__always)
-    static func digit(_ s: ArraySlice<UInt8>, _ i: Int) -> Int? {
-        let d = s[s.startIndex + i] &- 0x30
+    static func digit(_ s: RawField, _ i: Int) -> Int? {
+        let d = s[i] &- 0x30
         return d < 10 ? Int(d) : nil
     }
 
     /// `dddd-dd-dd`, a real calendar day.
-    static func isoDate(_ s: ArraySlice<UInt8>) -> Bool {
-        guard s.count == 10, s[s.startIndex + 4] == 0x2D, s[s.startIndex + 7] == 0x2D else { return false }
-        var v = [0, 0, 0]
-        for (k, r) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
-            for i in r { guard let d = digit(s, i) else { return false }; v[k] = v[k] * 10 + d }
-        }
-        return Day(year: v[0], month: v[1], day: v[2]) != nil
+    static func isoDate(_ s: RawField) -> Bool {
+        guard s.count == 10, s[4] == 0x2D, s[7] == 0x2D else { return false }
+        var y = 0, m = 0, d = 0
+        for i in 0..<4 { guard let x = digit(s, i) else { return false }; y = y * 10 + x }
+        for i in 5..<7 { guard let x = digit(s, i) else { return false }; m = m * 10 + x }
+        for i in 8..<10 { guard let x = digit(s, i) else { return false }; d = d * 10 + x }
+        return Day(year: y, month: m, day: d) != nil
     }
 
     /// `dddd-dd`, month 01–12, year ≥ 1900.
-    static func isoMonth(_ s: ArraySlice<UInt8>) -> Bool {
-        guard s.count == 7, s[s.startIndex + 4] == 0x2D else { return false }
+    static func isoMonth(_ s: RawField) -> Bool {
+        guard s.count == 7, s[4] == 0x2D else { return false }
         var y = 0, m = 0
         for i in 0..<4 { guard let d = digit(s, i) else { return false }; y = y * 10 + d }
         for i in 5..<7 { guard let d = digit(s, i) else { return false }; m = m * 10 + d }
@@ -45,12 +46,12 @@ enum FastPath {
     }
 
     /// Sixteen digits.
-    static func householdID(_ s: ArraySlice<UInt8>) -> Bool {
+    static func householdID(_ s: RawField) -> Bool {
         s.count == 16 && s.allSatisfy(isDigit)
     }
 
     /// 17 digits and an upper-case check char that matches, with a possible birth date not after `today`.
-    static func residentID(_ s: ArraySlice<UInt8>, today: Day) -> Bool {
+    static func residentID(_ s: RawField, today: Day) -> Bool {
         guard s.count == 18 else { return false }
         var sum = 0
         let b = s.startIndex
@@ -70,7 +71,7 @@ enum FastPath {
 
     /// `-?digits(.d{1,2})?` with at most 15 integer digits: the amount in fen, and whether the bytes are
     /// already the normal form (exactly two decimals, no leading zeros to drop, no `-0`).
-    static func amount(_ s: ArraySlice<UInt8>) -> (fen: Int64, normal: Bool)? {
+    static func amount(_ s: RawField) -> (fen: Int64, normal: Bool)? {
         var i = s.startIndex
         let end = s.endIndex
         var negative = false

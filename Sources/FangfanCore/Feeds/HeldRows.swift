@@ -34,18 +34,20 @@ struct HeldRows {
 
     var count: Int { lines.count }
 
-    mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> ArraySlice<UInt8>?) {
+    mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> RawField?) {
         let k = lines.count
         lines.append(line)
         let base = bytes.count
         bytes.append(contentsOf: row.bytes)
         var differing: [Int: String] = [:]
-        for f in 0..<fieldCount {
-            let range = row.range(f)
-            starts.append(base + range.lowerBound)
-            ends.append(base + range.upperBound)
-            let r = raw(f) ?? []
-            if !sameBytes(r, row[f]) { differing[f] = String(decoding: r, as: UTF8.self) }
+        row.withJoinedBytes { joined in
+            for f in 0..<fieldCount {
+                let range = row.range(f)
+                starts.append(base + range.lowerBound)
+                ends.append(base + range.upperBound)
+                let r = raw(f) ?? RawField(start: nil, count: 0)
+                if !sameBytes(r, RawField(rebasing: joined[range])) { differing[f] = String(decoding: r, as: UTF8.self) }
+            }
         }
         rowEnds.append(bytes.count)
         quoted.append(row.needsQuoting)
@@ -73,6 +75,12 @@ struct HeldRows {
         row.reset(fieldCount: fieldCount)
         for f in 0..<fieldCount { row.append(field(i, f)) }
     }
+}
+
+/// Byte-for-byte equality, compared as memory.
+@inline(__always)
+func sameBytes(_ a: RawField, _ b: RawField) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }
 
 /// Byte-for-byte equality, compared as memory.

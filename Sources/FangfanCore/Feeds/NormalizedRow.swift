@@ -46,6 +46,16 @@ public struct NormalizedRow {
         value.withUnsafeBufferPointer { append(bytesOf: $0, scan: false) }
     }
 
+    /// A field's bytes in place (`RawField`): copied and checked for quoting.
+    public mutating func append(_ value: UnsafeBufferPointer<UInt8>) {
+        append(bytesOf: value)
+    }
+
+    /// A checked value in place (see `append(checked:)` above).
+    public mutating func append(checked value: UnsafeBufferPointer<UInt8>) {
+        append(bytesOf: value, scan: false)
+    }
+
     public mutating func append(checked value: [UInt8]) {
         value.withUnsafeBufferPointer { append(bytesOf: $0, scan: false) }
     }
@@ -73,6 +83,11 @@ public struct NormalizedRow {
     public var count: Int { ends.count }
 
     public subscript(i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
+
+    /// Calls `body` with the joined values in place (value i at `range(i)`).
+    func withJoinedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer(body)
+    }
 
     /// Where value i lies in `bytes`.
     func range(_ i: Int) -> Range<Int> { starts[i]..<ends[i] }

@@ -13,8 +13,10 @@ public final class RowValidator {
     let today: Day
     /// Per field: spelling → listed value (the listed values map to themselves).
     private var choices: [[[UInt8]: [UInt8]]]
-    /// The same pairs as a list, for comparing in place (a handful per field).
-    private var choiceList: [[([UInt8], [UInt8])]] = []
+    /// The same pairs, for comparing in place (a handful per field): field i's are
+    /// `choicePairs[choiceRanges[i]]`, their bytes in `constants`.
+    private var choicePairs: [(spelling: RawField, canonical: RawField)] = []
+    private var choiceRanges: [Range<Int>] = []
     /// The field whose requirement depends on an earlier one (`on`), and income's four components.
     private let conditional: (dependent: Int?, on: Int?, components: [Int])
     /// The value of `on` that makes `dependent` required (冲销, 干部排查), or that makes it optional (待核).
@@ -24,8 +26,11 @@ public final class RowValidator {
     /// Per field, what the row loop needs without copying the field's spec (its listed values) per row.
     /// (plain old data: read per field and row without reference counting)
     private let plain: [PlainField]
-    /// Per field: the normalised value of a blank.
-    private let blanks: [[UInt8]]
+    /// Per field: the normalised value of a blank (bytes in `constants`).
+    private var blanks: [RawField] = []
+    /// The bytes of the listed values, spellings and blanks, owned by the validator: the row loop reads
+    /// them through plain pointers, with no reference counting per field and row.
+    private let constants: UnsafeMutableBufferPointer<UInt8>
     /// Per field: whether its requirement depends on another field (`conditionallyRequired`).
     private let hasCondition: [Bool]
 
@@ -65,7 +70,6 @@ public final class RowValidator {
             }
             return f
         }
-        blanks = schema.fields.map { Array($0.blankValue.utf8) }
         let c = conditional
         hasCondition = schema.fields.indices.map { i in
             switch schema.kind {
@@ -86,8 +90,30 @@ public final class RowValidator {
             for (raw, canonical) in feed.values[spec.name] ?? [:] { map[Array(raw.utf8)] = Array(canonical.utf8) }
             return map
         }
-        choiceList = choices.map { $0.map { ($0.key, $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) } }
+        // every constant the row loop copies, in one block the validator owns
+        let blankBytes = schema.fields.map { Array($0.blankValue.utf8) }
+        let listed = choices.map { $0.map { ($0.key, $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) } }
+        let total = blankBytes.reduce(0) { $0 + $1.count } + listed.joined().reduce(0) { $0 + $1.0.count + $1.1.count }
+        constants = UnsafeMutableBufferPointer.allocate(capacity: max(total, 1))
+        var at = 0
+        func keep(_ b: [UInt8]) -> RawField {
+            let range = at..<(at + b.count)
+            _ = UnsafeMutableBufferPointer(rebasing: constants[range]).initialize(from: b)
+            at += b.count
+            return RawField(rebasing: constants[range])
+        }
+        // (blanks and listed values are the schema's own words: none needs quoting, they are copied unscanned)
+        blanks = blankBytes.map(keep)
+        precondition(!blanks.contains(where: CSVOut.hasSpecial), "a blank value needs quoting")
+        for pairs in listed {
+            let first = choicePairs.count
+            for (spelling, canonical) in pairs { choicePairs.append((keep(spelling), keep(canonical))) }
+            precondition(!pairs.contains { $0.1.withUnsafeBufferPointer(CSVOut.hasSpecial) }, "a listed value needs quoting")
+            choiceRanges.append(first..<choicePairs.count)
+        }
     }
+
+    deinit { constants.deallocate() }
 
     /// `raw(i)` gives the raw bytes of canonical field i (nil when the file has no such column).
     /// On success the row holds the normalised values.
@@ -95,10 +121,10 @@ public final class RowValidator {
     /// Fields are checked in the feed's field order and the first failing one is reported, the
     /// requirements that depend on an earlier field (原结算流水号 for a 冲销, 核查人 unless 待核,
     /// 填报人 for 干部排查, one of the four income components) included, at their own field's place.
-    public func validate(_ raw: (Int) -> ArraySlice<UInt8>?, into row: inout NormalizedRow) -> RowProblem? {
+    public func validate(_ raw: (Int) -> RawField?, into row: inout NormalizedRow) -> RowProblem? {
         row.reset(fieldCount: plain.count)
         for i in 0..<plain.count {
-            let value = raw(i) ?? []
+            let value = raw(i) ?? RawField(start: nil, count: 0)
             if let e = normalize(value, i, &row) ?? (hasCondition[i] ? conditionallyRequired(i, raw, row) : nil) {
                 return RowProblem(field: i, raw: String(decoding: value, as: UTF8.self), error: e)
             }
@@ -108,9 +134,12 @@ public final class RowValidator {
 
     /// The listed value (or configured spelling) equal to the bytes, compared in place.
     @inline(__always)
-    private func listedChoice(_ s: ArraySlice<UInt8>, _ i: Int) -> [UInt8]? {
-        for (spelling, canonical) in choiceList[i] where spelling.count == s.count && spelling.elementsEqual(s) {
-            return canonical
+    private func listedChoice(_ s: RawField, _ i: Int) -> RawField? {
+        for k in choiceRanges[i] {
+            let (spelling, canonical) = choicePairs[k]
+            if spelling.count == s.count && (s.count == 0 || memcmp(spelling.baseAddress!, s.baseAddress!, s.count) == 0) {
+                return canonical
+            }
         }
         return nil
     }
@@ -119,13 +148,13 @@ public final class RowValidator {
         ValueError(.missingRequired, "必填项为空")
     }
 
-    private func normalize(_ value: ArraySlice<UInt8>, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
+    private func normalize(_ value: RawField, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
         let slice = FastPath.trim(value)
         let f = plain[i]
         if slice.isEmpty {
             if f.required { return missing(schema.fields[i]) }
             if f.kind == .amount { row.amounts[i] = 0 }
-            row.append(blanks[i])
+            row.append(checked: blanks[i])
             return nil
         }
         // the plain spellings, checked and copied without allocating
@@ -137,7 +166,7 @@ public final class RowValidator {
         case .text where Text.isTriviallyNFC(slice): row.append(slice); return nil
         case .choice:
             // (a listed value or a configured spelling's listed value: the listed values are plain words)
-            if let canonical = listedChoice(slice, i) { row.append(canonical); return nil }
+            if let canonical = listedChoice(slice, i) { row.append(checked: canonical); return nil }
         case .amount:
             if let (fen, normal) = FastPath.amount(slice), !(f.nonNegative && fen < 0) {
                 row.amounts[i] = fen
@@ -234,7 +263,7 @@ public final class RowValidator {
 
     /// The requirement of field `i` that depends on an earlier field (FEEDS.md), checked once field `i`
     /// itself is valid; the fields before `i` are already normalised in `row`.
-    private func conditionallyRequired(_ i: Int, _ raw: (Int) -> ArraySlice<UInt8>?, _ row: NormalizedRow) -> ValueError? {
+    private func conditionallyRequired(_ i: Int, _ raw: (Int) -> RawField?, _ row: NormalizedRow) -> ValueError? {
         let c = conditional
         switch schema.kind {
         case .medical where i == c.dependent:
@@ -251,7 +280,7 @@ public final class RowValidator {
             }
         case .income where i == c.components.first:
             // all four components blank: nothing was declared (a blank one alone is 0)
-            if c.components.allSatisfy({ Text.trimSpaces(raw($0) ?? []).isEmpty }) {
+            if c.components.allSatisfy({ FastPath.trim(raw($0) ?? RawField(start: nil, count: 0)).isEmpty }) {
                 return ValueError(.missingRequired, "四项收入全部为空：至少填写一项（可填 0）")
             }
         default: break
@@ -260,12 +289,12 @@ public final class RowValidator {
     }
 
     /// The checks of FEEDS.md that look at several fields of an otherwise valid row.
-    private func feedCheck(_ raw: (Int) -> ArraySlice<UInt8>?, _ row: NormalizedRow) -> RowProblem? {
+    private func feedCheck(_ raw: (Int) -> RawField?, _ row: NormalizedRow) -> RowProblem? {
         guard let total else { return nil }
         var sum: Int64 = 0
         for p in parts { sum += row.amounts[p] ?? 0 }
         if sum != (row.amounts[total] ?? 0) {
-            return RowProblem(field: total, raw: String(decoding: raw(total) ?? [], as: UTF8.self),
+            return RowProblem(field: total, raw: raw(total).map { String(decoding: $0, as: UTF8.self) } ?? "",
                 error: ValueError(.amountsDoNotAddUp, "医疗总费用不等于 统筹基金+大病保险+医疗救助+个人自付（精确到分）"))
         }
         return nil

@@ -35,6 +35,15 @@ public struct CSVRecord {
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
+    /// Calls `body` with the record's bytes and field ends in place (field i is `RecordFields.field(i)`),
+    /// valid during `body` only: no slice per field, so no reference counting per field.
+    @inlinable
+    public func withFields<R>(_ body: (RecordFields) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try ends.withUnsafeBufferPointer { e in try body(RecordFields(bytes: b, ends: e)) }
+        }
+    }
+
     /// Appends the fields, each after a comma, as CSV: as they were read when none was quoted.
     public func appendFields(to out: inout [UInt8]) {
         if quoted {
@@ -51,6 +60,17 @@ public struct CSVRecord {
         }
     }
     public var strings: [String] { (0..<count).map(string) }
+}
+
+/// A CSV record's fields in place (see `CSVRecord.withFields`).
+public struct RecordFields {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let ends: UnsafeBufferPointer<Int>
+    @inlinable init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) { self.bytes = bytes; self.ends = ends }
+
+    @inlinable public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+    }
 }
 
 /// Limits against hostile files.

@@ -272,6 +272,15 @@ public final class XMLRecordReader {
     /// Line of the current record's start tag (where the start tag ends).
     var currentLine: Int { records[current + 1] }
 
+    /// Calls `body` with the current record's fields in place (`XMLRecordFields.value`), valid during
+    /// `body` only.
+    func withValues<R>(_ body: (XMLRecordFields) throws -> R) rethrows -> R {
+        let at = current
+        return try bytes.withUnsafeBufferPointer { b in
+            try records.withUnsafeBufferPointer { r in try body(XMLRecordFields(bytes: b, records: r, at: at)) }
+        }
+    }
+
     /// Field `f` (index in `spec.fields`) of the current record: nil = absent, empty = present but
     /// empty. Not trimmed. The slice is valid until the next `advance()`.
     @inline(__always)
@@ -286,5 +295,19 @@ public final class XMLRecordReader {
             fieldsSeen.insert(f)
             seenCount += 1
         }
+    }
+}
+
+/// The current record's fields in place (see `XMLRecordReader.withValues`).
+struct XMLRecordFields {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let records: UnsafeBufferPointer<Int>
+    let at: Int
+
+    /// Field `f` (index in `spec.fields`): nil = absent, empty = present but empty. Not trimmed.
+    @inline(__always)
+    func value(_ f: Int) -> UnsafeBufferPointer<UInt8>? {
+        let start = records[at + 2 + 2 * f]
+        return start < 0 ? nil : UnsafeBufferPointer(rebasing: bytes[start..<records[at + 3 + 2 * f]])
     }
 }

@@ -30,6 +30,6 @@ public enum Text {
 
     /// Trims ASCII whitespace and U+3000 at both ends, on bytes.
     public static func trimSpaces<C: Collection>(_ raw: C) -> [UInt8] where C.Element == UInt8 {
-        Array(FastPath.trim(ArraySlice(raw)))
+        Array(raw).withUnsafeBufferPointer { Array(FastPath.trim($0)) }
     }
 }
