@@ -252,6 +252,31 @@ final class CSVReaderTests: XCTestCase {
                        .recordTooLarge(line: 1, limit: 3))
     }
 
+    /// The record limit counts the fields' bytes, not the commas between them, whether the line is read
+    /// whole (no quotes, in the buffer) or field by field (quoted, or cut across blocks).
+    func testRecordBytesLimitCountsFieldBytesOnly() {
+        let limits = CSVLimits(maxFieldBytes: 100, maxFields: 100, maxRecordBytes: 6)
+        for pieces in [[], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]] {
+            XCTAssertEqual(try readCSV("ab,cd,ef\n", pieces: pieces, limits: limits), [ReadRecord(1, ["ab", "cd", "ef"])])
+            XCTAssertEqual(try readCSV("\"ab\",cd,ef\n", pieces: pieces, limits: limits), [ReadRecord(1, ["ab", "cd", "ef"])])
+            XCTAssertEqual(errorThrown { try readCSV("x\nab,cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
+                           .recordBytesTooLarge(line: 2, limit: 6))
+            XCTAssertEqual(errorThrown { try readCSV("x\n\"ab\",cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
+                           .recordBytesTooLarge(line: 2, limit: 6))
+        }
+    }
+
+    /// A record written back (link's linked files): as read when nothing was quoted, else field by field.
+    func testAppendFieldsWritesTheRecordBack() throws {
+        let text = "a,,b c,\n\"x,y\",\"he said \"\"hi\"\"\",z\r\n\"\",q\n"
+        for pieces in [[], Cuts.random(seed: 7)] {
+            let reader = CSVReader(try DecodedSource(MemoryByteSource(Array(text.utf8), pieces: pieces), encoding: .utf8))
+            var out: [UInt8] = []
+            while let r = try reader.next() { r.appendFields(to: &out); out.append(0x0A) }
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), ",a,,b c,\n,\"x,y\",\"he said \"\"hi\"\"\",z\n,,q\n")
+        }
+    }
+
     func testMillionCommasFailFast() throws {
         let line = [UInt8](repeating: UInt8(ascii: ","), count: 1_000_000) + [0x0A]
         let start = Date()

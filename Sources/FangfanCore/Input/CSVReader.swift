@@ -2,7 +2,9 @@
 public struct CSVRecord {
     /// 1-based physical line where the record starts.
     public var line: Int
-    /// The fields' bytes: `bytes[0..<used]` (the array is kept at its capacity and written in place).
+    /// The fields' bytes: `bytes[0..<used]` (the array is kept at its capacity and written in place), one
+    /// separator byte between fields: field i is `bytes[(i == 0 ? 0 : ends[i - 1] + 1)..<ends[i]]`. A record
+    /// without quotes is its line as read, copied in one piece, commas for separators.
     @usableFromInline var bytes: [UInt8] = []
     @usableFromInline var used = 0
     @usableFromInline var ends: [Int] = []
@@ -29,9 +31,12 @@ public struct CSVRecord {
     public var count: Int { ends.count }
 
     @inlinable public subscript(i: Int) -> ArraySlice<UInt8> {
-        let start = i == 0 ? 0 : ends[i - 1]
+        let start = i == 0 ? 0 : ends[i - 1] + 1
         return bytes[start..<ends[i]]
     }
+
+    /// The bytes of the fields, excluding the separators (what the record-size limit counts).
+    var contentBytes: Int { used - ends.count }
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
@@ -50,14 +55,9 @@ public struct CSVRecord {
             for i in 0..<count { out.append(0x2C); CSVOut.appendField(&out, self[i]) }
             return
         }
-        bytes.withUnsafeBufferPointer { b in
-            var start = 0
-            for e in ends {
-                out.append(0x2C)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<e]))
-                start = e
-            }
-        }
+        // the line as read: its fields after a comma, the commas between them
+        out.append(0x2C)
+        bytes.withUnsafeBufferPointer { b in out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<used])) }
     }
     public var strings: [String] { (0..<count).map(string) }
 }
@@ -69,7 +69,7 @@ public struct RecordFields {
     @inlinable init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) { self.bytes = bytes; self.ends = ends }
 
     @inlinable public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+        UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1] + 1)..<ends[i]])
     }
 }
 
@@ -139,6 +139,7 @@ public final class CSVReader {
         record.quoted = false
         record.ends.removeAll(keepingCapacity: true)
         record.line = line
+        if readPlainLine() { return Read(record: record, blankLine: false) }
         var state = State.fieldStart
         var fieldStart = 0
         var sawAny = false
@@ -181,7 +182,7 @@ public final class CSVReader {
                             if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.used > limits.maxRecordBytes {
+                            if record.contentBytes > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             i = j
@@ -190,6 +191,7 @@ public final class CSVReader {
                         let b = p[i]
                         if b == 0x2C {
                             record.ends.append(record.used)
+                            record.append(0x2C)
                             // a comma always starts one more field: fail as soon as that one is past the limit
                             if record.ends.count >= limits.maxFields {
                                 throw InputError.recordTooLarge(line: record.line, limit: limits.maxFields)
@@ -226,7 +228,7 @@ public final class CSVReader {
                             if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.used > limits.maxRecordBytes {
+                            if record.contentBytes > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             i = j
@@ -240,7 +242,7 @@ public final class CSVReader {
                             if record.used - fieldStart > limits.maxFieldBytes {
                                 throw InputError.fieldTooLarge(line: record.line, limit: limits.maxFieldBytes)
                             }
-                            if record.used > limits.maxRecordBytes {
+                            if record.contentBytes > limits.maxRecordBytes {
                                 throw InputError.recordBytesTooLarge(line: record.line, limit: limits.maxRecordBytes)
                             }
                             state = .quoted
@@ -267,6 +269,45 @@ public final class CSVReader {
     }
 
     private var crPending = false
+
+    /// A record with no quoted field that lies wholly in the buffer (nearly every line): its delimiters
+    /// found a word at a time, the line copied into the record in one piece. False (nothing consumed,
+    /// the record left empty) for anything else — a quote at a field's start, a blank line, a line that
+    /// runs past the buffer, a limit reached — which the general reader below then takes from the start.
+    private func readPlainLine() -> Bool {
+        let n = buffer.count, start = pos
+        guard start < n else { return false }
+        let taken = buffer.withUnsafeBufferPointer { p -> Bool in
+            if p[start] == 0x0A || p[start] == 0x0D { return false }
+            var i = start
+            while true {
+                if p[i] == 0x22 { return false }
+                let j = CSVReader.delimiter(in: p, from: i)
+                if j >= n || j - i > limits.maxFieldBytes { return false }
+                record.ends.append(j - start)
+                if p[j] == 0x2C {
+                    if record.ends.count >= limits.maxFields { return false }
+                    i = j + 1
+                    if i >= n { return false }
+                    continue
+                }
+                // LF, or CR with its LF in the buffer too (a CR at the buffer's end: the general reader)
+                var next = j + 1
+                if p[j] == 0x0D {
+                    if next >= n { return false }
+                    if p[next] == 0x0A { next += 1 }
+                }
+                let length = j - start
+                if length - (record.ends.count - 1) > limits.maxRecordBytes { return false }
+                record.append(UnsafeBufferPointer(rebasing: p[start..<j]))
+                pos = next
+                line += 1
+                return true
+            }
+        }
+        if !taken { record.ends.removeAll(keepingCapacity: true) }
+        return taken
+    }
 
     /// The position of the first comma, LF or CR at or after `i` (the end if none): eight bytes at a time.
     @inline(__always)
