@@ -35,6 +35,30 @@ final class HashIndexTests: XCTestCase {
         for k in 0..<100 as Range<UInt64> { XCTAssertEqual(index[k * 1_000_003], Int32(k)) }
         XCTAssertNil(index[7])
     }
+
+    /// Many pairs at once give the table one by one would: later values win, earlier keys stay, and the
+    /// table grows to fit (above 65,536 pairs the grouped path, below it the plain one).
+    func testBulkInsertEqualsInsertingOneByOne() {
+        for n in [10, 70_000, 300_000] {
+            var rng = Cuts.SplitMix64(seed: UInt64(n))
+            var keys: [UInt64] = [], values: [Int32] = []
+            for i in 0..<n {
+                // every seventh key repeats an earlier one, with a new value
+                keys.append(i % 7 == 6 ? keys[Int(rng.next() % UInt64(i))] : rng.next())
+                values.append(Int32(i))
+            }
+            var one = HashIndex(minimumCapacity: 5), bulk = HashIndex(minimumCapacity: 5)
+            one[42] = 1
+            bulk[42] = 1
+            for k in 0..<n { one[keys[k]] = values[k] }
+            bulk.insert(keys: keys, values: values)
+            XCTAssertEqual(bulk.count, one.count, "n \(n)")
+            var expected: [UInt64: Int32] = [42: 1]
+            for k in 0..<n { expected[keys[k]] = values[k] }
+            XCTAssertEqual(bulk.count, expected.count)
+            for (k, v) in expected where bulk[k] != v { XCTFail("n \(n): key \(k) has \(String(describing: bulk[k])), not \(v)"); break }
+        }
+    }
 }
 
 final class RosterGroupingTests: XCTestCase {

@@ -71,6 +71,40 @@ public struct HashIndex: Sendable {
         }
     }
 
+    /// Inserts many pairs, as if one by one in the order given (for a key given twice the later value
+    /// wins). They are first grouped by region of the table (a stable counting sort on the top bits of
+    /// their slots), so the writes sweep through memory instead of missing the cache on every key: a
+    /// province's five million people go into a 200 MB table several times faster.
+    public mutating func insert(keys: [UInt64], values: [Int32]) {
+        precondition(keys.count == values.count)
+        let n = keys.count
+        while 2 * (count + n) > capacity { grow() }
+        let bits = 64 - Int(shift)
+        let regionBits = min(12, bits)
+        guard n >= 1 << 16, regionBits > 0 else {
+            for k in 0..<n { self[keys[k]] = values[k] }
+            return
+        }
+        let regionShift = UInt64(64 - regionBits)
+        @inline(__always) func region(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> regionShift) }
+        var starts = [Int](repeating: 0, count: (1 << regionBits) + 1)
+        var order = [Int32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        keys.withUnsafeBufferPointer { k in
+            starts.withUnsafeMutableBufferPointer { s in
+                for key in k { s[region(key) + 1] += 1 }
+                for r in 1..<s.count { s[r] += s[r - 1] }
+                order.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<n {
+                        let r = region(k[i])
+                        o[s[r]] = Int32(truncatingIfNeeded: i)
+                        s[r] += 1
+                    }
+                }
+            }
+        }
+        for i in order { self[keys[Int(i)]] = values[Int(i)] }
+    }
+
     private mutating func grow() {
         var bigger = HashIndex(minimumCapacity: capacity)
         for i in 0..<capacity where words[3 * i + 2] != HashIndex.empty {
