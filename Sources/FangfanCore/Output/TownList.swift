@@ -42,28 +42,39 @@ public enum TownList {
                     "", "", "", "", ""])
     }
 
+    /// The columns' kinds, looked up per cell.
+    private static let kinds = columns.map(\.kind)
+
     public static func csv(_ rows: [Row]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         CSVOut.appendRow(&out, columns.map(\.header))
+        let kinds = TownList.kinds
         for r in rows {
-            let cells = zip(r.cells, columns).map { cell, col in col.kind == .text ? CSVOut.inert(cell) : cell }
-            CSVOut.appendRow(&out, cells)
+            for (i, cell) in r.cells.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                CSVOut.appendField(&out, (kinds[i] == .text ? CSVOut.inert(cell) : cell).utf8)
+            }
+            out.append(0x0A)
         }
         return out
     }
 
     public static func xlsx(_ rows: [Row], town: String) throws -> [UInt8] {
+        let kinds = TownList.kinds
         let spec = XLSXSheetSpec(
             name: town.isEmpty ? "预警名单" : town,
             columns: columns.map { XLSXColumn(header: $0.header, width: $0.width) },
             rows: rows.map { r in
-                zip(r.cells, columns).map { cell, col -> XLSXCell in
-                    if cell.isEmpty { return .empty }
-                    switch col.kind {
-                    case .text: return .text(CSVOut.inert(cell))
-                    case .money, .number: return .number(cell)
+                var cells: [XLSXCell] = []
+                cells.reserveCapacity(r.cells.count)
+                for (i, cell) in r.cells.enumerated() {
+                    if cell.isEmpty { cells.append(.empty); continue }
+                    switch kinds[i] {
+                    case .text: cells.append(.text(CSVOut.inert(cell)))
+                    case .money, .number: cells.append(.number(cell))
                     }
                 }
+                return cells
             },
             freezeHeader: true)
         return try XLSXWriter.data(spec)
