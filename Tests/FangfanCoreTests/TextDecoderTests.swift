@@ -114,6 +114,24 @@ final class UTF8DecodingTests: XCTestCase {
         }
     }
 
+    /// Random strings of valid characters, stray bytes and cut sequences: UTF-8 input decodes exactly when
+    /// Swift's own validation accepts it (the three-byte fast path of Chinese text included), in one block
+    /// or cut byte by byte.
+    func testAgreesWithSwiftsValidationOnRandomBytes() {
+        var rng = Cuts.SplitMix64(seed: 11)
+        let pool: [[UInt8]] = [Array("中".utf8), Array("文".utf8), Array("a".utf8), [0xED, 0x9F, 0xBF], [0xEF, 0xBF, 0xBF],
+                               [0xE0, 0xA0, 0x80], [0xEE, 0x80, 0x80], [0xE4], [0xB8], [0xED, 0xA0, 0x80], [0xE4, 0xB8],
+                               [0xE0, 0x9F, 0xBF], [0xC2, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xFF], [0xE1, 0x41, 0x80]]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 14) { bytes += pool[Int(rng.next() % UInt64(pool.count))] }
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            XCTAssertEqual((try? decodeAll(bytes, .utf8)) != nil, valid, "\(bytes)")
+            XCTAssertEqual((try? decodeAll(bytes, .utf8, pieces: [1])) != nil, valid, "\(bytes) bytewise")
+            if valid { XCTAssertEqual(try? decodeAll(bytes, .utf8), bytes) }
+        }
+    }
+
     func testBoundaryFormsAreValid() throws {
         let valid: [[UInt8]] = [
             [0xC2, 0x80], [0xDF, 0xBF],                   // U+0080, U+07FF

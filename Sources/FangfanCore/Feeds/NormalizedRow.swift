@@ -6,7 +6,6 @@ public struct NormalizedRow {
     /// which spares the generic append's checks on every field of every row).
     private var storage: [UInt8] = []
     private var used = 0
-    private var starts: [Int] = []
     private var ends: [Int] = []
     /// A value holds a comma, quote or line break: the row must be written field by field, quoted.
     public private(set) var needsQuoting = false
@@ -20,7 +19,6 @@ public struct NormalizedRow {
 
     public mutating func reset(fieldCount: Int) {
         used = 0
-        starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         needsQuoting = false
         if amounts.count != fieldCount { amounts = Array(repeating: nil, count: fieldCount) }
@@ -74,7 +72,6 @@ public struct NormalizedRow {
             if comma { s[at - 1] = 0x2C }
             if n > 0 { (s.baseAddress! + at).update(from: value.baseAddress!, count: n) }
         }
-        starts.append(at)
         used = at + n
         ends.append(used)
         if scan && !needsQuoting { needsQuoting = CSVOut.hasSpecial(value) }
@@ -82,7 +79,10 @@ public struct NormalizedRow {
 
     public var count: Int { ends.count }
 
-    public subscript(i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
+    public subscript(i: Int) -> ArraySlice<UInt8> { storage[range(i)] }
+
+    /// Where value i starts: after the comma that ends value i - 1.
+    @inline(__always) private func start(_ i: Int) -> Int { i == 0 ? 0 : ends[i - 1] + 1 }
 
     /// Calls `body` with the joined values in place (value i at `range(i)`).
     func withJoinedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
@@ -90,11 +90,11 @@ public struct NormalizedRow {
     }
 
     /// Where value i lies in `bytes`.
-    func range(_ i: Int) -> Range<Int> { starts[i]..<ends[i] }
+    func range(_ i: Int) -> Range<Int> { start(i)..<ends[i] }
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
-    public func isBlank(_ i: Int) -> Bool { starts[i] == ends[i] }
+    public func isBlank(_ i: Int) -> Bool { start(i) == ends[i] }
 }
 
 /// Writes CSV fields as RFC 4180 with quotes only where needed, into a byte buffer.

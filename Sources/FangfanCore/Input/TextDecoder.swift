@@ -102,6 +102,12 @@ public final class DecodedSource {
                 if i >= n { break }
                 let c = p[i]
                 if c < 0x80 { i += 1; continue }
+                // the common case of Chinese text: a three-byte sequence whose second byte may be any
+                // continuation byte (lead E1–EC, EE, EF), complete in the block
+                if c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80 {
+                    i += 3
+                    continue
+                }
                 var need = 0
                 var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
                 switch c {

@@ -221,9 +221,8 @@ public struct Detector: Sendable {
             for i in part == 0 ? 0..<mid : mid..<alerts.count { AlertJSON.line(&out, alerts[i]) }
             return out
         }.all()
-        let out = lines[0] + lines[1]
         CrashPoint.hit("detect-before-write")
-        try AtomicFile.write(out, to: dir + "/alerts.jsonl")
+        try AtomicFile.write(pieces: lines, to: dir + "/alerts.jsonl")
         try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
