@@ -23,7 +23,7 @@ struct XMLRecordBlock: Sendable {
     var consumedFileBytes: Int
 }
 
-/// The parse of one file: libxml2's push parser fed block by block from the source, on a thread
+/// The parse of one file: libxml2's pull parser reading block by block from the source, on a thread
 /// of its own, with a queue of at most two blocks of records waiting for the reader.
 final class XMLParseWorker: @unchecked Sendable {
     // Used by the parse thread only, once it runs.
@@ -33,10 +33,10 @@ final class XMLParseWorker: @unchecked Sendable {
     private let state: UnsafeMutablePointer<SAXState>
     private var ctxt: xmlParserCtxtPtr?
     private var sax = xmlSAXHandler()
-    /// Bytes read from the source, pushed to libxml2 one block at a time.
+    /// Bytes read from the source, a block at a time, handed to libxml2 as it asks: `block[blockStart..<blockEnd]`
+    /// is what it has not had yet.
     private let block: UnsafeMutableRawBufferPointer
-    /// The first bytes, held until there are 4 of them: libxml2 detects the encoding from them.
-    private var head: [UInt8] = []
+    private var blockStart = 0, blockEnd = 0
     private var prolog = PrologScanner()
     private var bytesRead = 0
     /// What stops the input after the records already parsed.
@@ -54,8 +54,9 @@ final class XMLParseWorker: @unchecked Sendable {
 
     /// Blocks waiting for the reader, at most.
     static let queueLimit = 2
-    /// Bytes pushed to libxml2 per call: large enough to keep the per-call work negligible, small
-    /// enough that a block's records stay in the cache while they are validated.
+    /// Bytes read from the source at a time, and the field bytes gathered before records go to the
+    /// reader: large enough to keep the per-block work negligible, small enough that a block's records
+    /// stay in the cache while they are validated.
     static let blockSize = 64 << 10
 
     private static let parserReady: Void = { xmlInitParser() }()
@@ -120,6 +121,26 @@ final class XMLParseWorker: @unchecked Sendable {
 
     // MARK: - The parse thread
 
+    private var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Queues a block of records for the reader, waiting while the queue is full; false when cancelled.
+    private func handOver(_ next: XMLRecordBlock) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        while queue.count >= Self.queueLimit && !cancelled { lock.wait() }
+        if cancelled { return false }
+        queue.append(next)
+        lock.broadcast()
+        return true
+    }
+
+    /// libxml2's pull parser over `read(into:_:)`: it asks for input as it needs it, which spares the
+    /// push parser's look-ahead scans of every start tag (UTF-8: 0.44 → 0.37 s for the county medical
+    /// feed with empty callbacks; GB18030: 0.85 → 0.52 s).
     private func run() {
         defer {
             lock.lock()
@@ -127,23 +148,37 @@ final class XMLParseWorker: @unchecked Sendable {
             lock.broadcast()
             lock.unlock()
         }
-        while true {
-            while state.pointee.ready == 0 && pending == nil && !ended {
-                lock.lock()
-                let stopNow = cancelled
-                lock.unlock()
-                if stopNow { return }
-                feed()
-            }
-            let next = takeBlock()
-            lock.lock()
-            while queue.count >= Self.queueLimit && !cancelled { lock.wait() }
-            if cancelled { lock.unlock(); return }
-            queue.append(next)
-            lock.broadcast()
-            lock.unlock()
-            if next.stop != nil { return }
+        // Errors libxml2 raises without a parser context (I/O, encoding conversion) go to the
+        // thread's global handler: point it at this parse while the parser runs.
+        // A few messages go to the generic (printf-style) channel instead, e.g. "encoder error":
+        // send those to /dev/null (the structured error says the same, better).
+        let savedHandler = __xmlStructuredError().pointee
+        let savedContext = __xmlStructuredErrorContext().pointee
+        let genericHandler = __xmlGenericError()
+        let genericContext = __xmlGenericErrorContext()
+        let savedGenericHandler = genericHandler?.pointee
+        let savedGenericContext = genericContext?.pointee
+        xmlSetStructuredErrorFunc(UnsafeMutableRawPointer(state), SAXState.errorCallback)
+        if let sink = Self.devNull { xmlSetGenericErrorFunc(sink, nil) }  // nil: libxml2's fprintf handler
+        defer {
+            xmlSetStructuredErrorFunc(savedContext, savedHandler)
+            genericHandler?.pointee = savedGenericHandler ?? nil
+            genericContext?.pointee = savedGenericContext ?? nil
         }
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        if let created = xmlCreateIOParserCtxt(&sax, UnsafeMutableRawPointer(state), Self.readCallback, Self.closeCallback,
+                                               me, XML_CHAR_ENCODING_NONE) {
+            ctxt = created
+            xmlCtxtUseOptions(created, Self.options)
+            state.pointee.bind(created)
+            if pending == nil { _ = xmlParseDocument(created) }
+            if pending == nil { check(atEnd: true) }
+        } else if pending == nil {
+            pending = .malformed(line: 1, column: 1, message: "the XML parser could not start on this input")
+        }
+        if isCancelled { return }
+        _ = handOver(takeBlock())
     }
 
     /// The records parsed so far, as a block; the state goes on with fresh (reused) buffers.
@@ -165,84 +200,62 @@ final class XMLParseWorker: @unchecked Sendable {
                               root: root, consumedFileBytes: source.consumedFileBytes)
     }
 
-    /// Reads one block from the source and pushes it to the parser (at the end, finishes the
-    /// document); sets `pending` or `ended` when the input stops.
-    private func feed() {
-        let n: Int
-        do {
-            n = try source.read(into: block)
-        } catch {
-            pending = .source(String(describing: error))
-            return
-        }
-        bytesRead += n
-        let bytes = UnsafeRawBufferPointer(rebasing: block[0..<n])
-        if !prolog.done {
-            prolog.scan(bytes)
-            if let line = prolog.doctypeLine {
-                pending = .doctypeForbidden(line: line)  // not one byte of the DOCTYPE reaches the parser
-                return
-            }
-        }
-        if bytesRead == 0 {
-            pending = .malformed(line: 1, column: 1, message: "the file is empty")
-            return
-        }
-        let atEnd = n == 0
-        if ctxt == nil {
-            head.append(contentsOf: bytes)
-            if head.count < 4 && !atEnd { return }
-        }
-
-        // Errors libxml2 raises without a parser context (I/O, encoding conversion) go to the
-        // thread's global handler: point it at this parse while the parser runs.
-        // A few messages go to the generic (printf-style) channel instead, e.g. "xmlParseChunk:
-        // encoder error": send those to /dev/null (the structured error says the same, better).
-        let savedHandler = __xmlStructuredError().pointee
-        let savedContext = __xmlStructuredErrorContext().pointee
-        let genericHandler = __xmlGenericError()
-        let genericContext = __xmlGenericErrorContext()
-        let savedGenericHandler = genericHandler?.pointee
-        let savedGenericContext = genericContext?.pointee
-        xmlSetStructuredErrorFunc(UnsafeMutableRawPointer(state), SAXState.errorCallback)
-        if let sink = Self.devNull { xmlSetGenericErrorFunc(sink, nil) }  // nil: libxml2's fprintf handler
-        defer {
-            xmlSetStructuredErrorFunc(savedContext, savedHandler)
-            genericHandler?.pointee = savedGenericHandler ?? nil
-            genericContext?.pointee = savedGenericContext ?? nil
-        }
-
-        if ctxt == nil {
-            // As libxml2's own readers do: the first 4 bytes create the parser (encoding detection).
-            let first = head.count >= 4 ? 4 : 0
-            let created = head.withUnsafeBufferPointer { h in
-                h.baseAddress!.withMemoryRebound(to: CChar.self, capacity: h.count) {
-                    xmlCreatePushParserCtxt(&sax, UnsafeMutableRawPointer(state), first > 0 ? $0 : nil, Int32(first), nil)
-                }
-            }
-            guard let created else {
-                pending = .malformed(line: 1, column: 1, message: "the XML parser could not start on this input")
-                return
-            }
-            ctxt = created
-            xmlCtxtUseOptions(created, Self.options)
-            state.pointee.bind(created)
-            let rest = head.count - first
-            if rest > 0 || atEnd {
-                head.withUnsafeBufferPointer { h in
-                    h.baseAddress!.withMemoryRebound(to: CChar.self, capacity: h.count) {
-                        _ = xmlParseChunk(created, $0 + first, Int32(rest), atEnd ? 1 : 0)
-                    }
-                }
-            }
-            head = []
-        } else if let ctxt {
-            _ = xmlParseChunk(ctxt, block.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(n), atEnd ? 1 : 0)
-        }
-        check(atEnd: atEnd)
+    private static let readCallback: xmlInputReadCallback = { context, buffer, length in
+        guard let context, let buffer else { return -1 }
+        return Unmanaged<XMLParseWorker>.fromOpaque(context).takeUnretainedValue().read(into: buffer, Int(length))
     }
 
-    /// After a push: did a callback refuse the input, or libxml2 stop on an error?
+    private static let closeCallback: xmlInputCloseCallback = { _ in 0 }
+
+    /// libxml2 asks for more input (4,000 bytes at a time). First the records parsed so far go to the
+    /// reader, once a block's worth has gathered; then the next bytes come out of `block`, refilled from
+    /// the source a block at a time and scanned for a DOCTYPE before libxml2 sees one byte of it. -1
+    /// (libxml2 stops) when the input stops: an error of the source, a DOCTYPE, an empty file, a cancel.
+    private func read(into buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32 {
+        if state.pointee.ready > 0 && state.pointee.bytes.count >= Self.blockSize {
+            if !handOver(takeBlock()) { return -1 }
+        } else if isCancelled {
+            return -1
+        }
+        // as many bytes as asked for, short only at the end: libxml2's pull parser takes a short read for
+        // the end of what it can look ahead at (a source may hand over a few bytes at a time)
+        var given = 0
+        while given < length {
+            if blockStart == blockEnd {
+                let n: Int
+                do {
+                    n = try source.read(into: block)
+                } catch {
+                    pending = .source(String(describing: error))
+                    return -1
+                }
+                bytesRead += n
+                if n == 0 {
+                    if bytesRead == 0 {
+                        pending = .malformed(line: 1, column: 1, message: "the file is empty")
+                        return -1
+                    }
+                    break
+                }
+                if !prolog.done {
+                    prolog.scan(UnsafeRawBufferPointer(rebasing: block[0..<n]))
+                    if let line = prolog.doctypeLine {
+                        pending = .doctypeForbidden(line: line)  // not one byte of the DOCTYPE reaches the parser
+                        return -1
+                    }
+                }
+                blockStart = 0
+                blockEnd = n
+            }
+            let k = min(length - given, blockEnd - blockStart)
+            memcpy(buffer + given, block.baseAddress! + blockStart, k)
+            blockStart += k
+            given += k
+        }
+        return Int32(given)
+    }
+
+    /// After the parse: did a callback refuse the input, or libxml2 stop on an error?
     private func check(atEnd: Bool) {
         guard let ctxt else { return }
         let s = state
