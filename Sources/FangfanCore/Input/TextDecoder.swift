@@ -19,6 +19,7 @@ public final class DecodedSource {
     public private(set) var encoding: TextEncoding
     private var raw: UnsafeMutableRawBufferPointer
     private var carry: [UInt8] = []          // bytes of an incomplete character from the previous block
+    private var work: [UInt8] = []           // carry and the next block joined (reused)
     private var offset = 0                   // decoded input offset (bytes of the file as sent)
     private var started = false
     private var converter: GB18030Converter?
@@ -45,34 +46,29 @@ public final class DecodedSource {
         if ended { return false }
         let before = out.count
         let n = try source.read(into: raw)
-        var block = carry
-        carry.removeAll(keepingCapacity: true)
-        block.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
-        if !started {
-            if block.count < 3 && n > 0 { carry = block; return true }
-            started = true
-            if block.starts(with: [0xEF, 0xBB, 0xBF]) {
-                block.removeFirst(3)
-                offset = 3
-                if encoding == .auto { encoding = .utf8 }
-            }
-        }
+        let fresh = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
         let atEnd = n == 0
-        switch encoding {
-        case .auto, .utf8:
-            let valid = validUTF8Prefix(block)
-            if valid.invalidAt != nil || (atEnd && valid.length < block.count) {
-                let at = offset + (valid.invalidAt ?? valid.length)
-                if encoding == .auto { throw NotUTF8(offset: at) }
-                throw InputError.undecodable(offset: at, encoding: "UTF-8")
+        if started && carry.isEmpty {
+            // nearly every block: decoded straight from the read buffer
+            try decode(fresh, atEnd: atEnd, into: &out)
+        } else {
+            // the first block (a BOM to look at), or a character cut at the end of the last one
+            work.removeAll(keepingCapacity: true)
+            work.append(contentsOf: carry)
+            carry.removeAll(keepingCapacity: true)
+            work.append(contentsOf: fresh)
+            var skip = 0
+            if !started {
+                if work.count < 3 && n > 0 { carry = work; return true }
+                started = true
+                if work.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    skip = 3
+                    offset = 3
+                    if encoding == .auto { encoding = .utf8 }
+                }
             }
-            out.append(contentsOf: block[0..<valid.length])
-            carry.append(contentsOf: block[valid.length...])
-            offset += valid.length
-        case .gb18030:
-            let used = try converter!.convert(block, at: offset, final: atEnd, into: &out)
-            carry.append(contentsOf: block[used...])
-            offset += used
+            let block = work
+            try block.withUnsafeBufferPointer { try decode(UnsafeBufferPointer(rebasing: $0[skip...]), atEnd: atEnd, into: &out) }
         }
         // a NUL byte never belongs in a text export: such a file is binary (or a corrupt transfer)
         if let nul = out.withUnsafeBufferPointer({ p -> Int? in
@@ -86,10 +82,30 @@ public final class DecodedSource {
         return !atEnd || !out.isEmpty
     }
 
+    /// Decodes the whole characters of `block` into `out`; an incomplete one at its end waits in `carry`.
+    private func decode(_ block: UnsafeBufferPointer<UInt8>, atEnd: Bool, into out: inout [UInt8]) throws {
+        switch encoding {
+        case .auto, .utf8:
+            let valid = validUTF8Prefix(block)
+            if valid.invalidAt != nil || (atEnd && valid.length < block.count) {
+                let at = offset + (valid.invalidAt ?? valid.length)
+                if encoding == .auto { throw NotUTF8(offset: at) }
+                throw InputError.undecodable(offset: at, encoding: "UTF-8")
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: block[0..<valid.length]))
+            carry.append(contentsOf: block[valid.length...])
+            offset += valid.length
+        case .gb18030:
+            let used = try converter!.convert(block, at: offset, final: atEnd, into: &out)
+            carry.append(contentsOf: block[used...])
+            offset += used
+        }
+    }
+
     /// Length of the longest prefix made of whole, valid UTF-8 characters; `invalidAt` when a bad byte is found
     /// (an incomplete character at the very end is not invalid: it continues in the next block).
-    func validUTF8Prefix(_ b: [UInt8]) -> (length: Int, invalidAt: Int?) {
-        b.withUnsafeBufferPointer { p -> (Int, Int?) in
+    func validUTF8Prefix(_ p: UnsafeBufferPointer<UInt8>) -> (length: Int, invalidAt: Int?) {
+        do {
             var i = 0
             let n = p.count
             while i < n {
@@ -157,41 +173,44 @@ final class GB18030Converter {
         }
     }
 
-    deinit { iconv_close(cd) }
+    deinit {
+        iconv_close(cd)
+        scratch.deallocate()
+    }
+
+    /// Where iconv writes (reused from block to block; grown when a block needs more).
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
 
     /// Converts as much of `input` as forms whole characters; returns how many input bytes were used.
-    func convert(_ input: [UInt8], at base: Int, final: Bool, into out: inout [UInt8]) throws -> Int {
-        if input.isEmpty { return 0 }
-        var used = 0
-        var buffer = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        try input.withUnsafeBufferPointer { inp in
-            try buffer.withUnsafeMutableBufferPointer { outp in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inp.baseAddress!)
-                    .assumingMemoryBound(to: CChar.self)
-                var inLeft = inp.count
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outp.baseAddress!)
-                    .assumingMemoryBound(to: CChar.self)
-                var outLeft = outp.count
-                while inLeft > 0 {
-                    let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                    if rc != -1 { break }
-                    let e = errno
-                    if e == EINVAL {
-                        if final {
-                            throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
-                        }
-                        break
-                    }
-                    if e == EILSEQ {
-                        throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
-                    }
-                    if e == E2BIG { break }
+    func convert(_ inp: UnsafeBufferPointer<UInt8>, at base: Int, final: Bool, into out: inout [UInt8]) throws -> Int {
+        if inp.isEmpty { return 0 }
+        if scratch.count < inp.count * 2 + 16 {
+            scratch.deallocate()
+            scratch = .allocate(byteCount: inp.count * 2 + 16, alignment: 16)
+        }
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inp.baseAddress!)
+            .assumingMemoryBound(to: CChar.self)
+        var inLeft = inp.count
+        var outPtr: UnsafeMutablePointer<CChar>? = scratch.baseAddress!.assumingMemoryBound(to: CChar.self)
+        var outLeft = scratch.count
+        while inLeft > 0 {
+            let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            if rc != -1 { break }
+            let e = errno
+            if e == EINVAL {
+                if final {
                     throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
                 }
-                used = inp.count - inLeft
-                out.append(contentsOf: UnsafeBufferPointer(start: outp.baseAddress!, count: outp.count - outLeft))
+                break
             }
+            if e == EILSEQ {
+                throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
+            }
+            if e == E2BIG { break }
+            throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
         }
+        let used = inp.count - inLeft
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), count: scratch.count - outLeft))
         return used
     }
 }
