@@ -19,6 +19,11 @@ public struct FeedFigures: Sendable {
         self.feed = feed
         periodFrom = period.from.index
         entryOf = Array(repeating: -1, count: households)
+        // room for every household at once (address space only until used): grown by doubling, the
+        // entries of a province's feed were copied and their pages faulted in twice over
+        figures.reserveCapacity(households)
+        owners.reserveCapacity(households)
+        if feed == .medical { settlements.reserveCapacity(households) }
     }
 
     /// The entry of household `h`, made on first use.
