@@ -8,7 +8,7 @@ import Glibc
 // Streaming reader for the record-shaped XML feeds (medical, civil, disaster).
 //
 // Bytes are pulled from a `ByteSource` (so a `.gz` file goes through the capped `InflateByteSource`)
-// in large blocks and pushed into libxml2's SAX2 push parser; its callbacks copy the text of the
+// in large blocks and handed to libxml2's SAX2 pull parser as it asks for input; its callbacks copy the text of the
 // wanted elements straight from libxml2's buffers into one byte buffer per block of records, so no
 // tree node and no String is made per element. The parse runs on its own thread, a bounded number
 // of blocks ahead of the caller. Memory stays flat whatever the file size: only a few blocks of
@@ -16,7 +16,7 @@ import Glibc
 // - the parser options never include NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE, and include NONET;
 //   the SAX handler has no entity resolver and no entity lookup;
 // - a `<!DOCTYPE` is refused before libxml2 sees it: the raw prolog bytes are scanned before they are
-//   pushed (in both accepted encodings, UTF-8 and GB18030, the bytes of `<!DOCTYPE` can only mean
+//   handed over (in both accepted encodings, UTF-8 and GB18030, the bytes of `<!DOCTYPE` can only mean
 //   those characters) and the input stops there, so no entity declaration is ever parsed (billion
 //   laughs, quadratic blowup, external entities). A DOCTYPE that still arrives (e.g. in a UTF-16
 //   file) stops the parser from its internal-subset callback, before the subset is parsed, and an
