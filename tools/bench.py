@@ -17,7 +17,8 @@ triggers); a mismatch prints the first differences and exits 1.
 
 It also times `fangfan ingest` alone on one feed file in five forms - UTF-8
 CSV, GB18030 CSV, gzip CSV, UTF-8 XML, GB18030 XML (the medical feed, same
-records) - and `xmllint --stream --noout` on the XML files.
+records) - and, on the XML files, `xmllint --stream --noout` and libxml2's SAX2
+pull parser alone with empty callbacks (tools/saxfloor.c, built with cc).
 
 Usage:
     python3 tools/bench.py                                  # county and province, 3 reps
@@ -406,6 +407,25 @@ def make_formats(fdir, src_csv):
     return out
 
 
+def build_saxfloor(data):
+    """tools/saxfloor.c (libxml2's SAX2 pull parser with empty callbacks), built into DATA; None without a C
+    compiler or libxml2's headers."""
+    cc = shutil.which("cc") or shutil.which("clang")
+    pc = shutil.which("pkg-config")
+    if not cc or not pc:
+        log("formats: no C compiler or pkg-config; libxml2's SAX parser alone is not measured")
+        return None
+    flags = subprocess.run([pc, "--cflags", "--libs", "libxml-2.0"], capture_output=True, text=True)
+    exe = os.path.join(data, "saxfloor")
+    built = flags.returncode == 0 and subprocess.run(
+        [cc, "-O2", os.path.join(REPO, "tools", "saxfloor.c"), "-o", exe] + flags.stdout.split(),
+        capture_output=True).returncode == 0
+    if not built:
+        log("formats: tools/saxfloor.c did not build; libxml2's SAX parser alone is not measured")
+        return None
+    return exe
+
+
 def bench_formats(a, scale):
     sdir = os.path.join(a.data, scale)
     src = os.path.join(sdir, "inbox", "medical", "medical.csv")
@@ -413,9 +433,10 @@ def bench_formats(a, scale):
     xmllint = shutil.which("xmllint")
     if not xmllint:
         log("formats: xmllint is missing (apt-get install -y libxml2-utils); the libxml2 floor is not measured")
+    saxfloor = build_saxfloor(a.data)
     scratch = os.path.join(sdir, "scratch-formats")
     for fm in forms:
-        fm["ingest"], fm["xmllint"] = [], []
+        fm["ingest"], fm["xmllint"], fm["sax"] = [], [], []
     for rep in range(1, a.reps + 1):
         for fm in forms:
             rmtree(scratch)
@@ -444,6 +465,12 @@ def bench_formats(a, scale):
                 check_rc(m2, "xmllint --stream --noout %s" % fm["file"], lp2)
                 fm["xmllint"].append(m2)
                 log("formats rep %d/%d: %-12s xmllint %.2f s" % (rep, a.reps, fm["label"], m2["wall"]))
+            if saxfloor and fm["label"].startswith("XML"):  # libxml2's SAX2 pull parser alone, empty callbacks
+                lp3 = os.path.join(sdir, "formats-saxfloor.log")
+                m3 = measure([saxfloor, fm["file"]], lp3)
+                check_rc(m3, "saxfloor %s" % fm["file"], lp3)
+                fm["sax"].append(m3)
+                log("formats rep %d/%d: %-12s libxml2 SAX alone %.2f s" % (rep, a.reps, fm["label"], m3["wall"]))
     rmtree(scratch)
     return {"scale": scale, "forms": forms}
 
@@ -567,14 +594,16 @@ def report(a, results, fmt, started, argv):
         L.append("")
         L.append("One file in an otherwise empty inbox, fresh state; whole process, median of %d (min). "
                  "MB/s over the file's uncompressed bytes; the time ratio is against the UTF-8 CSV "
-                 "(same records; target ≤ 1.5); xmllint = `xmllint --stream --noout` on the same file "
-                 "(the libxml2 floor)." % a.reps)
+                 "(same records; target ≤ 1.5); xmllint = `xmllint --stream --noout` on the same file; "
+                 "libxml2 SAX = `tools/saxfloor.c`, libxml2's SAX2 pull parser with empty callbacks and "
+                 "fangfan's options (the floor for a parse built on libxml2)." % a.reps)
         L.append("")
         rows = []
         bt = med(base["ingest"], "wall")
         for fm in forms:
             w = med(fm["ingest"], "wall")
             xl = fm["xmllint"]
+            sx = fm.get("sax", [])
             rows.append([fm["label"], "%.1f" % (fm["bytes"] / 1e6), "%.1f" % (fm["ubytes"] / 1e6),
                          "%.2f (%.2f)" % (w, mn(fm["ingest"], "wall")), "%.2f" % med(fm["ingest"], "cpu"),
                          "%.0f" % (med(fm["ingest"], "rss") / 1024),
@@ -582,9 +611,11 @@ def report(a, results, fmt, started, argv):
                          "%.2f" % (w / bt),
                          ("%.2f" % med(xl, "wall")) if xl else "-",
                          ("%.1f" % (w / med(xl, "wall"))) if xl else "-",
-                         "%.2f" % statistics.mean(x["other"] for x in fm["ingest"] + xl)])
+                         ("%.2f (%.2f×)" % (med(sx, "wall"), med(sx, "wall") / bt)) if sx else "-",
+                         "%.2f" % statistics.mean(x["other"] for x in fm["ingest"] + xl + sx)])
         L.append(table(["format", "file MB", "uncompressed MB", "ingest wall s", "CPU s", "peak MB", "MB/s",
-                        "records/s", "time / UTF-8 CSV", "xmllint s", "ingest / xmllint", "background cores"], rows))
+                        "records/s", "time / UTF-8 CSV", "xmllint s", "ingest / xmllint",
+                        "libxml2 SAX s (/ UTF-8 CSV)", "background cores"], rows))
         L.append("")
     return "\n".join(L)
 

@@ -57,7 +57,7 @@ final class XMLParseWorker: @unchecked Sendable {
     /// Bytes read from the source at a time, and the field bytes gathered before records go to the
     /// reader: large enough to keep the per-block work negligible, small enough that a block's records
     /// stay in the cache while they are validated.
-    static let blockSize = 64 << 10
+    static let blockSize = 256 << 10
 
     private static let parserReady: Void = { xmlInitParser() }()
     /// Where libxml2's generic error channel writes while a parser runs (opened once, never closed).

@@ -20,6 +20,8 @@ struct SAXState {
     let fieldCount: Int
     /// Entries of `records` per record: number, line, then start and end per field.
     let stride: Int
+    /// A record's field entries before any is read: every field absent (-1).
+    let absentFields: [Int]
     let countAttribute: String?
 
     // Compiled paths: element and attribute names interned in the parser's dictionary, compared
@@ -76,8 +78,9 @@ struct SAXState {
         self.maxDepth = maxDepth
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
+        absentFields = Array(repeating: -1, count: 2 * paths.count)
         countAttribute = spec.countAttribute
-        bytes.reserveCapacity(XMLParseWorker.blockSize + 4096)
+        bytes.reserveCapacity(XMLParseWorker.blockSize + 16 << 10)
     }
 
     /// Interns the configured names in the new parser's dictionary.
@@ -223,7 +226,7 @@ struct SAXState {
         recordStart = bytes.count
         records.append(0)  // the number, set when the record is complete
         records.append(line)
-        records.append(contentsOf: repeatElement(-1, count: 2 * fieldCount))
+        records.append(contentsOf: absentFields)
         for ancestor in ancestors {  // outermost first: the nearest enclosing element wins
             for (f, v) in ancestor.values { set(f, v) }
         }
