@@ -135,12 +135,7 @@ public final class RowValidator {
     /// The listed value (or configured spelling) equal to the bytes, compared in place.
     @inline(__always)
     private func listedChoice(_ s: RawField, _ i: Int) -> RawField? {
-        for k in choiceRanges[i] {
-            let (spelling, canonical) = choicePairs[k]
-            if spelling.count == s.count && (s.count == 0 || memcmp(spelling.baseAddress!, s.baseAddress!, s.count) == 0) {
-                return canonical
-            }
-        }
+        for k in choiceRanges[i] where sameBytes(choicePairs[k].spelling, s) { return choicePairs[k].canonical }
         return nil
     }
 

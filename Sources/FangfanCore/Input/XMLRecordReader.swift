@@ -221,15 +221,13 @@ public final class XMLRecordReader {
     /// whole must read to the end (nil) before accepting any.
     public func next() throws -> XMLRecord? {
         guard try advance() else { return nil }
-        var values: [String?] = []
-        values.reserveCapacity(fieldCount)
-        for f in 0..<fieldCount {
-            values.append(value(f).map { String(decoding: $0, as: UTF8.self) })
+        let values = withValues { fields in
+            (0..<fieldCount).map { fields.value($0).map { String(decoding: $0, as: UTF8.self) } }
         }
         return XMLRecord(number: currentNumber, line: currentLine, values: values)
     }
 
-    /// Moves to the next record without building its values: read them with `value(_:)`,
+    /// Moves to the next record without building its values: read them with `withValues`,
     /// `currentNumber` and `currentLine` until the next call. False at the end of the document.
     /// Errors as `next()`.
     func advance() throws -> Bool {
@@ -279,15 +277,6 @@ public final class XMLRecordReader {
         return try bytes.withUnsafeBufferPointer { b in
             try records.withUnsafeBufferPointer { r in try body(XMLRecordFields(bytes: b, records: r, at: at)) }
         }
-    }
-
-    /// Field `f` (index in `spec.fields`) of the current record: nil = absent, empty = present but
-    /// empty. Not trimmed. The slice is valid until the next `advance()`.
-    @inline(__always)
-    func value(_ f: Int) -> ArraySlice<UInt8>? {
-        let start = records[current + 2 + 2 * f]
-        if start < 0 { return nil }
-        return bytes[start..<records[current + 3 + 2 * f]]
     }
 
     private func noteFieldsSeen() {
