@@ -113,24 +113,21 @@ struct RosterBuilder {
         let hid = HouseholdID.staged(field(0))
         let member = Member(person: ResidentID.staged(field(4)), name: String(decoding: field(5), as: UTF8.self),
                             relation: relation(field(6)), labour: labour(field(7)))
-        let known: Int32? = last?.key == hid.key ? last!.index : byHousehold[hid.key]
-        if let i = known {
+        let i: Int32
+        if let known = last?.key == hid.key ? last!.index : byHousehold[hid.key] {
+            i = known
             households[Int(i)].members.append(member)
-            personKeys.append(member.person.key)
-            personHouseholds.append(i)
-            last = (hid.key, i)
         } else {
             let t = town(field(1))
             towns.insert(t)
-            let h = Household(id: hid, town: t, village: village(field(2)), type: type(field(3)),
-                              prevIncome: Money.staged(field(8)), members: [member])
-            let i = Int32(households.count)
+            i = Int32(households.count)
             byHousehold[hid.key] = i
-            personKeys.append(member.person.key)
-            personHouseholds.append(i)
-            last = (hid.key, i)
-            households.append(h)
+            households.append(Household(id: hid, town: t, village: village(field(2)), type: type(field(3)),
+                                        prevIncome: Money.staged(field(8)), members: [member]))
         }
+        personKeys.append(member.person.key)
+        personHouseholds.append(i)
+        last = (hid.key, i)
     }
 }
 
