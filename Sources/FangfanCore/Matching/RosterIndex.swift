@@ -85,7 +85,7 @@ struct RosterBuilder {
     fileprivate var byHousehold = HashIndex()
     fileprivate var byPerson = HashIndex()
     /// Each member's person key and household, in row order: put into `byPerson` all at once at the end
-    /// (`HashIndex.insert(keys:values:)`), which is several times faster than one by one.
+    /// (`HashIndex.insert(keys:values:)`, grouped by region of the table rather than one cache miss a person).
     fileprivate var personKeys: [UInt64] = []
     fileprivate var personHouseholds: [Int32] = []
     /// The last row's household: a household's rows come together, so most rows need no lookup.

@@ -73,8 +73,8 @@ public struct HashIndex: Sendable {
 
     /// Inserts many pairs, as if one by one in the order given (for a key given twice the later value
     /// wins). They are first grouped by region of the table (a stable counting sort on the top bits of
-    /// their slots), so the writes sweep through memory instead of missing the cache on every key: a
-    /// province's five million people go into a 200 MB table several times faster.
+    /// their slots), so the writes sweep through memory instead of missing the cache on every key (a
+    /// province's five million people go into a 200 MB table).
     public mutating func insert(keys: [UInt64], values: [Int32]) {
         precondition(keys.count == values.count)
         let n = keys.count
@@ -85,8 +85,9 @@ public struct HashIndex: Sendable {
             for k in 0..<n { self[keys[k]] = values[k] }
             return
         }
-        let regionShift = UInt64(64 - regionBits)
-        @inline(__always) func region(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> regionShift) }
+        // a region is a run of slots: the top bits of the slot number
+        let regionShift = bits - regionBits
+        @inline(__always) func region(_ key: UInt64) -> Int { slot(key) >> regionShift }
         var starts = [Int](repeating: 0, count: (1 << regionBits) + 1)
         var order = [Int32](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         keys.withUnsafeBufferPointer { k in
