@@ -173,7 +173,7 @@ final class XMLParseWorker: @unchecked Sendable {
             xmlCtxtUseOptions(created, Self.options)
             state.pointee.bind(created)
             if pending == nil { _ = xmlParseDocument(created) }
-            if pending == nil { check(atEnd: true) }
+            if pending == nil { checkEnd() }
         } else if pending == nil {
             pending = .malformed(line: 1, column: 1, message: "the XML parser could not start on this input")
         }
@@ -255,21 +255,18 @@ final class XMLParseWorker: @unchecked Sendable {
         return Int32(given)
     }
 
-    /// After the parse: did a callback refuse the input, or libxml2 stop on an error?
-    private func check(atEnd: Bool) {
+    /// After the parse: did a callback refuse the input, or libxml2 stop on an error? Else the end.
+    private func checkEnd() {
         guard let ctxt else { return }
         let s = state
         if let error = s.pointee.failure {
             pending = error
-        } else if ctxt.pointee.disableSAX != 0
-                    || (atEnd && (s.pointee.firstError != nil || ctxt.pointee.wellFormed == 0)) {
+        } else if ctxt.pointee.disableSAX != 0 || s.pointee.firstError != nil || ctxt.pointee.wellFormed == 0 {
             pending = malformed()
-        } else if atEnd {
-            if s.pointee.rootAttributes == nil {
-                pending = .malformed(line: 1, column: 1, message: "the document has no root element")
-            } else {
-                ended = true
-            }
+        } else if s.pointee.rootAttributes == nil {
+            pending = .malformed(line: 1, column: 1, message: "the document has no root element")
+        } else {
+            ended = true
         }
     }
 
