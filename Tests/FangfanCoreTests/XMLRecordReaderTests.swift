@@ -68,8 +68,12 @@ final class XMLRecordReaderTests: XCTestCase {
                       declaredCount: reader.declaredCount, fieldsSeen: reader.fieldsSeen)
     }
 
-    func readAll(_ text: String, _ spec: XMLRecordSpec, maxDepth: Int = 32) throws -> ReadResult {
-        try readAll(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth)
+    /// Also checks that the parse in pieces on both cores gives the same (`XMLParallelParseTests`).
+    func readAll(_ text: String, _ spec: XMLRecordSpec, maxDepth: Int = 32,
+                 file: StaticString = #filePath, line: UInt = #line) throws -> ReadResult {
+        XMLParallelParseTests.assertPiecesAgree(Array(text.utf8), spec, "readAll", maxDepth: maxDepth, sizes: [1, 50],
+                                                file: file, line: line)
+        return try readAll(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth)
     }
 
     /// Reads until the reader throws; returns the error, the records read before it and the time taken.
@@ -91,9 +95,12 @@ final class XMLRecordReaderTests: XCTestCase {
         }
     }
 
+    /// Also checks that the parse in pieces on both cores gives the same (`XMLParallelParseTests`).
     func readError(_ text: String, _ spec: XMLRecordSpec = medical, maxDepth: Int = 32,
                    file: StaticString = #filePath, line: UInt = #line) -> (XMLReadError?, [XMLRecord], TimeInterval) {
-        readError(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth, file: file, line: line)
+        XMLParallelParseTests.assertPiecesAgree(Array(text.utf8), spec, "readError", maxDepth: maxDepth, sizes: [1, 50],
+                                                file: file, line: line)
+        return readError(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth, file: file, line: line)
     }
 
     func value(_ r: XMLRecord, _ spec: XMLRecordSpec, _ name: String) -> String? {
@@ -214,6 +221,7 @@ final class XMLRecordReaderTests: XCTestCase {
         ]
         let crlfExpected = try readAll(MemoryByteSource(medicalGB), Self.medical)
         for (name, bytes, spec) in cases {
+            XMLParallelParseTests.assertPiecesAgree(bytes, spec, name, sizes: [1, 100, 1000])
             let whole = try readAll(MemoryByteSource(bytes), spec)
             XCTAssertFalse(whole.records.isEmpty, name)
             if name.hasSuffix("CRLF") { XCTAssertEqual(whole, crlfExpected, "CRLF reads as LF") }

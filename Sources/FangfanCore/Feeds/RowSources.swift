@@ -104,7 +104,9 @@ final class XMLRowSource: RowSource {
     /// canonical field index → index in spec.fields
     let slots: [Int?]
 
-    init(source: ByteSource, feed: FeedConfig) throws {
+    /// `reopen`: the file again from its start, so that it can be parsed on both cores
+    /// (`XMLRecordReader`); nil parses it on one thread.
+    init(source: ByteSource, reopen: (() throws -> ByteSource)? = nil, feed: FeedConfig) throws {
         guard let x = feed.xml else { throw FileRejection("该数据项不接受 XML 文件（配置中没有 [feeds.\(feed.kind.rawValue).xml]）") }
         self.feed = feed
         self.source = source
@@ -128,7 +130,7 @@ final class XMLRowSource: RowSource {
         self.slots = slots
         fieldLabels = labels
         spec = XMLRecordSpec(root: x.root, record: x.record, fields: fields, countAttribute: x.countAttribute)
-        do { reader = try XMLRecordReader(source: source, spec: spec) } catch { throw XMLRowSource.rejection(error) }
+        do { reader = try XMLRecordReader(source: source, spec: spec, reopen: reopen) } catch { throw XMLRowSource.rejection(error) }
     }
 
     /// As of the records read so far (the source is read on the XML reader's parse thread).

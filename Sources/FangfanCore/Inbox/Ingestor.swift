@@ -356,7 +356,7 @@ public final class Ingestor: @unchecked Sendable {
             let decoded = try DecodedSource(try source(), encoding: encoding)
             return (try CSVRowSource(reader: CSVReader(decoded, limits: config.csv), feed: feed), decoded)
         case .xml:
-            return (try XMLRowSource(source: try source(), feed: feed), nil)
+            return (try XMLRowSource(source: try source(), reopen: source, feed: feed), nil)
         case .xlsx:
             let src = try source()
             var bytes = [UInt8]()

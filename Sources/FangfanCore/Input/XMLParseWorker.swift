@@ -23,9 +23,18 @@ struct XMLRecordBlock: Sendable {
     var consumedFileBytes: Int
 }
 
+/// Where an `XMLRecordReader` gets its blocks of records: one parse thread (`XMLParseWorker`), or
+/// pieces of the document parsed on both cores (`XMLParallelParse`).
+protocol XMLBlockProducer: AnyObject {
+    /// Hands back the reader's spent buffers and waits for the next block of records.
+    func exchange(bytes: inout [UInt8], records: inout [Int]) -> XMLRecordBlock
+    /// Stops the parse (if it runs) and waits until it has.
+    func cancel()
+}
+
 /// The parse of one file: libxml2's pull parser reading block by block from the source, on a thread
 /// of its own, with a queue of at most two blocks of records waiting for the reader.
-final class XMLParseWorker: @unchecked Sendable {
+final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
     // Used by the parse thread only, once it runs.
     private let source: ByteSource
     /// The parse state, shared with the SAX callbacks: allocated here, so the callbacks reach it
@@ -59,9 +68,9 @@ final class XMLParseWorker: @unchecked Sendable {
     /// stay in the cache while they are validated.
     static let blockSize = 256 << 10
 
-    private static let parserReady: Void = { xmlInitParser() }()
+    static let parserReady: Void = { xmlInitParser() }()
     /// Where libxml2's generic error channel writes while a parser runs (opened once, never closed).
-    nonisolated(unsafe) private static let devNull: UnsafeMutableRawPointer? =
+    nonisolated(unsafe) static let devNull: UnsafeMutableRawPointer? =
         fopen("/dev/null", "w").map { UnsafeMutableRawPointer($0) }
 
     /// NONET, no error printing. Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE.
@@ -69,11 +78,14 @@ final class XMLParseWorker: @unchecked Sendable {
         XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_COMPACT.rawValue)
 
-    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int) {
+    /// `skip`: the first records of the document are parsed but not handed out (they were, by the
+    /// parallel parse this one takes over from).
+    init(source: ByteSource, spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int, skip: Int = 0) {
         _ = Self.parserReady
         self.source = source
         state = .allocate(capacity: 1)
-        state.initialize(to: SAXState(spec: spec, paths: paths, maxDepth: maxDepth))
+        state.initialize(to: SAXState(spec: spec, paths: paths, maxDepth: maxDepth, skip: skip))
+        state.pointee.bytes.reserveCapacity(Self.blockSize + 16 << 10)
         block = .allocate(byteCount: Self.blockSize, alignment: 16)
         sax = SAXState.handler()
     }

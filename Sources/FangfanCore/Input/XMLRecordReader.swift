@@ -188,7 +188,7 @@ public final class XMLRecordReader {
     /// parsed (for progress; the source itself is read on the parse thread).
     public private(set) var consumedFileBytes = 0
 
-    private let worker: XMLParseWorker
+    private let worker: XMLBlockProducer
     private let fieldCount: Int
     private let stride: Int
     // The block of records being handed out.
@@ -203,13 +203,27 @@ public final class XMLRecordReader {
     private var finished = false
     private var seenCount = 0
 
-    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32) throws {
+    /// `reopen`: opens the same bytes again from their start. With it the document is parsed in
+    /// pieces on both cores (`XMLParallelParse`, about `pieceBytes` each), and read again in sequence
+    /// only where a piece does not parse cleanly; without it, in sequence on one parse thread.
+    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32,
+                reopen: (() throws -> ByteSource)? = nil, pieceBytes: Int = 1 << 20) throws {
         self.spec = spec
         self.maxDepth = maxDepth
         let paths = try spec.fields.map { try FieldPath($0.path) }
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
-        worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
+        if let reopen {
+            worker = XMLParallelParse(source: source, reopen: reopen, spec: spec, paths: paths, maxDepth: maxDepth,
+                                      pieceBytes: pieceBytes)
+        } else {
+            worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
+        }
+    }
+
+    /// For tests: pieces parsed on both cores and handed out, and whether a sequential parse took over.
+    var parallelPieces: (handed: Int, tookOver: Bool)? {
+        (worker as? XMLParallelParse).map { ($0.piecesHanded, $0.tookOver) }
     }
 
     deinit {

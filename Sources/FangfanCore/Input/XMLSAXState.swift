@@ -23,6 +23,9 @@ struct SAXState {
     /// A record's field entries before any is read: every field absent (-1).
     let absentFields: [Int]
     let countAttribute: String?
+    /// Records numbered up to this are parsed but not kept: a parse that takes over after the first
+    /// `skip` records were already handed out (see `XMLParallelParse`).
+    let skip: Int
 
     // Compiled paths: element and attribute names interned in the parser's dictionary, compared
     // as pointers. (Checked on the root element; if a libxml2 ever stopped interning names, they
@@ -44,6 +47,10 @@ struct SAXState {
     var depth = 0
     var rootAttributes: [String: String]?
     var declaredCount: Int?
+    /// Lines where the root's start tag ends and where its end tag is (for a piece of a document,
+    /// parsed inside a copy of the document's head: where the piece starts and ends).
+    var rootStartLine = 0
+    var rootEndLine: Int?
     var ancestors: [(depth: Int, values: [(field: Int, value: [UInt8])])] = []
     var recordsDone = 0
     /// Raised by a callback; the parser was stopped there.
@@ -72,15 +79,15 @@ struct SAXState {
     var records: [Int] = []
     var ready = 0
 
-    init(spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int) {
+    init(spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int, skip: Int = 0) {
         self.spec = spec
         self.paths = paths
         self.maxDepth = maxDepth
+        self.skip = skip
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
         absentFields = Array(repeating: -1, count: 2 * paths.count)
         countAttribute = spec.countAttribute
-        bytes.reserveCapacity(XMLParseWorker.blockSize + 16 << 10)
     }
 
     /// Interns the configured names in the new parser's dictionary.
@@ -204,6 +211,7 @@ struct SAXState {
             declaredCount = n
         }
         rootAttributes = all
+        rootStartLine = parserLine
         pushAncestor(name, depth: depth, attributes)
     }
 
@@ -286,7 +294,10 @@ struct SAXState {
     @inline(__always)
     mutating func endElement() {
         depth -= 1
-        guard inRecord else { return }
+        guard inRecord else {
+            if depth == 0 { rootEndLine = parserLine }
+            return
+        }
         if depth == recordDepth { return finishRecord() }
         if openCaptures == 0 { return }
         if openCaptures == 1 {  // the usual case: one field element closes
@@ -321,6 +332,11 @@ struct SAXState {
         inRecord = false
         openCaptures = 0
         recordsDone += 1
+        if recordsDone <= skip {  // handed out already, by the parse this one takes over from
+            bytes.removeLast(bytes.count - recordStart)
+            records.removeLast(records.count - slot)
+            return
+        }
         records[slot] = recordsDone
         ready += 1
     }
