@@ -97,7 +97,7 @@ final class XMLParallelParseTests: XCTestCase {
         return (0..<257).map { _ in range.lowerBound + rng.int(range.count) }
     }
 
-    static let texts = ["陈大明", "JS00\(1)", "", " 普通门诊 ", "a &amp; b", "&lt;x&gt;", "&#38;&#x4E2D;", "2021-05-03", "1,234.50",
+    static let texts = ["陈大明", "¥12 €3 𠀀镕", "ｱ·é", "JS00\(1)", "", " 普通门诊 ", "a &amp; b", "&lt;x&gt;", "&#38;&#x4E2D;", "2021-05-03", "1,234.50",
                         "<![CDATA[<b>粗</b>]]>"]
     /// Text that looks like a cut but is not one: inside a CDATA section or (as a comment) between fields.
     static let decoys = ["<![CDATA[</JL>]]>", "<!-- </JL> -->", "<!--</ZHSJ>-->"]
@@ -318,6 +318,57 @@ final class XMLParallelParseTests: XCTestCase {
                                              reopen: { MemoryByteSource(bytes) }, pieceBytes: 1000)
             for _ in 0..<stopAfter { _ = try reader.next() }
         }
+    }
+
+    // MARK: - GB18030
+
+    /// The table decodes exactly as iconv does, and refuses (nil) what it cannot decode.
+    func testGB18030TableDecodesAsIconv() throws {
+        guard let table = GB18030Table.shared else { throw XCTSkip("iconv has no GB18030") }
+        var rng = Rng(state: 99)
+        // every two-byte code, and runs of ASCII, two- and four-byte characters (BMP and beyond)
+        var text = ""
+        for _ in 0..<4000 {
+            switch rng.int(6) {
+            case 0: text += "<JL a=\"1\">"
+            case 1: text.unicodeScalars.append(Unicode.Scalar(UInt32(0x4E00 + rng.int(0x9FA5 - 0x4E00)))!)
+            case 2: text += rng.pick(["¥", "€", "𠀀", "😀", "ﬀ", "\u{E5E5}", "·", "ü"])
+            case 3: text += String(repeating: "x", count: rng.int(20))
+            default: text += rng.pick(Self.texts)
+            }
+        }
+        let bytes = try IngestTests.gb18030(text)
+        let decoded = bytes.withUnsafeBufferPointer { table.decode($0) }
+        XCTAssertEqual(decoded.map { String(decoding: $0, as: UTF8.self) }, text)
+        var allPairs: [UInt8] = []
+        for lead in UInt8(0x81)...0xFE { for trail in UInt8(0x40)...0xFE where trail != 0x7F { allPairs += [lead, trail, 0x20] } }
+        var viaIconv: [UInt8] = []
+        let converter = try GB18030Converter()
+        var tableOut: [UInt8] = []
+        for k in stride(from: 0, to: allPairs.count, by: 3) {
+            let pair = Array(allPairs[k..<(k + 2)])
+            var one: [UInt8] = []
+            let ok = (try? pair.withUnsafeBufferPointer { try converter.convert($0, at: 0, final: true, into: &one) }) == 2
+            let fromTable = pair.withUnsafeBufferPointer { table.decode($0) }
+            if let fromTable { XCTAssertTrue(ok, "\(pair)"); XCTAssertEqual(fromTable, one, "\(pair)") }
+            if ok, let fromTable { viaIconv += one; tableOut += fromTable }
+        }
+        XCTAssertGreaterThan(tableOut.count, 20_000 * 2, "nearly every two-byte code is in the table")
+        XCTAssertEqual(tableOut, viaIconv)
+        for bad: [UInt8] in [[0x80], [0xFF], [0x41, 0x81], [0x81, 0x7F], [0x81, 0x20], [0x81, 0x30, 0x20, 0x30], [0x81, 0x30, 0x81]] {
+            XCTAssertNil(bad.withUnsafeBufferPointer { table.decode($0) }, "\(bad)")
+        }
+    }
+
+    func testGB18030Declaration() {
+        func declared(_ s: String) -> Bool { Array(s.utf8).withUnsafeBufferPointer { GB18030Table.declared(inHead: $0) } }
+        XCTAssertTrue(declared("<?xml version=\"1.0\" encoding=\"GB18030\"?><R>"))
+        XCTAssertTrue(declared("<?xml version='1.0' encoding = 'gb18030' standalone='yes'?>\n<R>"))
+        XCTAssertFalse(declared("<?xml version=\"1.0\" encoding=\"UTF-8\"?><R>"))
+        XCTAssertFalse(declared("<?xml version=\"1.0\" encoding=\"GBK\"?><R>"))
+        XCTAssertFalse(declared("<?xml version=\"1.0\"?><R>"))
+        XCTAssertFalse(declared("\u{FEFF}<?xml version=\"1.0\" encoding=\"GB18030\"?><R>"), "a UTF-8 byte-order mark is libxml2's to settle")
+        XCTAssertFalse(declared("<R><?xml encoding=\"GB18030\"?>"))
     }
 
     // MARK: - The cutter

@@ -188,7 +188,8 @@ public final class Ingestor: @unchecked Sendable {
     /// still temporary, and its record keys are in memory.
     final class Prepared {
         let seq: Int
-        let sha: String
+        /// The file's sha256 (hex), once `prepare` has it.
+        var sha = ""
         var entry: ManifestEntry
         var rejection: FileRejection?
         var staged: StreamingFile?
@@ -202,9 +203,8 @@ public final class Ingestor: @unchecked Sendable {
         var rosterIndex: RosterIndex?
         /// Verification files are read at commit time: their findings change the ledger, in order.
         var deferred = false
-        init(seq: Int, sha: String, entry: ManifestEntry) {
+        init(seq: Int, entry: ManifestEntry) {
             self.seq = seq
-            self.sha = sha
             self.entry = entry
         }
     }
@@ -231,11 +231,22 @@ public final class Ingestor: @unchecked Sendable {
 
     /// Reads, validates and normalises one file into temporary outputs (safe to run on two files at once).
     func prepare(_ f: InboxFile, seq: Int) throws -> Prepared {
-        let sha = try sha256(of: f.path)
-        let p = Prepared(seq: seq, sha: sha, entry: ManifestEntry(
-            seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: sha,
+        // The file's hash (which tells a duplicate) is taken on a thread of its own while the file is
+        // read: a duplicate is only set aside at its commit, so the read happens either way.
+        let path = f.path
+        let hashing = BackgroundTask { [self] in try sha256(of: path) }
+        defer { _ = try? hashing.wait() }  // no thread outlives the call, whatever it throws
+        let p = Prepared(seq: seq, entry: ManifestEntry(
+            seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: "",
             ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
             quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil))
+        try prepareRows(f, p)
+        p.sha = try hashing.wait()
+        p.entry.sha256 = p.sha
+        return p
+    }
+
+    private func prepareRows(_ f: InboxFile, _ p: Prepared) throws {
         let baseName = (f.relativeName as NSString).lastPathComponent
         do {
             guard let feed = f.feed else {
@@ -245,12 +256,11 @@ public final class Ingestor: @unchecked Sendable {
                 throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")
             }
             p.entry.format = format.rawValue + (gz ? ".gz" : "")
-            if feed == .verification { p.deferred = true; return p }
+            if feed == .verification { p.deferred = true; return }  // read at its commit (it needs the ledger)
             try read(f, feed: feed, format: format, gzip: gz, into: p)
         } catch let r as FileRejection {
             p.rejection = r
         }
-        return p
     }
 
     func ingest(_ f: InboxFile, _ p: Prepared, _ manifest: Manifest, _ keys: inout KeyCache) throws -> ManifestEntry {
@@ -401,7 +411,7 @@ public final class Ingestor: @unchecked Sendable {
     private func readOnce(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
                           into p: Prepared) throws {
         let schema = feed.kind.schema
-        let seq = p.seq, sha = p.sha
+        let seq = p.seq
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
         let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
         let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
@@ -496,7 +506,7 @@ public final class Ingestor: @unchecked Sendable {
                 held.load(k, into: &r)
                 return r
             }
-            let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: sha)
+            let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
                 ?? Array(repeating: nil, count: rowsOnly.count)
             for (k, p) in problems.enumerated() {
                 if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }

@@ -246,7 +246,20 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         buffers.records.removeAll(keepingCapacity: true)
         swap(&state.pointee.bytes, &buffers.bytes)
         swap(&state.pointee.records, &buffers.records)
-        let clean = piece.bytes.withUnsafeBufferPointer { b -> Bool in
+        // GB18030 decoded here, through the table, when it can be: libxml2 then reads UTF-8
+        // (XML_PARSE_IGNORE_ENC: the declaration's encoding is not applied a second time)
+        var options = XMLParseWorker.options
+        var decoded: [UInt8]?
+        if piece.gb18030, let table = GB18030Table.shared {
+            decoded = piece.bytes.withUnsafeBufferPointer { table.decode($0) }
+            guard decoded != nil else {
+                swap(&state.pointee.bytes, &buffers.bytes)
+                swap(&state.pointee.records, &buffers.records)
+                return .failed
+            }
+            options |= Int32(XML_PARSE_IGNORE_ENC.rawValue)
+        }
+        let clean = (decoded ?? piece.bytes).withUnsafeBufferPointer { b -> Bool in
             input.pointee = PieceInput(base: b.baseAddress, count: b.count, at: 0)
             guard let ctxt = xmlCreateIOParserCtxt(&sax, UnsafeMutableRawPointer(state), Self.readPiece, Self.closePiece,
                                                    UnsafeMutableRawPointer(input), XML_CHAR_ENCODING_NONE) else { return false }
@@ -254,7 +267,7 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
                 state.pointee.ctxt = nil
                 xmlFreeParserCtxt(ctxt)
             }
-            xmlCtxtUseOptions(ctxt, XMLParseWorker.options)
+            xmlCtxtUseOptions(ctxt, options)
             state.pointee.bind(ctxt)
             _ = xmlParseDocument(ctxt)
             let s = state.pointee

@@ -12,6 +12,8 @@ struct XMLPiece {
     var index: Int
     var bytes: [UInt8]
     var isLast: Bool
+    /// The head declares GB18030: the piece may be decoded with `GB18030Table` before it is parsed.
+    var gb18030: Bool
     /// Bytes of the underlying file read when the piece was cut (for progress).
     var consumedFileBytes: Int
 }
@@ -51,6 +53,7 @@ final class XMLPieceCutter {
     private var endTag: [UInt8] = []
     private var index = 0
     private var done = false
+    private var gb18030 = false
 
     init(source: ByteSource, pieceBytes: Int) {
         self.source = source
@@ -127,7 +130,8 @@ final class XMLPieceCutter {
         if index > 0 { bytes += head }
         bytes += buffer[0..<end]
         if !last { bytes += rootEnd }
-        let piece = XMLPiece(index: index, bytes: bytes, isLast: last, consumedFileBytes: source.consumedFileBytes)
+        let piece = XMLPiece(index: index, bytes: bytes, isLast: last, gb18030: gb18030,
+                             consumedFileBytes: source.consumedFileBytes)
         index += 1
         buffer.removeFirst(end)
         return piece
@@ -156,6 +160,7 @@ final class XMLPieceCutter {
         }
         guard let found else { return false }
         head = Array(buffer[0..<found.head])
+        gb18030 = head.withUnsafeBufferPointer { GB18030Table.declared(inHead: $0) }
         rootEnd = Array("</".utf8) + buffer[found.root] + [0x3E]
         endTag = Array("</".utf8) + found.name
         return true
