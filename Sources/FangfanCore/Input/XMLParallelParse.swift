@@ -52,9 +52,12 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
     var tookOver: Bool { takeover != nil }
 
     static let workers = 2
-    static let inFlightLimit = 4
+    /// Eight rather than four: the parse threads do not wait while the reader is held up for a moment
+    /// (county medical feed: 0.487 → 0.475 s; sixteen measured the same as eight).
+    static let inFlightLimit = 8
     /// About 1 MB of the file per piece: a few milliseconds of parse, against about 10 µs to set up
-    /// a parser; small enough that four in flight keep memory flat.
+    /// a parser; small enough that the pieces in flight keep memory flat (256 KB to 2 MB measured
+    /// within noise of each other).
     static let pieceBytes = 1 << 20
 
     enum Outcome {
