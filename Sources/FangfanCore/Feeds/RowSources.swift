@@ -7,11 +7,6 @@ public struct FileRejection: Error, CustomStringConvertible, Sendable {
     public var description: String { reason }
 }
 
-/// One field's bytes as read, in the row source's own memory: valid only while the row is being handled
-/// (the `body` of `RowSource.next`). Handing fields out as pointers rather than array slices spares a
-/// reference count up and down per field and row, which was a tenth of ingest's CPU.
-public typealias RawField = UnsafeBufferPointer<UInt8>
-
 /// Rows of one department file, whatever its format, as raw bytes per canonical field.
 protocol RowSource: AnyObject {
     /// Per canonical field: the header or element it was read from (for quarantine lines).
