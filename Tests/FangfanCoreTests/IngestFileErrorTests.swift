@@ -66,6 +66,39 @@ extension IngestTests {
         try assertRejected(f, reasonContains: ["XML 格式错误"])
     }
 
+    /// A file of several megabytes is parsed in pieces on both cores: the user sees what one parse in
+    /// sequence gives — every record, the quarantine naming each bad record by its number in the file,
+    /// and for a file broken deep inside, the rejection with the broken line.
+    func testLargeXMLInPiecesGivesWhatOneSequenceGives() throws {
+        let records = 20_000  // about 6.5 MB: six or seven pieces
+        var lines = medicalXML(declared: records, records: records)
+        // bad dates in records 2, 9,999 and 19,998 (1-based), each in a different piece
+        for k in [1, 9_998, 19_997] { lines[2 + k] = lines[2 + k].replacingOccurrences(of: "2021-05-06", with: "2021-13-06") }
+        try put("medical/大.xml", lines)
+        let gb = lines.map { $0.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"GB18030\"") }
+            .map { $0.replacingOccurrences(of: "<JSLSH>JS", with: "<JSLSH>GB") }  // other settlement ids: not a duplicate
+        try put("medical/大_gb.xml", bytes: try T.gb18030(gb.joined(separator: "\n") + "\n"))
+        var broken = lines
+        broken[2 + 16_999] = broken[2 + 16_999].replacingOccurrences(of: "</JSLSH>", with: "</JSLS>")
+        try put("medical/坏_大.xml", broken.map { $0.replacingOccurrences(of: "<JSLSH>JS", with: "<JSLSH>BAD") })
+        let report = try ingest()
+        XCTAssertEqual(report.files.count, 3)
+        for f in ["medical/大.xml", "medical/大_gb.xml"] {
+            XCTAssertEqual(try counts(f), [records, records - 3, 3, 0], f)
+            XCTAssertEqual(try quarantine(f).map { $0[1] }, ["2", "9999", "19998"], "record numbers in the file: \(f)")
+            let rows = try staged(f)
+            XCTAssertEqual(rows.count, records - 3)
+            XCTAssertEqual(rows[0][0], f.hasSuffix("gb.xml") ? "GB100" : "JS100")
+            XCTAssertEqual(rows.last?[4], "陈大明")
+        }
+        // the same records either way: the GB18030 file's rows are the UTF-8 file's, ids apart
+        let utf8Rows = try staged("medical/大.xml").map { $0.dropFirst() }
+        let gbRows = try staged("medical/大_gb.xml").map { $0.dropFirst() }
+        XCTAssertEqual(utf8Rows, gbRows)
+        // record 17,000 sits on line 17,002 (declaration, root start tag, then one record a line)
+        try assertRejected("medical/坏_大.xml", reasonContains: ["XML 格式错误（第 17002 行", "JSLS"])
+    }
+
     func testXMLWithADoctypeIsRejected() throws {
         let f = "medical/实体.xml"
         var lines = medicalXML(declared: 1, records: 1)
