@@ -270,6 +270,7 @@ final class XMLParallelParseTests: XCTestCase {
             ("doctype in content", "<YBJSSJ>\n\(records)<!DOCTYPE x>\n\(records)</YBJSSJ>\n"),
             ("second root", "<YBJSSJ>\n\(records)</YBJSSJ>\n<YBJSSJ>\n\(records)</YBJSSJ>\n"),
             ("unclosed", "<YBJSSJ>\n\(records)<JL><JSLSH>x</JSLSH>\n\(records)"),
+            ("text before the root", "导出\n<YBJSSJ>\n\(records)</YBJSSJ>\n"),
         ]
         for (name, text) in cases {
             let (whole, parts) = Self.assertPiecesAgree(Array(text.utf8), Self.medical, name, maxDepth: 32, sizes: [1, 50, 300])
@@ -386,7 +387,8 @@ final class XMLParallelParseTests: XCTestCase {
         XCTAssertNil(head("<!DOCTYPE R><R>"))
         XCTAssertNil(head("<R/>"))
         XCTAssertNil(head("<R a=\"x"))
-        XCTAssertNil(head("text<R>"))
+        XCTAssertEqual(head("text<R>"), "text<R>|R", "text before the root is libxml2's to refuse, in the first piece")
+        XCTAssertNil(head("<![CDATA[x]]><R>"))
         XCTAssertNil(head("<R\0>"))
 
         func name(_ s: String) -> String? {

@@ -171,31 +171,21 @@ final class XMLPieceCutter {
 
     static func isNameEnd(_ b: UInt8) -> Bool { isBlank(b) || b == 0x3E || b == 0x2F }
 
-    /// Where the root's start tag ends (the offset after its `>`) and the range of its name: after
-    /// an optional UTF-8 byte-order mark, blanks, an XML declaration, processing instructions and
-    /// comments. nil for anything else before the root (a DOCTYPE, a NUL byte of UTF-16), a root
-    /// without content (`<ROOT/>`), or a head that does not end within the bytes.
+    /// Where the root's start tag ends (the offset after its `>`) and the range of its name, found by
+    /// the `PrologScanner` that guards the sequential parse. nil for a DOCTYPE (or anything else that
+    /// stops that scan before the root), a NUL byte (UTF-16), a root without content (`<ROOT/>`), or a
+    /// head that does not end within the bytes. (Anything else odd before the root, libxml2 rejects in
+    /// the first piece, which hands the file to the sequential parse.)
     static func findHead(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Range<Int>)? {
         let n = b.count
         if n == 0 || memchr(b.baseAddress!, 0, n) != nil { return nil }
-        var i = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
-        while true {
-            while i < n && isBlank(b[i]) { i += 1 }
-            guard i + 1 < n, b[i] == 0x3C else { return nil }
-            switch b[i + 1] {
-            case 0x3F:  // <? ... ?>
-                guard let end = find(b, "?>", from: i + 2) else { return nil }
-                i = end
-            case 0x21:  // <!-- ... --> only
-                guard starts(b, "<!--", at: i), let end = find(b, "-->", from: i + 4) else { return nil }
-                i = end
-            default:
-                var j = i + 1
-                while j < n && !isNameEnd(b[j]) { j += 1 }
-                guard j > i + 1, let close = tagEnd(b, from: j), b[close - 1] != 0x2F else { return nil }
-                return (close + 1, (i + 1)..<j)
-            }
-        }
+        var prolog = PrologScanner()
+        prolog.scan(UnsafeRawBufferPointer(b))
+        guard prolog.doctypeLine == nil, let open = prolog.rootStart else { return nil }
+        var j = open + 1
+        while j < n && !isNameEnd(b[j]) { j += 1 }
+        guard j > open + 1, let close = tagEnd(b, from: j), b[close - 1] != 0x2F else { return nil }
+        return (close + 1, (open + 1)..<j)
     }
 
     /// The name of the elements most often closed at the top level of the root's content, in the

@@ -95,14 +95,18 @@ struct PrologScanner {
     enum State { case text, open, pi, piQuestion, bang, comment, commentDash1, commentDash2 }
     private(set) var done = false
     private(set) var doctypeLine: Int?
+    /// Where the root element's `<` is, counted over all the bytes scanned, once the scan stopped there.
+    private(set) var rootStart: Int?
     private var state = State.text
     private var line = 1
+    private var scanned = 0
     private var bangBytes: [UInt8] = []
     private static let doctype = Array("DOCTYPE".utf8)
     private static let commentStart = Array("--".utf8)
 
     mutating func scan(_ bytes: UnsafeRawBufferPointer) {
-        for b in bytes {
+        defer { scanned += bytes.count }
+        for (i, b) in bytes.enumerated() {
             if done { return }
             if b == 0x0A { line += 1 }
             switch state {
@@ -112,7 +116,9 @@ struct PrologScanner {
                 switch b {
                 case 0x3F: state = .pi  // <?
                 case 0x21: state = .bang; bangBytes.removeAll(keepingCapacity: true)  // <!
-                default: done = true  // the root element (or something libxml2 will reject)
+                default:  // the root element (or something libxml2 will reject)
+                    done = true
+                    rootStart = scanned + i - 1
                 }
             case .pi:
                 if b == 0x3F { state = .piQuestion }
