@@ -26,8 +26,8 @@ struct XMLPiece {
 /// not each well-formed, and `XMLParallelParse` checks that every piece is: the state of a parser
 /// after a piece is the same as in the whole document, so a well-formed piece ends where the whole
 /// document is back in the root's content, and the pieces together parse exactly as the document does.
-/// Where it is unsure (no head found, a DOCTYPE, no second-level names to cut after, no cut within a
-/// bound), it gives up and the document is parsed in one piece by the sequential parser.
+/// Where it is unsure (no head it can copy, a DOCTYPE, no top-level element closed in the first bytes,
+/// no cut within `searchLimit`), it gives up and the sequential parser takes the document from its start.
 final class XMLPieceCutter {
     enum Next {
         case piece(XMLPiece)
