@@ -335,7 +335,20 @@ final class XMLParallelParseTests: XCTestCase {
         }
         let bytes = try IngestTests.gb18030(text)
         let decoded = bytes.withUnsafeBufferPointer { table.decode($0) }
-        XCTAssertEqual(decoded.map { String(decoding: $0, as: UTF8.self) }, text)
+        XCTAssertEqual(decoded.map { String(decoding: $0.text, as: UTF8.self) }, text)
+        XCTAssertEqual(decoded?.used, bytes.count)
+        // cut anywhere, a block leaves its last character, whole, to the next
+        for cut in [1, 2, 3, 5, 8, 100, 1001, bytes.count - 1] {
+            let first = bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[0..<cut]), final: false) }
+            guard let first else { XCTFail("cut at \(cut)"); continue }
+            XCTAssertLessThanOrEqual(cut - first.used, 3)
+            let rest = bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[first.used...])) }
+            XCTAssertEqual(rest.map { first.text + $0.text }, decoded?.text, "cut at \(cut)")
+            if cut - first.used > 0 {
+                XCTAssertNil(bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[0..<cut])) },
+                             "a cut character at the end of the text is an error")
+            }
+        }
         var allPairs: [UInt8] = []
         for lead in UInt8(0x81)...0xFE { for trail in UInt8(0x40)...0xFE where trail != 0x7F { allPairs += [lead, trail, 0x20] } }
         var viaIconv: [UInt8] = []
@@ -345,7 +358,7 @@ final class XMLParallelParseTests: XCTestCase {
             let pair = Array(allPairs[k..<(k + 2)])
             var one: [UInt8] = []
             let ok = (try? pair.withUnsafeBufferPointer { try converter.convert($0, at: 0, final: true, into: &one) }) == 2
-            let fromTable = pair.withUnsafeBufferPointer { table.decode($0) }
+            let fromTable = pair.withUnsafeBufferPointer { table.decode($0)?.text }
             if let fromTable { XCTAssertTrue(ok, "\(pair)"); XCTAssertEqual(fromTable, one, "\(pair)") }
             if ok, let fromTable { viaIconv += one; tableOut += fromTable }
         }

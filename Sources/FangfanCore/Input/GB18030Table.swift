@@ -4,15 +4,17 @@ import Foundation
 import Glibc
 #endif
 
-/// GB18030 → UTF-8 for the pieces of an XML document (`XMLParallelParse`): ASCII is copied eight
-/// bytes at a time, a two-byte character is looked up in a table, a four-byte one goes to iconv.
+/// GB18030 → UTF-8 for CSV (`DecodedSource`) and for the pieces of an XML document
+/// (`XMLParallelParse`): ASCII is copied eight bytes at a time, a two-byte character is looked up in a
+/// table, a four-byte one goes to iconv.
 ///
 /// The table is glibc's own GB18030 converter run once over every two-byte code, so a character
 /// decodes to exactly what iconv (and so libxml2, which decodes GB18030 through iconv) gives it.
 /// Whatever the table does not hold (an invalid or cut sequence, a code iconv refuses) is not
-/// guessed at: `decode` returns nil and the piece goes back to libxml2's own decoding, which reports
-/// the error with its position. libxml2's decoding runs the whole text through iconv twice over
-/// (GB18030 → UCS-4 → UTF-8): about 0.14 s of CPU for the county medical feed.
+/// guessed at: `decode` returns nil, and the text goes to iconv (CSV) or to libxml2's own decoding
+/// (XML), which decode it or report the error with its position. iconv runs all of the text through
+/// glibc's converters twice over (GB18030 → UCS-4 → UTF-8): about 0.14 s of CPU for the county medical
+/// feed as XML.
 struct GB18030Table {
     /// Per two-byte code (lead 0x81–0xFE, trail 0x40–0xFE): the UTF-8 bytes in the low three
     /// bytes, their count in the top byte; 0 for a code the table does not hold.
@@ -53,13 +55,17 @@ struct GB18030Table {
         self.entries = entries
     }
 
-    /// The UTF-8 text of `input`, or nil if any of it is not a character the table or iconv decodes
-    /// (the caller then leaves the decoding to libxml2).
-    func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// The UTF-8 text of the whole characters of `input` and how many bytes of it they are, or nil if
+    /// any of it is not a character the table or iconv decodes. Unless `final`, a character cut at the
+    /// end of `input` is left out (it continues in the caller's next block). `iconv` decodes the
+    /// four-byte characters (one is opened if none is given).
+    func decode(_ input: UnsafeBufferPointer<UInt8>, final: Bool = true,
+                iconv: GB18030Converter? = nil) -> (text: [UInt8], used: Int)? {
         let n = input.count
-        guard n > 0, let src = input.baseAddress else { return [] }
-        var fourByte: GB18030Converter?
+        guard n > 0, let src = input.baseAddress else { return ([], 0) }
+        var fourByte = iconv
         var failed = false
+        var used = 0
         // at most 3 bytes out for 2 in (two-byte codes), 4 for 4: 1.5× and slack for the 8-byte stores
         let out = entries.withUnsafeBufferPointer { table in
             [UInt8](unsafeUninitializedCapacity: n + n / 2 + 16) { o, count in
@@ -80,7 +86,8 @@ struct GB18030Table {
                     }
                     if i == n { break }
                     let lead = src[i]
-                    guard lead != 0x80 && lead != 0xFF && i + 1 < n else { failed = true; break decoding }
+                    guard lead != 0x80 && lead != 0xFF else { failed = true; break decoding }
+                    guard i + 1 < n else { failed = final; break decoding }  // cut after its first byte
                     let trail = src[i + 1]
                     if trail >= 0x40 && trail != 0x7F && trail != 0xFF {
                         let e = table[(Int(lead) - 0x81) * Self.trails + Int(trail) - 0x40]
@@ -90,7 +97,8 @@ struct GB18030Table {
                         dst[j + 2] = UInt8(truncatingIfNeeded: e >> 16)
                         j += Int(e >> 24)
                         i += 2
-                    } else if trail >= 0x30 && trail <= 0x39 && i + 3 < n {
+                    } else if trail >= 0x30 && trail <= 0x39 {
+                        guard i + 3 < n else { failed = final; break decoding }  // cut inside its four bytes
                         if fourByte == nil { fourByte = try? GB18030Converter() }
                         var decoded: [UInt8] = []
                         guard let converter = fourByte,
@@ -106,10 +114,11 @@ struct GB18030Table {
                         break decoding
                     }
                 }
+                used = i
                 count = j
             }
         }
-        return failed ? nil : out
+        return failed ? nil : (out, used)
     }
 
     /// Whether an XML head (`<?xml ... encoding="GB18030" ...?>`, no byte-order mark) declares GB18030.

@@ -96,7 +96,15 @@ public final class DecodedSource {
             carry.append(contentsOf: block[valid.length...])
             offset += valid.length
         case .gb18030:
-            let used = try converter!.convert(block, at: offset, final: atEnd, into: &out)
+            // the table where it decodes the block (nearly always); iconv otherwise, for a code only it
+            // knows or for the error and its offset
+            let used: Int
+            if let table = GB18030Table.shared, let decoded = table.decode(block, final: atEnd, iconv: converter) {
+                out.append(contentsOf: decoded.text)
+                used = decoded.used
+            } else {
+                used = try converter!.convert(block, at: offset, final: atEnd, into: &out)
+            }
             carry.append(contentsOf: block[used...])
             offset += used
         }

@@ -254,7 +254,7 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         var options = XMLParseWorker.options
         var decoded: [UInt8]?
         if piece.gb18030, let table = GB18030Table.shared {
-            decoded = piece.bytes.withUnsafeBufferPointer { table.decode($0) }
+            decoded = piece.bytes.withUnsafeBufferPointer { table.decode($0)?.text }
             guard decoded != nil else {
                 swap(&state.pointee.bytes, &buffers.bytes)
                 swap(&state.pointee.records, &buffers.records)
