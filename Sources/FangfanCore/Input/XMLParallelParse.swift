@@ -36,7 +36,7 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
     private var outcomes: [Int: Outcome] = [:]
     /// Pieces being cut, parsed or waiting for the reader (memory is bounded by these).
     private var inFlight = 0
-    private var spare: [(bytes: [UInt8], records: [Int])] = []
+    private var spare: [(bytes: RawBuffer<UInt8>, records: RawBuffer<Int>)] = []
     private var started = false
     private var running = 0
     private var cancelled = false
@@ -67,8 +67,8 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
 
     /// A piece's records, numbered and lined as in the piece.
     struct Parsed {
-        var bytes: [UInt8]
-        var records: [Int]
+        var bytes: RawBuffer<UInt8>
+        var records: RawBuffer<Int>
         var count: Int
         /// Lines of the piece where its own bytes start and (all but the last) where they end.
         var startLine: Int
@@ -91,14 +91,10 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
 
     // MARK: - The reader's side
 
-    func exchange(bytes: inout [UInt8], records: inout [Int]) -> XMLRecordBlock {
+    func exchange(bytes: inout RawBuffer<UInt8>, records: inout RawBuffer<Int>) -> XMLRecordBlock {
         if let takeover { return takeover.exchange(bytes: &bytes, records: &records) }
         lock.lock()
-        if bytes.capacity > 0 {
-            spare.append((bytes, records))
-            bytes = []
-            records = []
-        }
+        spare.append((bytes, records))  // the reader's spent buffers (its first ones are empty)
         if !started {
             started = true
             running = Self.workers
@@ -109,20 +105,18 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
             }
         }
         while outcomes[nextPiece] == nil { lock.wait() }
-        var outcome = outcomes.removeValue(forKey: nextPiece)!
+        let outcome = outcomes.removeValue(forKey: nextPiece)!
         nextPiece += 1
         inFlight -= 1
         lock.broadcast()
         lock.unlock()
-        guard case .parsed(var piece) = outcome else { return takeOver(&bytes, &records) }
-        outcome = .failed  // its copy of the buffers goes: they are renumbered in place
+        guard case .parsed(let piece) = outcome else { return takeOver(&bytes, &records) }
         let shift = lineAtPiece - piece.startLine
         let base = recordsHanded
-        piece.records.withUnsafeMutableBufferPointer { r in
-            for at in Swift.stride(from: 0, to: piece.count * stride, by: stride) {
-                r[at] += base
-                r[at + 1] += shift
-            }
+        let r = piece.records.base
+        for at in Swift.stride(from: 0, to: piece.count * stride, by: stride) {
+            r[at] += base
+            r[at + 1] += shift
         }
         recordsHanded += piece.count
         lineAtPiece += piece.endLine - piece.startLine
@@ -140,13 +134,13 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
     }
 
     /// A piece failed, or the cutter gave up: the sequential parse goes on from here.
-    private func takeOver(_ bytes: inout [UInt8], _ records: inout [Int]) -> XMLRecordBlock {
+    private func takeOver(_ bytes: inout RawBuffer<UInt8>, _ records: inout RawBuffer<Int>) -> XMLRecordBlock {
         stopWorkers()
         let source: ByteSource
         do {
             source = try reopen()
         } catch {
-            return XMLRecordBlock(bytes: [], records: [], count: 0, stop: .error(.source(String(describing: error))),
+            return XMLRecordBlock(bytes: bytes, records: records, count: 0, stop: .error(.source(String(describing: error))),
                                   root: nil, consumedFileBytes: 0)
         }
         let worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth, skip: recordsHanded)
@@ -190,7 +184,7 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
                 return
             }
             inFlight += 1
-            var buffers = spare.popLast() ?? (bytes: [UInt8](), records: [Int]())
+            var buffers = spare.popLast() ?? (bytes: RawBuffer<UInt8>(), records: RawBuffer<Int>())
             lock.unlock()
 
             cutLock.lock()
@@ -241,12 +235,12 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
 
     private static let closePiece: xmlInputCloseCallback = { _ in 0 }
 
-    private func parse(_ piece: XMLPiece, _ buffers: inout (bytes: [UInt8], records: [Int]),
+    private func parse(_ piece: XMLPiece, _ buffers: inout (bytes: RawBuffer<UInt8>, records: RawBuffer<Int>),
                        _ state: UnsafeMutablePointer<SAXState>, _ input: UnsafeMutablePointer<PieceInput>,
                        _ sax: inout xmlSAXHandler) -> Outcome {
         state.pointee = SAXState(spec: spec, paths: paths, maxDepth: maxDepth)
-        buffers.bytes.removeAll(keepingCapacity: true)
-        buffers.records.removeAll(keepingCapacity: true)
+        buffers.bytes.removeAll()
+        buffers.records.removeAll()
         swap(&state.pointee.bytes, &buffers.bytes)
         swap(&state.pointee.records, &buffers.records)
         // GB18030 decoded here, through the table, when it can be: libxml2 then reads UTF-8
@@ -282,12 +276,9 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         swap(&state.pointee.records, &buffers.records)
         guard clean else { return .failed }
         let s = state.pointee
-        var parsed = Parsed(bytes: [], records: [], count: s.ready,
-                            startLine: piece.index == 0 ? 1 : s.rootStartLine, endLine: s.rootEndLine ?? 0,
-                            root: piece.index == 0 ? (s.rootAttributes!, s.declaredCount) : nil,
-                            isLast: piece.isLast, consumedFileBytes: piece.consumedFileBytes)
-        swap(&parsed.bytes, &buffers.bytes)
-        swap(&parsed.records, &buffers.records)
-        return .parsed(parsed)
+        return .parsed(Parsed(bytes: buffers.bytes, records: buffers.records, count: s.ready,
+                              startLine: piece.index == 0 ? 1 : s.rootStartLine, endLine: s.rootEndLine ?? 0,
+                              root: piece.index == 0 ? (s.rootAttributes!, s.declaredCount) : nil,
+                              isLast: piece.isLast, consumedFileBytes: piece.consumedFileBytes))
     }
 }

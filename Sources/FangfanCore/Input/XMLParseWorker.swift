@@ -13,8 +13,8 @@ enum XMLParseStop: Sendable {
 
 /// One block of parsed records, as the parse thread hands it over (see `SAXState` for the layout).
 struct XMLRecordBlock: Sendable {
-    var bytes: [UInt8]
-    var records: [Int]
+    var bytes: RawBuffer<UInt8>
+    var records: RawBuffer<Int>
     var count: Int
     /// After these records: the end of the document, or the error that stopped it.
     var stop: XMLParseStop?
@@ -27,7 +27,7 @@ struct XMLRecordBlock: Sendable {
 /// pieces of the document parsed on both cores (`XMLParallelParse`).
 protocol XMLBlockProducer: AnyObject {
     /// Hands back the reader's spent buffers and waits for the next block of records.
-    func exchange(bytes: inout [UInt8], records: inout [Int]) -> XMLRecordBlock
+    func exchange(bytes: inout RawBuffer<UInt8>, records: inout RawBuffer<Int>) -> XMLRecordBlock
     /// Stops the parse (if it runs) and waits until it has.
     func cancel()
 }
@@ -56,7 +56,7 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
     // Shared with the reader, under `lock`.
     private let lock = NSCondition()
     private var queue: [XMLRecordBlock] = []
-    private var spare: [(bytes: [UInt8], records: [Int])] = []
+    private var spare: [(bytes: RawBuffer<UInt8>, records: RawBuffer<Int>)] = []
     private var started = false
     private var running = false
     private var cancelled = false
@@ -100,13 +100,10 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
     // MARK: - The reader's side
 
     /// Hands back the reader's spent buffers and waits for the next block of records.
-    func exchange(bytes: inout [UInt8], records: inout [Int]) -> XMLRecordBlock {
-        var spent = (bytes: [UInt8](), records: [Int]())
-        swap(&spent.bytes, &bytes)
-        swap(&spent.records, &records)
+    func exchange(bytes: inout RawBuffer<UInt8>, records: inout RawBuffer<Int>) -> XMLRecordBlock {
         lock.lock()
         defer { lock.unlock() }
-        if spent.bytes.capacity > 0 { spare.append(spent) }
+        spare.append((bytes, records))
         if !started {
             started = true
             running = true
@@ -196,10 +193,11 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
     /// The records parsed so far, as a block; the state goes on with fresh (reused) buffers.
     private func takeBlock() -> XMLRecordBlock {
         lock.lock()
-        var fresh = spare.popLast() ?? (bytes: [UInt8](), records: [Int]())
+        var fresh = spare.popLast() ?? (bytes: RawBuffer<UInt8>(), records: RawBuffer<Int>())
         lock.unlock()
-        fresh.bytes.removeAll(keepingCapacity: true)
-        fresh.records.removeAll(keepingCapacity: true)
+        fresh.bytes.removeAll()
+        fresh.records.removeAll()
+        fresh.bytes.reserveCapacity(Self.blockSize + 16 << 10)
         let count = state.pointee.swapBuffers(&fresh.bytes, &fresh.records)
         var root: (attributes: [String: String], declaredCount: Int?)?
         if !rootSent, let attributes = state.pointee.rootAttributes {

@@ -198,8 +198,8 @@ public final class XMLRecordReader {
     private let fieldCount: Int
     private let stride: Int
     // The block of records being handed out.
-    private var bytes: [UInt8] = []
-    private var records: [Int] = []
+    private var bytes = RawBuffer<UInt8>()
+    private var records = RawBuffer<Int>()
     private var count = 0
     private var stop: XMLParseStop?
     private var index = 0
@@ -293,10 +293,7 @@ public final class XMLRecordReader {
     /// Calls `body` with the current record's fields in place (`XMLRecordFields.value`), valid during
     /// `body` only.
     func withValues<R>(_ body: (XMLRecordFields) throws -> R) rethrows -> R {
-        let at = current
-        return try bytes.withUnsafeBufferPointer { b in
-            try records.withUnsafeBufferPointer { r in try body(XMLRecordFields(bytes: b, records: r, at: at)) }
-        }
+        try body(XMLRecordFields(bytes: bytes.buffer, records: records.buffer, at: current))
     }
 
     private func noteFieldsSeen() {

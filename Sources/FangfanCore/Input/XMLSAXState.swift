@@ -75,8 +75,8 @@ struct SAXState {
     var childHint = 0
 
     // The block's records.
-    var bytes: [UInt8] = []
-    var records: [Int] = []
+    var bytes = RawBuffer<UInt8>()
+    var records = RawBuffer<Int>()
     var ready = 0
 
     init(spec: XMLRecordSpec, paths: [FieldPath], maxDepth: Int, skip: Int = 0) {
@@ -147,13 +147,13 @@ struct SAXState {
     /// Hands over the complete records: `freshBytes` and `freshRecords` (empty, reused buffers)
     /// take the state's place, and a record still being read moves into them. Returns how many
     /// records the buffers handed over hold (at their front).
-    mutating func swapBuffers(_ freshBytes: inout [UInt8], _ freshRecords: inout [Int]) -> Int {
+    mutating func swapBuffers(_ freshBytes: inout RawBuffer<UInt8>, _ freshRecords: inout RawBuffer<Int>) -> Int {
         let count = ready
         ready = 0
         if inRecord {
             let shift = recordStart
-            freshBytes.append(contentsOf: bytes[shift...])
-            freshRecords.append(contentsOf: records[slot..<(slot + stride)])
+            freshBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes.buffer[shift...]))
+            freshRecords.append(contentsOf: UnsafeBufferPointer(rebasing: records.buffer[slot..<(slot + stride)]))
             for i in 2..<stride where freshRecords[i] >= 0 { freshRecords[i] -= shift }
             for k in 0..<openCaptures { captures[k].start -= shift }
             slot = 0
