@@ -305,6 +305,42 @@ final class XMLParallelParseTests: XCTestCase {
         XCTAssertGreaterThan(n, 100, "the pieces parsed before the broken one were handed out")
     }
 
+    /// A source that reads far ahead: it reports the whole file consumed from its first read.
+    final class ReadAheadSource: ByteSource {
+        let inner: MemoryByteSource
+        let total: Int
+        var started = false
+        init(_ bytes: [UInt8]) { inner = MemoryByteSource(bytes); total = bytes.count }
+        var consumedFileBytes: Int { started ? total : 0 }
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            started = true
+            return try inner.read(into: buffer)
+        }
+    }
+
+    /// Progress (the file's bytes consumed) never goes back, even when the sequential parse takes over
+    /// and reads the file again from its start, behind where the cutter had read.
+    func testProgressNeverGoesBack() throws {
+        // names of 300 bytes: the sequential parse hands a block (256 KB of field text) before the end
+        let name = String(repeating: "x", count: 300)
+        let records = (1...3000).map { "<JL><JSLSH>JS\($0)</JSLSH><XM>\(name)</XM></JL>\n" }
+        let text = "<YBJSSJ>\n" + records[..<2000].joined() + "<!-- " + String(repeating: "</JL> ", count: 2000) + "-->\n"
+            + records[2000...].joined() + "</YBJSSJ>\n"
+        let bytes = Array(text.utf8)
+        let reader = try XMLRecordReader(source: ReadAheadSource(bytes), spec: Self.medical,
+                                         reopen: { MemoryByteSource(bytes, pieces: [1000]) }, pieceBytes: 4000)
+        var last = 0, n = 0
+        while try reader.next() != nil {
+            n += 1
+            XCTAssertGreaterThanOrEqual(reader.consumedFileBytes, last, "record \(n)")
+            last = reader.consumedFileBytes
+        }
+        XCTAssertEqual(n, 3000)
+        XCTAssertEqual(last, bytes.count)
+        XCTAssertEqual(reader.parallelPieces?.tookOver, true, "the decoys in the comment fooled the cutter")
+        XCTAssertGreaterThan(reader.parallelPieces?.handed ?? 0, 5)
+    }
+
     /// A reader dropped half-way stops both parse threads (none outlives it).
     func testDroppingTheReaderStopsTheThreads() throws {
         let text = "<YBJSSJ>\n" + (1...5000).map { "<JL><JSLSH>JS\($0)</JSLSH></JL>\n" }.joined() + "</YBJSSJ>\n"

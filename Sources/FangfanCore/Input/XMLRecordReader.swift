@@ -277,7 +277,8 @@ public final class XMLRecordReader {
             count = block.count
             stop = block.stop
             index = 0
-            consumedFileBytes = block.consumedFileBytes
+            // never backwards: a sequential parse that takes over from the pieces reads the file again
+            consumedFileBytes = max(consumedFileBytes, block.consumedFileBytes)
             if let root = block.root {
                 rootAttributes = root.attributes
                 declaredCount = root.declaredCount
