@@ -488,7 +488,7 @@ final class XMLRecordReaderTests: XCTestCase {
         // 2 MB of one repeated record, gzip-compressed to a few KB.
         let records = String(repeating: "<JL><JSLSH>JS1</JSLSH></JL>\n", count: (2 << 20) / 28)
         let plain = Array("<?xml version=\"1.0\"?>\n<YBJSSJ>\n\(records)</YBJSSJ>\n".utf8)
-        let gz = try gzip(plain)
+        let gz = try Self.gzip(plain)
         let cases: [(InflateLimits, String, String)] = [
             (InflateLimits(maxInflatedBytes: 512 << 10, maxRatio: 1_000_000, ratioGrace: 1 << 30),
              "gzip inflates past 524288 bytes", "refused as a compression bomb"),
@@ -517,7 +517,7 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(truncated, .source(InputError.gzipCorrupt("the stream ends before its end marker (truncated file)").description))
     }
 
-    func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xmlreader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

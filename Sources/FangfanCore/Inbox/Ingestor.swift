@@ -358,7 +358,8 @@ public final class Ingestor: @unchecked Sendable {
         func source() throws -> ByteSource {
             do {
                 let file = try FileByteSource(path: f.path)
-                return gzip ? try InflateByteSource(file, gzip: true, limits: limits) : file
+                // a gzip file inflates on a thread of its own, a few blocks ahead of the rows
+                return gzip ? ReadAheadByteSource(try InflateByteSource(file, gzip: true, limits: limits)) : file
             } catch let e as InputError { throw FileRejection("文件无法读取：\(e.description)") }
         }
         switch format {

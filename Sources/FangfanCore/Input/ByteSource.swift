@@ -223,3 +223,118 @@ public func openByteSource(path: String, limits: InflateLimits = InflateLimits()
     }
     return file
 }
+
+/// Reads another source on a thread of its own, a few blocks ahead of the caller: a gzip file inflates
+/// on one core while its rows are parsed and validated on the other. The bytes, the end and an error
+/// come out in the order the inner source gives them (an error after the bytes read before it); memory
+/// is the blocks, whatever the file's size.
+public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
+    private let inner: ByteSource
+    private let lock = NSCondition()
+    // Shared under `lock`.
+    private var filled: [(block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)] = []
+    private var empty: [UnsafeMutableRawBufferPointer]
+    private var failure: Error?
+    private var ended = false
+    private var started = false
+    private var running = false
+    private var cancelled = false
+    // The caller's side.
+    private var current: (block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)?
+    private var at = 0
+    /// Bytes of the underlying file consumed by the blocks handed out so far.
+    public private(set) var consumedFileBytes = 0
+
+    public init(_ inner: ByteSource, blockSize: Int = 256 << 10, blocks: Int = 3) {
+        self.inner = inner
+        empty = (0..<max(2, blocks)).map { _ in .allocate(byteCount: max(1, blockSize), alignment: 16) }
+    }
+
+    deinit {
+        lock.lock()
+        cancelled = true
+        lock.broadcast()
+        while running { lock.wait() }
+        lock.unlock()
+        for b in empty { b.deallocate() }
+        for f in filled { f.block.deallocate() }
+        current?.block.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if buffer.count == 0 { return 0 }
+        while true {
+            if let c = current, at < c.count {
+                let n = min(buffer.count, c.count - at)
+                buffer.baseAddress!.copyMemory(from: c.block.baseAddress! + at, byteCount: n)
+                at += n
+                return n
+            }
+            lock.lock()
+            if let c = current {
+                empty.append(c.block)
+                current = nil
+                lock.broadcast()
+            }
+            if !started {
+                started = true
+                running = true
+                let thread = Thread { [self] in fill() }
+                thread.name = "fangfan-read"
+                thread.start()
+            }
+            while filled.isEmpty && failure == nil && !ended { lock.wait() }
+            if !filled.isEmpty {
+                current = filled.removeFirst()
+                at = 0
+                consumedFileBytes = current!.consumed
+                lock.unlock()
+                continue
+            }
+            let error = failure
+            lock.unlock()
+            if let error { throw error }
+            return 0
+        }
+    }
+
+    private func fill() {
+        defer {
+            lock.lock()
+            running = false
+            lock.broadcast()
+            lock.unlock()
+        }
+        while true {
+            lock.lock()
+            while empty.isEmpty && !cancelled { lock.wait() }
+            if cancelled {
+                lock.unlock()
+                return
+            }
+            let block = empty.removeLast()
+            lock.unlock()
+            let n: Int
+            do {
+                n = try inner.read(into: block)
+            } catch {
+                lock.lock()
+                empty.append(block)
+                failure = error
+                lock.broadcast()
+                lock.unlock()
+                return
+            }
+            lock.lock()
+            if n == 0 {
+                empty.append(block)
+                ended = true
+            } else {
+                filled.append((block, n, inner.consumedFileBytes))
+            }
+            lock.broadcast()
+            lock.unlock()
+            if n == 0 { return }
+        }
+    }
+}
