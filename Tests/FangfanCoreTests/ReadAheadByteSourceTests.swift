@@ -60,13 +60,22 @@ final class ReadAheadByteSourceTests: XCTestCase {
         }
     }
 
-    /// A source dropped half-way stops its thread (none outlives it).
+    /// A source dropped half-way stops its thread: nothing it read from stays alive.
     func testDroppingItHalfWayStopsItsThread() throws {
         let bytes = [UInt8](repeating: 7, count: 2 << 20)
         for readFirst in [0, 1, 100_000] {
-            let source = ReadAheadByteSource(MemoryByteSource(bytes), blockSize: 4096)
-            var buffer = [UInt8](repeating: 0, count: readFirst)
-            if readFirst > 0 { _ = try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
+            weak var inner: MemoryByteSource?
+            do {
+                let memory = MemoryByteSource(bytes)
+                inner = memory
+                let source = ReadAheadByteSource(memory, blockSize: 4096)
+                var buffer = [UInt8](repeating: 0, count: max(readFirst, 1))
+                if readFirst > 0 { _ = try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
+            }
+            // the read-ahead thread lets go of what it read from as it ends (just after the source's deinit)
+            let deadline = Date().addingTimeInterval(Bounds.seconds(2))
+            while inner != nil && Date() < deadline { usleep(1000) }
+            XCTAssertNil(inner, "the read-ahead thread still holds its source after \(readFirst) bytes read")
         }
     }
 }

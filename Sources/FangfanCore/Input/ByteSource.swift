@@ -227,18 +227,74 @@ public func openByteSource(path: String, limits: InflateLimits = InflateLimits()
 /// Reads another source on a thread of its own, a few blocks ahead of the caller: a gzip file inflates
 /// on one core while its rows are parsed and validated on the other. The bytes, the end and an error
 /// come out in the order the inner source gives them (an error after the bytes read before it); memory
-/// is the blocks, whatever the file's size.
+/// is the blocks, whatever the file's size. Dropped part-way (a file rejected mid-way), it stops its
+/// thread: the thread holds only the shared `Blocks`, never the source itself, so its deinit runs.
 public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
-    private let inner: ByteSource
-    private let lock = NSCondition()
-    // Shared under `lock`.
-    private var filled: [(block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)] = []
-    private var empty: [UnsafeMutableRawBufferPointer]
-    private var failure: Error?
-    private var ended = false
+    /// What the caller and the read-ahead thread share, under `lock`.
+    private final class Blocks: @unchecked Sendable {
+        let inner: ByteSource
+        let lock = NSCondition()
+        var filled: [(block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)] = []
+        var empty: [UnsafeMutableRawBufferPointer]
+        var failure: Error?
+        var ended = false
+        var running = false
+        var cancelled = false
+
+        init(_ inner: ByteSource, blockSize: Int, blocks: Int) {
+            self.inner = inner
+            empty = (0..<max(2, blocks)).map { _ in .allocate(byteCount: max(1, blockSize), alignment: 16) }
+        }
+
+        deinit {
+            for b in empty { b.deallocate() }
+            for f in filled { f.block.deallocate() }
+        }
+
+        /// The read-ahead thread: fills empty blocks from `inner` until its end, an error or a cancel.
+        func fill() {
+            defer {
+                lock.lock()
+                running = false
+                lock.broadcast()
+                lock.unlock()
+            }
+            while true {
+                lock.lock()
+                while empty.isEmpty && !cancelled { lock.wait() }
+                if cancelled {
+                    lock.unlock()
+                    return
+                }
+                let block = empty.removeLast()
+                lock.unlock()
+                let n: Int
+                do {
+                    n = try inner.read(into: block)
+                } catch {
+                    lock.lock()
+                    empty.append(block)
+                    failure = error
+                    lock.broadcast()
+                    lock.unlock()
+                    return
+                }
+                lock.lock()
+                if n == 0 {
+                    empty.append(block)
+                    ended = true
+                } else {
+                    filled.append((block, n, inner.consumedFileBytes))
+                }
+                lock.broadcast()
+                lock.unlock()
+                if n == 0 { return }
+            }
+        }
+    }
+
+    private let blocks: Blocks
     private var started = false
-    private var running = false
-    private var cancelled = false
     // The caller's side.
     private var current: (block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)?
     private var at = 0
@@ -246,23 +302,22 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     public private(set) var consumedFileBytes = 0
 
     public init(_ inner: ByteSource, blockSize: Int = 256 << 10, blocks: Int = 3) {
-        self.inner = inner
-        empty = (0..<max(2, blocks)).map { _ in .allocate(byteCount: max(1, blockSize), alignment: 16) }
+        self.blocks = Blocks(inner, blockSize: blockSize, blocks: blocks)
     }
 
     deinit {
-        lock.lock()
-        cancelled = true
-        lock.broadcast()
-        while running { lock.wait() }
-        lock.unlock()
-        for b in empty { b.deallocate() }
-        for f in filled { f.block.deallocate() }
-        current?.block.deallocate()
+        let b = blocks
+        b.lock.lock()
+        b.cancelled = true
+        b.lock.broadcast()
+        while b.running { b.lock.wait() }
+        if let c = current { b.empty.append(c.block) }  // freed with the rest
+        b.lock.unlock()
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if buffer.count == 0 { return 0 }
+        let b = blocks
         while true {
             if let c = current, at < c.count {
                 let n = min(buffer.count, c.count - at)
@@ -270,71 +325,31 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
                 at += n
                 return n
             }
-            lock.lock()
+            b.lock.lock()
             if let c = current {
-                empty.append(c.block)
+                b.empty.append(c.block)
                 current = nil
-                lock.broadcast()
+                b.lock.broadcast()
             }
             if !started {
                 started = true
-                running = true
-                let thread = Thread { [self] in fill() }
+                b.running = true
+                let thread = Thread { b.fill() }  // holds the blocks, not this source
                 thread.name = "fangfan-read"
                 thread.start()
             }
-            while filled.isEmpty && failure == nil && !ended { lock.wait() }
-            if !filled.isEmpty {
-                current = filled.removeFirst()
+            while b.filled.isEmpty && b.failure == nil && !b.ended { b.lock.wait() }
+            if !b.filled.isEmpty {
+                current = b.filled.removeFirst()
                 at = 0
                 consumedFileBytes = current!.consumed
-                lock.unlock()
+                b.lock.unlock()
                 continue
             }
-            let error = failure
-            lock.unlock()
+            let error = b.failure
+            b.lock.unlock()
             if let error { throw error }
             return 0
-        }
-    }
-
-    private func fill() {
-        defer {
-            lock.lock()
-            running = false
-            lock.broadcast()
-            lock.unlock()
-        }
-        while true {
-            lock.lock()
-            while empty.isEmpty && !cancelled { lock.wait() }
-            if cancelled {
-                lock.unlock()
-                return
-            }
-            let block = empty.removeLast()
-            lock.unlock()
-            let n: Int
-            do {
-                n = try inner.read(into: block)
-            } catch {
-                lock.lock()
-                empty.append(block)
-                failure = error
-                lock.broadcast()
-                lock.unlock()
-                return
-            }
-            lock.lock()
-            if n == 0 {
-                empty.append(block)
-                ended = true
-            } else {
-                filled.append((block, n, inner.consumedFileBytes))
-            }
-            lock.broadcast()
-            lock.unlock()
-            if n == 0 { return }
         }
     }
 }
