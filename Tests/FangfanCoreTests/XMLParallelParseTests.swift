@@ -346,9 +346,17 @@ final class XMLParallelParseTests: XCTestCase {
         let text = "<YBJSSJ>\n" + (1...5000).map { "<JL><JSLSH>JS\($0)</JSLSH></JL>\n" }.joined() + "</YBJSSJ>\n"
         let bytes = Array(text.utf8)
         for stopAfter in [0, 1, 700] {
-            let reader = try XMLRecordReader(source: MemoryByteSource(bytes), spec: Self.medical,
-                                             reopen: { MemoryByteSource(bytes) }, pieceBytes: 1000)
-            for _ in 0..<stopAfter { _ = try reader.next() }
+            weak var source: MemoryByteSource?
+            do {
+                let memory = MemoryByteSource(bytes)
+                source = memory
+                let reader = try XMLRecordReader(source: memory, spec: Self.medical,
+                                                 reopen: { MemoryByteSource(bytes) }, pieceBytes: 1000)
+                for _ in 0..<stopAfter { _ = try reader.next() }
+            }
+            let deadline = Date().addingTimeInterval(Bounds.seconds(2))
+            while source != nil && Date() < deadline { usleep(1000) }
+            XCTAssertNil(source, "a parse thread still holds the file after \(stopAfter) records")
         }
     }
 
