@@ -238,7 +238,6 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
         var empty: [UnsafeMutableRawBufferPointer]
         var failure: Error?
         var ended = false
-        var running = false
         var cancelled = false
 
         init(_ inner: ByteSource, blockSize: Int, blocks: Int) {
@@ -253,12 +252,6 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
 
         /// The read-ahead thread: fills empty blocks from `inner` until its end, an error or a cancel.
         func fill() {
-            defer {
-                lock.lock()
-                running = false
-                lock.broadcast()
-                lock.unlock()
-            }
             while true {
                 lock.lock()
                 while empty.isEmpty && !cancelled { lock.wait() }
@@ -294,7 +287,7 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
     }
 
     private let blocks: Blocks
-    private var started = false
+    private var thread: BackgroundTask<Void>?
     // The caller's side.
     private var current: (block: UnsafeMutableRawBufferPointer, count: Int, consumed: Int)?
     private var at = 0
@@ -310,9 +303,9 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
         b.lock.lock()
         b.cancelled = true
         b.lock.broadcast()
-        while b.running { b.lock.wait() }
         if let c = current { b.empty.append(c.block) }  // freed with the rest
         b.lock.unlock()
+        try? thread?.wait()
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -331,13 +324,7 @@ public final class ReadAheadByteSource: ByteSource, @unchecked Sendable {
                 current = nil
                 b.lock.broadcast()
             }
-            if !started {
-                started = true
-                b.running = true
-                let thread = Thread { b.fill() }  // holds the blocks, not this source
-                thread.name = "fangfan-read"
-                thread.start()
-            }
+            if thread == nil { thread = BackgroundTask(name: "fangfan-read") { b.fill() } }  // holds the blocks, not this source
             while b.filled.isEmpty && b.failure == nil && !b.ended { b.lock.wait() }
             if !b.filled.isEmpty {
                 current = b.filled.removeFirst()

@@ -37,8 +37,7 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
     /// Pieces being cut, parsed or waiting for the reader (memory is bounded by these).
     private var inFlight = 0
     private var spare: [(bytes: RawBuffer<UInt8>, records: RawBuffer<Int>)] = []
-    private var started = false
-    private var running = 0
+    private var threads: [BackgroundTask<Void>] = []
     private var cancelled = false
 
     // The reader's side.
@@ -95,14 +94,8 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         if let takeover { return takeover.exchange(bytes: &bytes, records: &records) }
         lock.lock()
         spare.append((bytes, records))  // the reader's spent buffers (its first ones are empty)
-        if !started {
-            started = true
-            running = Self.workers
-            for _ in 0..<Self.workers {
-                let thread = Thread { [self] in work() }
-                thread.name = "fangfan-xml"
-                thread.start()
-            }
+        if threads.isEmpty {
+            threads = (0..<Self.workers).map { _ in BackgroundTask(name: "fangfan-xml") { [self] in work() } }
         }
         while outcomes[nextPiece] == nil { lock.wait() }
         let outcome = outcomes.removeValue(forKey: nextPiece)!
@@ -152,8 +145,9 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         lock.lock()
         cancelled = true
         lock.broadcast()
-        while running > 0 { lock.wait() }
+        let running = threads
         lock.unlock()
+        for thread in running { try? thread.wait() }
     }
 
     // MARK: - The parse threads
@@ -167,10 +161,6 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
             state.deinitialize(count: 1)
             state.deallocate()
             input.deallocate()
-            lock.lock()
-            running -= 1
-            lock.broadcast()
-            lock.unlock()
         }
         // errors raised without a parser context go to this thread's handler (see XMLParseWorker.run)
         xmlSetStructuredErrorFunc(UnsafeMutableRawPointer(state), SAXState.errorCallback)

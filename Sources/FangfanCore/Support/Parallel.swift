@@ -32,11 +32,12 @@ final class BackgroundTask<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ body: @escaping @Sendable () throws -> T) {
+    init(name: String? = nil, _ body: @escaping @Sendable () throws -> T) {
         let thread = Thread { [self] in
             result = Result { try body() }
             done.signal()
         }
+        thread.name = name
         thread.stackSize = 8 << 20
         thread.start()
     }
