@@ -64,10 +64,10 @@ func errorThrown<T>(_ body: () throws -> T, file: StaticString = #filePath, line
 }
 
 enum SharedSamples {
-    /// The shared samples sit beside the repository: <repo>/../shared/samples (CI clones it the same way).
+    /// The department samples kept in the repository: <repo>/fixtures/samples (see its README).
     static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/samples").standardized
+        .appendingPathComponent("fixtures/samples").standardized
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         Array(try Data(contentsOf: root.appendingPathComponent(relative)))

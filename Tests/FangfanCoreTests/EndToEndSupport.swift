@@ -4,7 +4,7 @@ import XCTest
 /// Runs the built `fangfan` executable as a user would, in scratch folders.
 struct Sandbox {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repo.deletingLastPathComponent().appendingPathComponent("shared")
+    static let samples = repo.appendingPathComponent("fixtures/samples")
     static var binDir: URL {
         #if os(Linux)
         return Bundle.main.bundleURL   // .build/debug when xctest runs the bundle

@@ -42,7 +42,7 @@ final class EndToEndTests: XCTestCase {
     func testCleanSampleMatchesTheOracle() throws {
         let s = try Sandbox("clean")
         defer { s.remove() }
-        try s.fill(from: Sandbox.shared.appendingPathComponent("samples/clean"))
+        try s.fill(from: Sandbox.samples.appendingPathComponent("clean"))
         XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
         XCTAssertEqual(try s.alertLines("2021-05"),
                        try Sandbox.oracleLines(Sandbox.repo.appendingPathComponent("Tests/Oracle/clean-2021-05.alerts.csv")))
@@ -51,7 +51,7 @@ final class EndToEndTests: XCTestCase {
     func testMessySampleGivesTheSameAlertsAsTheCleanOneAndRejectsTheTruncatedTransfer() throws {
         let s = try Sandbox("messy")
         defer { s.remove() }
-        try s.fill(from: Sandbox.shared.appendingPathComponent("samples/messy"))
+        try s.fill(from: Sandbox.samples.appendingPathComponent("messy"))
         let r = try s.run(["run", "--month", "2021-05"])
         XCTAssertEqual(r.status, 65, "a rejected file makes the run exit 65")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]

@@ -15,8 +15,7 @@ final class IngestTests: XCTestCase {
     /// The repository: three levels up from this file.
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    static let samples = URL(fileURLWithPath: repo).deletingLastPathComponent()
-        .appendingPathComponent("shared/samples").path
+    static let samples = repo + "/fixtures/samples"
     static let defaultConfig = repo + "/pipelines/default.toml"
 
     var root = ""

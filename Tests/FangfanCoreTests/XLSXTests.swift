@@ -160,7 +160,7 @@ final class XLSXTests: XCTestCase {
 
     /// Written by openpyxl: inline strings, a workbook relationship with an absolute target.
     func testReadsTheVerificationSample() throws {
-        let rows = try XLSXReader.firstSheetRows(path: Self.sharedFolder + "/samples/verification/核查结果_锦和镇_202105.xlsx")
+        let rows = try XLSXReader.firstSheetRows(path: SharedSamples.root.path + "/verification/核查结果_锦和镇_202105.xlsx")
         XCTAssertEqual(rows.count, 5)
         XCTAssertEqual(rows[0].cells, ["预警编号", "预警等级", "乡镇", "行政村", "户编号", "户主姓名", "核查结论", "核查人",
                                        "核查日期", "帮扶措施", "备注"].map { .text($0) })
@@ -384,10 +384,6 @@ final class XLSXTests: XCTestCase {
 
     // MARK: - Helpers
 
-    /// `<repo>/../shared`, wherever the repository is cloned.
-    static let sharedFolder: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared").standardized.path
 
     static let minimalSheet = #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#
 

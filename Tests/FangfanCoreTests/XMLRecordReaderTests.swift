@@ -7,10 +7,8 @@ final class XMLRecordReaderTests: XCTestCase {
 
     // MARK: - Fixtures
 
-    /// shared/ sits beside the repository (CI clones it elsewhere with shared/ next to it).
-    static let samples: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/samples").standardized
+    /// The department samples kept in the repository (fixtures/samples, see its README).
+    static let samples: URL = SharedSamples.root
 
     static let medicalFields = ["JSLSH", "JSLX", "YJSLSH", "SFZH", "XM", "JZLX", "YLJGMC", "RYRQ", "CYRQ",
                                 "JSRQ", "YLZFY", "TCZF", "DBZF", "YLJZ", "GRZF"]
