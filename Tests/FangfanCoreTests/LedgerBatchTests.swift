@@ -64,7 +64,7 @@ final class LedgerBatchTests: XCTestCase {
     private func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
 
     private func alert(_ n: Int, _ month: String, id: String? = nil) -> LedgerAlert {
-        let levels: [AlertLevel] = [.red, .orange, .yellow]
+        let levels: [Level] = [.red, .orange, .yellow]
         return LedgerAlert(
             alertId: id ?? "YJ-\(hh(n))", householdId: hh(n), town: "锦和镇", village: "村\(n % 7)", month: month,
             level: levels[n % 3], triggers: n % 4 == 0 ? [] : ["illness", "income_drop"].suffix(n % 2 + 1).map { $0 },

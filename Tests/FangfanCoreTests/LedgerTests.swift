@@ -12,12 +12,12 @@ import Glibc
 // MARK: - The state machine as a pure function: every cell
 
 final class CaseStateTransitionTests: XCTestCase {
-    private func alert(_ level: AlertLevel, _ triggers: [String] = ["illness"], type: String = "脱贫户") -> LedgerEvent {
+    private func alert(_ level: Level, _ triggers: [String] = ["illness"], type: String = "脱贫户") -> LedgerEvent {
         .alert(level: level, triggers: triggers, householdType: type)
     }
 
     func testRedOrOrangeAlertRow() {
-        for level in [AlertLevel.red, .orange] {
+        for level in [Level.red, .orange] {
             // no case: open → 预警; → 监测中 if the roster types it 监测户
             XCTAssertEqual(transition(state: nil, event: alert(level)), .open(.warned, note: nil))
             XCTAssertEqual(transition(state: nil, event: alert(level, type: "一般农户")), .open(.warned, note: nil))
@@ -141,7 +141,7 @@ final class LedgerTests: XCTestCase {
     private func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
 
     private func alert(
-        _ id: String, _ h: String, _ month: String, _ level: AlertLevel, _ triggers: [String] = ["illness"],
+        _ id: String, _ h: String, _ month: String, _ level: Level, _ triggers: [String] = ["illness"],
         type: String = "脱贫户", town: String = "锦和镇", village: String = "锦和村"
     ) -> LedgerAlert {
         LedgerAlert(
@@ -189,7 +189,7 @@ final class LedgerTests: XCTestCase {
     func testAlertEventsOnEveryState() throws {
         struct Cell {
             let before: CaseState?
-            let level: AlertLevel
+            let level: Level
             let triggers: [String]
             let type: String
             let after: CaseState?
@@ -492,7 +492,7 @@ final class LedgerTests: XCTestCase {
         XCTAssertEqual(try l.caseStates(), states)
         XCTAssertEqual(try (1...3).map { try l.history(household: hh($0)) }, histories)
         XCTAssertTrue(try l.alertCountsByMonth().elementsEqual(
-            [("2021-04", AlertLevel.red, 1), ("2021-05", .red, 1), ("2021-05", .orange, 1), ("2021-05", .yellow, 1)],
+            [("2021-04", Level.red, 1), ("2021-05", .red, 1), ("2021-05", .orange, 1), ("2021-05", .yellow, 1)],
             by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
 
         // a finding between the runs is not undone by a rerun
@@ -504,7 +504,7 @@ final class LedgerTests: XCTestCase {
         // a rerun with different alerts replaces the month's alerts; every id stays known
         try record(l, "2021-05", [alert("R1", hh(1), "2021-05", .red)], evals)
         XCTAssertTrue(try l.alertCountsByMonth().elementsEqual(
-            [("2021-04", AlertLevel.red, 1), ("2021-05", .red, 1)],
+            [("2021-04", Level.red, 1), ("2021-05", .red, 1)],
             by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
         XCTAssertEqual(try l.alertHousehold("Y2"), hh(2))
         XCTAssertEqual(try l.alertHousehold("O3"), hh(3))

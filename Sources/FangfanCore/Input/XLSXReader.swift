@@ -95,12 +95,6 @@ public struct XLSXReadLimits: Sendable {
     }
 }
 
-/// The size of a worksheet in Excel and LibreOffice.
-enum SheetBounds {
-    static let maxRows = 1_048_576
-    static let maxColumns = 16_384
-}
-
 /// Reads the first worksheet of an .xlsx workbook into rows of cell values.
 public enum XLSXReader {
     public static func firstSheetRows(path: String, limits: XLSXReadLimits = XLSXReadLimits()) throws -> [XLSXRow] {
@@ -225,144 +219,6 @@ public enum XLSXReader {
     }
 }
 
-/// Collects the text of an `<si>` or `<is>`: its `<t>` elements, plain or in runs `<r><t>`,
-/// leaving out phonetic hints (`<rPh><t>`).
-private struct RichText {
-    private var parts = ""
-    private var inText = false
-    private var phoneticDepth = 0
-
-    var value: String { decodeEscapes(parts) }
-
-    mutating func handle(_ event: XMLPullParser.Event) {
-        switch event {
-        case .start(let parser):
-            if parser.localName == "rPh" { phoneticDepth += 1 }
-            if parser.localName == "t" { inText = phoneticDepth == 0 }
-        case .end(let name):
-            if name == "rPh" { phoneticDepth -= 1 }
-            if name == "t" { inText = false }
-        case .text(let s):
-            if inText { parts += s }
-        }
-    }
-}
-
-/// Reads `<row>` and `<c>` elements of a worksheet.
-private struct SheetReader {
-    let part: String
-    let sharedStrings: [String]
-    let maxCells: Int
-    private(set) var rows: [XLSXRow] = []
-    private var cellSlots = 0
-
-    private var rowNumber = 0
-    private var cells: [XLSXValue?] = []
-    private var column = -1
-    private var cellReference = ""
-    private var cellType = "n"
-    private var value: String?
-    private var inValue = false
-    private var inline: RichText?
-
-    init(part: String, sharedStrings: [String], maxCells: Int) {
-        self.part = part
-        self.sharedStrings = sharedStrings
-        self.maxCells = maxCells
-    }
-
-    mutating func handle(_ event: XMLPullParser.Event) throws {
-        switch event {
-        case .start(let parser):
-            try start(parser)
-        case .end(let name):
-            try end(name)
-        case .text(let s):
-            if inValue { value = (value ?? "") + s }
-            inline?.handle(event)
-        }
-    }
-
-    private mutating func start(_ parser: XMLPullParser) throws {
-        switch parser.localName {
-        case "row":
-            if let r = parser.attribute("r") {
-                guard let n = Int(r), n > rowNumber, n <= SheetBounds.maxRows else {
-                    throw XLSXError.badRowNumber(part: part, value: r)
-                }
-                rowNumber = n
-            } else if rowNumber < SheetBounds.maxRows {
-                rowNumber += 1
-            } else {
-                throw XLSXError.badRowNumber(part: part, value: "\(rowNumber + 1)")
-            }
-            cells = []
-            column = -1
-        case "c":
-            cellReference = parser.attribute("r") ?? ""
-            if cellReference.isEmpty {
-                column += 1
-            } else {
-                guard let c = cellColumnIndex(cellReference), c > column else {
-                    throw XLSXError.badCellReference(part: part, reference: cellReference)
-                }
-                column = c
-            }
-            if column >= SheetBounds.maxColumns { throw XLSXError.badCellReference(part: part, reference: cellReference) }
-            cellType = parser.attribute("t") ?? "n"
-            value = nil
-            inline = nil
-        case "v":
-            inValue = true
-        case "is":
-            inline = RichText()
-        default:
-            inline?.handle(.start(parser))
-        }
-    }
-
-    private mutating func end(_ name: String) throws {
-        switch name {
-        case "v":
-            inValue = false
-        case "c":
-            guard let cell = try cellValue() else { return }
-            if column >= cells.count {
-                cellSlots += column + 1 - cells.count
-                if cellSlots > maxCells { throw XLSXError.tooManyCells(limit: maxCells) }
-                cells += Array(repeating: nil, count: column + 1 - cells.count)
-            }
-            cells[column] = cell
-        case "row":
-            if !cells.isEmpty { rows.append(XLSXRow(number: rowNumber, cells: cells)) }
-            cells = []
-        default:
-            inline?.handle(.end(name))
-        }
-    }
-
-    /// nil when the cell holds nothing (a styled empty cell).
-    private func cellValue() throws -> XLSXValue? {
-        switch cellType {
-        case "inlineStr":
-            return inline.map { .text($0.value) } ?? value.map { .text(decodeEscapes($0)) }
-        case "s":
-            guard let value else { return nil }
-            guard let i = Int(value.trimmingASCIISpaces), sharedStrings.indices.contains(i) else {
-                throw XLSXError.sharedStringIndex(part: part, cell: cellReference, index: value)
-            }
-            return .text(sharedStrings[i])
-        case "b":
-            return value.map { .bool($0.trimmingASCIISpaces == "1" || $0.trimmingASCIISpaces == "true") }
-        case "n":
-            return value.map { .number($0.trimmingASCIISpaces) }
-        default:
-            // "str" (a formula's text result), "e" (an error such as #N/A), "d" (an ISO date): the text as stored.
-            return value.map { .text(decodeEscapes($0)) }
-        }
-    }
-}
-
 /// "AA12" → 26; nil when the reference is not letters then digits.
 func cellColumnIndex(_ reference: String) -> Int? {
     var column = 0, letters = 0, digits = 0
@@ -382,7 +238,7 @@ func cellColumnIndex(_ reference: String) -> Int? {
 }
 
 /// Decodes the `_xHHHH_` escapes that Office uses for characters XML cannot hold (e.g. `_x000D_`).
-private func decodeEscapes(_ s: String) -> String {
+func decodeEscapes(_ s: String) -> String {
     guard s.utf8.contains(UInt8(ascii: "_")) else { return s }
     var out = String.UnicodeScalarView()
     let scalars = Array(s.unicodeScalars)
@@ -401,7 +257,7 @@ private func decodeEscapes(_ s: String) -> String {
     return String(out)
 }
 
-private extension String {
+extension String {
     var trimmingASCIISpaces: String {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else {
@@ -412,130 +268,3 @@ private extension String {
 }
 
 // MARK: - libxml2
-
-/// A forward-only XML reader over libxml2's xmlTextReader, with safe settings: no network,
-/// no DTD loading, no entity expansion, a document with a DOCTYPE refused, bounded depth,
-/// errors recorded (with line and column) instead of printed on stderr.
-private final class XMLPullParser {
-    enum Event {
-        /// An element starts: read its name and attributes from the parser, during the callback only.
-        /// Every start has its end, also for an empty element `<x/>`.
-        case start(XMLPullParser)
-        case end(String)
-        case text(String)
-    }
-
-    private let reader: xmlTextReaderPtr
-    private let part: String
-    /// The last error libxml2 reported, for the message when reading fails.
-    private var lastError: (line: Int, column: Int, message: String)?
-
-    /// Parses `bytes` and calls `handle` for each element start, element end and text node.
-    static func parse(_ bytes: [UInt8], part: String, maxDepth: Int, handle: (Event) throws -> Void) throws {
-        _ = initialized
-        try bytes.withUnsafeBufferPointer { buffer in
-            // libxml2 parses a DTD's internal subset, and may check entities against the body, before it
-            // reports the DOCTYPE node: refuse a DOCTYPE before libxml2 sees it. The node check in `run`
-            // remains for encodings this byte search cannot see (UTF-16).
-            if containsDoctype(buffer) { throw XLSXError.doctype(part: part) }
-            // libxml2 reads from this buffer without copying it: the parser must not outlive the closure.
-            let parser = try XMLPullParser(buffer, part: part)
-            try withExtendedLifetime(parser) { try parser.run(maxDepth: maxDepth, handle) }
-        }
-    }
-
-    private static func containsDoctype(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        let needle = Array("<!DOCTYPE".utf8)
-        guard let base = buffer.baseAddress else { return false }
-        var p = 0
-        while let hit = memchr(base + p, Int32(needle[0]), buffer.count - p) {
-            p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if buffer[p...].starts(with: needle) { return true }
-            p += 1
-        }
-        return false
-    }
-
-    private init(_ buffer: UnsafeBufferPointer<UInt8>, part: String) throws {
-        self.part = part
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
-        guard let base = buffer.baseAddress, buffer.count > 0, buffer.count <= Int(Int32.max) else {
-            throw XLSXError.xml(part: part, line: 1, column: 1, message: "the part is empty or larger than 2 GiB")
-        }
-        let chars = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-        guard let reader = xmlReaderForMemory(chars, Int32(buffer.count), part, nil, options) else {
-            throw XLSXError.xml(part: part, line: 0, column: 0, message: "libxml2 cannot create a reader")
-        }
-        self.reader = reader
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            let parser = Unmanaged<XMLPullParser>.fromOpaque(context).takeUnretainedValue()
-            let e = error.pointee
-            if e.level.rawValue >= XML_ERR_ERROR.rawValue {
-                let message = e.message.map { String(cString: $0) } ?? "error \(e.code)"
-                parser.lastError = (Int(e.line), Int(e.int2), message.trimmingASCIISpaces)
-            }
-        }, Unmanaged.passUnretained(self).toOpaque())
-    }
-
-    deinit { xmlFreeTextReader(reader) }
-
-    private func run(maxDepth: Int, _ handle: (Event) throws -> Void) throws {
-        while true {
-            let rc = xmlTextReaderRead(reader)
-            if rc == 0 { return }
-            if rc < 0 { throw xmlError() }
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                if Int(xmlTextReaderDepth(reader)) >= maxDepth { throw XLSXError.tooDeep(part: part, limit: maxDepth) }
-                let empty = xmlTextReaderIsEmptyElement(reader) == 1
-                try handle(.start(self))
-                if empty { try handle(.end(localName)) }
-            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                try handle(.end(localName))
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                try handle(.text(string(xmlTextReaderConstValue(reader))))
-            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-                throw XLSXError.doctype(part: part)
-            default:
-                break
-            }
-        }
-    }
-
-    private func xmlError() -> XLSXError {
-        let e = lastError ?? (Int(xmlTextReaderGetParserLineNumber(reader)), Int(xmlTextReaderGetParserColumnNumber(reader)),
-                               "malformed XML")
-        return .xml(part: part, line: e.line, column: e.column, message: e.message)
-    }
-
-    var localName: String { string(xmlTextReaderConstLocalName(reader)) }
-
-    /// An attribute without a namespace prefix, e.g. `r` of `<c r="B3">`.
-    func attribute(_ name: String) -> String? {
-        guard xmlTextReaderMoveToAttribute(reader, name) == 1 else { return nil }
-        defer { xmlTextReaderMoveToElement(reader) }
-        return string(xmlTextReaderConstValue(reader))
-    }
-
-    /// An attribute in any namespace, by local name, e.g. `r:id` of `<sheet>`.
-    func namespacedAttribute(_ localName: String) -> String? {
-        defer { xmlTextReaderMoveToElement(reader) }
-        var rc = xmlTextReaderMoveToFirstAttribute(reader)
-        while rc == 1 {
-            if xmlTextReaderConstNamespaceUri(reader) != nil && string(xmlTextReaderConstLocalName(reader)) == localName {
-                return string(xmlTextReaderConstValue(reader))
-            }
-            rc = xmlTextReaderMoveToNextAttribute(reader)
-        }
-        return nil
-    }
-
-    private func string(_ p: UnsafePointer<xmlChar>?) -> String {
-        p.map { String(cString: $0) } ?? ""
-    }
-
-    /// libxml2 must be initialised once before threads use it.
-    private static let initialized: Void = xmlInitParser()
-}

@@ -24,27 +24,6 @@ import Glibc
 // - element depth is bounded;
 // - libxml2's messages are captured (first error, with line and column), never printed.
 
-/// Which records and fields to take from a feed's XML.
-public struct XMLRecordSpec: Sendable {
-    /// Expected root element, e.g. "YBJSSJ"; another root is `.wrongRoot`.
-    public var root: String
-    /// Local name of the record element, e.g. "JL" or "SZH" (may be nested below other elements).
-    public var record: String
-    /// Path forms: "JSLSH" (child element of the record: its text; "A/B" for a deeper descendant),
-    /// "@ATTR" (attribute of the record element), "ZHSJ/@BH" (attribute of the nearest enclosing
-    /// element named ZHSJ, the record itself included — inherited by every record inside it).
-    public var fields: [(name: String, path: String)]
-    /// Root attribute holding the declared record count, e.g. "JLS" (optional in the file).
-    public var countAttribute: String?
-
-    public init(root: String, record: String, fields: [(name: String, path: String)], countAttribute: String? = nil) {
-        self.root = root
-        self.record = record
-        self.fields = fields
-        self.countAttribute = countAttribute
-    }
-}
-
 public struct XMLRecord: Sendable, Equatable {
     /// 1-based index of the record in the file.
     public var number: Int
@@ -83,92 +62,6 @@ public enum XMLReadError: Error, Equatable, CustomStringConvertible {
             return "the declared record count \"\(v)\" is not a whole number"
         case .source(let m):
             return m
-        }
-    }
-}
-
-/// Scans the bytes before the root element for `<!DOCTYPE`, skipping the XML declaration,
-/// processing instructions and comments. Works on the raw bytes: UTF-8 and GB18030 never use
-/// bytes below 0x40 inside a multi-byte character except GB18030's 4-byte digits (0x30-0x39),
-/// so `<`, `!`, `?`, `-`, `>` and newline bytes are always those characters.
-struct PrologScanner {
-    enum State { case text, open, pi, piQuestion, bang, comment, commentDash1, commentDash2 }
-    private(set) var done = false
-    private(set) var doctypeLine: Int?
-    /// Where the root element's `<` is, counted over all the bytes scanned, once the scan stopped there.
-    private(set) var rootStart: Int?
-    private var state = State.text
-    private var line = 1
-    private var scanned = 0
-    private var bangBytes: [UInt8] = []
-    private static let doctype = Array("DOCTYPE".utf8)
-    private static let commentStart = Array("--".utf8)
-
-    mutating func scan(_ bytes: UnsafeRawBufferPointer) {
-        defer { scanned += bytes.count }
-        for (i, b) in bytes.enumerated() {
-            if done { return }
-            if b == 0x0A { line += 1 }
-            switch state {
-            case .text:
-                if b == 0x3C { state = .open }  // <
-            case .open:
-                switch b {
-                case 0x3F: state = .pi  // <?
-                case 0x21: state = .bang; bangBytes.removeAll(keepingCapacity: true)  // <!
-                default:  // the root element (or something libxml2 will reject)
-                    done = true
-                    rootStart = scanned + i - 1
-                }
-            case .pi:
-                if b == 0x3F { state = .piQuestion }
-            case .piQuestion:
-                state = b == 0x3E ? .text : (b == 0x3F ? .piQuestion : .pi)
-            case .bang:
-                bangBytes.append(b)
-                if bangBytes == Self.commentStart {
-                    state = .comment
-                } else if bangBytes == Self.doctype {
-                    doctypeLine = line
-                    done = true
-                } else if !Self.commentStart.starts(with: bangBytes) && !Self.doctype.starts(with: bangBytes) {
-                    done = true  // e.g. <![CDATA[ before the root: malformed, libxml2 says so
-                }
-            case .comment:
-                if b == 0x2D { state = .commentDash1 }
-            case .commentDash1:
-                state = b == 0x2D ? .commentDash2 : .comment
-            case .commentDash2:
-                state = b == 0x3E ? .text : (b == 0x2D ? .commentDash2 : .comment)
-            }
-        }
-    }
-}
-
-/// One compiled field path of an `XMLRecordSpec`.
-enum FieldPath: Equatable {
-    /// Text of the element at this path below the record ("JSLSH", "A/B").
-    case child([String])
-    /// Attribute of the record element ("@ID").
-    case recordAttribute(String)
-    /// Attribute of the nearest enclosing element with this name, the record included ("ZHSJ/@BH").
-    case ancestorAttribute(element: String, attribute: String)
-
-    /// A path that is none of the forms is a configuration error: `InputError.xml` naming it.
-    init(_ path: String) throws {
-        let bad = InputError.xml(
-            "XML field path \"\(path)\" is not one of the forms NAME, NAME/NAME, @ATTR, ELEMENT/@ATTR")
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard !parts.contains(where: { $0.isEmpty || $0 == "@" }) else { throw bad }
-        let attributes = parts.filter { $0.hasPrefix("@") }
-        if attributes.isEmpty {
-            self = .child(parts)
-        } else if parts.count == 1 {
-            self = .recordAttribute(String(parts[0].dropFirst()))
-        } else if parts.count == 2 && attributes.count == 1 && parts[1].hasPrefix("@") {
-            self = .ancestorAttribute(element: parts[0], attribute: String(parts[1].dropFirst()))
-        } else {
-            throw bad
         }
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+
+public struct XMLFeedConfig: Sendable {
+    public var root: String
+    public var record: String
+    public var countAttribute: String?
+    /// canonical field → path (`JSLSH`, `@ATTR`, `ZHSJ/@BH`)
+    public var fields: [String: String]
+}
+
+public struct FeedConfig: Sendable {
+    public var kind: FeedKind
+    public var folder: String
+    public var encoding: TextEncoding
+    /// canonical field → accepted CSV headers (the first is the reference header).
+    public var headers: [String: [String]]
+    public var xml: XMLFeedConfig?
+    /// canonical field → (spelling in the file → listed value)
+    public var values: [String: [String: String]]
+
+    /// The reference header of a field, for messages and lists.
+    public func header(_ field: String) -> String { headers[field]?.first ?? field }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Every number of RULES.md, as configured.
+public struct RuleParameters: Sendable {
+    public var nearFactor = Ratio(12, 10)
+    public var illnessPrevRatio = Ratio(1, 2)
+    public var illnessBarFragile = Money(yuan: 5000)
+    public var illnessBarGeneral = Money(yuan: 10000)
+    public var disasterPrevRatio = Ratio(1, 2)
+    public var incomeDropRatio = Ratio(3, 10)
+    public var disabilityAgeMin = 16
+    public var disabilityAgeMax = 60
+    public var eliminationMonths = 6
+    public init() {}
+}

@@ -1,0 +1,218 @@
+import Foundation
+
+/// The detect stage: household figures for the period, triggers, levels, categories, suggestions (RULES.md §3–§6).
+public struct Detector: Sendable {
+    let layout: StateLayout
+    let period: MonitoringPeriod
+    let line: Money
+    let rules: RuleParameters
+
+    public init(layout: StateLayout, period: MonitoringPeriod, line: Money, rules: RuleParameters) {
+        self.layout = layout
+        self.period = period
+        self.line = line
+        self.rules = rules
+    }
+
+    /// Reads link's files of the month and accumulates each household's figures (detect run by hand;
+    /// `fangfan run` hands detect what link accumulated as it wrote those files).
+    public func figures(roster: RosterIndex) throws -> FeedFigures.Merged {
+        let dir = layout.workDir(period.month) + "/linked"
+        var parts: [FeedFigures] = []
+        for feed in Linker.feeds {
+            let path = "\(dir)/\(feed.rawValue).csv"
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
+            }
+            var part = FeedFigures(feed: feed, period: period, households: roster.households.count)
+            // the feed's linked files in order: income.csv, income-2.csv, …
+            var k = 0
+            while case let file = "\(dir)/\(Linker.linkedFileName(feed, part: k))", k == 0 || FileManager.default.fileExists(atPath: file) {
+                let reader = CSVReader(try DecodedSource(try FileByteSource(path: file), encoding: .utf8),
+                                       limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+                _ = try reader.next()
+                while let r = try reader.next() {
+                    guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
+                    part.add(h, r, offset: 1)
+                }
+                k += 1
+            }
+            parts.append(part)
+        }
+        return FeedFigures.Merged(parts, households: roster.households.count)
+    }
+
+    /// Evaluates one household: nil when it gets no alert.
+    public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
+                         monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
+        var ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules, period: period)
+        ctx.monitoredCase = monitoredCase
+        let fired = Triggers.evaluate(ctx)
+        let codes = fired.map(\.code).sorted()
+        let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)
+        guard let level = Level.of(triggers: codes, netPerCapita: npc, line: line, nearFactor: rules.nearFactor) else {
+            return (nil, npc, fired)
+        }
+        var notes: [String] = []
+        if f.monthsWithIncome == 0 { notes.append("本期无收入申报") }
+        else if f.monthsWithIncome < period.months { notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))") }
+        if h.prevIncome.fen == 0 { notes.append("上年收入为零") }
+        if fired.isEmpty { notes.append("无风险触发，人均纯收入低于监测线") }
+        var risks: [String] = []
+        for t in fired { for r in t.riskTypes where !risks.contains(r) { risks.append(r) } }
+        let channels = fired.first { $0.code == DeclaredTrigger.code }.map { t in
+            Array(Set(t.evidence.compactMap { $0.record })).sorted().map { $0 == "农户申报" ? "申报" : "排查" }
+        } ?? []
+        let head = h.head
+        let alert = Alert(
+            alert_id: Alert.id(household: h.id, monitoringYear: period.monitoringYear, triggers: codes),
+            household_id: h.id.description, town: h.town, village: h.village, level: level,
+            category: Category.of(h.type, monitoredCase: monitoredCase), triggers: codes,
+            prev_income: h.prevIncome.description,
+            income_projected: f.incomeProjected(prevIncome: h.prevIncome).rounded.description,
+            rigid: f.rigid.description, net_per_capita: npc.rounded.description, line: line.description,
+            evidence: fired.flatMap(\.evidence), notes: notes,
+            suggested: Suggestions.of(household: h, fired: fired, level: level),
+            month: period.month.description, household_type: h.type.rawValue, size: h.size,
+            head_name: head?.name ?? "", head_id_masked: head?.person.masked ?? "",
+            risk_types: risks, channels: channels.isEmpty ? ["部门预警"] : (codes.count > 1 ? channels + ["部门预警"] : channels),
+            months_with_income: f.monthsWithIncome, period_months: period.months,
+            npc_numerator: npc.numerator, npc_denominator: npc.denominator)
+        return (alert, npc, fired)
+    }
+
+    /// Runs detect for the month: writes alerts.jsonl, evaluations.csv and detect.json into the work folder.
+    /// - Parameter caseStates: household → ledger state. 监测中 households are listed as 在监测, and so are
+    ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
+    /// - Parameter linked: what link accumulated in this process, if it ran; else link's files are read.
+    public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (alerts: [Alert], report: DetectReport) {
+        let result = try evaluate(roster: roster, caseStates: caseStates, linked: linked)
+        try write(result)
+        return (result.alerts, result.report)
+    }
+
+    /// What detect decided for the month, before it is written.
+    public struct Result: Sendable {
+        public var alerts: [Alert]
+        /// evaluations.csv, header included
+        public var evaluations: [UInt8]
+        public var report: DetectReport
+    }
+
+    /// Evaluates every household of the roster (see `run`).
+    public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
+        let figs = try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
+            ?? figures(roster: roster)
+        // households are independent: evaluated in two halves, one per core, kept in roster order
+        let n = roster.households.count
+        // the ledger's states by household number (no String made per household to look one up)
+        var stateOf: [UInt64: String] = [:]
+        for (id, state) in caseStates { stateOf[HouseholdID.staged(id.utf8).key] = state }
+        let states = stateOf
+        var halves = try ParallelResults(count: 2) { part -> (alerts: [Alert], evals: [UInt8]) in
+            var alerts: [Alert] = []
+            var evals: [UInt8] = []
+            for i in (part == 0 ? 0..<n / 2 : n / 2..<n) {
+                let h = roster.households[i]
+                let state = states.isEmpty ? nil : states[h.id.key]
+                let f = figs[i]
+                let (alert, npc, fired) = evaluate(h, f, settlements: figs.settlements(i), disasters: figs.disasters(i),
+                                                   monitoredCase: state == CaseState.monitored.rawValue
+                                                       || state == CaseState.eliminated.rawValue)
+                if let a = alert { alerts.append(a) }
+                if state != nil {
+                    let row = [h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
+                               h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
+                               h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,
+                               f.incomeProjected(prevIncome: h.prevIncome).rounded.description, f.rigid.description,
+                               npc.rounded.description]
+                    CSVOut.appendRow(&evals, row)
+                }
+            }
+            return (alerts, evals)
+        }.all()
+        var evals: [UInt8] = []
+        CSVOut.appendRow(&evals, Evaluation.header)
+        for half in halves { evals += half.evals }
+        // the halves' alerts moved into one array (an Alert is dozens of references: copies cost)
+        var alerts = halves[0].alerts
+        halves[0].alerts = []
+        alerts.append(contentsOf: halves[1].alerts)
+        halves[1].alerts = []
+        Detector.list(&alerts, towns: roster.towns)
+        let report = DetectReport(month: period.month.description, period_from: period.from.description,
+                                  period_to: period.to.description, period_months: period.months,
+                                  monitoring_year: period.monitoringYear, line: line.description,
+                                  towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        return Result(alerts: alerts, evaluations: evals, report: report)
+    }
+
+    /// Writes alerts.jsonl, evaluations.csv and detect.json into the month's work folder.
+    public func write(_ result: Result) throws {
+        let alerts = result.alerts
+        let dir = layout.workDir(period.month)
+        try makeDirectory(dir)
+        // alerts.jsonl in two halves, one per core
+        let mid = alerts.count / 2
+        let lines = try ParallelResults(count: 2) { part -> [UInt8] in
+            var out: [UInt8] = []
+            out.reserveCapacity((alerts.count - mid) * 1200)
+            for i in part == 0 ? 0..<mid : mid..<alerts.count { AlertJSON.line(&out, alerts[i]) }
+            return out
+        }.all()
+        CrashPoint.hit("detect-before-write")
+        try AtomicFile.write(pieces: lines, to: dir + "/alerts.jsonl")
+        try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write([UInt8](try enc.encode(result.report)), to: dir + "/detect.json")
+    }
+
+    /// Puts the alerts in list order (RULES.md §8): by town, then level (red, orange, yellow), net income
+    /// per capita ascending (exact fractions), household id. Sorts positions on keys taken out once (town
+    /// ranks, not Chinese names compared again and again), then moves the alerts into place by swapping
+    /// (an Alert is dozens of references: a copy retains them all).
+    static func list(_ alerts: inout [Alert], towns: [String]) {
+        var rank: [String: Int] = [:]
+        var named = Set(towns)
+        for i in alerts.indices { named.insert(alerts[i].town) }
+        for (i, t) in named.sorted().enumerated() { rank[t] = i }
+        let townRank = alerts.indices.map { rank[alerts[$0].town]! }
+        let levels = alerts.indices.map { alerts[$0].level }, npcs = alerts.indices.map { alerts[$0].npc }
+        let ids = alerts.indices.map { alerts[$0].household_id }
+        let order = alerts.indices.sorted { i, j in
+            if townRank[i] != townRank[j] { return townRank[i] < townRank[j] }
+            if levels[i] != levels[j] { return levels[i] < levels[j] }
+            if npcs[i] < npcs[j] { return true }
+            if npcs[j] < npcs[i] { return false }
+            return ids[i] < ids[j]
+        }
+        permute(&alerts, by: order)
+    }
+
+    /// Reorders `a` so that `a[k]` is the old `a[order[k]]`, following each cycle of the permutation with swaps.
+    static func permute<T>(_ a: inout [T], by order: [Int]) {
+        var placed = [Bool](repeating: false, count: a.count)
+        // (swapped as memory through the buffer: no element is copied, retained or released)
+        a.withUnsafeMutableBufferPointer { a in
+            for start in a.indices where !placed[start] {
+                var k = start
+                while true {
+                    placed[k] = true
+                    let source = order[k]
+                    if source == start { break }
+                    a.swapAt(k, source)   // a[k] gets its element; the one that was at `start` moves on
+                    k = source
+                }
+            }
+        }
+    }
+
+    public static func readAlerts(_ path: String) throws -> [Alert] {
+        guard let data = readWholeFile(path) else {
+            throw IOFailure(path: path, message: "no alerts: run fangfan-detect for this month first")
+        }
+        let dec = JSONDecoder()
+        return try data.split(separator: 0x0A).map { try dec.decode(Alert.self, from: Data($0)) }
+    }
+}

@@ -1,0 +1,358 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The emit stage: records the month's alerts in the ledger and writes out/<M>/ whole, atomically.
+public struct Emitter {
+    let config: PipelineConfig
+    let layout: StateLayout
+    let month: Month
+    let clock: () -> String
+
+    /// Full head IDs on the lists (only where configured; recorded in the ledger).
+    let unmasked: Bool
+
+    public init(config: PipelineConfig, month: Month, unmasked: Bool = false, clock: @escaping () -> String = isoNow) {
+        self.config = config
+        self.unmasked = unmasked
+        self.layout = StateLayout(root: config.state)
+        self.month = month
+        self.clock = clock
+    }
+
+    /// - Parameters:
+    ///   - known: the month's alerts, when detect ran in this process.
+    ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided.
+    func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
+             recording ahead: BackgroundTask<LedgerRecord>? = nil) throws -> Summary {
+        let started = Date()
+        let work = layout.workDir(month)
+        guard let detectData = readWholeFile(work + "/detect.json") else {
+            throw IOFailure(path: work + "/detect.json", message: "detect has not run for \(month): run fangfan-detect --month \(month) first")
+        }
+        let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
+        let link = try JSONDecoder().decode(LinkReport.self, from: Data(contentsOf: URL(fileURLWithPath: work + "/link.json")))
+        let alerts = try known ?? Detector.readAlerts(work + "/alerts.jsonl")
+
+        // The ledger (alerts open and update cases; evaluations feed the elimination suggestion) is written
+        // on its own thread while the lists are made: at province scale each takes seconds. The lists are
+        // made as if no elimination were suggested, which is the usual case; the towns where one is are
+        // made again once the ledger has answered.
+        let recording: BackgroundTask<LedgerRecord>
+        if let ahead {
+            recording = ahead
+        } else {
+            let evaluations = try Evaluation.read(work + "/evaluations.csv")
+            recording = Emitter.startRecording(month: month, alerts: alerts, evaluations: { evaluations }, in: ledger)
+        }
+
+        // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
+        let tmp = config.out + "/.\(month).tmp-\(getpid())"
+        var heads: [String: String] = [:]
+        // the alerts of each town, in list order (rows are made on the town's core, as its lists are written)
+        var byTown: [String: [Int]] = [:]
+        for i in alerts.indices { byTown[alerts[i].town, default: []].append(i) }
+        do {
+            // build the month's folder beside the old one, then swap
+            try makeDirectory(config.out)
+            cleanLeftovers()
+            try? FileManager.default.removeItem(atPath: tmp)
+            try makeDirectory(tmp + "/towns")
+            try makeDirectory(tmp + "/unmatched")
+            if unmasked {
+                let roster = try RosterIndex(store: try StagedStore(layout: layout))
+                for h in roster.households { heads[h.id.description] = h.head?.person.description }
+            }
+            // one CSV and one XLSX per town of the roster
+            try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                           suggested: nil, into: tmp)
+        } catch {
+            _ = try? recording.wait()
+            throw error
+        }
+        let recorded = try recording.wait()
+        let eliminate = recorded.eliminate
+        var suggestedRows: [String: [TownList.Row]] = [:]
+        if !eliminate.isEmpty {
+            suggestedRows = eliminationRows(alerts, eliminate: eliminate, monitored: recorded.monitored,
+                                            evaluations: recorded.evaluations, line: detect.line)
+            var again = Set(suggestedRows.keys)
+            for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
+            try writeTowns(again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                           suggested: (eliminate, suggestedRows), into: tmp)
+        }
+        if unmasked {
+            try ledger.recordDisclosure(month: month.description, run: "run \(month)",
+                                        households: (alerts.map(\.household_id) + suggestedRows.values.flatMap { $0.map { $0.cells[5] } }).sorted())
+        }
+        try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
+        for feed in Linker.feeds {
+            let src = "\(work)/unmatched/\(feed.rawValue).csv"
+            if let d = readWholeFile(src) {
+                try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
+            }
+        }
+        let manifest = try Manifest(path: layout.manifest)
+        try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
+
+        var summary = makeSummary(detect: detect, link: link, alerts: alerts, manifest: manifest,
+                                  cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
+        summary.timings["emit"] = Date().timeIntervalSince(started)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write([UInt8](try enc.encode(summary)), to: tmp + "/summary.json")
+        try AtomicFile.write(Metrics.text(summary), to: tmp + "/metrics.prom")
+        let report = try reportData(summary, detect: detect, ledger: ledger)
+        try AtomicFile.write(ReportPage.render(report), to: tmp + "/report.html")
+        CrashPoint.hit("emit-before-swap")
+        try swapIn(tmp, config.out + "/" + month.description)
+        summary.outDir = config.out + "/" + month.description
+        return summary
+    }
+
+    /// What recording a month in the ledger answers: its monitored cases, those for which 风险已消除 is
+    /// suggested, and the evaluations it was given.
+    struct LedgerRecord: Sendable {
+        var monitored: [CaseRow]
+        var eliminate: Set<String>
+        var evaluations: [Evaluation]
+    }
+
+    /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
+    static func startRecording(month: Month, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
+                               in ledger: Ledger) -> BackgroundTask<LedgerRecord> {
+        CrashPoint.hit("emit-before-ledger")
+        return BackgroundTask {
+            let e = try evaluations()
+            let (monitored, eliminate) = try record(month: month, alerts: alerts, evaluations: e, in: ledger)
+            return LedgerRecord(monitored: monitored, eliminate: eliminate, evaluations: e)
+        }
+    }
+
+    /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
+    static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
+        // (alerts are read in place, by index: an Alert is dozens of references, each copy retains them all)
+        var ledgerAlerts: [LedgerAlert] = []
+        ledgerAlerts.reserveCapacity(alerts.count)
+        for i in alerts.indices {
+            ledgerAlerts.append(LedgerAlert(alertId: alerts[i].alert_id, householdId: alerts[i].household_id, town: alerts[i].town,
+                                            village: alerts[i].village, month: alerts[i].month,
+                                            level: alerts[i].level, triggers: alerts[i].triggers,
+                                            householdType: alerts[i].household_type))
+        }
+        try ledger.recordMonth(month.description, run: "run \(month)", alerts: ledgerAlerts, evaluations: evaluations.map {
+            LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
+                             triggered: $0.triggered)
+        })
+        let monitored = try ledger.cases(state: .monitored)
+        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        let eliminate = try ledger.eliminationSuggested(month: month.description, households: monitored.map {
+            (id: $0.householdId, hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+        })
+        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
+        return (monitored, eliminate)
+    }
+
+    /// A town's list rows: its alerts in list order, with the suggestion of 风险已消除 where the ledger made it,
+    /// then a row for each of its monitored cases suggested without an alert.
+    static func townRows(_ alerts: [Alert], _ indices: [Int], heads: [String: String], unmasked: Bool,
+                         suggested: (eliminate: Set<String>, rows: [TownList.Row])?) -> [TownList.Row] {
+        var rows: [TownList.Row] = []
+        rows.reserveCapacity(indices.count)
+        for i in indices {
+            var row = TownList.row(alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false)
+            if unmasked, let id = heads[alerts[i].household_id] { row.cells[TownList.headIDColumn] = id }
+            rows.append(row)
+        }
+        return rows + (suggested?.rows ?? [])
+    }
+
+    /// The rows of monitored cases suggested for 风险已消除 without an alert this month, by town, in household order.
+    func eliminationRows(_ alerts: [Alert], eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation],
+                         line: String) -> [String: [TownList.Row]] {
+        var byTown: [String: [TownList.Row]] = [:]
+        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        let alerted = Set(alerts.map(\.household_id))
+        for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
+            guard let e = evalBy[c.householdId] else { continue }
+            let f = e.fields
+            byTown[c.town, default: []].append(TownList.eliminationRow(
+                alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
+                headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
+                prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
+                npc: f["net_per_capita"] ?? "", line: line))
+        }
+        return byTown
+    }
+
+    /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
+    func writeTowns(_ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
+                    suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, into tmp: String) throws {
+        let unmasked = unmasked
+        _ = try ParallelResults(count: towns.count) { i in
+            let town = towns[i]
+            let rows = Emitter.townRows(alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,
+                                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) })
+            let name = TownList.fileName(town)
+            try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
+            try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
+        }.all()
+    }
+
+    /// Every quarantined row of the files in the manifest, in ingest order.
+    func quarantine(_ manifest: Manifest) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSVOut.appendRow(&out, QuarantineLine.header)
+        for e in manifest.entries where e.status == .accepted && e.quarantined > 0 {
+            guard let src = try? FileByteSource(path: layout.quarantineFile(seq: e.seq)),
+                  let dec = try? DecodedSource(src, encoding: .utf8) else { continue }
+            let reader = CSVReader(dec, limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+            _ = try? reader.next()
+            while let r = try? reader.next() {
+                CSVOut.appendRow(&out, (0..<r.count).map { CSVOut.inert(r.string($0)) })
+            }
+        }
+        return out
+    }
+
+    func makeSummary(detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
+                     cases: [CaseState: Int], eliminations: Int, timings: [String: Double]) -> Summary {
+        var byLevel: [String: Int] = [:], byTrigger: [String: Int] = [:], byRisk: [String: Int] = [:]
+        var byChannel: [String: Int] = [:], byTown: [String: [String: Int]] = [:]
+        for l in Level.allCases { byLevel[l.rawValue] = 0 }
+        for c in Triggers.codes { byTrigger[c] = 0 }
+        for ch in ["申报", "排查", "部门预警"] { byChannel[ch] = 0 }
+        for t in detect.towns { byTown[t] = ["red": 0, "orange": 0, "yellow": 0] }
+        // counted under keys hashed on their bytes (TextKey), then added to the String-keyed tables
+        var levels = [Int](repeating: 0, count: Level.allCases.count)
+        var triggers: [TextKey: Int] = [:], risks: [TextKey: Int] = [:], channels: [TextKey: Int] = [:]
+        var towns: [TextKey: [Int]] = [:]
+        for i in alerts.indices {
+            let level = Level.allCases.firstIndex(of: alerts[i].level)!
+            levels[level] += 1
+            for t in alerts[i].triggers { triggers[TextKey(t), default: 0] += 1 }
+            for r in alerts[i].risk_types { risks[TextKey(r), default: 0] += 1 }
+            for c in alerts[i].channels { channels[TextKey(c), default: 0] += 1 }
+            towns[TextKey(alerts[i].town), default: levels.map { _ in 0 }][level] += 1
+        }
+        for (l, n) in zip(Level.allCases, levels) { byLevel[l.rawValue, default: 0] += n }
+        for (k, n) in triggers { byTrigger[k.text, default: 0] += n }
+        for (k, n) in risks { byRisk[k.text, default: 0] += n }
+        for (k, n) in channels { byChannel[k.text, default: 0] += n }
+        for (k, counts) in towns {
+            for (l, n) in zip(Level.allCases, counts) {
+                byTown[k.text, default: ["red": 0, "orange": 0, "yellow": 0]][l.rawValue, default: 0] += n
+            }
+        }
+        var caseCounts: [String: Int] = [:]
+        for s in CaseState.allCases { caseCounts[s.rawValue] = cases[s] ?? 0 }
+        return Summary(
+            month: month.description, monitoring_year: detect.monitoring_year,
+            period: .init(from: detect.period_from, to: detect.period_to, months: detect.period_months), line: detect.line,
+            files: manifest.entries.map {
+                .init(feed: $0.feed, file: $0.file, sha256: $0.sha256, ingested_at: $0.ingested_at, status: $0.status,
+                      reason: $0.reason, rows_read: $0.rows_read, accepted: $0.accepted, quarantined: $0.quarantined,
+                      replaced: $0.replaced, extra_columns: $0.extra_columns)
+            },
+            unmatched: link.unmatched,
+            alerts: .init(total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
+                          by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations),
+            cases: caseCounts, timings: timings, generated_at: clock())
+    }
+
+    func reportData(_ s: Summary, detect: DetectReport, ledger: Ledger) throws -> ReportData {
+        var trend: [String: (Int, Int, Int)] = [:]
+        for (m, level, n) in try ledger.alertCountsByMonth() {
+            var t = trend[m] ?? (0, 0, 0)
+            switch level {
+            case .red: t.0 += n
+            case .orange: t.1 += n
+            case .yellow: t.2 += n
+            }
+            trend[m] = t
+        }
+        var quality: [FeedQuality] = []
+        for feed in FeedKind.allCases {
+            let files = s.files.filter { $0.feed == feed.rawValue }
+            quality.append(FeedQuality(feed: feed.title, files: files.count,
+                                       rejected: files.filter { $0.status == .rejected }.count,
+                                       duplicates: files.filter { $0.status == .duplicate }.count,
+                                       rowsRead: files.reduce(0) { $0 + $1.rows_read }, accepted: files.reduce(0) { $0 + $1.accepted },
+                                       quarantined: files.reduce(0) { $0 + $1.quarantined }, unmatched: s.unmatched[feed.rawValue] ?? 0))
+        }
+        return ReportData(
+            title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
+            periodMonths: s.period.months, line: s.line, generatedAt: "截至 \(s.period.to) 已接收的部门数据", households: detect.households,
+            towns: s.alerts.by_town.keys.sorted().map { t in
+                let c = s.alerts.by_town[t]!
+                return TownCounts(town: t, red: c["red"] ?? 0, orange: c["orange"] ?? 0, yellow: c["yellow"] ?? 0)
+            },
+            riskTypes: s.alerts.by_risk_type.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
+            channels: ["申报", "排查", "部门预警"].map { ($0, s.alerts.by_channel[$0] ?? 0) },
+            cases: CaseState.allCases.map { ($0.rawValue, s.cases[$0.rawValue] ?? 0) },
+            trend: trend.keys.sorted().map { (month: $0, red: trend[$0]!.0, orange: trend[$0]!.1, yellow: trend[$0]!.2) },
+            quality: quality,
+            rejectedFiles: s.files.filter { $0.status == .rejected }.map { ($0.file, $0.reason ?? "") },
+            eliminationSuggested: s.alerts.elimination_suggested)
+    }
+
+    /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.
+    func swapIn(_ tmp: String, _ final: String) throws {
+        syncDirectory(tmp)
+        if FileManager.default.fileExists(atPath: final) {
+            if exchange(tmp, final) {
+                try? FileManager.default.removeItem(atPath: tmp)
+            } else {
+                let old = config.out + "/.\(month).old-\(getpid())"
+                if rename(final, old) != 0 { throw IOFailure(path: final, errno: errno, doing: "cannot move the previous outputs aside") }
+                if rename(tmp, final) != 0 { throw IOFailure(path: final, errno: errno, doing: "cannot move the new outputs into place") }
+                try? FileManager.default.removeItem(atPath: old)
+            }
+        } else if rename(tmp, final) != 0 {
+            throw IOFailure(path: final, errno: errno, doing: "cannot move the outputs into place")
+        }
+        syncDirectory(config.out)
+    }
+
+    /// renameat2(RENAME_EXCHANGE), looked up in glibc at run time (glibc 2.28+, Linux 3.15+).
+    func exchange(_ a: String, _ b: String) -> Bool {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "renameat2") else { return false }
+        let f = unsafeBitCast(sym, to: RenameAt2.self)
+        let AT_FDCWD: Int32 = -100
+        let RENAME_EXCHANGE: UInt32 = 2
+        return f(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0
+    }
+
+    /// Folders a killed emit left behind.
+    func cleanLeftovers() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: config.out)) ?? []
+        where name.hasPrefix(".") && (name.contains(".tmp-") || name.contains(".old-")) {
+            try? FileManager.default.removeItem(atPath: config.out + "/" + name)
+        }
+    }
+}
+
+extension Pipeline {
+    /// `--unmasked` is refused (exit 78, naming the key) unless the configuration allows full IDs on lists.
+    public func allowUnmasked(_ requested: Bool) throws {
+        if requested && !config.unmaskedLists {
+            throw ConfigError(file: config.file, key: "output.unmasked_ids",
+                              message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
+        }
+    }
+
+    public func emit(_ m: Month, timings: [String: Double], unmasked: Bool = false) throws -> Summary {
+        try layout.prepare()
+        try allowUnmasked(unmasked)
+        let ahead = recordingAhead?.month == m ? recordingAhead : nil
+        recordingAhead = nil
+        let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try ahead?.ledger ?? openLedger(),
+                                                                timings: timings, alerts: alertsInMemory(m),
+                                                                recording: ahead?.task)
+        logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
+        return summary
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// A CSV row with more or fewer fields than the header (FEEDS.md: a bad row, `field_count`).
+struct FieldCountProblem {
+    var message: String
+    var raw: String
+}
+
+final class CSVRowSource: RowSource {
+    let reader: CSVReader
+    let columns: [Int?]
+    let fieldLabels: [String]
+    let extraColumns: [String]
+    let width: Int
+
+    init(reader: CSVReader, feed: FeedConfig) throws {
+        self.reader = reader
+        guard let header = try reader.next() else { throw FileRejection("文件为空：没有表头") }
+        let names = header.strings
+        (columns, fieldLabels, extraColumns) = try mapHeaders(names, feed: feed)
+        width = names.count
+    }
+
+    var consumedFileBytes: Int { reader.consumedFileBytes }
+
+    func next(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void) throws -> Bool {
+        guard let r = try reader.next() else { return false }
+        if r.count != width {
+            var whole: [UInt8] = []
+            for i in 0..<r.count {
+                if i > 0 { whole.append(0x2C) }
+                CSVOut.appendField(&whole, r[i])
+            }
+            let problem = FieldCountProblem(message: "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
+                                            raw: String(decoding: whole, as: UTF8.self))
+            try body(r.line, problem, { _ in nil })
+            return true
+        }
+        let columns = self.columns
+        try r.withFields { fields in
+            try body(r.line, nil) { i in columns[i].map(fields.field) }
+        }
+        return true
+    }
+
+    func finish() throws {}
+}

@@ -1,0 +1,22 @@
+/// The feeds of FEEDS.md and the canonical fields each one carries.
+/// Types, required fields and listed values live here (they are the contract);
+/// headers, XML paths and value spellings live in the pipeline configuration (they vary by county).
+public enum FeedKind: String, CaseIterable, Sendable, Codable {
+    case roster, income, medical, civil, disaster, disability, application, verification
+
+    /// Chinese name for messages and the report.
+    public var title: String {
+        switch self {
+        case .roster: return "花名册"
+        case .income: return "收入申报"
+        case .medical: return "医保结算"
+        case .civil: return "民政救助"
+        case .disaster: return "灾情"
+        case .disability: return "残疾人证"
+        case .application: return "农户申报/干部排查"
+        case .verification: return "核查结果"
+        }
+    }
+
+    public var schema: FeedSchema { FeedSchema.of(self) }
+}

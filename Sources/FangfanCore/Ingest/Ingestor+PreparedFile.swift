@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Ingestor {
+    enum Format: String { case csv, xml, xlsx }
+
+    static func format(of name: String) -> (Format, gzip: Bool)? {
+        var n = name.lowercased()
+        var gz = false
+        if n.hasSuffix(".gz") { gz = true; n.removeLast(3) }
+        if n.hasSuffix(".csv") { return (.csv, gz) }
+        if n.hasSuffix(".xml") { return (.xml, gz) }
+        if n.hasSuffix(".xlsx") { return (.xlsx, gz) }
+        return nil
+    }
+
+    /// What reading one file gave, before anything is committed: its staged and quarantine files are
+    /// still temporary, and its record keys are in memory.
+    final class Prepared {
+        let seq: Int
+        /// The file's sha256 (hex), once `prepare` has it.
+        var sha = ""
+        var entry: ManifestEntry
+        var rejection: FileRejection?
+        var staged: StreamingFile?
+        var quarantine: StreamingFile?
+        /// The record keys of the accepted rows, in order (written beside the staged file for link)...
+        var keys: [UInt64] = []
+        /// ...and sorted, on the worker, without repeats (`repeatsWithin` counts them). Not for a roster:
+        /// its `replaced` counts its rows found in the previous roster, sorted at commit if there is one.
+        var sortedKeys: [UInt64] = []
+        var repeatsWithin = 0
+        var rosterIndex: RosterIndex?
+        /// Verification files are read at commit time: their findings change the ledger, in order.
+        var deferred = false
+        init(seq: Int, entry: ManifestEntry) {
+            self.seq = seq
+            self.entry = entry
+        }
+    }
+
+    /// The record keys staged so far, per feed (sorted, without repeats), loaded once per run and grown as
+    /// files commit.
+    struct KeyCache {
+        let ingestor: Ingestor
+        let manifest: Manifest
+        var sets: [FeedKind: [UInt64]] = [:]
+        /// The keys of a roster committed in this run, sorted only if another roster follows it.
+        var unsortedRoster: [UInt64]?
+        mutating func staged(_ feed: FeedKind) throws -> [UInt64] {
+            if feed == .roster, let keys = unsortedRoster {
+                sets[.roster] = SortedKeys.distinct(keys).keys
+                unsortedRoster = nil
+            }
+            if let s = sets[feed] { return s }
+            let s = try ingestor.loadKeys(feed, manifest)
+            sets[feed] = s
+            return s
+        }
+    }
+}

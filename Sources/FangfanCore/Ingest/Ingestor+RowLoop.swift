@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Ingestor {
+    // MARK: - reading and validating
+
+    func openRows(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding) throws -> (RowSource, DecodedSource?) {
+        let limits = config.inflate
+        func source() throws -> ByteSource {
+            do {
+                let file = try FileByteSource(path: f.path)
+                // a gzip file inflates on a thread of its own, a few blocks ahead of the rows
+                return gzip ? ReadAheadByteSource(try InflateByteSource(file, gzip: true, limits: limits)) : file
+            } catch let e as InputError { throw FileRejection("文件无法读取：\(e.description)") }
+        }
+        switch format {
+        case .csv:
+            let decoded = try DecodedSource(try source(), encoding: encoding)
+            return (try CSVRowSource(reader: CSVReader(decoded, limits: config.csv), feed: feed), decoded)
+        case .xml:
+            return (try XMLRowSource(source: try source(), reopen: source, feed: feed), nil)
+        case .xlsx:
+            let src = try source()
+            var bytes = [UInt8]()
+            let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buf.deallocate() }
+            while true {
+                let n = try src.read(into: buf)
+                if n == 0 { break }
+                bytes.append(contentsOf: buf[0..<n])
+                if bytes.count > 256 << 20 { throw FileRejection("XLSX 文件超过 256 MB：拒收") }
+            }
+            return (try XLSXRowSource(bytes: bytes, feed: feed, inflate: limits), nil)
+        }
+    }
+
+    func read(_ f: InboxFile, feed kind: FeedKind, format: Format, gzip: Bool, into p: Prepared) throws {
+        let feed = config.feed(kind)
+        var encoding = feed.encoding
+        while true {
+            do {
+                try readOnce(f, feed: feed, format: format, gzip: gzip, encoding: encoding, into: p)
+                return
+            } catch let n as NotUTF8 {
+                // not UTF-8: start the file again as GB18030 (FEEDS.md: "otherwise GB18030")
+                guard encoding == .auto else { throw FileRejection("无法解码的字节，位于第 \(n.offset) 字节（按 UTF-8）") }
+                encoding = .gb18030
+            } catch let e as InputError {
+                switch e {
+                case .undecodable(let off, let enc): throw FileRejection("无法解码的字节，位于第 \(off) 字节（按 \(enc)）：文件可能损坏或编码不对")
+                case .unterminatedQuote(let l): throw FileRejection("第 \(l) 行开始的引号没有结束：文件格式错误")
+                case .fieldTooLarge(let l, let lim): throw FileRejection("第 \(l) 行有一个字段超过 \(lim) 字节：文件格式错误或不是该部门的导出")
+                case .recordTooLarge(let l, let lim): throw FileRejection("第 \(l) 行超过 \(lim) 个字段：文件格式错误")
+                case .recordBytesTooLarge(let l, let lim): throw FileRejection("第 \(l) 行的记录超过 \(lim) 字节：文件格式错误或不是该部门的导出")
+                case .binary: throw FileRejection("文件含有 NUL 字节，不是文本格式的导出（可能是二进制文件或传输损坏）：请重新导出为 CSV")
+                case .gzipBomb, .gzipRatio: throw FileRejection("压缩文件解压后过大，按压缩炸弹拒收：\(e.description)")
+                default: throw FileRejection("文件无法读取：\(e.description)")
+                }
+            }
+        }
+    }
+
+    func readOnce(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
+                          into p: Prepared) throws {
+        let schema = feed.kind.schema
+        let seq = p.seq
+        let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
+        let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
+        let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
+        var handedOver = false
+        defer { if !handedOver { staged.discard(); quarantine.discard() } }
+        var header: [UInt8] = []
+        CSVOut.appendRow(&header, schema.fields.map(\.name))
+        try staged.append(header)
+        var qheader: [UInt8] = []
+        CSVOut.appendRow(&qheader, QuarantineLine.header)
+        try quarantine.append(qheader)
+
+        let validator = RowValidator(feed: feed, today: today)
+        let keyFields = schema.key.map { schema.index(of: $0)! }
+        var fileKeys: [UInt64] = []
+        var row = NormalizedRow()
+        var read = 0, accepted = 0, quarantined = 0
+        var held = HeldRows(fieldCount: schema.fields.count)   // roster (conflicts need the whole file) and verification (ledger)
+        let holdRows = feed.kind == .roster || feed.kind == .verification
+        if holdRows && !gzip && format == .csv { held.reserve(fileBytes: f.size) }
+        // a held feed's quarantine lines are decided in two passes: written at the end, in line order
+        var pendingLines: [(Int, [String])] = []
+        progress?.begin(file: f.relativeName, bytes: f.size)
+        defer { progress?.end() }
+        var lastBytes = 0
+
+        func quarantineRow(_ location: Int, _ label: String, _ raw: String, _ e: ValueError) throws {
+            quarantined += 1
+            let line = [f.relativeName, String(location), label, raw, e.code.rawValue, e.message]
+            if holdRows { pendingLines.append((location, line)); return }
+            try quarantine.withBuffer { CSVOut.appendRow(&$0, line) }
+        }
+        func stage(_ r: NormalizedRow) throws {
+            fileKeys.append(recordKey(r, keyFields))
+            accepted += 1
+            try staged.withBuffer { CSVOut.appendRow(&$0, r) }
+        }
+
+        while try rows.next({ location, countProblem, raw in
+            read += 1
+            if let p = countProblem {
+                try quarantineRow(location, "(整行)", p.raw, ValueError(.fieldCount, p.message))
+                return
+            }
+            if let p = validator.validate(raw, into: &row) {
+                try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
+                return
+            }
+            if holdRows {
+                held.append(line: location, row: row, raw: raw)
+            } else {
+                try stage(row)
+            }
+            CrashPoint.hit("row")
+        }) {
+            if read & 0x3FF == 0 {
+                let b = rows.consumedFileBytes
+                progress?.advance(rows: 1024, bytes: b - lastBytes)
+                lastBytes = b
+            }
+        }
+        try rows.finish()
+
+        if feed.kind == .roster {
+            let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
+            // the index of the rows without conflict is made on a thread of its own while they are staged
+            let (members, problems) = (held, conflicts)
+            let indexing = buildsRosterIndex ? BackgroundTask { () -> RosterIndex in
+                var index = RosterBuilder(members: members.count)
+                for k in 0..<members.count where problems[members.lines[k]] == nil { index.add { members.field(k, $0) } }
+                return RosterIndex(index)
+            } : nil
+            do {
+                for k in 0..<held.count {
+                    let location = held.lines[k]
+                    if let c = conflicts[location] {
+                        try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
+                    } else {
+                        fileKeys.append(recordKeyHash(keyFields) { held.field(k, $0) })
+                        accepted += 1
+                        try staged.withBuffer { held.appendCSVLine(k, to: &$0) }
+                    }
+                }
+            } catch {
+                _ = try? indexing?.wait()
+                throw error
+            }
+            p.rosterIndex = try indexing?.wait()
+        } else if feed.kind == .verification {
+            let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
+                var r = NormalizedRow()
+                held.load(k, into: &r)
+                return r
+            }
+            let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
+                ?? Array(repeating: nil, count: rowsOnly.count)
+            for (k, p) in problems.enumerated() {
+                if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }
+                else { try stage(rowsOnly[k]) }
+            }
+        }
+        pendingLines.sort { $0.0 < $1.0 }    // line or record numbers: one line per row
+        for (_, line) in pendingLines { try quarantine.withBuffer { CSVOut.appendRow(&$0, line) } }
+        precondition(read == accepted + quarantined, "every row is accepted or quarantined")
+        var entry = p.entry
+        entry.rows_read = read
+        entry.accepted = accepted
+        entry.quarantined = quarantined
+        entry.extra_columns = rows.extraColumns
+        // auto that never left UTF-8 read the file as UTF-8
+        entry.encoding = decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
+            ?? (format == .csv ? encoding.rawValue : nil)
+        p.entry = entry
+        p.keys = fileKeys
+        // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
+        if feed.kind != .roster {
+            (p.sortedKeys, p.repeatsWithin) = SortedKeys.distinct(fileKeys)
+        }
+        // beside the staged file, under its sequence number (uncommitted until the manifest line)
+        try writeKeys(fileKeys, feed.kind, p.seq)
+        // on disk now, on this worker: the commit, one file after another, then only renames
+        try staged.sync()
+        try quarantine.sync()
+        p.staged = staged
+        p.quarantine = quarantine
+        handedOver = true
+    }
+}

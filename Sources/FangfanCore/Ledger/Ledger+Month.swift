@@ -1,0 +1,269 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Ledger {
+    // MARK: - Emit: alerts and evaluations of a month
+
+    /// Emit stage, month M: replaces M's alerts and evaluations (a rerun of M deletes and
+    /// re-inserts them), keeps every alert id ever emitted (yellow too), and applies the alert
+    /// events of RULES.md §7 to the cases, households in ascending order. An alert event already
+    /// recorded (same household, month, alert id and level) is skipped whole, so a rerun never
+    /// duplicates history entries. `run` is the history's actor (e.g. `run 2021-05`).
+    public func recordMonth(
+        _ month: String, run: String, alerts: [LedgerAlert], evaluations: [LedgerEvaluation]
+    ) throws {
+        guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
+        var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
+        for a in alerts {
+            guard a.month == month else {
+                throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
+            }
+            guard seen.insert(a.householdId).inserted else {
+                throw LedgerError.duplicateHousehold(month: month, household: a.householdId)
+            }
+        }
+        seen.removeAll(keepingCapacity: true)
+        for e in evaluations {
+            guard e.month == month else {
+                throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
+            }
+            guard seen.insert(e.householdId).inserted else {
+                throw LedgerError.duplicateHousehold(month: month, household: e.householdId)
+            }
+        }
+        let at = clock()
+        // households in ascending order (sorting positions moves less than sorting the alerts)
+        let ordered = Self.byHousehold(alerts)
+        try dbQueue.write { db in
+            // What the per-alert steps would look up one statement at a time, read once (a province emits
+            // hundreds of thousands of alerts, most of them for households with no case).
+            var known = MonthContext()
+            let ids = try Row.fetchCursor(db, sql: "SELECT alert_id, household_id, first_month, last_month FROM alert_ids")
+            while let row = try ids.next() {
+                known.alertIds[row[0]] = (row[1], row[2], row[3])
+            }
+            known.households = try Set(String.fetchCursor(db, sql: "SELECT household_id FROM cases"))
+            // both grow by up to one entry per alert: made that big once, not rehashed as they grow
+            known.alertIds.reserveCapacity(known.alertIds.count + alerts.count)
+            known.households.reserveCapacity(known.households.count + alerts.count)
+            known.recordedKeys = try Set(String.fetchCursor(
+                db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
+            try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
+            try db.ledgerExecute("DELETE FROM evaluations WHERE month = ?", arguments: [month])
+            let w = try MonthWriter(db)
+            for e in evaluations {
+                let b = w.evaluations
+                b.add(e.householdId)
+                b.add(month)
+                b.add(e.atOrAboveLine)
+                b.add(e.triggered)
+                try b.endRow()
+            }
+            for i in ordered {
+                let a = alerts[i]
+                let triggers = a.triggers.sorted()
+                let triggersJSON = LedgerJSONList.encode(triggers)
+                try Self.registerAlertId(w, a, triggersJSON: triggersJSON, known: &known)
+                let b = w.alerts
+                b.add(month)
+                b.add(a.alertId)
+                b.add(a.householdId)
+                b.add(a.town)
+                b.add(a.village)
+                b.add(a.level.rawValue)
+                b.add(triggersJSON)
+                b.add(a.householdType)
+                b.add(run)
+                try w.endAlertRow()
+                try Self.applyAlert(w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, known: &known)
+            }
+            try w.flush()
+        }
+    }
+
+    /// The alerts' positions in ascending household id. Household ids of one length and all digits (always,
+    /// from detect) sort as the numbers they spell, compared as integers; anything else as strings.
+    static func byHousehold(_ alerts: [LedgerAlert]) -> [Int] {
+        var keys: [UInt64] = []
+        keys.reserveCapacity(alerts.count)
+        let length = alerts.first?.householdId.utf8.count ?? 0
+        for a in alerts {
+            var k: UInt64 = 0, n = 0
+            for b in a.householdId.utf8 {
+                guard b >= 0x30 && b <= 0x39 && n < 19 else { n = -1; break }
+                k = k * 10 + UInt64(b - 0x30)
+                n += 1
+            }
+            guard n == length else {
+                let ids = alerts.map(\.householdId)
+                return alerts.indices.sorted { ids[$0] < ids[$1] }
+            }
+            keys.append(k)
+        }
+        return alerts.indices.sorted { keys[$0] < keys[$1] }
+    }
+
+    /// The ledger as it stood when recordMonth began, kept current as the month's alerts are applied.
+    struct MonthContext {
+        var alertIds: [String: (household: String, first: String, last: String)] = [:]
+        var households: Set<String> = []
+        var recordedKeys: Set<String> = []
+    }
+
+    /// The writes of recordMonth's loops, buffered in batches (`LedgerBatch`), and its case lookup
+    /// (`LedgerStatement`), prepared once per month.
+    ///
+    /// A buffered row is read by nothing before it is flushed: the loop looks up only the case of the
+    /// household at hand (each household comes once a month), and the alerts' batch flushes the alert ids'
+    /// batch first (the alerts' foreign key). `flush()` writes out everything.
+    struct MonthWriter {
+        let evaluations: LedgerBatch
+        let alertIds: LedgerBatch
+        let alerts: LedgerBatch
+        let cases: LedgerBatch
+        let history: LedgerBatch
+        let fetchCase: LedgerStatement
+
+        init(_ db: Database) throws {
+            evaluations = LedgerBatch(
+                db, head: "INSERT INTO evaluations (household_id, month, at_or_above_line, triggered)", width: 4)
+            alertIds = LedgerBatch(
+                db, head: "INSERT INTO alert_ids (alert_id, household_id, town, village, triggers, first_month, last_month)",
+                width: 7,
+                tail: """
+                     ON CONFLICT (alert_id) DO UPDATE SET
+                        first_month = min(first_month, excluded.first_month), last_month = max(last_month, excluded.last_month)
+                    """)
+            alerts = LedgerBatch(
+                db,
+                head: """
+                    INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
+                                        household_type, run)
+                    """,
+                width: 9)
+            cases = LedgerBatch(
+                db, head: LedgerCaseRecord.saveHead, width: LedgerCaseRecord.saveWidth, tail: LedgerCaseRecord.saveTail)
+            history = LedgerBatch(db, head: Ledger.insertHistoryHead, width: 9)
+            fetchCase = try LedgerStatement(db, sql: LedgerCaseRecord.fetchColumnsSQL)
+        }
+
+        /// Ends an alert's row; the alert ids it refers to are written first.
+        func endAlertRow() throws {
+            if alerts.rows + 1 == alerts.rowsPerStatement { try alertIds.flush() }
+            try alerts.endRow()
+        }
+
+        func flush() throws {
+            try evaluations.flush()
+            try alertIds.flush()
+            try alerts.flush()
+            try cases.flush()
+            try history.flush()
+        }
+    }
+
+    /// Records the alert's id, or widens the months of an id already recorded, through the alert ids'
+    /// batch: an upsert whose update is `first_month = min(first_month, M), last_month = max(last_month, M)`.
+    static func registerAlertId(_ w: MonthWriter, _ a: LedgerAlert, triggersJSON: String,
+                                        known context: inout MonthContext) throws {
+        if let entry = context.alertIds[a.alertId] {
+            let known = entry.household
+            guard known == a.householdId else {
+                throw LedgerError.alertHouseholdConflict(alertId: a.alertId, known: known, given: a.householdId)
+            }
+            if entry.first <= a.month && a.month <= entry.last { return }   // already covers this month
+            context.alertIds[a.alertId] = (known, min(entry.first, a.month), max(entry.last, a.month))
+        } else {
+            context.alertIds[a.alertId] = (a.householdId, a.month, a.month)
+        }
+        let b = w.alertIds
+        b.add(a.alertId)
+        b.add(a.householdId)
+        b.add(a.town)
+        b.add(a.village)
+        b.add(triggersJSON)
+        b.add(a.month)
+        b.add(a.month)
+        try b.endRow()
+    }
+
+    static func applyAlert(_ w: MonthWriter, _ a: LedgerAlert, triggers: [String], triggersJSON: String,
+                                   run: String, at: String, known context: inout MonthContext) throws
+    {
+        let event = alertEvent(a.level)
+        let key = "\(a.householdId)|\(a.month)|\(a.alertId)|\(event)"
+        if context.recordedKeys.contains(key) {
+            return  // already recorded by an earlier run of this month
+        }
+        let hasCase = context.households.contains(a.householdId)
+        // a yellow alert for a household with no case only keeps the alert (§7): nothing to look up
+        if a.level == .yellow && !hasCase { return }
+        let before = hasCase ? try LedgerCaseRecord.fetch(w.fetchCase, a.householdId) : nil
+        let t = transition(
+            state: before?.state, event: .alert(level: a.level, triggers: triggers, householdType: a.householdType),
+            rejectedOnTriggers: before?.rejectedOnTriggers ?? [])
+        var c: LedgerCaseRecord
+        var note: TransitionNote? = nil
+        switch t {
+        case .alertKeptOnly, .refused, .recordWithoutCase:
+            return  // yellow alert with no case: the alert is kept, nothing else
+        case .open(let s, let n):
+            note = n
+            c = LedgerCaseRecord(
+                householdId: a.householdId, town: a.town, village: a.village, state: s, openedMonth: a.month,
+                monitoredSince: s == .monitored ? a.month : nil)
+        case .move(let s, let n):
+            guard let existing = before else { return }  // the table moves only existing cases
+            note = n
+            c = existing
+            c.state = s
+            if s == .monitored { c.monitoredSince = a.month }
+            if s != .eliminated { c.eliminationKind = nil }
+        case .stay(let n):
+            guard let existing = before else { return }
+            note = n
+            c = existing
+        }
+        // The case's last alert is the latest month's (a rerun of an older month does not roll it back).
+        var lastTriggersJSON: String? = nil
+        if c.lastAlertMonth.map({ a.month >= $0 }) ?? true {
+            c.lastAlertId = a.alertId
+            c.lastAlertMonth = a.month
+            c.lastTriggers = triggers
+            c.town = a.town
+            c.village = a.village
+            lastTriggersJSON = triggersJSON
+        }
+        c.updatedAt = at
+        try c.save(w.cases, lastTriggersJSON: lastTriggersJSON)
+        context.households.insert(c.householdId)
+        var detail = "预警编号 \(a.alertId)；风险类型 \(triggers.isEmpty ? "无（低于监测线）" : triggers.joined(separator: ","))"
+        if let note { detail += "；\(note.rawValue)" }
+        let b = w.history
+        b.add(a.householdId)
+        b.add(at)
+        b.add(a.month)
+        b.add(event)
+        b.add(before?.state.rawValue)
+        b.add(c.state.rawValue)
+        b.add(run)
+        b.add(detail)
+        b.add(key)
+        try b.endRow()
+    }
+
+    /// The history event of an alert: `预警(红色)` etc.
+    static func alertEvent(_ level: Level) -> String {
+        switch level {
+        case .red: return "预警(红色)"
+        case .orange: return "预警(橙色)"
+        case .yellow: return "预警(黄色)"
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Ledger {
+    // MARK: - Reading
+
+    /// household → state, for every case (detect reads it for categories).
+    public func caseStates() throws -> [String: CaseState] {
+        try dbQueue.read { db in
+            var out: [String: CaseState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT household_id, state FROM cases") {
+                if let s = CaseState(rawValue: row["state"]) { out[row["household_id"]] = s }
+            }
+            return out
+        }
+    }
+
+    /// Cases, optionally of one state and/or town, ordered by town, village, household id.
+    public func cases(state: CaseState? = nil, town: String? = nil) throws -> [CaseRow] {
+        try dbQueue.read { db in
+            var sql = "SELECT * FROM cases WHERE 1"
+            var args: [(any DatabaseValueConvertible)?] = []
+            if let state {
+                sql += " AND state = ?"
+                args.append(state.rawValue)
+            }
+            if let town {
+                sql += " AND town = ?"
+                args.append(town)
+            }
+            sql += " ORDER BY town, village, household_id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+                LedgerCaseRecord(row: $0).caseRow
+            }
+        }
+    }
+
+    /// One case, or nil.
+    public func caseRow(household: String) throws -> CaseRow? {
+        try dbQueue.read { db in try LedgerCaseRecord.fetch(db, household)?.caseRow }
+    }
+
+    /// A household's history, oldest first.
+    public func history(household: String) throws -> [HistoryEntry] {
+        try dbQueue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM history WHERE household_id = ? ORDER BY id", arguments: [household]
+            ).map { row in
+                HistoryEntry(
+                    at: row["at"], month: row["month"], event: row["event"],
+                    fromState: (row["from_state"] as String?).flatMap(CaseState.init(rawValue:)),
+                    toState: (row["to_state"] as String?).flatMap(CaseState.init(rawValue:)),
+                    actor: row["actor"], detail: row["detail"])
+            }
+        }
+    }
+
+    /// Cases by state; every state present (0 when none).
+    public func countsByState() throws -> [CaseState: Int] {
+        try dbQueue.read { db in
+            var out = Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM cases GROUP BY state") {
+                if let s = CaseState(rawValue: row["state"]) { out[s] = row["n"] }
+            }
+            return out
+        }
+    }
+
+    /// The household an alert id was emitted for, or nil if the ledger never emitted it.
+    public func alertHousehold(_ alertId: String) throws -> String? {
+        try dbQueue.read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT household_id FROM alert_ids WHERE alert_id = ?"), arguments: [alertId])
+        }
+    }
+
+    /// RULES.md §7 "Suggested risk elimination" for `household` as of `month`: the case is 监测中,
+    /// monitored for at least 6 calendar months (month − monitoredSince ≥ 6), each of the last 6
+    /// evaluated months up to `month` at or above the line with no trigger (fewer than 6
+    /// evaluated months: false), at least one measure recorded, and `hasLabour` (some member
+    /// 技能/普通/弱劳动力或半劳动力; the caller knows the roster).
+    public func suggestsElimination(household: String, month: String, hasLabour: Bool) throws -> Bool {
+        try dbQueue.read { db in try Self.suggestsElimination(db, household: household, month: month, hasLabour: hasLabour) }
+    }
+
+    /// The households (with whether each has labour) whose risk elimination §7 suggests this month, read in
+    /// one transaction: a province's monitored cases are many.
+    public func eliminationSuggested(month: String, households: [(id: String, hasLabour: Bool)]) throws -> Set<String> {
+        try dbQueue.read { db in
+            var out = Set<String>()
+            for h in households where try Self.suggestsElimination(db, household: h.id, month: month, hasLabour: h.hasLabour) {
+                out.insert(h.id)
+            }
+            return out
+        }
+    }
+
+    static func suggestsElimination(_ db: Database, household: String, month: String, hasLabour: Bool) throws -> Bool {
+        guard hasLabour else { return false }
+        guard let c = try LedgerCaseRecord.fetch(db, household), c.state == .monitored, !c.measures.isEmpty,
+            let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= 6
+        else { return false }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT at_or_above_line, triggered FROM evaluations
+                WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT 6
+                """),
+            arguments: [household, month])
+        return rows.count == 6
+            && rows.allSatisfy { ($0["at_or_above_line"] as Bool) && !($0["triggered"] as Bool) }
+    }
+
+    /// Alerts per month and level (as they stand after each month's last run), for the trend chart;
+    /// ordered by month, then red, orange, yellow.
+    public func alertCountsByMonth() throws -> [(month: String, level: Level, count: Int)] {
+        try dbQueue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT month, level, COUNT(*) AS n FROM alerts GROUP BY month, level
+                    ORDER BY month, CASE level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END
+                    """
+            ).compactMap { row in
+                guard let level = Level(rawValue: row["level"]) else { return nil }
+                return (month: row["month"] as String, level: level, count: row["n"] as Int)
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A case row with the fields the API does not show.
+struct LedgerCaseRecord {
+    var householdId: String
+    var town: String
+    var village: String
+    var state: CaseState
+    var openedMonth: String
+    var monitoredSince: String?
+    var lastAlertId: String? = nil
+    var lastAlertMonth: String? = nil
+    var lastTriggers: [String] = []
+    var rejectedOnAlertId: String? = nil
+    var rejectedOnTriggers: [String] = []
+    var eliminationKind: String? = nil
+    var measures: [String] = []
+    var updatedAt: String = ""
+
+    init(
+        householdId: String, town: String, village: String, state: CaseState, openedMonth: String,
+        monitoredSince: String?
+    ) {
+        self.householdId = householdId
+        self.town = town
+        self.village = village
+        self.state = state
+        self.openedMonth = openedMonth
+        self.monitoredSince = monitoredSince
+    }
+
+    init(row: Row) {
+        householdId = row["household_id"]
+        town = row["town"]
+        village = row["village"]
+        state = CaseState(rawValue: row["state"]) ?? .warned
+        openedMonth = row["opened_month"]
+        monitoredSince = row["monitored_since"]
+        lastAlertId = row["last_alert_id"]
+        lastAlertMonth = row["last_alert_month"]
+        lastTriggers = LedgerJSONList.decode(row["last_triggers"])
+        rejectedOnAlertId = row["rejected_on_alert_id"]
+        rejectedOnTriggers = LedgerJSONList.decode(row["rejected_on_triggers"])
+        eliminationKind = row["elimination_kind"]
+        measures = LedgerJSONList.decode(row["measures"])
+        updatedAt = row["updated_at"]
+    }
+
+    static let fetchSQL = "SELECT * FROM cases WHERE household_id = ?"
+
+    static func fetch(_ db: Database, _ household: String) throws -> LedgerCaseRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: fetchSQL), arguments: [household])
+            .map(LedgerCaseRecord.init(row:))
+    }
+
+    /// `fetch` through recordMonth's statement of `fetchColumnsSQL`.
+    static func fetch(_ s: LedgerStatement, _ household: String) throws -> LedgerCaseRecord? {
+        s.reset()
+        try s.bind(household, 1)
+        return try s.fetchFirst { s in
+            var c = LedgerCaseRecord(
+                householdId: s.text(0), town: s.text(1), village: s.text(2),
+                state: CaseState(rawValue: s.text(3)) ?? .warned, openedMonth: s.text(4),
+                monitoredSince: s.optionalText(5))
+            c.lastAlertId = s.optionalText(6)
+            c.lastAlertMonth = s.optionalText(7)
+            c.lastTriggers = LedgerJSONList.decode(s.optionalText(8))
+            c.rejectedOnAlertId = s.optionalText(9)
+            c.rejectedOnTriggers = LedgerJSONList.decode(s.optionalText(10))
+            c.eliminationKind = s.optionalText(11)
+            c.measures = LedgerJSONList.decode(s.optionalText(12))
+            c.updatedAt = s.text(13)
+            return c
+        }
+    }
+
+    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` reads them.
+    static let fetchColumnsSQL = """
+        SELECT household_id, town, village, state, opened_month, monitored_since, last_alert_id, last_alert_month,
+               last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at
+        FROM cases WHERE household_id = ?
+        """
+
+    static let saveHead = """
+        INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
+                           last_alert_month, last_triggers, rejected_on_alert_id, rejected_on_triggers,
+                           elimination_kind, measures, updated_at)
+        """
+    static let saveWidth = 14
+    static let saveTail = """
+         ON CONFLICT (household_id) DO UPDATE SET
+            town = excluded.town, village = excluded.village, state = excluded.state,
+            opened_month = excluded.opened_month, monitored_since = excluded.monitored_since,
+            last_alert_id = excluded.last_alert_id, last_alert_month = excluded.last_alert_month,
+            last_triggers = excluded.last_triggers, rejected_on_alert_id = excluded.rejected_on_alert_id,
+            rejected_on_triggers = excluded.rejected_on_triggers, elimination_kind = excluded.elimination_kind,
+            measures = excluded.measures, updated_at = excluded.updated_at
+        """
+    static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
+
+    func save(_ db: Database) throws {
+        try db.ledgerExecute(
+            Self.saveSQL,
+            arguments: [
+                householdId, town, village, state.rawValue, openedMonth, monitoredSince, lastAlertId, lastAlertMonth,
+                LedgerJSONList.encode(lastTriggers), rejectedOnAlertId, LedgerJSONList.encode(rejectedOnTriggers),
+                eliminationKind, LedgerJSONList.encode(measures), updatedAt,
+            ])
+    }
+
+    /// `save` as a row of recordMonth's batch of `saveHead`/`saveTail`; `lastTriggersJSON`, when given, is
+    /// `LedgerJSONList.encode(lastTriggers)` already made.
+    func save(_ b: LedgerBatch, lastTriggersJSON: String? = nil) throws {
+        b.add(householdId)
+        b.add(town)
+        b.add(village)
+        b.add(state.rawValue)
+        b.add(openedMonth)
+        b.add(monitoredSince)
+        b.add(lastAlertId)
+        b.add(lastAlertMonth)
+        b.add(lastTriggersJSON ?? LedgerJSONList.encode(lastTriggers))
+        b.add(rejectedOnAlertId)
+        b.add(LedgerJSONList.encode(rejectedOnTriggers))
+        b.add(eliminationKind)
+        b.add(LedgerJSONList.encode(measures))
+        b.add(updatedAt)
+        try b.endRow()
+    }
+
+    var caseRow: CaseRow {
+        CaseRow(
+            householdId: householdId, town: town, village: village, state: state, openedMonth: openedMonth,
+            monitoredSince: monitoredSince, lastAlertId: lastAlertId, lastTriggers: lastTriggers,
+            eliminationKind: eliminationKind, measures: measures)
+    }
+}

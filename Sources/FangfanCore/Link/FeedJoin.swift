@@ -1,0 +1,41 @@
+import Foundation
+
+/// How one feed's records reach households (person-keyed feeds through members' resident IDs, income and
+/// applications by household number), and the key that makes a later version of a record replace it.
+struct FeedJoin: @unchecked Sendable {
+    let feed: FeedKind
+    let schema: FeedSchema
+    let roster: RosterIndex
+    let dateIndex: Int
+    let hhIndex: Int?
+    let personIndex: Int?
+    let keyFields: [Int]
+
+    init(feed: FeedKind, roster: RosterIndex) {
+        self.feed = feed
+        self.roster = roster
+        let schema = feed.schema
+        self.schema = schema
+        dateIndex = schema.index(of: Linker.dateField(feed))!
+        hhIndex = schema.index(of: "household_id")
+        personIndex = schema.index(of: "person_id")
+        keyFields = schema.key.map { schema.index(of: $0)! }
+    }
+
+    func household(_ r: CSVRecord) -> Int? { household(key: rosterKey(r)) }
+
+    /// The number the roster knows the record by: its household's, or its person's.
+    func rosterKey(_ r: CSVRecord) -> UInt64 {
+        Linker.byHousehold(feed) ? HouseholdID.staged(r[hhIndex!]).key : ResidentID.staged(r[personIndex!]).key
+    }
+
+    func household(key: UInt64) -> Int? {
+        Linker.byHousehold(feed) ? roster.index(of: HouseholdID(key: key)) : roster.household(of: ResidentID(key: key))
+    }
+
+    /// disaster: the same household in the same event is one record, whoever of it is named
+    func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
+        if feed == .disaster, let h { return recordKeyHash([0]) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+        return recordKeyHash(keyFields) { r[$0] }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+
+/// The link stage: every staged record of the period, attached to its household through the roster
+/// (person-keyed feeds through members' resident IDs; income and applications by household number),
+/// each record once by its key, the last version winning. Records of the period whose person or
+/// household is not in the roster go to `unmatched/<feed>.csv`, never dropped silently.
+public struct Linker: @unchecked Sendable {
+    public static let feeds: [FeedKind] = [.income, .medical, .civil, .disaster, .disability, .application]
+
+    /// The field that places a record in a period (RULES.md §1), and how it reaches a household.
+    static func dateField(_ f: FeedKind) -> String {
+        switch f {
+        case .income: return "month"
+        case .medical: return "settled"
+        case .civil: return "date"
+        case .disaster: return "occurred"
+        case .disability: return "issued"
+        case .application: return "date"
+        default: return ""
+        }
+    }
+
+    static func byHousehold(_ f: FeedKind) -> Bool { f == .income || f == .application }
+
+    let layout: StateLayout
+    let period: MonitoringPeriod
+
+    public init(layout: StateLayout, period: MonitoringPeriod) {
+        self.layout = layout
+        self.period = period
+    }
+
+    /// Links the month; with `accumulating`, also returns each feed's linked records accumulated as detect
+    /// needs them (`fangfan run` hands them to detect; run by hand, link only writes its files).
+    public func run(store: StagedStore, roster: RosterIndex, accumulating: Bool = false) throws -> (report: LinkReport, figures: [FeedFigures]) {
+        let dir = layout.workDir(period.month)
+        try makeDirectory(dir + "/linked")
+        try makeDirectory(dir + "/unmatched")
+        // a feed's later parts from an earlier link of the month (it may have had more staged files)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
+        where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
+            unlink(dir + "/linked/" + name)
+        }
+        var report = LinkReport(month: period.month.description)
+        let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster) }
+        // The work runs two pieces at a time (the roster index is only read), largest first so that
+        // neither core is left alone with a big one at the end. First, per feed, which records a later
+        // version replaces;
+        let sizes = joins.map { store.bytes($0.feed) }
+        let bySize = joins.indices.sorted { sizes[$0] > sizes[$1] }
+        let planned = try ParallelResults(count: joins.count) { k in
+            try Linker.plan(joins[bySize[k]], store: store)
+        }.all()
+        var plans = [LinkPlan?](repeating: nil, count: joins.count)
+        for (k, i) in bySize.enumerated() { plans[i] = planned[k] }
+        // then the records of the period, in parts: a part per staged file for income (its figures are
+        // sums, which add up in any order), all of a feed's files in one part for the others.
+        var pieces: [(feed: Int, files: Range<Int>, bytes: Int)] = []
+        for (i, plan) in plans.enumerated() {
+            let files = plan!.files
+            if Linker.linksFilesApart(joins[i].feed) {
+                for k in files.indices { pieces.append((i, k..<(k + 1), files[k].bytes)) }
+            } else {
+                pieces.append((i, files.indices, files.reduce(0) { $0 + $1.bytes }))
+            }
+        }
+        pieces.sort { $0.bytes > $1.bytes }
+        let (work, ready) = (pieces, plans.map { $0! })
+        let parts = try ParallelResults(count: work.count) { k in
+            CrashPoint.hit("link-feed")
+            let piece = work[k]
+            return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
+        }.all()
+        // Each part's linked records are a file of their own (linked/income.csv, linked/income-2.csv, …, in
+        // file order: copying hundreds of MB into one file would cost more than the linking of them). The
+        // unmatched records, few and for people to read, are one file per feed: the later parts are appended.
+        var figures: [FeedFigures] = []
+        for (i, join) in joins.enumerated() {
+            let mine = pieces.indices.filter { pieces[$0].feed == i }.sorted { pieces[$0].files.lowerBound < pieces[$1].files.lowerBound }
+            let first = parts[mine[0]]
+            var matched = 0, unmatched = 0
+            for k in mine {
+                let part = parts[k]
+                if k != mine[0] {
+                    try first.unmatchedFile.append(contentsOf: part.unmatchedFile)
+                    part.unmatchedFile.discard()
+                }
+                matched += part.matched
+                unmatched += part.unmatched
+                if let f = part.figures { figures.append(f) }
+            }
+            try first.unmatchedFile.commit()
+            report.linked[join.feed.rawValue] = matched
+            report.unmatched[join.feed.rawValue] = unmatched
+        }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
+        return (report, figures)
+    }
+
+    /// The linked records of a feed's part: `income.csv` for the first, then `income-2.csv`, `income-3.csv`, …
+    static func linkedFileName(_ feed: FeedKind, part: Int) -> String {
+        part == 0 ? "\(feed.rawValue).csv" : "\(feed.rawValue)-\(part + 1).csv"
+    }
+
+    /// Feeds whose staged files are linked apart, each on its own core.
+    static func linksFilesApart(_ f: FeedKind) -> Bool { f == .income }
+
+    /// A feed's staged files, each with the ordinal of its first record, and the records a later version replaces.
+    struct LinkPlan {
+        var files: [(path: String, first: Int, bytes: Int)] = []
+        var superseded: Bitset?
+    }
+
+    /// Which records of the feed a later version replaces: from the keys ingest wrote beside each staged
+    /// file, or (for disaster, whose key needs the roster, or when a keys file is missing) from the records.
+    static func plan(_ join: FeedJoin, store: StagedStore) throws -> LinkPlan {
+        var plan = LinkPlan()
+        var keys: [UInt64] = []
+        var fromKeysFiles = join.feed != .disaster
+        if fromKeysFiles {
+            for (entry, path) in store.files(join.feed) {
+                guard let data = readWholeFile(store.layout.keysFile(join.feed, seq: entry.seq)),
+                      data.count == entry.accepted * 8 else {
+                    fromKeysFiles = false
+                    break
+                }
+                plan.files.append((path, keys.count, fileBytes(path)))
+                data.withUnsafeBytes { p in
+                    for i in 0..<(p.count / 8) { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                }
+            }
+        }
+        if !fromKeysFiles {
+            plan.files = []
+            keys = []
+            for (_, path) in store.files(join.feed) {
+                plan.files.append((path, keys.count, fileBytes(path)))
+                try StagedStore.forEach(join.feed, file: path) { r in keys.append(join.key(r, join.household(r))) }
+            }
+        }
+        plan.superseded = SortedKeys.superseded(keys)
+        return plan
+    }
+
+    /// What one part of a feed's linking made: its records (not yet in place) and their figures.
+    struct LinkedPart {
+        let matchedFile: StreamingFile
+        let unmatchedFile: StreamingFile
+        var matched = 0
+        var unmatched = 0
+        var figures: FeedFigures?
+    }
+
+    /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
+    /// the period, to its household's linked records, or to the unmatched ones.
+    private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
+        // the first part writes the feed's files; a later one its own linked file and unmatched records to append
+        let first = files.lowerBound == 0
+        let feed = join.feed.rawValue
+        var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/" + Linker.linkedFileName(join.feed, part: files.lowerBound)),
+                              unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(feed).csv" + (first ? "" : ".part\(files.lowerBound)")))
+        try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
+        if first { try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) } }
+        part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count) : nil
+        let fromKey = period.from.index, toKey = period.to.index
+        let dateIndex = join.dateIndex
+        let roster = join.roster
+        var lastKey = UInt64.max, lastHousehold: Int? = nil
+        for f in files {
+            var ordinal = plan.files[f].first
+            try StagedStore.forEach(join.feed, file: plan.files[f].path) { r in
+                let o = ordinal
+                ordinal += 1
+                // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
+                let d = r[dateIndex]
+                guard d.count >= 7 else { return }
+                let mi = Month.stagedIndex(d)
+                guard mi >= fromKey && mi <= toKey else { return }
+                if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces this one
+                // a household's (or person's) records usually come together: the last lookup is kept
+                let key = join.rosterKey(r)
+                if key != lastKey {
+                    lastKey = key
+                    lastHousehold = join.household(key: key)
+                }
+                if let h = lastHousehold {
+                    part.matched += 1
+                    part.figures?.add(h, r, offset: 0)
+                    try part.matchedFile.withBuffer { line in
+                        roster.households[h].id.appendDigits(to: &line)
+                        r.appendFields(to: &line)
+                        line.append(0x0A)
+                    }
+                } else {
+                    part.unmatched += 1
+                    try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, (0..<r.count).map { r.string($0) }) }
+                }
+            }
+        }
+        // in place (synced) on this core, while the other may still be linking
+        try part.matchedFile.commit()
+        return part
+    }
+}
+
+/// The size of a file in bytes (0 if it cannot be read).
+func fileBytes(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
+}

@@ -1,0 +1,39 @@
+/// The latest roster: resident ID → household, and each household's members (RULES.md §3).
+public final class RosterIndex: @unchecked Sendable {
+    public private(set) var households: [Household] = []
+    var byHousehold = HashIndex()
+    var byPerson = HashIndex()
+    public private(set) var towns: [String] = []
+
+    public init() {}
+
+    public convenience init(store: StagedStore) throws {
+        var builder = RosterBuilder(members: store.files(.roster).last?.entry.accepted ?? 0)
+        try store.forEach(.roster) { r in builder.add { r[$0] } }
+        self.init(builder)
+    }
+
+    /// The index a builder has made.
+    convenience init(_ builder: RosterBuilder) {
+        self.init()
+        households = builder.households
+        byHousehold = builder.byHousehold
+        byPerson = builder.byPerson
+        byPerson.insert(keys: builder.personKeys, values: builder.personHouseholds)
+        towns = builder.towns.sorted()
+    }
+
+    /// For tests: an index from households given directly.
+    public convenience init(_ list: [Household]) {
+        self.init()
+        for h in list {
+            byHousehold[h.id.key] = Int32(households.count)
+            for m in h.members { byPerson[m.person.key] = Int32(households.count) }
+            households.append(h)
+        }
+        towns = Set(list.map(\.town)).sorted()
+    }
+
+    public func household(of person: ResidentID) -> Int? { byPerson[person.key].map(Int.init) }
+    public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
+}

@@ -1,0 +1,8 @@
+/// A disaster record of the period, kept for evidence.
+public struct DisasterRecord: Sendable {
+    public var event: String
+    public var name: String
+    public var occurred: String
+    public var damage: String
+    public var loss: Money
+}

@@ -1,0 +1,10 @@
+/// One piece of evidence: which department record made a trigger fire, with its id and amount.
+public struct Evidence: Codable, Sendable, Equatable {
+    public var trigger: String
+    public var source: String
+    public var record: String?
+    public var date: String?
+    public var amount: String?
+    /// A sentence a village cadre can read.
+    public var text: String
+}

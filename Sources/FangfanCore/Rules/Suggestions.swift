@@ -1,0 +1,42 @@
+/// Suggested assistance of RULES.md §6 (缺什么补什么): suggestions, never decisions.
+public enum Suggestions {
+    public static func of(household h: Household, fired: [FiredTrigger], level: Level?) -> [String] {
+        var order: [String] = []
+        var details: [String: [String]] = [:]
+        func add(_ category: String, _ detail: [String] = []) {
+            if details[category] == nil { order.append(category); details[category] = [] }
+            for d in detail where !details[category]!.contains(d) { details[category]!.append(d) }
+        }
+        let codes = Set(fired.map(\.code))
+        let mainLabour = h.members.contains { $0.labour.isMain }
+        if mainLabour && codes.contains(IncomeDropTrigger.code) { add("就业帮扶"); add("产业帮扶") }
+        if !h.members.contains(where: { $0.labour.hasAny }) { add("综合保障") }
+        func illness() { add("综合保障", ["健康帮扶", "医疗救助"]) }
+        func disaster() { add("综合保障", ["临时救助", "灾害救助"]); add("其他帮扶") }
+        func disability(_ disabled: Set<ResidentID>) {
+            add("综合保障", ["残疾人补贴"])
+            if h.members.contains(where: { $0.labour.isMain && !disabled.contains($0.person) }) { add("就业帮扶") }
+        }
+        if codes.contains(IllnessTrigger.code) { illness() }
+        if codes.contains(DisasterTrigger.code) { disaster() }
+        // The members newly disabled, by resident ID (two members may share a name). A declared 因残 is "as the
+        // trigger": it says nothing of who is disabled, so it uses the same members (none known without a certificate).
+        let disabled = Set(fired.first { $0.code == DisabilityTrigger.code }?.persons ?? [])
+        if codes.contains(DisabilityTrigger.code) { disability(disabled) }
+        if let d = fired.first(where: { $0.code == DeclaredTrigger.code }) {
+            for r in d.riskTypes {
+                switch r {
+                case "因病": illness()
+                case "因灾": disaster()
+                case "因残": disability(disabled)
+                case "因务工就业不稳": add("就业帮扶")
+                case "因产业失败": add("产业帮扶")
+                case "缺劳动力": add("综合保障")
+                default: add("其他帮扶")
+                }
+            }
+        }
+        if level == .red && order.isEmpty { add("其他帮扶") }
+        return order.map { c in details[c]!.isEmpty ? c : "\(c)（\(details[c]!.joined(separator: "、"))）" }
+    }
+}
