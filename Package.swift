@@ -50,7 +50,14 @@ let package = Package(
         .executableTarget(name: "fangfan-link", dependencies: ["FangfanCLI"]),
         .executableTarget(name: "fangfan-detect", dependencies: ["FangfanCLI"]),
         .executableTarget(name: "fangfan-emit", dependencies: ["FangfanCLI"]),
-        .testTarget(name: "FangfanCoreTests", dependencies: ["FangfanCore", "FangfanCLI"]),
+        // Tests: unit tests mirror the source folders; end-to-end, kill and disk-full tests run the built
+        // commands (and LedgerKillChild, a writer they SIGKILL mid-transaction); both share Tests/Support.
+        .target(name: "FangfanTestSupport", path: "Tests/Support"),
+        .executableTarget(name: "LedgerKillChild", dependencies: ["FangfanCore"], path: "Tests/LedgerKillChild"),
+        .testTarget(name: "FangfanUnitTests", dependencies: ["FangfanCore", "FangfanCLI", "FangfanTestSupport"]),
+        .testTarget(
+            name: "FangfanEndToEndTests",
+            dependencies: ["FangfanCore", "FangfanCLI", "FangfanTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,8 +45,7 @@ public struct Detector: Sendable {
     /// Evaluates one household: nil when it gets no alert.
     public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
                          monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
-        var ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules, period: period)
-        ctx.monitoredCase = monitoredCase
+        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules)
         let fired = Triggers.evaluate(ctx)
         let codes = fired.map(\.code).sorted()
         let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)

@@ -6,6 +6,8 @@
 public struct FeedFigures: Sendable {
     public let feed: FeedKind
     let periodFrom: Int
+    /// The staged columns read below, by name.
+    private let column: StagedColumns
     /// Household index (in the roster) → its entry below, -1 for none yet.
     private var entryOf: [Int32]
     /// This feed's share of the figures of each household it names, and whose they are.
@@ -18,6 +20,7 @@ public struct FeedFigures: Sendable {
     public init(feed: FeedKind, period: MonitoringPeriod, households: Int) {
         self.feed = feed
         periodFrom = period.from.index
+        column = StagedColumns(feed.schema)
         entryOf = Array(repeating: -1, count: households)
         // room for every household at once (address space only until used): grown by doubling, the
         // entries of a province's feed were copied and their pages faulted in twice over
@@ -38,20 +41,18 @@ public struct FeedFigures: Sendable {
         return figures.count - 1
     }
 
-    /// Adds one record of household `h`. `r[o + i]` is field `i` of the feed's staged schema
-    /// (`o` = 0 for a staged record, 1 for a row of link's files, which begin with the household).
+    /// Adds one record of household `h`. `r[o + c]` is the staged column `c` (`o` = 0 for a staged record, 1
+    /// for a row of link's files, which begin with the household); the columns are found by name (`column`).
     mutating func add(_ h: Int, _ r: CSVRecord, offset o: Int) {
+        let c = column
         switch feed {
         case .income:
-            // household_id month wages business_net property_net transfer_net
-            let mi = Month.stagedIndex(r[o + 1])
+            let mi = Month.stagedIndex(r[o + c.month])
             var income = Money.zero
-            for c in 2...5 { income += Money.staged(r[o + c]) }
+            for k in c.incomeComponents { income += Money.staged(r[o + k]) }
             figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))
         case .medical:
-            // settlement_id kind reverses person_id name visit_type hospital admitted discharged settled
-            // total fund_paid critical_paid assistance_paid out_of_pocket
-            let oop = Money.staged(r[o + 14])
+            let oop = Money.staged(r[o + c.outOfPocket])
             let e = entry(h)
             figures[e].medicalOOP += oop
             // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
@@ -62,35 +63,33 @@ public struct FeedFigures: Sendable {
                       kept[smallest].outOfPocket < oop else { return }
                 settlements[e].remove(at: smallest)
             }
-            settlements[e].append(SettlementRecord(id: r.string(o), kind: r.string(o + 1), person: r.string(o + 4),
-                                                   outOfPocket: oop, settled: r.string(o + 9), visitType: r.string(o + 5)))
+            settlements[e].append(SettlementRecord(id: r.string(o + c.settlementID), kind: r.string(o + c.kind),
+                                                   person: r.string(o + c.name), outOfPocket: oop,
+                                                   settled: r.string(o + c.settled), visitType: r.string(o + c.visitType)))
         case .disaster:
-            // event_id hazard event_name occurred person_id name town village house_damage crop_area_mu direct_loss
-            let loss = Money.staged(r[o + 10])
-            let damage = r.string(o + 8)
+            let loss = Money.staged(r[o + c.directLoss])
+            let damage = r.string(o + c.houseDamage)
             let e = entry(h)
             figures[e].disasterLoss += loss
             if HouseholdFigures.destroyed.contains(damage) { figures[e].houseDestroyed = true }
-            disasters[e].append(DisasterRecord(event: r.string(o), name: r.string(o + 2),
-                                                              occurred: r.string(o + 3), damage: damage, loss: loss))
+            disasters[e].append(DisasterRecord(event: r.string(o + c.eventID), name: r.string(o + c.eventName),
+                                               occurred: r.string(o + c.occurred), damage: damage, loss: loss))
         case .disability:
-            // person_id name category grade issued change
-            guard r.string(o + 5) == "新办", case .success(let d) = Day.parse(r[o + 4]) else { return }
+            guard r.string(o + c.change) == "新办", case .success(let d) = Day.parse(r[o + c.issued]) else { return }
             figures[entry(h)].newDisabilities.append(
-                NewDisability(person: ResidentID.staged(r[o]), name: r.string(o + 1), grade: r.string(o + 3), issued: d))
+                NewDisability(person: ResidentID.staged(r[o + c.personID]), name: r.string(o + c.name),
+                              grade: r.string(o + c.grade), issued: d))
         case .civil:
-            // person_id name aid_type change persons amount date
-            let type = r.string(o + 2), change = r.string(o + 3)
+            let type = r.string(o + c.aidType), change = r.string(o + c.change)
             if AidChangeTrigger.counts(aidType: type, change: change) {
                 figures[entry(h)].aidChanges.append(
-                    "民政救助：\(r.string(o + 1)) \(type)\(change)（\(r.string(o + 6))，金额 \(r.string(o + 5)) 元）")
+                    "民政救助：\(r.string(o + c.name)) \(type)\(change)（\(r.string(o + c.date))，金额 \(r.string(o + c.amount)) 元）")
             }
         case .application:
-            // household_id person_id channel date risk reported_by note
-            guard case .success(let d) = Day.parse(r[o + 3]) else { return }
-            let risks = r.string(o + 4).split(separator: "、").map(String.init)
+            guard case .success(let d) = Day.parse(r[o + c.date]) else { return }
+            let risks = r.string(o + c.risk).split(separator: "、").map(String.init)
             figures[entry(h)].declarations.append(
-                Declaration(channel: r.string(o + 2), date: d, risks: risks, reportedBy: r.string(o + 5)))
+                Declaration(channel: r.string(o + c.channel), date: d, risks: risks, reportedBy: r.string(o + c.reportedBy)))
         case .roster, .verification:
             return
         }

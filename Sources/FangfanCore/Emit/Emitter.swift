@@ -7,6 +7,8 @@ import Glibc
 /// The emit stage: records the month's alerts in the ledger and writes out/<M>/ whole, atomically.
 public struct Emitter {
     let config: PipelineConfig
+    /// RULES.md §7's suggestion of risk elimination, with the configured number of months.
+    var elimination: EliminationSuggestion { EliminationSuggestion(months: config.rules.eliminationMonths) }
     let layout: StateLayout
     let month: Month
     let clock: () -> String
@@ -45,7 +47,8 @@ public struct Emitter {
             recording = ahead
         } else {
             let evaluations = try Evaluation.read(work + "/evaluations.csv")
-            recording = Emitter.startRecording(month: month, alerts: alerts, evaluations: { evaluations }, in: ledger)
+            recording = Emitter.startRecording(month: month, alerts: alerts, evaluations: { evaluations }, in: ledger,
+                                               elimination: elimination)
         }
 
         // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
@@ -122,17 +125,19 @@ public struct Emitter {
 
     /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
     static func startRecording(month: Month, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
-                               in ledger: Ledger) -> BackgroundTask<LedgerRecord> {
+                               in ledger: Ledger, elimination: EliminationSuggestion) -> BackgroundTask<LedgerRecord> {
         CrashPoint.hit("emit-before-ledger")
         return BackgroundTask {
             let e = try evaluations()
-            let (monitored, eliminate) = try record(month: month, alerts: alerts, evaluations: e, in: ledger)
+            let (monitored, eliminate) = try record(month: month, alerts: alerts, evaluations: e, in: ledger,
+                                                    elimination: elimination)
             return LedgerRecord(monitored: monitored, eliminate: eliminate, evaluations: e)
         }
     }
 
     /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
-    static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
+    static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger,
+                       elimination: EliminationSuggestion) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
         // (alerts are read in place, by index: an Alert is dozens of references, each copy retains them all)
         var ledgerAlerts: [LedgerAlert] = []
         ledgerAlerts.reserveCapacity(alerts.count)
@@ -148,10 +153,14 @@ public struct Emitter {
         })
         let monitored = try ledger.cases(state: .monitored)
         let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
-        let eliminate = try ledger.eliminationSuggested(month: month.description, households: monitored.map {
-            (id: $0.householdId, hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
-        })
-        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted())
+        let recent = try ledger.recentEvaluations(month: month.description, households: monitored.map(\.householdId),
+                                                  limit: elimination.months)
+        let eliminate = Set(monitored.filter {
+            elimination.suggests($0, recent: recent[$0.householdId] ?? [], month: month.description,
+                                 hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+        }.map(\.householdId))
+        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted(),
+                                                detail: elimination.historyDetail)
         return (monitored, eliminate)
     }
 
@@ -182,7 +191,7 @@ public struct Emitter {
                 alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
                 headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
                 prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
-                npc: f["net_per_capita"] ?? "", line: line))
+                npc: f["net_per_capita"] ?? "", line: line, reason: elimination.listReason))
         }
         return byTown
     }

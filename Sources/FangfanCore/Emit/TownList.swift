@@ -36,9 +36,9 @@ public enum TownList {
     /// A monitored case with no alert this month, listed only to suggest 风险已消除.
     public static func eliminationRow(alertId: String, household: String, town: String, village: String, headName: String,
                                       headMasked: String, size: Int, prev: String, projected: String, rigid: String,
-                                      npc: String, line: String) -> Row {
+                                      npc: String, line: String, reason: String) -> Row {
         Row(cells: [alertId, "—", "在监测", town, village, household, headName, headMasked, String(size), prev, projected, rigid,
-                    npc, line, "", "", "连续 6 个月人均纯收入不低于监测线且无风险触发，已有帮扶措施", "", "建议标注风险已消除",
+                    npc, line, "", "", reason, "", "建议标注风险已消除",
                     "", "", "", "", ""])
     }
 

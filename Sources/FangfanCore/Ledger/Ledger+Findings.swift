@@ -143,13 +143,13 @@ extension Ledger {
 
     /// Records the month's §7 suggestions of risk elimination (one history entry per household and month),
     /// so that the ledger view shows them beside the lists.
-    public func recordEliminationSuggestions(month: String, run: String, households: [String]) throws {
+    public func recordEliminationSuggestions(month: String, run: String, households: [String], detail: String) throws {
         let at = clock()
         try dbQueue.write { db in
             for h in households {
                 try Self.insertHistory(db, household: h, at: at, month: month, event: Self.suggestionEvent,
                                        from: .monitored, to: .monitored, actor: run,
-                                       detail: "连续 6 个月人均纯收入不低于监测线且无风险触发，已有帮扶措施，有劳动力：建议核实后标注风险已消除",
+                                       detail: detail,
                                        key: [h, month, "suggest-elimination"].joined(separator: "|"))
             }
         }

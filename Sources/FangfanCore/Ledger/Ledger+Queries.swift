@@ -80,40 +80,23 @@ extension Ledger {
         }
     }
 
-    /// RULES.md §7 "Suggested risk elimination" for `household` as of `month`: the case is 监测中,
-    /// monitored for at least 6 calendar months (month − monitoredSince ≥ 6), each of the last 6
-    /// evaluated months up to `month` at or above the line with no trigger (fewer than 6
-    /// evaluated months: false), at least one measure recorded, and `hasLabour` (some member
-    /// 技能/普通/弱劳动力或半劳动力; the caller knows the roster).
-    public func suggestsElimination(household: String, month: String, hasLabour: Bool) throws -> Bool {
-        try dbQueue.read { db in try Self.suggestsElimination(db, household: household, month: month, hasLabour: hasLabour) }
-    }
-
-    /// The households (with whether each has labour) whose risk elimination §7 suggests this month, read in
-    /// one transaction: a province's monitored cases are many.
-    public func eliminationSuggested(month: String, households: [(id: String, hasLabour: Bool)]) throws -> Set<String> {
+    /// Each household's evaluations up to `month`, newest first, at most `limit` of them (the §7 suggestion
+    /// reads them: `EliminationSuggestion`), in one read transaction: a province's monitored cases are many.
+    public func recentEvaluations(month: String, households: [String], limit: Int) throws -> [String: [LedgerEvaluation]] {
         try dbQueue.read { db in
-            var out = Set<String>()
-            for h in households where try Self.suggestsElimination(db, household: h.id, month: month, hasLabour: h.hasLabour) {
-                out.insert(h.id)
+            let statement = try db.cachedStatement(sql: """
+                SELECT month, at_or_above_line, triggered FROM evaluations
+                WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT ?
+                """)
+            var out: [String: [LedgerEvaluation]] = [:]
+            for h in households {
+                out[h] = try Row.fetchAll(statement, arguments: [h, month, limit]).map {
+                    LedgerEvaluation(householdId: h, month: $0["month"], atOrAboveLine: $0["at_or_above_line"],
+                                     triggered: $0["triggered"])
+                }
             }
             return out
         }
-    }
-
-    static func suggestsElimination(_ db: Database, household: String, month: String, hasLabour: Bool) throws -> Bool {
-        guard hasLabour else { return false }
-        guard let c = try LedgerCaseRecord.fetch(db, household), c.state == .monitored, !c.measures.isEmpty,
-            let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= 6
-        else { return false }
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT at_or_above_line, triggered FROM evaluations
-                WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT 6
-                """),
-            arguments: [household, month])
-        return rows.count == 6
-            && rows.allSatisfy { ($0["at_or_above_line"] as Bool) && !($0["triggered"] as Bool) }
     }
 
     /// Alerts per month and level (as they stand after each month's last run), for the trend chart;

@@ -4,12 +4,52 @@ import GRDBSQLite
 // The SQLite C API under recordMonth's per-alert loop. Building GRDB `StatementArguments` for every row
 // (an array of existentials, converted to `DatabaseValue`s and bound through nested closures) and running
 // one statement per row cost more than SQLite's own work on the rows, so the loop binds values itself and
-// inserts its rows in batches. GRDB still runs every statement (`execute()`, cursors), keeping its
-// bookkeeping of transactions and errors: `setUncheckedArguments([])` marks a statement's (empty) GRDB
-// arguments as bound, so that GRDB only resets it before a step, and `sqlite3_reset` keeps the bindings
-// made here. The statements are private to one write (`makeStatement`, not the connection's cache).
+// inserts its rows in batches. It does so on statements it owns (`OwnedStatement`: prepared with
+// `sqlite3_prepare_v2` on the connection GRDB hands out as `Database.sqliteConnection`, stepped and
+// finalized here), never through a GRDB `Statement`'s internals: GRDB runs the transaction around them
+// (`dbQueue.write`) and sees only its own statements. The statements are private to one write.
 //
 // Text is bound as GRDB binds a `String`: a C string, ending at the first NUL.
+
+/// A prepared statement this code owns: finalized when it goes.
+final class OwnedStatement {
+    let handle: OpaquePointer
+    let sql: String
+    private let connection: OpaquePointer
+
+    init(_ db: Database, sql: String) throws {
+        guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "closed") }
+        self.connection = connection
+        self.sql = sql
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            sqlite3_finalize(statement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        handle = statement
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// One step: true when it gave a row, false when it is done.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code: throw error(code)
+        }
+    }
+
+    /// Runs a statement that gives no row.
+    func execute() throws {
+        while try step() {}
+    }
+
+    func error(_ code: CInt) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+    }
+}
 
 /// Rows for one INSERT, written several to a statement (`INSERT … VALUES (…), (…), …`).
 ///
@@ -25,7 +65,7 @@ final class LedgerBatch {
     /// Rows a statement takes at most.
     let rowsPerStatement: Int
     /// Statements by number of rows: `rowsPerStatement` and the powers of two below it.
-    private var statements: [Int: Statement] = [:]
+    private var statements: [Int: OwnedStatement] = [:]
 
     private enum Value {
         case text(offset: Int)
@@ -97,18 +137,17 @@ final class LedgerBatch {
     }
 
     private func insert(rowsFrom first: Int, count: Int) throws {
-        let statement: Statement
+        let statement: OwnedStatement
         if let known = statements[count] {
             statement = known
         } else {
             let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-            statement = try db.makeStatement(
-                sql: head + " VALUES " + Array(repeating: row, count: count).joined(separator: ", ") + tail)
-            statement.setUncheckedArguments([])  // bound below, through the C API
+            statement = try OwnedStatement(
+                db, sql: head + " VALUES " + Array(repeating: row, count: count).joined(separator: ", ") + tail)
             statements[count] = statement
         }
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)  // a statement that has run takes no binding before a reset (GRDB checked its result)
+        let handle = statement.handle
+        sqlite3_reset(handle)  // a statement that has run takes no binding before a reset (its step's result was checked)
         try bytes.withUnsafeBufferPointer { buffer in
             defer { sqlite3_clear_bindings(handle) }  // no binding outlives the buffer
             let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
@@ -120,8 +159,9 @@ final class LedgerBatch {
                 case .null: code = sqlite3_bind_null(handle, index)
                 case .int(let n): code = sqlite3_bind_int64(handle, index, n)
                 }
-                if code != SQLITE_OK { throw bindingError(code, statement) }
+                if code != SQLITE_OK { throw statement.error(code) }
             }
+            defer { sqlite3_reset(handle) }  // done with the buffer's text before it goes
             try statement.execute()
         }
     }
@@ -129,33 +169,30 @@ final class LedgerBatch {
 
 /// A query prepared once for the loop (`fetchFirst` runs it with the values bound by `bind`).
 struct LedgerStatement {
-    let statement: Statement
-    private let handle: OpaquePointer
+    let statement: OwnedStatement
+    private var handle: OpaquePointer { statement.handle }
 
     init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
-        statement.setUncheckedArguments([])  // bound through the C API
-        handle = statement.sqliteStatement
+        statement = try OwnedStatement(db, sql: sql)
     }
 
     /// Makes the statement ready for new bindings (a statement that has run must be reset first).
     @inline(__always)
     func reset() {
-        sqlite3_reset(handle)  // GRDB checked the result of the last step
+        sqlite3_reset(handle)  // the result of the last step was checked
     }
 
     /// Binds parameter `index` (1-based); SQLite copies the text.
     @inline(__always)
     func bind(_ value: String, _ index: CInt) throws {
         let code = value.withCString { sqlite3_bind_text(handle, index, $0, -1, ledgerSQLiteTransient) }
-        if code != SQLITE_OK { throw bindingError(code, statement) }
+        if code != SQLITE_OK { throw statement.error(code) }
     }
 
     /// Runs the query with the current bindings; `body` reads its first row, if any, through `text` /
-    /// `optionalText` (GRDB steps the statement; a `Row` would cost more than the columns read here).
+    /// `optionalText` (a GRDB `Row` would cost more than the columns read here).
     func fetchFirst<T>(_ body: (LedgerStatement) throws -> T) throws -> T? {
-        let cursor = try DatabaseValue.fetchCursor(statement)
-        guard try cursor.next() != nil else { return nil }
+        guard try statement.step() else { return nil }
         return try body(self)
     }
 
@@ -171,14 +208,6 @@ struct LedgerStatement {
     func optionalText(_ index: CInt) -> String? {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : text(index)
     }
-}
-
-private func bindingError(_ code: CInt, _ statement: Statement) -> DatabaseError {
-    let handle = statement.sqliteStatement
-    return DatabaseError(
-        resultCode: ResultCode(rawValue: code),
-        message: sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) },
-        sql: statement.sql)
 }
 
 /// `SQLITE_TRANSIENT`: SQLite copies the bound value.

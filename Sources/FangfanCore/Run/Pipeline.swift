@@ -81,7 +81,8 @@ public final class Pipeline {
         if recordAhead {
             recordingAhead = (m, ledger, Emitter.startRecording(month: m, alerts: result.alerts,
                                                                evaluations: { try Evaluation.read(csv: result.evaluations) },
-                                                               in: ledger))
+                                                               in: ledger,
+                                                               elimination: EliminationSuggestion(months: config.rules.eliminationMonths)))
         }
         do {
             try detector.write(result)

@@ -1,0 +1,24 @@
+/// The columns of a feed's staged schema that `FeedFigures` reads, resolved by their canonical names once
+/// (a column the feed does not have is -1): the accumulator never depends on the schema's field order.
+struct StagedColumns: Sendable {
+    let householdID, personID, name, month: Int
+    let incomeComponents: [Int]
+    let settlementID, kind, visitType, settled, outOfPocket: Int
+    let eventID, eventName, occurred, houseDamage, directLoss: Int
+    let grade, issued, change: Int
+    let aidType, amount, date: Int
+    let channel, risk, reportedBy: Int
+
+    init(_ schema: FeedSchema) {
+        func at(_ field: String) -> Int { schema.index(of: field) ?? -1 }
+        householdID = at("household_id"); personID = at("person_id"); name = at("name"); month = at("month")
+        incomeComponents = ["wages", "business_net", "property_net", "transfer_net"].compactMap { schema.index(of: $0) }
+        settlementID = at("settlement_id"); kind = at("kind"); visitType = at("visit_type"); settled = at("settled")
+        outOfPocket = at("out_of_pocket")
+        eventID = at("event_id"); eventName = at("event_name"); occurred = at("occurred")
+        houseDamage = at("house_damage"); directLoss = at("direct_loss")
+        grade = at("grade"); issued = at("issued"); change = at("change")
+        aidType = at("aid_type"); amount = at("amount"); date = at("date")
+        channel = at("channel"); risk = at("risk"); reportedBy = at("reported_by")
+    }
+}

@@ -1,0 +1,32 @@
+/// RULES.md §7 "Suggested risk elimination": the pipeline suggests 风险已消除 for a case in 监测中 when all hold:
+/// it has been 监测中 for at least `months` months; in each of its last `months` evaluated months its
+/// net_per_capita was at or above the line and no trigger fired; at least one assistance measure is
+/// recorded; and some member's labour is 技能/普通/弱劳动力或半劳动力 (a household wholly without labour is
+/// not marked). Only a verification 风险已消除 marks it. The ledger supplies the case and its evaluations.
+///
+/// ```swift
+/// let rule = EliminationSuggestion(months: config.rules.eliminationMonths)   // rules.elimination_months = 6
+/// rule.suggests(caseRow, recent: ledger.recentEvaluations(...)[id] ?? [], month: "2021-05", hasLabour: true)
+/// ```
+public struct EliminationSuggestion: Sendable {
+    /// `rules.elimination_months`: how long the case has been monitored, and how many evaluated months were stable.
+    public let months: Int
+
+    public init(months: Int) { self.months = months }
+
+    /// `recent`: the household's evaluations up to `month`, newest first (only the first `months` are read;
+    /// fewer than `months` evaluated months: no suggestion).
+    public func suggests(_ c: CaseRow, recent: [LedgerEvaluation], month: String, hasLabour: Bool) -> Bool {
+        guard hasLabour, c.state == .monitored, !c.measures.isEmpty,
+              let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= months,
+              recent.count >= months
+        else { return false }
+        return recent.prefix(months).allSatisfy { $0.atOrAboveLine && !$0.triggered }
+    }
+
+    /// Why, on the list (the notes of a row listed only for the suggestion).
+    public var listReason: String { "连续 \(months) 个月人均纯收入不低于监测线且无风险触发，已有帮扶措施" }
+
+    /// Why, in the case's history.
+    public var historyDetail: String { listReason + "，有劳动力：建议核实后标注风险已消除" }
+}

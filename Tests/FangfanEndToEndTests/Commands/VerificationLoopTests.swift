@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+@testable import FangfanCore
+import FangfanTestSupport
+
+/// The loop cadres live in: a list goes out, findings come back through the inbox, the next month shows them.
+final class VerificationLoopTests: XCTestCase {
+    let fixture = Sandbox.repo.appendingPathComponent("fixtures/county")
+
+    func alerts(_ s: Sandbox, _ month: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: s.out.appendingPathComponent("\(month)/alerts.jsonl"))
+        return try data.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+    }
+
+    /// Cells as text, keyed by header, from the first sheet of a returned list.
+    func sheet(_ path: URL) throws -> (headers: [String], rows: [[String]]) {
+        let rows = try XLSXReader.firstSheetRows(path: path.path)
+        func text(_ v: XLSXValue?) -> String {
+            switch v {
+            case .text(let s)?: return s
+            case .number(let s)?: return s
+            case .bool(let b)?: return b ? "TRUE" : "FALSE"
+            case nil: return ""
+            }
+        }
+        let headers = rows[0].cells.map(text)
+        return (headers, rows.dropFirst().map { r in (0..<headers.count).map { $0 < r.cells.count ? text(r.cells[$0]) : "" } })
+    }
+
+    func testFindingsOnTheEmittedXLSXMoveCasesAndTheNextListShowsThemMonitored() throws {
+        let s = try Sandbox("loop")
+        defer { s.remove() }
+        try s.fill(from: fixture.appendingPathComponent("inbox"))
+        XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
+        let may = try alerts(s, "2021-05")
+        let red = try XCTUnwrap(may.first { $0["level"] as? String == "red" && $0["category"] as? String != "在监测" })
+        let town = red["town"] as! String
+        let household = red["household_id"] as! String
+        let list = s.out.appendingPathComponent("2021-05/towns/\(town).xlsx")
+        var (headers, rows) = try sheet(list)
+        let col = { (h: String) in headers.firstIndex(of: h)! }
+        for h in ["预警编号", "户编号", "核查结论", "核查人", "核查日期", "帮扶措施", "备注"] {
+            XCTAssertTrue(headers.contains(h), "the list has no column \(h) for the cadres' findings")
+        }
+        // a cadre fills in the findings: the red household is confirmed with a measure; another row of the town is rejected
+        let i = try XCTUnwrap(rows.firstIndex { $0[col("户编号")] == household })
+        rows[i][col("核查结论")] = "确认纳入"
+        rows[i][col("核查人")] = "王村干"
+        rows[i][col("核查日期")] = "2021-06-10"
+        rows[i][col("帮扶措施")] = "就业帮扶、产业帮扶"
+        var rejectedHousehold: String?
+        if let j = rows.indices.first(where: { $0 != i && rows[$0][col("预警等级")].hasPrefix("橙色") }) {
+            rows[j][col("核查结论")] = "不予纳入"
+            rows[j][col("核查人")] = "王村干"
+            rejectedHousehold = rows[j][col("户编号")]
+        }
+        // and one line for an alert the ledger never emitted
+        var bogus = rows[i]
+        bogus[col("预警编号")] = "YJ2021-4408259999999999-01"
+        rows.append(bogus)
+        let returned = XLSXSheetSpec(name: town, columns: headers.map { XLSXColumn(header: $0, width: 12) },
+                                     rows: rows.map { $0.map { $0.isEmpty ? XLSXCell.empty : .text($0) } })
+        let dir = s.inbox.appendingPathComponent("verification")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dropped = dir.appendingPathComponent("核查结果_\(town)_202105.xlsx")
+        try XLSXWriter.write(returned, to: dropped.path)
+        try s.age(dir)
+
+        let june = try s.run(["run", "--month", "2021-06"], today: "2021-07-02")
+        XCTAssertEqual(june.status, 0, june.stderr)
+        // the ledger moved the cases
+        let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
+        let states = try ledger.caseStates()
+        XCTAssertEqual(states[household], .monitored)
+        if let r = rejectedHousehold { XCTAssertEqual(states[r], .rejected) }
+        XCTAssertTrue(try ledger.cases(state: .monitored).first { $0.householdId == household }!.measures.contains("就业帮扶"))
+        // the unknown alert id was quarantined, the rest applied
+        let quarantine = try String(contentsOf: s.out.appendingPathComponent("2021-06/quarantine.csv"), encoding: .utf8)
+        XCTAssertTrue(quarantine.contains("unknown_alert"))
+        // June's list shows the household as 在监测
+        let a = try XCTUnwrap(try alerts(s, "2021-06").first(where: { $0["household_id"] as? String == household }))
+        XCTAssertEqual(a["category"] as? String, "在监测")
+        let (jh, jrows) = try sheet(s.out.appendingPathComponent("2021-06/towns/\(town).xlsx"))
+        let row = try XCTUnwrap(jrows.first(where: { $0[jh.firstIndex(of: "户编号")!] == household }))
+        XCTAssertEqual(row[jh.firstIndex(of: "类别")!], "在监测")
+        // dropping the same file again changes nothing
+        let before = try ledger.history(household: household).count
+        try FileManager.default.copyItem(at: s.state.appendingPathComponent("archive/verification").appendingPathComponent(
+            try FileManager.default.contentsOfDirectory(atPath: s.state.appendingPathComponent("archive/verification").path).first { $0.hasSuffix(".xlsx") }!),
+            to: dir.appendingPathComponent("再次发送.xlsx"))
+        try s.age(dir)
+        XCTAssertEqual(try s.run(["run", "--month", "2021-06"], today: "2021-07-02").status, 0)
+        XCTAssertEqual(try ledger.history(household: household).count, before)
+        // the ledger view shows the history, read-only
+        let show = try s.run(["ledger", "show", household])
+        XCTAssertEqual(show.status, 0)
+        XCTAssertTrue(show.stdout.contains("监测中"), show.stdout)
+    }
+
+    func testADeclarationPutsAHouseholdWithoutDepartmentTriggerOnTheNextListAsOrange() throws {
+        let s = try Sandbox("declared")
+        defer { s.remove() }
+        try s.fill(from: fixture.appendingPathComponent("inbox"))
+        XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
+        let alerted = Set(try alerts(s, "2021-05").map { $0["household_id"] as! String })
+        let roster = try String(contentsOf: fixture.appendingPathComponent("inbox/roster/roster.csv"), encoding: .utf8)
+        let household = try XCTUnwrap(roster.split(separator: "\n").dropFirst().map { String($0.prefix(16)) }
+            .first { !alerted.contains($0) && $0.allSatisfy(\.isNumber) })
+        let app = s.inbox.appendingPathComponent("application")
+        try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+        try "户编号,申报人身份证号,发现方式,申报日期,风险类型,填报人,情况说明\n\(household),,农户申报,2021-06-03,因病、因学,,孩子上大学，老人住院\n"
+            .write(to: app.appendingPathComponent("申报_202106.csv"), atomically: true, encoding: .utf8)
+        try s.age(app)
+        XCTAssertEqual(try s.run(["run", "--month", "2021-06"], today: "2021-07-02").status, 0)
+        let a = try XCTUnwrap(try alerts(s, "2021-06").first { $0["household_id"] as? String == household })
+        XCTAssertEqual(a["level"] as? String, "orange")
+        XCTAssertEqual(a["triggers"] as? [String], ["declared"])
+        XCTAssertEqual(a["channels"] as? [String], ["申报"])
+        XCTAssertEqual(a["risk_types"] as? [String], ["因病", "因学"])
+        let ev = (a["evidence"] as! [[String: Any]]).map { $0["text"] as! String }.joined()
+        XCTAssertTrue(ev.contains("农户申报") && ev.contains("2021-06-03") && ev.contains("因病、因学"), ev)
+        let suggested = a["suggested"] as! [String]
+        XCTAssertTrue(suggested.contains { $0.hasPrefix("综合保障") } && suggested.contains("其他帮扶"), "\(suggested)")
+        let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
+        XCTAssertEqual(try ledger.caseStates()[household], .warned)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
+        let channels = (summary["alerts"] as! [String: Any])["by_channel"] as! [String: Int]
+        XCTAssertGreaterThanOrEqual(channels["申报"]!, 1)
+        // the town list shows the channel
+        let town = a["town"] as! String
+        let csv = try String(contentsOf: s.out.appendingPathComponent("2021-06/towns/\(town).csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains(household) && csv.contains("申报"))
+    }
+}

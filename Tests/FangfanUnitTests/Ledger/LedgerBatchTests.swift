@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+@testable import FangfanCore
+import FangfanTestSupport
+
+// recordMonth's fast paths: JSON lists written and read without JSONEncoder/JSONDecoder, and rows inserted
+// in batches (more rows than one statement takes, flushed by powers of two).
+
+final class LedgerJSONListTests: XCTestCase {
+    private let lists: [[String]] = [
+        [], ["illness"], ["aid_change", "income_drop", "spending_surge"], [""], ["", "a"], ["a b", "c-d", "e.f:g"],
+        ["a/b"], ["say \"hi\""], ["back\\slash"], ["tab\there"], ["line\nbreak"], ["\u{1}\u{1f}"], ["\u{7f}"],
+        ["产业帮扶", "就业帮扶"], ["mixed 产业", "é"], ["emoji 🙂"], ["\u{2028}\u{2029}"], ["~!@#$%^&*()_+`{}|[]:;'<>?,."],
+    ]
+
+    func testEncodeIsJSONEncoderOutput() throws {
+        for list in lists {
+            let expected = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+            XCTAssertEqual(LedgerJSONList.encode(list), expected, "\(list)")
+        }
+    }
+
+    func testDecodeIsJSONDecoderResult() throws {
+        var texts = lists.map { LedgerJSONList.encode($0) }
+        texts += [
+            "[]", "[ ]", " []", "[\"a\", \"b\"]", "[\"a\",\"b\",]", "[\"a\"", "[\"a\"]x", "[\"\\u0041\"]", "[\"a\\/b\"]",
+            "[\"a\",1]", "[1]", "[null]", "{}", "", "[\"tab\there\"]", "[\"产业\"]", "[\"a\"\"b\"]", "[,]", "[\"]",
+        ]
+        for text in texts {
+            let expected = (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+            XCTAssertEqual(LedgerJSONList.decode(text), expected, text)
+        }
+        XCTAssertEqual(LedgerJSONList.decode(nil), [])
+    }
+}
+
+final class LedgerBatchTests: XCTestCase {
+    /// recordMonth applies alerts in ascending household id: as integers when every id is digits of one
+    /// length (the same order as the strings), as strings otherwise.
+    func testAlertsAreAppliedInHouseholdOrder() {
+        func alerts(_ ids: [String]) -> [LedgerAlert] {
+            ids.map { LedgerAlert(alertId: "A-\($0)", householdId: $0, town: "镇", village: "村", month: "2021-05",
+                                  level: .red, triggers: [], householdType: "一般农户") }
+        }
+        let digits = ["4408250020010000", "4408250010020000", "4408250010010000", "9408250010010000"]
+        XCTAssertEqual(Ledger.byHousehold(alerts(digits)).map { digits[$0] }, digits.sorted())
+        let mixed = ["10", "9", "A1", "100"]
+        XCTAssertEqual(Ledger.byHousehold(alerts(mixed)).map { mixed[$0] }, ["10", "100", "9", "A1"])
+        XCTAssertEqual(Ledger.byHousehold([]), [])
+    }
+
+    private var dir = ""
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fangfan-ledger-batch-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    private func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
+
+    private func alert(_ n: Int, _ month: String, id: String? = nil) -> LedgerAlert {
+        let levels: [Level] = [.red, .orange, .yellow]
+        return LedgerAlert(
+            alertId: id ?? "YJ-\(hh(n))", householdId: hh(n), town: "锦和镇", village: "村\(n % 7)", month: month,
+            level: levels[n % 3], triggers: n % 4 == 0 ? [] : ["illness", "income_drop"].suffix(n % 2 + 1).map { $0 },
+            householdType: n % 5 == 0 ? "监测户" : "脱贫户")
+    }
+
+    /// 300 households in April, then in May 250 of them (every third under a new id) and 60 new ones, then
+    /// May again: every write goes through several full batches and a flush by powers of two.
+    func testMonthsLargerThanABatch() throws {
+        let l = try Ledger(path: "\(dir)/ledger.sqlite", clock: { "2021-06-02T08:00:00Z" })
+        let april = (0..<300).map { alert($0, "2021-04") }
+        let evals = (0..<300).map {
+            LedgerEvaluation(householdId: hh($0), month: "2021-04", atOrAboveLine: $0 % 2 == 0, triggered: $0 % 3 == 0)
+        }
+        try l.recordMonth("2021-04", run: "run 2021-04", alerts: april.reversed(), evaluations: evals)
+        let opened = april.filter { $0.level != .yellow }
+        XCTAssertEqual(try l.caseStates().count, opened.count)
+        for a in opened.prefix(5) {
+            let c = try XCTUnwrap(try l.caseRow(household: a.householdId))
+            XCTAssertEqual(c.lastAlertId, a.alertId)
+            XCTAssertEqual(c.lastTriggers, a.triggers.sorted())
+            XCTAssertEqual(c.state, a.householdType == "监测户" ? .monitored : .warned)
+        }
+
+        let may = (50..<360).map { $0 % 3 == 0 && $0 < 300 ? alert($0, "2021-05", id: "YJ-\(hh($0))-B") : alert($0, "2021-05") }
+        try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
+        let afterMay = try (0..<360).map { try l.history(household: hh($0)) }
+        for n in 0..<360 {
+            let a = april.indices.contains(n) ? april[n] : nil
+            let m = (50..<360).contains(n) ? may[n - 50] : nil
+            XCTAssertEqual(try l.alertHousehold("YJ-\(hh(n))"), a != nil || (m != nil && m!.alertId == "YJ-\(hh(n))") ? hh(n) : nil)
+            let hadCase = a.map { $0.level != .yellow } ?? false
+            let expected = (hadCase ? 1 : 0) + (m != nil && (hadCase || m!.level != .yellow) ? 1 : 0)
+            XCTAssertEqual(afterMay[n].count, expected, "household \(n)")
+            if let m, hadCase || m.level != .yellow {
+                XCTAssertEqual(try l.caseRow(household: hh(n))?.lastAlertId, m.alertId)
+            }
+        }
+        XCTAssertEqual(
+            try l.alertCountsByMonth().filter { $0.month == "2021-05" }.map(\.count).reduce(0, +), may.count)
+
+        // the same month again writes no history entry twice
+        try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
+        XCTAssertEqual(try (0..<360).map { try l.history(household: hh($0)) }, afterMay)
+        XCTAssertEqual(try l.integrityCheck(), "ok")
+    }
+}
