@@ -9,7 +9,7 @@ DEMO_MONTH ?= 2021-05
 BIN := .build/debug
 RBIN := .build/release
 
-.PHONY: deps build release test demo bench bench-quick fuzz sanitize lint clean fixtures
+.PHONY: deps build release test demo pictures bench bench-quick fuzz sanitize lint clean fixtures
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,6 +43,11 @@ demo: build
 	@echo "  summary:     $(DEMO_DIR)/out/$(DEMO_MONTH)/summary.json"
 	@echo "  quarantine:  $(DEMO_DIR)/out/$(DEMO_MONTH)/quarantine.csv"
 	@echo "  ledger:      $(BIN)/fangfan ledger counts --state $(DEMO_DIR)/state"
+
+# The README's pictures from a real run of the current code: the demo's report page (headless Chromium) and one
+# town's list (LibreOffice, pdftoppm) → docs/report-example.png, docs/list-example.png. Installs what is missing.
+pictures: demo
+	DEMO_DIR=$(DEMO_DIR) DEMO_MONTH=$(DEMO_MONTH) sh tools/pictures.sh
 
 fixtures:
 	python3 tools/gen.py --seed 7 --households 300 --messy --out fixtures/county/inbox
