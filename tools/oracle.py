@@ -95,10 +95,14 @@ def load_sql(inbox):
     return "\n".join(out)
 
 
-def detect_sql(month, line_yuan):
+def detect_sql(month, line_yuan, recent_months=3, forecast=True):
     y, m = month
     months, myear, first, last = period(y, m)
     mlist = ", ".join(q("%04d-%02d" % ym) for ym in months)
+    # RULES.md 9: the period's last n months; a forecast only for n + 1 <= k <= 11
+    k, n = len(months), recent_months
+    rlist = ", ".join(q("%04d-%02d" % ym) for ym in months[-n:])
+    forecast_on = "true" if forecast and n + 1 <= k <= 11 else "false"
     P_FROM, P_TO = q(first.isoformat()), q(last.isoformat())
     L = int(line_yuan) * 100          # line in fen
     return f"""
@@ -147,7 +151,8 @@ WHERE trim("年月") IN ({mlist})
 GROUP BY 1, 2;
 
 CREATE TABLE inc_hh AS
-SELECT household_id, CAST(sum(total) * 100 AS BIGINT) AS observed_fen, count(*) AS mwi
+SELECT household_id, CAST(sum(total) * 100 AS BIGINT) AS observed_fen, count(*) AS mwi,
+       CAST(COALESCE(sum(total) FILTER (WHERE month IN ({rlist})), 0) * 100 AS BIGINT) AS recent_fen
 FROM income GROUP BY household_id;
 
 -- ===================================================================== medical: key settlement number, last wins
@@ -215,6 +220,7 @@ WHERE d BETWEEN DATE {P_FROM} AND DATE {P_TO}
 CREATE TABLE fig AS
 SELECT h.household_id, h.household_type, h.size, h.prev_fen,
        COALESCE(i.observed_fen, 0) AS observed_fen, COALESCE(i.mwi, 0) AS mwi,
+       COALESCE(i.recent_fen, 0) AS recent_fen,
        COALESCE(md.oop_fen, 0) AS oop_fen, COALESCE(ds.loss_fen, 0) AS loss_fen,
        COALESCE(ds.house_hit, false) AS house_hit,
        COALESCE(md.oop_fen, 0) + COALESCE(ds.loss_fen, 0) AS rigid_fen,
@@ -240,7 +246,14 @@ SELECT *,
   (prev_fen > 0 AND rigid_fen > prev_fen)                                 AS t_spending_surge,
   -- projected <= 0.7 * prev  <=>  observed*12*10 <= 7*prev*mwi
   (prev_fen > 0 AND mwi >= 1 AND CAST(observed_fen AS HUGEINT) * 120 <= CAST(prev_fen AS HUGEINT) * 7 * mwi)
-                                                                          AS t_income_drop
+                                                                          AS t_income_drop,
+  -- RULES.md 9, cross-multiplied: every month declared; recent rate below the earlier one; not below the
+  -- line by the period average; below it at the year's end at the recent rate
+  ({forecast_on} AND mwi = {k}
+   AND CAST(recent_fen AS HUGEINT) * ({k} - {n}) < CAST(observed_fen - recent_fen AS HUGEINT) * {n}
+   AND CAST(observed_fen AS HUGEINT) * 12 - CAST(rigid_fen AS HUGEINT) * {k} >= CAST({L} AS HUGEINT) * {k} * size
+   AND CAST(observed_fen - rigid_fen AS HUGEINT) * {n} + CAST(recent_fen AS HUGEINT) * (12 - {k})
+       < CAST({L} AS HUGEINT) * {n} * size)                                AS t_forecast
 FROM fig;
 
 CREATE TABLE result AS
@@ -259,6 +272,7 @@ FROM (
       CASE WHEN t_declared THEN 'declared' END,
       CASE WHEN t_disability THEN 'disability' END,
       CASE WHEN t_disaster THEN 'disaster' END,
+      CASE WHEN t_forecast THEN 'forecast' END,
       CASE WHEN t_illness THEN 'illness' END,
       CASE WHEN t_income_drop THEN 'income_drop' END,
       CASE WHEN t_spending_surge THEN 'spending_surge' END], lambda x: x IS NOT NULL)), ';') AS triggers
@@ -287,6 +301,9 @@ def main(argv=None):
     ap.add_argument("--sql-only", action="store_true", help="print the SQL and exit")
     ap.add_argument("--timing", action="store_true", help="print the wall time of each stage of the query")
     ap.add_argument("--figures", help="also write every household's figures (fen) to this CSV, for debugging")
+    ap.add_argument("--forecast-recent-months", type=int, default=3,
+                    help="RULES.md 9's n (rules.forecast_recent_months, default 3)")
+    ap.add_argument("--no-forecast", action="store_true", help="RULES.md 9 off (rules.forecast = false)")
     a = ap.parse_args(argv)
 
     y, m = parse_month(a.month)
@@ -296,7 +313,7 @@ def main(argv=None):
         raise SystemExit("oracle.py: no monitoring line configured for monitoring year %d (month %s); "
                          "give --line" % (myear, a.month))
     sql_load = load_sql(a.inbox)
-    sql_detect = detect_sql((y, m), line)
+    sql_detect = detect_sql((y, m), line, a.forecast_recent_months, not a.no_forecast)
     if a.sql_only:
         print("SET preserve_insertion_order = true;")
         print(sql_load)

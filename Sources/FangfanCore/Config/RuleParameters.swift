@@ -11,5 +11,9 @@ public struct RuleParameters: Sendable {
     public var disabilityAgeMin = 16
     public var disabilityAgeMax = 60
     public var eliminationMonths = 6
+    /// §9 forecast crossing (收入下滑预警): on by default.
+    public var forecast = true
+    /// §9's n: the recent months whose rate is projected to the year's end (1…10).
+    public var forecastRecentMonths = 3
     public init() {}
 }

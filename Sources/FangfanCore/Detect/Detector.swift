@@ -24,7 +24,8 @@ public struct Detector: Sendable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
-            var part = FeedFigures(feed: feed, period: period, households: roster.households.count)
+            var part = FeedFigures(feed: feed, period: period, households: roster.households.count,
+                                   recentMonths: rules.forecastRecentMonths)
             // the feed's linked files in order: income.csv, income-2.csv, …
             var k = 0
             while case let file = "\(dir)/\(Linker.linkedFileName(feed, part: k))", k == 0 || FileManager.default.fileExists(atPath: file) {
@@ -45,7 +46,8 @@ public struct Detector: Sendable {
     /// Evaluates one household: nil when it gets no alert.
     public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
                          monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
-        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules)
+        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
+                                 period: period, line: line)
         let fired = Triggers.evaluate(ctx)
         let codes = fired.map(\.code).sorted()
         let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)

@@ -6,6 +6,8 @@
 public struct FeedFigures: Sendable {
     public let feed: FeedKind
     let periodFrom: Int
+    /// The first month (as `Month.index`) of the period's recent months (§9).
+    let recentFrom: Int
     /// The staged columns read below, by name.
     private let column: StagedColumns
     /// Household index (in the roster) → its entry below, -1 for none yet.
@@ -17,9 +19,11 @@ public struct FeedFigures: Sendable {
     private var settlements: [[SettlementRecord]] = []
     private var disasters: [[DisasterRecord]] = []
 
-    public init(feed: FeedKind, period: MonitoringPeriod, households: Int) {
+    /// `recentMonths`: how many of the period's last months make §9's recent income (`rules.forecast_recent_months`).
+    public init(feed: FeedKind, period: MonitoringPeriod, households: Int, recentMonths: Int) {
         self.feed = feed
         periodFrom = period.from.index
+        recentFrom = period.to.index - recentMonths + 1
         column = StagedColumns(feed.schema)
         entryOf = Array(repeating: -1, count: households)
         // room for every household at once (address space only until used): grown by doubling, the
@@ -50,7 +54,7 @@ public struct FeedFigures: Sendable {
             let mi = Month.stagedIndex(r[o + c.month])
             var income = Money.zero
             for k in c.incomeComponents { income += Money.staged(r[o + k]) }
-            figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom))
+            figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom), recent: mi >= recentFrom)
         case .medical:
             let oop = Money.staged(r[o + c.outOfPocket])
             let e = entry(h)
@@ -139,14 +143,16 @@ public struct FeedFigures: Sendable {
 }
 
 extension HouseholdFigures {
-    mutating func addIncome(_ m: Money, monthBit: UInt32) {
+    mutating func addIncome(_ m: Money, monthBit: UInt32, recent: Bool) {
         incomeObserved += m
         monthsDeclared |= monthBit
+        if recent { incomeRecent += m }
     }
 
     /// Adds another share of the same household's figures (from another feed).
     mutating func absorb(_ o: HouseholdFigures) {
         incomeObserved += o.incomeObserved
+        incomeRecent += o.incomeRecent
         monthsDeclared |= o.monthsDeclared
         medicalOOP += o.medicalOOP
         disasterLoss += o.disasterLoss

@@ -24,10 +24,13 @@ public struct Linker: @unchecked Sendable {
 
     let layout: StateLayout
     let period: MonitoringPeriod
+    /// §9's recent months, for the figures accumulated while linking (`rules.forecast_recent_months`).
+    let recentIncomeMonths: Int
 
-    public init(layout: StateLayout, period: MonitoringPeriod) {
+    public init(layout: StateLayout, period: MonitoringPeriod, recentIncomeMonths: Int) {
         self.layout = layout
         self.period = period
+        self.recentIncomeMonths = recentIncomeMonths
     }
 
     /// Links the month; with `accumulating`, also returns each feed's linked records accumulated as detect
@@ -163,7 +166,8 @@ public struct Linker: @unchecked Sendable {
                               unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(feed).csv" + (first ? "" : ".part\(files.lowerBound)")))
         try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
         if first { try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) } }
-        part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count) : nil
+        part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count,
+                                                   recentMonths: recentIncomeMonths) : nil
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster

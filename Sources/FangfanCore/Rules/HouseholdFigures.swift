@@ -3,6 +3,8 @@ public struct HouseholdFigures: Sendable {
     public var incomeObserved = Money.zero
     /// Bit i set: month (period.from + i) has a declaration.
     public var monthsDeclared: UInt32 = 0
+    /// The income declared for the period's last `rules.forecast_recent_months` months (§9's `recent`).
+    public var incomeRecent = Money.zero
     public var medicalOOP = Money.zero
     public var disasterLoss = Money.zero
     /// A house of the household 倒塌 or 严重损坏 in the period.

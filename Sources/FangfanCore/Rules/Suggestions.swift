@@ -36,6 +36,10 @@ public enum Suggestions {
                 }
             }
         }
+        // §9: at the recent rate the year ends below the line
+        if codes.contains(ForecastTrigger.code) {
+            if mainLabour { add("就业帮扶"); add("产业帮扶") } else { add("综合保障") }
+        }
         if level == .red && order.isEmpty { add("其他帮扶") }
         return order.map { c in details[c]!.isEmpty ? c : "\(c)（\(details[c]!.joined(separator: "、"))）" }
     }

@@ -5,4 +5,7 @@ public struct TriggerContext {
     public let settlements: [SettlementRecord]
     public let disasters: [DisasterRecord]
     public let rules: RuleParameters
+    public let period: MonitoringPeriod
+    /// The monitoring line of the period's year (RULES.md §2).
+    public let line: Money
 }

@@ -3,6 +3,8 @@ public enum Triggers {
     public static let all: [any Trigger] = [
         IllnessTrigger(), DisasterTrigger(), SpendingSurgeTrigger(), IncomeDropTrigger(),
         DisabilityTrigger(), AidChangeTrigger(), DeclaredTrigger(),
+        // §9, added after the plan's triggers: the earlier triggers keep their bits (and alert ids)
+        ForecastTrigger(),
     ]
     public static let codes: [String] = all.map { type(of: $0).code }
 

@@ -57,7 +57,8 @@ public final class Pipeline {
         if roster.households.isEmpty {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
-        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m))
+        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m),
+                                           recentIncomeMonths: config.rules.forecastRecentMonths)
             .run(store: store, roster: roster, accumulating: keepFigures)
         linked = keepFigures ? (m, rosterCache?.seq, figures) : nil
         logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",

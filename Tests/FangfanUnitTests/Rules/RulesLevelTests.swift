@@ -162,7 +162,7 @@ final class AlertIdRulesTests: XCTestCase {
     func testIdFromTriggerSet() {
         let h = HouseholdID(key: R.hid)
         // Bits in §4 order: illness 1, disaster 2, spending_surge 4, income_drop 8, disability 16 (0x10),
-        // aid_change 32 (0x20), declared 64 (0x40).
+        // aid_change 32 (0x20), declared 64 (0x40); then §9's forecast 128 (0x80).
         let table: [([String], String)] = [
             ([], "00"),
             (["illness"], "01"),
@@ -170,7 +170,10 @@ final class AlertIdRulesTests: XCTestCase {
             (["income_drop", "illness"], "09"),  // the set, not the order
             (["disability"], "10"),
             (["aid_change", "declared"], "60"),
-            (Triggers.codes, "7F"),
+            (Array(Triggers.codes.prefix(7)), "7F"),
+            (["forecast"], "80"),
+            (["declared", "forecast"], "C0"),
+            (Triggers.codes, "FF"),
         ]
         for (set, hex) in table {
             XCTAssertEqual(Alert.id(household: h, monitoringYear: 2021, triggers: set), "YJ2021-4408250100080000-" + hex, "\(set)")

@@ -60,11 +60,18 @@ enum R {
     }
 
     /// Figures of the period; `months` of them declared (the lowest bits: which months does not matter to §3).
+    /// The income is spread evenly over the declared months, so the last three (§9's `recent`) hold their share
+    /// rounded up: a flat income, which never makes a forecast. §9's tests set `incomeRecent` themselves.
     static func figures(observed: String = "0", months: Int = 0, oop: String = "0", loss: String = "0",
                         destroyed: Bool = false, disabilities: [NewDisability] = [], aid: [String] = [],
                         declarations: [Declaration] = []) -> HouseholdFigures {
         var f = HouseholdFigures()
         f.incomeObserved = y(observed)
+        if months > 0 {
+            let share = f.incomeObserved.fen * Int64(min(3, months))
+            let m = Int64(months)
+            f.incomeRecent = Money(fen: share >= 0 ? (share + m - 1) / m : share / m)
+        }
         f.monthsDeclared = months == 0 ? 0 : UInt32((1 << months) - 1)
         f.medicalOOP = y(oop)
         f.disasterLoss = y(loss)
@@ -84,7 +91,8 @@ enum R {
 
     static func context(_ h: Household, _ f: HouseholdFigures, month m: String = "2021-05",
                         settlements: [SettlementRecord] = [], disasters: [DisasterRecord] = []) -> TriggerContext {
-        TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules)
+        TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
+                       period: period(m), line: line)
     }
 
     static func detector(_ m: String, root: String = "/nonexistent-fangfan-state") -> Detector {

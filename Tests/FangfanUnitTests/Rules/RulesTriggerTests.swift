@@ -8,10 +8,11 @@ import FangfanTestSupport
 
 final class TriggerRulesTests: XCTestCase {
     func testRegistry() {
-        // The order of §4's table (also the bit order of alert ids) and each trigger's risk type.
-        XCTAssertEqual(Triggers.codes, ["illness", "disaster", "spending_surge", "income_drop", "disability", "aid_change", "declared"])
+        // The order of §4's table, then §9's forecast (also the bit order of alert ids), and each trigger's risk type.
+        XCTAssertEqual(Triggers.codes, ["illness", "disaster", "spending_surge", "income_drop", "disability", "aid_change", "declared",
+                                        "forecast"])
         let types = ["illness": "因病", "disaster": "因灾", "spending_surge": "刚性支出骤增", "income_drop": "收入骤减",
-                     "disability": "因残", "aid_change": "救助变动"]
+                     "disability": "因残", "aid_change": "救助变动", "forecast": "收入下滑预警"]
         for (code, type) in types { XCTAssertEqual(Triggers.riskType(code), type, code) }
     }
 
