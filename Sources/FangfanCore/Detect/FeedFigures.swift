@@ -52,8 +52,8 @@ public struct FeedFigures: Sendable {
         switch feed {
         case .income:
             let mi = Month.stagedIndex(r[o + c.month])
-            var income = Money.zero
-            for k in c.incomeComponents { income += Money.staged(r[o + k]) }
+            let income = Money.staged(r[o + c.wages]) + Money.staged(r[o + c.businessNet])
+                + Money.staged(r[o + c.propertyNet]) + Money.staged(r[o + c.transferNet])
             figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom), recent: mi >= recentFrom)
         case .medical:
             let oop = Money.staged(r[o + c.outOfPocket])

@@ -1,8 +1,9 @@
 /// The columns of a feed's staged schema that `FeedFigures` reads, resolved by their canonical names once
-/// (a column the feed does not have is -1): the accumulator never depends on the schema's field order.
+/// (a column the feed does not have is -1): the accumulator never depends on the schema's field order. Plain
+/// integers, no array: it is read once per linked record.
 struct StagedColumns: Sendable {
     let householdID, personID, name, month: Int
-    let incomeComponents: [Int]
+    let wages, businessNet, propertyNet, transferNet: Int
     let settlementID, kind, visitType, settled, outOfPocket: Int
     let eventID, eventName, occurred, houseDamage, directLoss: Int
     let grade, issued, change: Int
@@ -12,7 +13,7 @@ struct StagedColumns: Sendable {
     init(_ schema: FeedSchema) {
         func at(_ field: String) -> Int { schema.index(of: field) ?? -1 }
         householdID = at("household_id"); personID = at("person_id"); name = at("name"); month = at("month")
-        incomeComponents = ["wages", "business_net", "property_net", "transfer_net"].compactMap { schema.index(of: $0) }
+        wages = at("wages"); businessNet = at("business_net"); propertyNet = at("property_net"); transferNet = at("transfer_net")
         settlementID = at("settlement_id"); kind = at("kind"); visitType = at("visit_type"); settled = at("settled")
         outOfPocket = at("out_of_pocket")
         eventID = at("event_id"); eventName = at("event_name"); occurred = at("occurred")
