@@ -9,7 +9,7 @@ DEMO_MONTH ?= 2021-05
 BIN := .build/debug
 RBIN := .build/release
 
-.PHONY: deps build release test demo bench bench-quick fuzz sanitize lint clean fixtures
+.PHONY: deps build release test demo bench bench-quick fuzz fuzz-smoke sanitize lint clean fixtures
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,9 +57,15 @@ bench-quick: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	python3 tools/bench.py --quick $(BENCH_FLAGS)
 
-# libFuzzer targets (swiftc -sanitize=fuzzer,address) for the CSV, XML, XLSX readers and the value parsers.
+# libFuzzer targets (fuzzer + AddressSanitizer) for the CSV, XML, XLSX readers and the value parsers: the package in
+# Fuzz/, which links this package's FangfanCore; built in .build-fuzz, never by a plain `swift build`.
+# `make fuzz` runs each target FUZZ_SECONDS (60); `make fuzz-smoke` (CI) replays Fuzz/seeds and runs each for 5 s.
+FUZZ_SECONDS ?= 60
 fuzz: deps
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} bash Fuzz/run.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh
+
+fuzz-smoke: deps
+	FUZZ_SECONDS=5 SWIFT=$(SWIFT) bash Fuzz/run.sh --smoke
 
 # The test suite under AddressSanitizer and ThreadSanitizer.
 sanitize: deps
@@ -69,4 +75,4 @@ sanitize: deps
 	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build .build-fuzz $(DEMO_DIR)
