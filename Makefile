@@ -4,12 +4,14 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config
+# swift format (ships with the toolchain), configured by .swift-format
+LINT_PATHS := Sources Tests Package.swift Fuzz
 DEMO_DIR ?= demo
 DEMO_MONTH ?= 2021-05
 BIN := .build/debug
 RBIN := .build/release
 
-.PHONY: deps build release test demo bench bench-quick fuzz fuzz-smoke sanitize lint clean fixtures
+.PHONY: deps build release test demo bench bench-quick fuzz fuzz-smoke sanitize lint format clean fixtures
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -73,6 +75,14 @@ sanitize: deps
 	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+# Fails (non-zero) on any finding.
+lint:
+	$(SWIFT) format lint --strict --parallel -r $(LINT_PATHS)
+
+# Rewrites the files in place to the .swift-format style.
+format:
+	$(SWIFT) format format --in-place --parallel -r $(LINT_PATHS)
 
 clean:
 	rm -rf .build .build-fuzz $(DEMO_DIR)
