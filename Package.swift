@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "fangfan-link", targets: ["fangfan-link"]),
         .executable(name: "fangfan-detect", targets: ["fangfan-detect"]),
         .executable(name: "fangfan-emit", targets: ["fangfan-emit"]),
+        // for Fuzz/Package.swift (the libFuzzer targets), which depends on this package by path
+        .library(name: "FangfanCore", targets: ["FangfanCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

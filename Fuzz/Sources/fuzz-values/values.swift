@@ -1,4 +1,6 @@
 // libFuzzer target: the value parsers (resident ID, household ID, date, month, money, text).
+import FangfanCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

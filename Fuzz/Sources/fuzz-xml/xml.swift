@@ -1,6 +1,8 @@
 // libFuzzer target: the streaming XML record reader with the disaster feed's shape (inherited attributes),
 // read in one sequence and in pieces on both cores (XMLParallelParse): both must give the same records,
 // the same error and the same root attributes, or the target stops with both outcomes.
+import FangfanCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,4 +1,6 @@
 // libFuzzer target: the CSV reader behind the decoder (auto → restart as GB18030, as ingest does).
+import FangfanCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
