@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // SHA-256 of inbox files (the duplicate check): BoringSSL's, on the x86 SHA extensions where present
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,16 +27,15 @@ let package = Package(
         .systemLibrary(
             name: "CFangfanZlib", path: "Sources/CFangfanZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        // SHA-256 compression with the x86 SHA extensions; SHA256Hasher falls back to Swift without them.
-        .target(name: "CFangfanSHA", path: "Sources/CFangfanSHA"),
         .target(
             name: "FangfanCore",
             dependencies: [
-                "CFangfanXML", "CFangfanZlib", "CFangfanSHA",
+                "CFangfanXML", "CFangfanZlib",
                 // the SQLite C API under GRDB: the ledger's per-alert loop binds its arguments directly
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [
                 // Release builds skip the runtime exclusivity checks (debug builds and the tests keep them).

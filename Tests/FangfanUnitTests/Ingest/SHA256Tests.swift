@@ -80,64 +80,11 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(SHA256Hasher.hex(d), digest("abc"))
     }
 
-    // MARK: - Backends (x86 SHA extensions vs Swift)
+    // MARK: - Pieces
 
-    /// The backends this machine can run: always the Swift one, plus SHA-NI when present.
-    private var backends: [SHA256Hasher.Backend] {
-        SHA256Hasher.bestBackend == .shaExtensions ? [.portable, .shaExtensions] : [.portable]
-    }
-
-    private func hex(_ bytes: [UInt8], _ backend: SHA256Hasher.Backend) -> String {
-        var hasher = SHA256Hasher(backend: backend)
-        hasher.update(bytes)
-        return SHA256Hasher.hex(hasher.finalize())
-    }
-
-    func testNISTVectorsOnEachBackend() {
-        let vectors: [(String, String)] = [
-            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        ]
-        let millionA = [UInt8](repeating: 0x61, count: 1_000_000)
-        for backend in backends {
-            for (message, expected) in vectors {
-                XCTAssertEqual(hex(Array(message.utf8), backend), expected, "\(backend) \"\(message)\"")
-            }
-            XCTAssertEqual(
-                hex(millionA, backend), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-                "\(backend) one million a")
-        }
-    }
-
-    func testDefaultHasherUsesSHAExtensionsWhenTheCPUHasThem() throws {
-        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
-            throw XCTSkip("no /proc/cpuinfo")
-        }
-        // Valgrind's emulated CPUID hides the SHA extensions that /proc/cpuinfo still lists.
-        if ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("vgpreload") == true {
-            throw XCTSkip("running under valgrind")
-        }
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ") ?? []
-        let expected: SHA256Hasher.Backend =
-            flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3") ? .shaExtensions : .portable
-        XCTAssertEqual(SHA256Hasher.bestBackend, expected)
-        XCTAssertEqual(SHA256Hasher().backend, expected)
-        // finalize() keeps the hasher's backend.
-        var portable = SHA256Hasher(backend: .portable)
-        _ = portable.finalize()
-        XCTAssertEqual(portable.backend, .portable)
-    }
-
-    /// Random buffers of every length 0...300 and a few of several MB, fed to each backend in
-    /// random update() pieces starting at random (unaligned) offsets, give the same digest.
-    func testBackendsAgreeOnRandomInput() throws {
-        guard SHA256Hasher.bestBackend == .shaExtensions else {
-            throw XCTSkip("this CPU has no SHA extensions: only the Swift backend runs")
-        }
+    /// Random buffers of every length 0...300 and a few of several MB, fed in random update() pieces
+    /// starting at random (unaligned) offsets, give the digest of the whole buffer at once.
+    func testPiecesAgreeWithOneShotOnRandomInput() {
         var rng = SplitMix64(seed: 0x5eed_fa9f_a9)
         func randomBytes(_ n: Int) -> [UInt8] {
             var out = [UInt8](repeating: 0, count: n)
@@ -149,9 +96,9 @@ final class SHA256Tests: XCTestCase {
             }
             return out
         }
-        /// Digest of `bytes[start...]` on `backend`, fed in pieces of 0...maxPiece bytes.
-        func digest(_ bytes: [UInt8], from start: Int, _ backend: SHA256Hasher.Backend, maxPiece: Int) -> String {
-            var hasher = SHA256Hasher(backend: backend)
+        /// Digest of `bytes[start...]`, fed in pieces of 0...maxPiece bytes.
+        func digest(_ bytes: [UInt8], from start: Int, maxPiece: Int) -> String {
+            var hasher = SHA256Hasher()
             bytes.withUnsafeBytes { raw in
                 var offset = start
                 while offset < raw.count {
@@ -166,19 +113,18 @@ final class SHA256Tests: XCTestCase {
         for length in 0...300 {
             let start = Int.random(in: 0...15, using: &rng)
             let bytes = randomBytes(start + length)
-            let expected = hex(Array(bytes[start...]), .portable)
-            XCTAssertEqual(hex(Array(bytes[start...]), .shaExtensions), expected, "length \(length) one-shot")
+            let expected = SHA256Hasher.hash(Array(bytes[start...]))
             for maxPiece in [1, 7, 64, 130] {
-                XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: maxPiece), expected,
+                XCTAssertEqual(digest(bytes, from: start, maxPiece: maxPiece), expected,
                                "length \(length), pieces up to \(maxPiece)")
             }
         }
         for length in [1 << 20, 3 * (1 << 20) + 37, 4 * (1 << 20) - 1] {
             let start = Int.random(in: 0...15, using: &rng)
             let bytes = randomBytes(start + length)
-            let expected = digest(bytes, from: start, .portable, maxPiece: 1 << 20)
-            XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: 1 << 20), expected, "length \(length)")
-            XCTAssertEqual(digest(bytes, from: start, .shaExtensions, maxPiece: 200), expected, "length \(length), small pieces")
+            let expected = SHA256Hasher.hash(Array(bytes[start...]))
+            XCTAssertEqual(digest(bytes, from: start, maxPiece: 1 << 20), expected, "length \(length)")
+            XCTAssertEqual(digest(bytes, from: start, maxPiece: 200), expected, "length \(length), small pieces")
         }
     }
 
