@@ -76,6 +76,15 @@ final class SweepCommandTests: XCTestCase {
         r = try s.run(["sweep", "--event", "ZH2021004"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(swept(r), ["ZH2021004"])
+        XCTAssertTrue(r.stderr.contains(#"from="sweep index""#), "the first sweep wrote the roster's sweep index: \(r.stderr)")
+        XCTAssertEqual(try sweepOutputs(s, strip: true), try firstStripped(first))
+        // the same lists from the whole roster, without the sweep index
+        let idx = s.state.appendingPathComponent("sweep")
+        for f in try FileManager.default.contentsOfDirectory(atPath: idx.path) where f.hasSuffix(".idx") {
+            try FileManager.default.removeItem(at: idx.appendingPathComponent(f))
+        }
+        r = try s.run(["sweep", "--event", "ZH2021004", "--event", "ZH2021001"])
+        XCTAssertTrue(r.stderr.contains(#"from="staged roster""#), r.stderr)
         XCTAssertEqual(try sweepOutputs(s, strip: true), try firstStripped(first))
 
         // a new disaster file: only its event is swept, without --event
@@ -97,6 +106,7 @@ final class SweepCommandTests: XCTestCase {
         r = try s.run(["sweep", "--verbose"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(swept(r), ["ZH2021009"])
+        XCTAssertTrue(r.stderr.contains(#"from="sweep index""#), r.stderr)
         for secret in [a[4], b[4], c[4], "440825196502034412", a[5], b[5], c[5], "林海"] {
             XCTAssertFalse(r.stderr.contains(secret), "a resident ID or name reached the log")
         }

@@ -167,6 +167,47 @@ final class SweepRuleTests: XCTestCase {
         XCTAssertEqual(Array(xlsx.prefix(2)), [0x50, 0x4B])
     }
 
+    func testRosterSweepIndexGivesBackTheHouseholds() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-sweepidx-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let layout = StateLayout(root: root)
+        var list = Self.roster
+        // a household of several members, with a name that is not short
+        list[0].members.append(Member(person: ResidentID(key: 44082519900101999), name: "欧阳娜娜娜", relation: "之女", labour: .weak))
+        let index = RosterIndex(list)
+        try SweepRosterIndex.write(index, seq: 7, layout: layout)
+        XCTAssertNil(SweepRosterIndex.open(layout, seq: 8), "the file of another roster is not used")
+        let file = try XCTUnwrap(SweepRosterIndex.open(layout, seq: 7))
+        defer { file.unmap() }
+        XCTAssertEqual(file.households, list.count)
+        XCTAssertEqual(file.persons, list.count + 1)
+        // villages sorted by town then village: 下洋镇/港沟村, 锦和镇/和家村, 锦和镇/锦和村
+        XCTAssertEqual(file.villages[SweepRule.Village("下洋镇", "港沟村")], 0)
+        XCTAssertEqual(file.villages[SweepRule.Village("锦和镇", "锦和村")], 2)
+        var relations: [[UInt8]: String] = [:]
+        var seen: [UInt64] = []
+        for v in 0..<3 {
+            for o in file.households(of: v) {
+                let h = try file.household(o, relations: &relations)
+                let original = list.first { $0.id == h.id }!
+                XCTAssertEqual([h.town, h.village, h.type.rawValue, h.prevIncome.description],
+                               [original.town, original.village, original.type.rawValue, original.prevIncome.description])
+                XCTAssertEqual(h.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" },
+                               original.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" })
+                seen.append(h.id.key)
+            }
+        }
+        XCTAssertEqual(Set(seen), Set(list.map(\.id.key)))
+        XCTAssertEqual(file.household(of: ResidentID(key: 44082519900101999)).map { try! file.household($0, relations: &relations).id.key },
+                       Self.hid("A", 1))
+        XCTAssertNil(file.household(of: ResidentID(key: 44082519900101998)))
+        // a damaged file is not used (the sweep then reads the whole roster and writes it again)
+        let path = SweepRosterIndex.path(layout, seq: 7)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count - 3).write(to: URL(fileURLWithPath: path))
+        XCTAssertNil(SweepRosterIndex.open(layout, seq: 7))
+    }
+
     func testMarksDue() {
         var marks = SweepMarks()
         let files: [(seq: Int, events: Set<String>)] = [(2, ["E1", "E2"]), (5, ["E2"]), (9, ["E3"])]

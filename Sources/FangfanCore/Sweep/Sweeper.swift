@@ -119,9 +119,9 @@ struct Sweeper {
                 // event_id hazard event_name occurred person_id name town village house_damage crop_area_mu direct_loss
                 let event = r.string(0)
                 guard wanted.contains(event) else { return }
-                var e = out[event] ?? EventRecords()
-                defer { out[event] = e }
-                if e.seqs.last != seq { e.seqs.append(seq) }
+                // (modified in place: a copy of the entry would copy its records at every append)
+                if out[event] == nil { out[event] = EventRecords() }
+                if out[event]!.seqs.last != seq { out[event]!.seqs.append(seq) }
                 if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces it
                 let h = join.household(r)
                 var fields: [String] = []
@@ -129,14 +129,60 @@ struct Sweeper {
                     fields = (0..<r.count).map { r.string($0) }
                     fields[4] = ResidentID.staged(r[4]).masked
                 }
-                e.records.append(SweepRule.Record(household: h, town: r.string(6), village: r.string(7), damage: r.string(8),
-                                                  loss: r[10].isEmpty ? .zero : Money.staged(r[10]), fields: fields))
-                e.hazard = r.string(1)
-                e.name = r.string(2)
-                e.occurred = r.string(3)
+                out[event]!.records.append(SweepRule.Record(household: h, town: r.string(6), village: r.string(7), damage: r.string(8),
+                                                            loss: r[10].isEmpty ? .zero : Money.staged(r[10]), fields: fields))
+                out[event]!.hazard = r.string(1)
+                out[event]!.name = r.string(2)
+                out[event]!.occurred = r.string(3)
             }
         }
         return out
+    }
+
+    /// The roster households this sweep needs. From the sweep index of the latest roster when there is one:
+    /// only the households of the people the events' records name and of the villages they strike. Else the
+    /// whole roster index (as link builds it), and the sweep index is written for the next sweeps.
+    func roster(for events: Set<String>, store: StagedStore) throws -> RosterIndex {
+        guard let seq = store.files(.roster).last?.entry.seq else { return RosterIndex() }
+        guard let file = SweepRosterIndex.open(layout, seq: seq) else {
+            let whole = try pipeline.roster(store)
+            do {
+                try SweepRosterIndex.write(whole, seq: seq, layout: layout)
+            } catch {
+                // only a shortcut for later sweeps: this one goes on without it
+                logger.warning("cannot write the roster's sweep index; later sweeps will read the whole roster",
+                               metadata: ["error": "\(error)"])
+            }
+            logger.info("roster read", metadata: ["from": "staged roster", "households": "\(whole.households.count)"])
+            return whole
+        }
+        defer { file.unmap() }
+        // the people named and the villages stated by the events' records (every version: a superseded
+        // record's household costs a lookup, never a row)
+        var ordinals = Set<Int>(), villages = Set<Int>(), placeFromRoster: [Int] = []
+        for (_, path) in store.files(.disaster) {
+            try StagedStore.forEach(.disaster, file: path) { r in
+                guard events.contains(r.string(0)) else { return }
+                let h = file.household(of: ResidentID.staged(r[4]))
+                if let h { ordinals.insert(h) }
+                if r[6].isEmpty || r[7].isEmpty {
+                    if let h { placeFromRoster.append(h) }
+                } else if let v = file.villages[SweepRule.Village(r.string(6), r.string(7))] {
+                    villages.insert(v)
+                }
+            }
+        }
+        var relations: [[UInt8]: String] = [:]
+        var chosen: [Int: Household] = [:]
+        for o in ordinals { chosen[o] = try file.household(o, relations: &relations) }
+        for o in placeFromRoster {
+            if let h = chosen[o], let v = file.villages[SweepRule.Village(h.town, h.village)] { villages.insert(v) }
+        }
+        for v in villages {
+            for o in file.households(of: v) where chosen[o] == nil { chosen[o] = try file.household(o, relations: &relations) }
+        }
+        logger.info("roster read", metadata: ["from": "sweep index", "households": "\(chosen.count)", "of": "\(file.households)"])
+        return RosterIndex(chosen.keys.sorted().map { chosen[$0]! })
     }
 
     func run(events named: [String]?, ingestSeconds: Double) throws -> SweepReport {
@@ -160,8 +206,8 @@ struct Sweeper {
                         metadata: ["events_known": "\(known.count)"])
             return report
         }
-        let roster = try pipeline.roster(store)
-        if roster.households.isEmpty {
+        let roster = try roster(for: Set(selected), store: store)
+        if store.files(.roster).isEmpty {
             logger.warning("no roster has been ingested yet: the sweep lists no household, every disaster record is unmatched")
         }
         let byEvent = try Sweeper.records(of: Set(selected), store: store, roster: roster)
