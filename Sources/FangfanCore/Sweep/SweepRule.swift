@@ -157,26 +157,26 @@ public enum SweepRule {
                 sel.rows.append(Row(household: i, town: h.town, village: h.village, caseState: state, record: nil))
             }
         }
-        sel.rows.sort { precedes($0, $1, roster: roster) }
+        // (sorted on keys made once per row, not on rows compared through the roster)
+        let keys = sel.rows.map { sortKey($0, roster.households[$0.household]) }
+        sel.rows = keys.indices.sorted { keys[$0] < keys[$1] }.map { sel.rows[$0] }
         return sel
     }
 
-    /// The list order of §10.
-    public static func precedes(_ a: Row, _ b: Row, roster: RosterIndex) -> Bool {
-        let ha = roster.households[a.household], hb = roster.households[b.household]
-        switch (a.record, b.record) {
-        case (let ra?, let rb?):
-            let da = damageRank(ra.damage), db = damageRank(rb.damage)
-            if da != db { return da < db }
-            if ra.loss != rb.loss { return ra.loss > rb.loss }
-        case (.some, nil): return true
-        case (nil, .some): return false
-        case (nil, nil):
-            let ga = caseGroup(a.caseState), gb = caseGroup(b.caseState)
-            if ga != gb { return ga < gb }
-            let ta = typeRank(ha.type), tb = typeRank(hb.type)
-            if ta != tb { return ta < tb }
+    /// The list order of §10, as a key compared field by field: households with a record in the event
+    /// first, by house damage then direct loss descending; then the others, by case-state group then
+    /// household type; ties by household number (unique: the order is total).
+    public static func sortKey(_ r: Row, _ h: Household) -> SortKey {
+        if let rec = r.record {
+            return SortKey(group: 0, first: damageRank(rec.damage), second: -rec.loss.fen, household: h.id.key)
         }
-        return ha.id < hb.id
+        return SortKey(group: 1, first: caseGroup(r.caseState), second: Int64(typeRank(h.type)), household: h.id.key)
+    }
+
+    public struct SortKey: Comparable, Sendable {
+        var group: Int, first: Int, second: Int64, household: UInt64
+        public static func < (a: SortKey, b: SortKey) -> Bool {
+            (a.group, a.first, a.second, a.household) < (b.group, b.first, b.second, b.household)
+        }
     }
 }
