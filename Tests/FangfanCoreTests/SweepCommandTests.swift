@@ -50,8 +50,10 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
 
         // a state never swept: every event of the disaster feed
-        var r = try s.run(["sweep"])
+        var r = try s.run(["sweep", "--verbose"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertNil(r.stderr.range(of: "[0-9]{17}[0-9X]", options: .regularExpression), "a resident ID reached the log")
+        XCTAssertNil(r.stderr.range(of: "[0-9]{16}", options: .regularExpression), "a household number reached the log")
         XCTAssertEqual(swept(r), ["ZH2020001", "ZH2021001", "ZH2021004"])
         for event in ["ZH2020001", "ZH2021001", "ZH2021004"] {
             let sum = try summary(s, event)
@@ -71,6 +73,16 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("nothing to sweep"), r.stderr)
         XCTAssertEqual(try sweepOutputs(s, strip: false), first, "a sweep with nothing new touches no file")
         XCTAssertEqual(try s.run(["sweep", "--quiet"]).stderr, "", "--quiet: nothing on stderr when there is nothing to sweep")
+        // an idle sweep makes the roster's sweep index when it is missing (a new roster), and still writes no output
+        let indexFolder = s.state.appendingPathComponent("sweep")
+        func indexFiles() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: indexFolder.path).filter { $0.hasSuffix(".idx") } }
+        let indexed = try indexFiles()
+        XCTAssertEqual(indexed.count, 1)
+        for f in indexed { try FileManager.default.removeItem(at: indexFolder.appendingPathComponent(f)) }
+        r = try s.run(["sweep"])
+        XCTAssertEqual(swept(r), [])
+        XCTAssertEqual(try indexFiles(), indexed)
+        XCTAssertEqual(try sweepOutputs(s, strip: false), first)
 
         // a named event is swept again, into identical files (generated_at and timings aside)
         r = try s.run(["sweep", "--event", "ZH2021004"])

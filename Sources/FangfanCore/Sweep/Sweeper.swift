@@ -204,6 +204,11 @@ struct Sweeper {
         if selected.isEmpty {
             logger.info("nothing to sweep: no disaster records ingested since the last sweep",
                         metadata: ["events_known": "\(known.count)"])
+            // an idle sweep (cron's, every hour) makes the sweep index of a new roster, so that the sweep
+            // of the next disaster file does not read the whole roster
+            if let seq = store.files(.roster).last?.entry.seq {
+                if let file = SweepRosterIndex.open(layout, seq: seq) { file.unmap() } else { _ = try roster(for: [], store: store) }
+            }
             return report
         }
         let roster = try roster(for: Set(selected), store: store)
