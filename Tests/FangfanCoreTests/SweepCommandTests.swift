@@ -98,6 +98,17 @@ final class SweepCommandTests: XCTestCase {
         r = try s.run(["sweep", "--event", "ZH2021004", "--event", "ZH2021001"])
         XCTAssertTrue(r.stderr.contains(#"from="staged roster""#), r.stderr)
         XCTAssertEqual(try sweepOutputs(s, strip: true), try firstStripped(first))
+        // an index whose people point past its households (length and header intact) is not trusted: the
+        // sweep says so, reads the whole roster, and the lists are the same
+        let idxFile = idx.appendingPathComponent(try FileManager.default.contentsOfDirectory(atPath: idx.path).first { $0.hasSuffix(".idx") }!)
+        var bytes = [UInt8](try Data(contentsOf: idxFile))
+        let persons = bytes[24..<32].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        for p in 0..<persons { for b in 0..<8 { bytes[88 + p * 16 + 8 + b] = 0xFF } }
+        try Data(bytes).write(to: idxFile)
+        r = try s.run(["sweep", "--event", "ZH2021004", "--event", "ZH2021001"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("sweep index is damaged"), r.stderr)
+        XCTAssertEqual(try sweepOutputs(s, strip: true), try firstStripped(first))
 
         // a new disaster file: only its event is swept, without --event
         let roster = try String(contentsOf: fixture.appendingPathComponent("inbox/roster/roster.csv"), encoding: .utf8)

@@ -24,6 +24,9 @@ import Glibc
 ///            then the villages' town and village texts
 struct SweepRosterIndex {
     static let magic = Array("FFSWIDX1".utf8)
+
+    /// The file does not hold what its header says (the sweep then reads the whole roster and rewrites it).
+    struct Damaged: Error { let message: String }
     static let headerWords = 11
 
     static func folder(_ layout: StateLayout) -> String { layout.root + "/sweep" }
@@ -156,17 +159,18 @@ struct SweepRosterIndex {
         villagesOff = word(5)
         offsetsOff = word(6)
         recordsOff = word(7)
-        guard personsOff == SweepRosterIndex.headerWords * 8, villagesOff == personsOff + persons * 16,
+        guard (0...length).contains(households), (0...length).contains(persons), (0...length).contains(villageCount),
+              personsOff == SweepRosterIndex.headerWords * 8, villagesOff == personsOff + persons * 16,
               offsetsOff == villagesOff + villageCount * 32, recordsOff == offsetsOff + (households + 1) * 8,
               recordsOff <= length else { return nil }
         var list: [SweepRule.Village] = []
         var map: [SweepRule.Village: Int] = [:]
         for k in 0..<villageCount {
             let o = villagesOff + k * 32
-            let text = Int(base.loadUnaligned(fromByteOffset: o + 16, as: UInt64.self))
+            let text = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: o + 16, as: UInt64.self))
             let lens = base.loadUnaligned(fromByteOffset: o + 24, as: UInt64.self)
             let tl = Int(lens & 0xFFFF_FFFF), vl = Int(lens >> 32)
-            guard text >= 0, recordsOff + text + tl + vl <= length else { return nil }
+            guard text >= 0, text <= length, tl <= length, vl <= length, recordsOff + text + tl + vl <= length else { return nil }
             let t = String(decoding: UnsafeRawBufferPointer(start: base + recordsOff + text, count: tl), as: UTF8.self)
             let v = String(decoding: UnsafeRawBufferPointer(start: base + recordsOff + text + tl, count: vl), as: UTF8.self)
             let village = SweepRule.Village(t, v)
@@ -182,9 +186,11 @@ struct SweepRosterIndex {
     /// The ordinals of a village's households.
     func households(of village: Int) -> Range<Int> {
         let o = villagesOff + village * 32
-        let first = Int(base.loadUnaligned(fromByteOffset: o, as: UInt64.self))
-        let n = Int(base.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self))
-        return first..<(first + n)
+        let first = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))
+        let n = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self))
+        // (a damaged file reads nothing out of bounds)
+        let lo = max(0, min(first, households))
+        return lo..<max(lo, min(first &+ n, households))
     }
 
     /// The ordinal of the household a person belongs to (a binary search of the persons).
@@ -196,24 +202,25 @@ struct SweepRosterIndex {
             if k < person.key { lo = mid + 1 } else { hi = mid }
         }
         guard lo < persons, base.loadUnaligned(fromByteOffset: personsOff + lo * 16, as: UInt64.self) == person.key else { return nil }
-        return Int(base.loadUnaligned(fromByteOffset: personsOff + lo * 16 + 8, as: UInt64.self))
+        return Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: personsOff + lo * 16 + 8, as: UInt64.self))
     }
 
     private static let types: [HouseholdType] = [.monitored, .lifted, .general]
 
     /// The household stored at `ordinal`, as the roster index holds it.
     func household(_ ordinal: Int, relations: inout [[UInt8]: String]) throws -> Household {
-        let start = recordsOff + Int(base.loadUnaligned(fromByteOffset: offsetsOff + ordinal * 8, as: UInt64.self))
-        let end = recordsOff + Int(base.loadUnaligned(fromByteOffset: offsetsOff + ordinal * 8 + 8, as: UInt64.self))
-        guard start >= recordsOff, start + 23 <= end, end <= length else { throw IOFailure(path: "sweep roster index", message: "damaged record") }
+        guard ordinal >= 0 && ordinal < households else { throw Damaged(message: "household ordinal out of range") }
+        let start = recordsOff &+ Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: offsetsOff + ordinal * 8, as: UInt64.self))
+        let end = recordsOff &+ Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: offsetsOff + ordinal * 8 + 8, as: UInt64.self))
+        guard start >= recordsOff, end >= start, end - start >= 23, end <= length else { throw Damaged(message: "damaged record") }
         var o = start
         func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
-            guard o + MemoryLayout<T>.size <= end else { throw IOFailure(path: "sweep roster index", message: "damaged record") }
+            guard o + MemoryLayout<T>.size <= end else { throw Damaged(message: "damaged record") }
             defer { o += MemoryLayout<T>.size }
             return base.loadUnaligned(fromByteOffset: o, as: T.self)
         }
         func text(_ n: Int) throws -> UnsafeRawBufferPointer {
-            guard o + n <= end else { throw IOFailure(path: "sweep roster index", message: "damaged record") }
+            guard o + n <= end else { throw Damaged(message: "damaged record") }
             defer { o += n }
             return UnsafeRawBufferPointer(start: base + o, count: n)
         }
@@ -222,7 +229,7 @@ struct SweepRosterIndex {
         let village = Int(try read(UInt32.self))
         let type = Int(try read(UInt8.self))
         let count = Int(try read(UInt16.self))
-        guard village < villageList.count, type < 3 else { throw IOFailure(path: "sweep roster index", message: "damaged record") }
+        guard village < villageList.count, type < 3 else { throw Damaged(message: "damaged record") }
         var members: [Member] = []
         members.reserveCapacity(count)
         for _ in 0..<count {

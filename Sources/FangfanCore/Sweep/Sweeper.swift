@@ -144,19 +144,29 @@ struct Sweeper {
     /// whole roster index (as link builds it), and the sweep index is written for the next sweeps.
     func roster(for events: Set<String>, store: StagedStore) throws -> RosterIndex {
         guard let seq = store.files(.roster).last?.entry.seq else { return RosterIndex() }
-        guard let file = SweepRosterIndex.open(layout, seq: seq) else {
-            let whole = try pipeline.roster(store)
+        if let file = SweepRosterIndex.open(layout, seq: seq) {
+            defer { file.unmap() }
             do {
-                try SweepRosterIndex.write(whole, seq: seq, layout: layout)
-            } catch {
-                // only a shortcut for later sweeps: this one goes on without it
-                logger.warning("cannot write the roster's sweep index; later sweeps will read the whole roster",
-                               metadata: ["error": "\(error)"])
+                return try roster(for: events, store: store, from: file)
+            } catch let e as SweepRosterIndex.Damaged {
+                logger.warning("the roster's sweep index is damaged: reading the whole roster and writing it again",
+                               metadata: ["error": "\(e.message)"])
             }
-            logger.info("roster read", metadata: ["from": "staged roster", "households": "\(whole.households.count)"])
-            return whole
         }
-        defer { file.unmap() }
+        let whole = try pipeline.roster(store)
+        do {
+            try SweepRosterIndex.write(whole, seq: seq, layout: layout)
+        } catch {
+            // only a shortcut for later sweeps: this one goes on without it
+            logger.warning("cannot write the roster's sweep index; later sweeps will read the whole roster",
+                           metadata: ["error": "\(error)"])
+        }
+        logger.info("roster read", metadata: ["from": "staged roster", "households": "\(whole.households.count)"])
+        return whole
+    }
+
+    /// The households of the events' records and struck villages, from the roster's sweep index.
+    func roster(for events: Set<String>, store: StagedStore, from file: SweepRosterIndex) throws -> RosterIndex {
         // the people named and the villages stated by the events' records (every version: a superseded
         // record's household costs a lookup, never a row)
         var ordinals = Set<Int>(), villages = Set<Int>(), placeFromRoster: [Int] = []
