@@ -29,8 +29,8 @@ public struct SweepCommand: ParsableCommand {
           fangfan sweep --event ZH2021007          # one event again, by 灾害编号
           fangfan sweep --event ZH2021007 --event ZH2021008 --out /srv/fangfan/out
 
-        Crontab (every hour, on the hour):
-          0 * * * * cd /srv/fangfan && bin/fangfan sweep --quiet >> /var/log/fangfan-sweep.log 2>&1
+        Crontab (every hour, on the hour; docs/sweep.md has the /var/log form):
+          0 * * * * cd /srv/fangfan && bin/fangfan sweep --quiet >> sweep.log 2>&1
 
         Exit status:
           0   done (also: nothing to sweep)
