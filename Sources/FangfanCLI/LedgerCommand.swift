@@ -84,8 +84,9 @@ public struct FangfanCommand: ParsableCommand {
           fangfan ingest                          # only take new files from the inbox
           fangfan detect --month 2021-05          # one stage by hand
           fangfan ledger cases --case-state 监测中
+          fangfan sweep                           # disaster sweep of new events (灾后排查)
         """,
         subcommands: [RunCommand.self, IngestCommand.self, LinkCommand.self, DetectCommand.self, EmitCommand.self,
-                      LedgerCommand.self])
+                      LedgerCommand.self, SweepCommand.self])
     public init() {}
 }

@@ -10,6 +10,9 @@ import Darwin
 extension Ledger {
     // MARK: - Reading
 
+    /// One read transaction, for queries kept beside the feature that asks them (Sweep/Ledger+Sweep.swift).
+    func reading<T>(_ body: (Database) throws -> T) throws -> T { try dbQueue.read(body) }
+
     /// household → state, for every case (detect reads it for categories).
     public func caseStates() throws -> [String: CaseState] {
         try dbQueue.read { db in

@@ -1,0 +1,87 @@
+import GRDB
+
+/// What the disaster sweep asks the ledger, for the households of the struck villages only: point lookups
+/// by household on the ledger's indexes, never a scan of a province's cases or alerts.
+extension Ledger {
+    /// Households asked about in one statement (`household_id IN (…)`: one index lookup each, one statement
+    /// for many of them; SQLite takes at least 999 parameters).
+    static let sweepChunk = 400
+
+    private static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+
+    /// household → case state, for those of `households` that have a case.
+    public func caseStates(of households: [String]) throws -> [String: CaseState] {
+        try reading { db in
+            var out: [String: CaseState] = [:]
+            var from = 0
+            while from < households.count {
+                let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
+                from += chunk.count
+                let rows = try Row.fetchCursor(db, sql: "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
+                                               arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    if let c = CaseState(rawValue: row[1]) { out[row[0]] = c }
+                }
+            }
+            return out
+        }
+    }
+
+    /// household → the level of its alert in the latest month that has one (yellow alerts included: the
+    /// ledger keeps every alert), for those of `households` with any alert.
+    ///
+    /// The latest month is found through `alert_ids` (indexed by household; `last_month` only grows),
+    /// then the alert of that month through the alerts' (month, household) key. A rerun of that month may
+    /// have dropped the household's alert: then the earlier months are tried, latest first.
+    public func latestAlertLevels(of households: [String]) throws -> [String: AlertLevel] {
+        try reading { db in
+            // the latest month of each household's alert ids
+            var top: [String: String] = [:]
+            var from = 0
+            while from < households.count {
+                let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
+                from += chunk.count
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT household_id, max(last_month) FROM alert_ids WHERE household_id IN (\(Ledger.placeholders(chunk.count))) GROUP BY household_id",
+                    arguments: StatementArguments(chunk))
+                while let row = try rows.next() { if let m: String = row[1] { top[row[0]] = m } }
+            }
+            // the alert of that month, month by month
+            var out: [String: AlertLevel] = [:]
+            var byMonth: [String: [String]] = [:]
+            for (h, m) in top { byMonth[m, default: []].append(h) }
+            for (m, hs) in byMonth {
+                let sorted = hs.sorted()
+                var from = 0
+                while from < sorted.count {
+                    let chunk = Array(sorted[from..<min(from + Ledger.sweepChunk, sorted.count)])
+                    from += chunk.count
+                    let rows = try Row.fetchCursor(
+                        db, sql: "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
+                        arguments: StatementArguments([m] + chunk))
+                    while let row = try rows.next() { if let l = AlertLevel(rawValue: row[1]) { out[row[0]] = l } }
+                }
+            }
+            // a rerun dropped the alert of the latest month: the earlier months, latest first (rare)
+            let missing = top.keys.filter { out[$0] == nil }.sorted()
+            if !missing.isEmpty {
+                var months: [String] = []
+                var m = try String.fetchOne(db, sql: "SELECT max(month) FROM alerts")
+                while let v = m {
+                    months.append(v)
+                    m = try String.fetchOne(db, sql: "SELECT max(month) FROM alerts WHERE month < ?", arguments: [v])
+                }
+                let levelIn = try db.makeStatement(sql: "SELECT level FROM alerts WHERE month = ? AND household_id = ?")
+                for h in missing {
+                    for m in months where m < top[h]! {
+                        if let l = try String.fetchOne(levelIn, arguments: [m, h]) {
+                            out[h] = AlertLevel(rawValue: l)
+                            break
+                        }
+                    }
+                }
+            }
+            return out
+        }
+    }
+}
