@@ -291,6 +291,65 @@ def compare(ff, dk, scale, rep):
     raise Failure(1, "\n".join(msg))
 
 
+# ----------------------------------------------------------------------------- disaster sweep
+
+SWEEP_EVENT = "ZH-BENCH-001"
+
+
+def write_disaster_event(roster_dir, path, seed):
+    """A new disaster event (RULES.md 10) in CSV: ~30 % of the household heads of one village in twenty
+    (at least five villages), chosen by `seed`; the others of the roster are untouched."""
+    import random
+    heads = {}
+    for name in sorted(os.listdir(roster_dir)):
+        with open(os.path.join(roster_dir, name), encoding="utf-8-sig", newline="") as f:
+            r = csv.reader(f)
+            h = next(r)
+            town, village, pid, nm, rel = (h.index(x) for x in ("乡镇", "行政村", "身份证号", "姓名", "与户主关系"))
+            for row in r:
+                if row and row[rel] == "户主":
+                    heads.setdefault((row[town], row[village]), []).append((row[pid], row[nm]))
+    rnd = random.Random(seed)
+    villages = sorted(heads)
+    struck = rnd.sample(villages, max(5, len(villages) // 20))
+    records = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["灾害编号", "灾种", "灾害名称", "发生日期", "户主身份证号", "户主姓名", "乡镇", "行政村",
+                    "房屋损毁程度", "农作物受灾面积(亩)", "直接经济损失(元)"])
+        for v in struck:
+            for pid, nm in heads[v]:
+                if rnd.random() < 0.3:
+                    w.writerow([SWEEP_EVENT, "台风", "基准测试台风", "2021-06-01", pid, nm, v[0], v[1],
+                                rnd.choice(["倒塌", "严重损坏", "一般损坏", "无"]), "%.1f" % rnd.uniform(0, 5),
+                                "%.2f" % rnd.uniform(0, 30000)])
+                    records += 1
+    return len(struck), records
+
+
+def bench_sweep(a, scale, source_inbox, run_inbox, state, out, scratch):
+    """On the state a `fangfan run` left: a first sweep (every event so far, and the roster's sweep index),
+    then a new disaster file of one event, and the sweep that takes it (the one to be fast)."""
+    cmd = [a.fangfan, "sweep", "--today", TODAY, "--quiet", "--config", CONFIG, "--inbox", run_inbox,
+           "--state", state, "--out", out]
+    first_log = os.path.join(scratch, "sweep-first.log")
+    first = measure(cmd, first_log)
+    check_rc(first, "fangfan sweep, first (%s)" % scale, first_log)
+    os.makedirs(os.path.join(run_inbox, "disaster"), exist_ok=True)
+    villages, records = write_disaster_event(os.path.join(source_inbox, "roster"),
+                                             os.path.join(run_inbox, "disaster", "bench-event.csv"), a.seed)
+    age_files(os.path.join(run_inbox, "disaster"))
+    new_log = os.path.join(scratch, "sweep-new.log")
+    new = measure(cmd, new_log)
+    check_rc(new, "fangfan sweep, new event (%s)" % scale, new_log)
+    with open(os.path.join(out, "sweep", SWEEP_EVENT, "summary.json"), encoding="utf-8") as f:
+        summ = json.load(f)
+    listed = summ.get("households_listed")
+    log("  sweep: first %.2f s wall; new event (%d villages, %d records) %.2f s wall, %.2f s CPU, peak %.0f MB"
+        % (first["wall"], villages, records, new["wall"], new["cpu"], new["rss"] / 1024))
+    return {"first": first, "new": new, "villages": villages, "records": records, "listed": listed}
+
+
 # ----------------------------------------------------------------------------- whole job
 
 def bench_scale(a, scale, n, inbox, reps):
@@ -298,7 +357,7 @@ def bench_scale(a, scale, n, inbox, reps):
     scratch = os.path.join(sdir, "scratch")
     inbox_bytes = tree_bytes(inbox)
     ff_runs, dk_runs, timings = [], [], []
-    alerts = None
+    alerts = sweep = None
     for rep in range(1, reps + 1):
         rmtree(scratch)
         os.makedirs(scratch)
@@ -333,12 +392,14 @@ def bench_scale(a, scale, n, inbox, reps):
         compare(ff, dk, scale, rep)
         alerts = len(ff)
         log("  same alerts: %d" % alerts)
+        if rep == reps:
+            sweep = bench_sweep(a, scale, inbox, run_inbox, state, out, scratch)
         if not (a.keep and rep == reps):
             rmtree(scratch)
     if a.keep:
         log("%s: last run kept in %s" % (scale, scratch))
     return {"scale": scale, "households": n, "inbox_bytes": inbox_bytes, "reps": reps, "alerts": alerts,
-            "fangfan": ff_runs, "duckdb": dk_runs, "timings": timings}
+            "fangfan": ff_runs, "duckdb": dk_runs, "timings": timings, "sweep": sweep}
 
 
 # ----------------------------------------------------------------------------- formats
@@ -575,6 +636,21 @@ def report(a, results, fmt, started, argv):
                       % (r["scale"], "met" if wr <= 1.0 else "NOT met", wr, "met" if mr <= 1.0 else "NOT met", mr))
         L.append("Targets (fangfan ≤ 1.0 × DuckDB): " + "; ".join(tg) + ".")
         L.append("")
+        rows = []
+        for r in results:
+            sw = r.get("sweep")
+            if sw:
+                rows.append([r["scale"], "{:,}".format(r["households"]), "%.2f" % sw["first"]["wall"],
+                             "%d villages, %s records" % (sw["villages"], "{:,}".format(sw["records"])),
+                             "%.2f" % sw["new"]["wall"], "%.2f" % sw["new"]["cpu"], "%.0f" % (sw["new"]["rss"] / 1024)])
+        if rows:
+            L.append("Disaster sweep (`fangfan sweep`, RULES.md §10) on the state the last run left: the first sweep "
+                     "(every event so far, and the roster's sweep index), then a new disaster file of one event and "
+                     "the sweep that takes it:")
+            L.append("")
+            L.append(table(["scale", "households", "first sweep wall s", "new event", "new event wall s",
+                            "new event CPU s", "new event peak MB"], rows))
+            L.append("")
         bg = ["%s: fangfan %.2f, duckdb %.2f" % (r["scale"], statistics.mean(x["other"] for x in r["fangfan"]),
                                                  statistics.mean(x["other"] for x in r["duckdb"])) for r in results]
         L.append("Background CPU load during the measured runs (cores busy with other processes, mean; "
