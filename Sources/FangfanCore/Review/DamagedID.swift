@@ -23,7 +23,8 @@ public struct DamagedID: Sendable, Equatable {
         while let l = f.first, l == 0x20 || l == 0x09 { f.removeFirst() }
         f = f.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
         folded = f
-        if f.count == 17 || f.count == 18 {
+        scientific = DamagedID.parseScientific(f)
+        if (f.count == 17 || f.count == 18) && scientific == nil {
             body17 = Array(f[0..<17])
         } else {
             body17 = nil
@@ -35,12 +36,11 @@ public struct DamagedID: Sendable, Equatable {
         } else {
             value18 = nil
         }
-        scientific = DamagedID.parseScientific(f)
     }
 
     /// `d[.ddd]E[+]17` with a first digit that is not 0: the digits shown and how many (at most 18).
     static func parseScientific(_ s: [UInt8]) -> (mantissa: UInt64, digits: Int)? {
-        guard let e = s.firstIndex(where: { $0 == UInt8(ascii: "E") }) else { return nil }
+        guard let e = s.firstIndex(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) else { return nil }
         var exponent = s[(e + 1)...]
         if exponent.first == UInt8(ascii: "+") { exponent = exponent.dropFirst() }
         guard exponent.elementsEqual("17".utf8) else { return nil }
