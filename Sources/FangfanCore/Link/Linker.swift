@@ -116,7 +116,12 @@ public struct Linker: @unchecked Sendable {
             report.unmatched[join.feed.rawValue] = unmatched
         }
         // the candidates of the period's damaged and unmatched records, for the review list
-        try AtomicFile.write(ReviewSearch(roster: roster, denied: review.denied).csv(toReview), to: dir + "/review.csv")
+        let searchStarted = Date()
+        let reviewRows = ReviewSearch(roster: roster, denied: review.denied).rows(toReview)
+        report.reviewSeconds = Date().timeIntervalSince(searchStarted)
+        report.reviewRecords = toReview.count
+        report.reviewRows = reviewRows.count
+        try AtomicFile.write(ReviewSearch.csv(reviewRows), to: dir + "/review.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")

@@ -47,10 +47,10 @@ public struct ReviewSearch {
         return out
     }
 
-    public func csv(_ records: [ReviewRecord]) -> [UInt8] {
+    public static func csv(_ rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = []
-        CSVOut.appendRow(&out, Self.header)
-        for row in rows(records) { CSVOut.appendRow(&out, row) }
+        CSVOut.appendRow(&out, header)
+        for row in rows { CSVOut.appendRow(&out, row) }
         return out
     }
 }

@@ -63,7 +63,9 @@ public final class Pipeline {
         linked = keepFigures ? (m, rosterCache?.seq, figures) : nil
         logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
                                             "linked": "\(report.linked.values.reduce(0, +))",
-                                            "unmatched": "\(report.unmatched.values.reduce(0, +))"])
+                                            "unmatched": "\(report.unmatched.values.reduce(0, +))",
+                                            "review_records": "\(report.reviewRecords)", "review_rows": "\(report.reviewRows)",
+                                            "review_seconds": "\(String(format: "%.3f", report.reviewSeconds))"])
         return report
     }
 
