@@ -18,7 +18,9 @@ public struct ReviewRecord: Sendable {
         self.quarantined = quarantined
     }
 
-    var schema: FeedSchema { feed.schema }
+    var schema: FeedSchema { ReviewRecord.schemas[feed]! }
+    /// Each feed's schema, made once (a schema is built afresh on every `FeedKind.schema`).
+    static let schemas = Dictionary(uniqueKeysWithValues: FeedKind.allCases.map { ($0, $0.schema) })
     public var rawID: String { fields[schema.index(of: "person_id")!] }
     public var id: DamagedID { DamagedID(rawID) }
     public var name: String { fields[schema.index(of: "name")!] }
