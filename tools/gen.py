@@ -212,11 +212,21 @@ def main(argv=None):
     ap.add_argument("--messy", action="store_true", help="append a few bad rows of every kind to each file")
     ap.add_argument("--expect", help="with --messy: write the expected quarantine lines (CSV) to this file")
     ap.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    ap.add_argument("--damaged-ids", type=int, default=0, metavar="N",
+                    help="damage the resident ID of N department records of the period (RULES.md §11: every kind "
+                         "in turn - check_char, excel_precision, scientific, one_digit, transposed - over medical, "
+                         "civil, disability, disaster) and append N//2 decoys that must get no candidate (a "
+                         "different name, or two changed digits); not with --messy")
+    ap.add_argument("--damaged-expect", help="with --damaged-ids: write what was planted (CSV) to this file")
     a = ap.parse_args(argv)
     if a.households < 1:
         raise SystemExit("gen.py: --households must be >= 1")
+    if a.damaged_ids and a.messy:
+        raise SystemExit("gen.py: --damaged-ids does not go with --messy")
     t0 = time.perf_counter()
     stats = generate(a.seed, a.households, a.out, parse_month(a.month), a.messy, a.expect)
+    if a.damaged_ids:
+        plant_damaged(a.out, a.seed, a.damaged_ids, parse_month(a.month), a.damaged_expect)
     if not a.quiet:
         tot = 0
         for key, rel, _ in FILES:
@@ -1016,6 +1026,149 @@ def add_messy(rng, fh, rows, expected, towns, ps, pe, plen, pm_str, ev_list, dat
     put("application", AP, "4.40825001001E+15,,农户申报,%s,因病,,错误行" % d_in, "household_id", "household_id")
     put("application", AP, "%s,%s,农户申报,%s,因病,,错误行" % (hid0, bad_check(rp()[1]), d_in), "person_id", "id_check_char")
     put("application", AP, "%s,,农户申报,%s,因病" % (hid0, d_in), "", "field_count")
+
+
+
+# ---------------------------------------------------------------- damaged IDs (RULES.md §11)
+
+DAMAGE_KINDS = ("check_char", "excel_precision", "scientific", "one_digit", "transposed")
+# feed: relative file, ID column, name column, date column, a test that the record matters to an alert
+DAMAGE_FEEDS = (
+    ("medical", "medical/medical.csv", 3, 4, 9, lambda r: r[1] == "正常" and float(r[14]) >= 2000),
+    ("civil", "civil/civil.csv", 0, 1, 6, lambda r: r[3] in ("新增", "停发")),
+    ("disability", "disability/disability.csv", 0, 1, 4, lambda r: r[5] == "新办"),
+    ("disaster", "disaster/disaster.csv", 4, 5, 3, lambda r: r[8] in ("倒塌", "严重损坏") or float(r[10]) >= 5000),
+)
+
+
+def plant_damaged(out, seed, n, ym, expect=None):
+    """Damages the ID of n records of the period in place (each kind in turn, over the four person feeds), and
+    appends n//2 decoys. The same county without --damaged-ids is the same but for these rows."""
+    import csv
+    import io
+    rng = random.Random(seed * 1000003 + 11)
+    Y, M = ym
+    first = (Y - 1, 12) if M != 12 else (Y, 12)
+    p_from, p_to = "%04d-%02d-01" % first, month_end(Y, M).isoformat()
+    roster = {}
+    names = set()
+    with open(os.path.join(out, "roster/roster.csv"), encoding="utf-8") as f:
+        for r in list(csv.reader(f))[1:]:
+            roster[r[4]] = (r[0], r[5])
+            names.add(r[5])
+
+    def line_of(fields):
+        b = io.StringIO()
+        csv.writer(b, lineterminator="").writerow(fields)
+        return b.getvalue()
+
+    def valid(pid17):
+        return pid17 + check_char(pid17)
+
+    def damage(pid, kind, k):
+        """The damaged ID, or None when this kind cannot damage this ID without landing on a roster member."""
+        if kind == "check_char":
+            alt = [c for c in CHK if c != pid[17]]
+            return pid[:17] + alt[int(rng.random() * len(alt))]
+        if kind == "excel_precision":
+            if not pid.isdigit() or pid.endswith("000"):
+                return None
+            return pid[:15] + "000"
+        if kind == "scientific":
+            if not pid.isdigit():
+                return None
+            digits = 12 + int(rng.random() * 4)            # 12..15 significant digits shown
+            p = 10 ** (18 - digits)
+            q, r = divmod(int(pid), p)
+            m = str(q + 1 if 2 * r >= p else q)
+            if len(m) != digits:
+                return None
+            return "%s.%sE+17" % (m[0], m[1:])
+        body = list(pid[:17])
+        if kind == "one_digit":
+            i = int(rng.random() * 17)
+            body[i] = str((int(body[i]) + 1 + int(rng.random() * 9)) % 10)
+        else:   # transposed
+            spots = [i for i in range(16) if body[i] != body[i + 1]]
+            i = spots[int(rng.random() * len(spots))]
+            body[i], body[i + 1] = body[i + 1], body[i]
+        b = "".join(body)
+        # every other one keeps its check char (quarantined); the rest get a right one (valid, unmatched)
+        return valid(b) if k % 2 else b + pid[17]
+
+    planted = []       # kind, feed, file, line, raw_id, name, true_id, household_id, decoy
+    texts = {}
+    for feed, rel, ci, ni, di, matters in DAMAGE_FEEDS:
+        with open(os.path.join(out, rel), encoding="utf-8", newline="") as f:
+            texts[feed] = f.read().split("\n")
+    used = set()
+    for k in range(n):
+        kind = DAMAGE_KINDS[k % len(DAMAGE_KINDS)]
+        feed, rel, ci, ni, di, matters = DAMAGE_FEEDS[k % len(DAMAGE_FEEDS)]
+        lines = texts[feed]
+        eligible = []
+        for ln in range(1, len(lines)):
+            if not lines[ln] or (feed, ln) in used:
+                continue
+            r = next(csv.reader([lines[ln]]))
+            if r[ci] in roster and p_from <= r[di][:10] <= p_to and matters(r):
+                eligible.append((ln, r))
+        rng.shuffle(eligible)
+        for ln, r in eligible:
+            bad = damage(r[ci], kind, k // len(DAMAGE_KINDS))
+            if bad is None or bad in roster:
+                continue
+            used.add((feed, ln))
+            planted.append((kind, feed, rel, ln + 1, bad, r[ni], r[ci], roster[r[ci]][0], 0))
+            r[ci] = bad
+            lines[ln] = line_of(r)
+            break
+    # decoys: a damaged ID under another name, or two changed digits under the same name - no candidate
+    for k in range(n // 2):
+        feed, rel, ci, ni, di, matters = DAMAGE_FEEDS[k % len(DAMAGE_FEEDS)]
+        lines = texts[feed]
+        while True:
+            ln = 1 + int(rng.random() * (len(lines) - 1))
+            if not lines[ln]:
+                continue
+            r = next(csv.reader([lines[ln]]))
+            if r[ci] in roster and p_from <= r[di][:10] <= p_to:
+                break
+        pid, name = r[ci], r[ni]
+        if k % 2 == 0:
+            kind = "decoy_name"
+            bad = pid[:17] + [c for c in CHK if c != pid[17]][0]
+            name = "欧阳" + name[-1]
+            while name in names:
+                name = "欧阳" + MALE[int(rng.random() * len(MALE))] + FEMALE[int(rng.random() * len(FEMALE))]
+        else:
+            kind = "decoy_two_digits"
+            while True:
+                # the first and last sequence digits: a real date either way, and never one adjacent swap
+                i, j = 14, 16
+                body = list(pid[:17])
+                body[i] = str((int(body[i]) + 1 + int(rng.random() * 9)) % 10)
+                body[j] = str((int(body[j]) + 1 + int(rng.random() * 9)) % 10)
+                bad = "".join(body) + pid[17]
+                if bad not in roster:
+                    break
+        r[ci], r[ni] = bad, name
+        if feed == "medical":
+            r[0] = "JSDECOY%05d" % k              # a settlement of its own (the key), never another's
+        while lines and lines[-1] == "":
+            lines.pop()
+        lines.append(line_of(r))
+        lines.append("")
+        planted.append((kind, feed, rel, len(lines) - 1, bad, name, "", "", 1))
+    for feed, rel, ci, ni, di, matters in DAMAGE_FEEDS:
+        with open(os.path.join(out, rel), "w", encoding="utf-8", newline="") as f:
+            f.write("\n".join(texts[feed]))
+    if expect:
+        with open(expect, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["kind", "feed", "file", "line", "raw_id", "name", "true_id", "household_id", "decoy"])
+            for p in planted:
+                w.writerow(p)
 
 
 if __name__ == "__main__":

@@ -21,3 +21,11 @@ public struct FeedConfig: Sendable {
     /// The reference header of a field, for messages and lists.
     public func header(_ field: String) -> String { headers[field]?.first ?? field }
 }
+
+extension FeedConfig {
+    /// Feed `review` as the review list prints it (FEEDS.md): used when a configuration has no `[feeds.review]`.
+    static let reviewReference = FeedConfig(
+        kind: .review, folder: "review", encoding: .auto,
+        headers: ["review_id": ["复核编号"], "decision": ["复核结论"], "reviewed_by": ["复核人"], "reviewed_on": ["复核日期"]],
+        xml: nil, values: [:])
+}

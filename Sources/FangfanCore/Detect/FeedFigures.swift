@@ -49,6 +49,8 @@ public struct FeedFigures: Sendable {
     /// for a row of link's files, which begin with the household); the columns are found by name (`column`).
     mutating func add(_ h: Int, _ r: CSVRecord, offset o: Int) {
         let c = column
+        // a record confirmed by review carries its review id after the feed's columns (RULES.md §11)
+        let review = r.count > o + c.width ? r.string(o + c.width) : ""
         switch feed {
         case .income:
             let mi = Month.stagedIndex(r[o + c.month])
@@ -69,7 +71,8 @@ public struct FeedFigures: Sendable {
             }
             settlements[e].append(SettlementRecord(id: r.string(o + c.settlementID), kind: r.string(o + c.kind),
                                                    person: r.string(o + c.name), outOfPocket: oop,
-                                                   settled: r.string(o + c.settled), visitType: r.string(o + c.visitType)))
+                                                   settled: r.string(o + c.settled), visitType: r.string(o + c.visitType),
+                                                   review: review))
         case .disaster:
             let loss = Money.staged(r[o + c.directLoss])
             let damage = r.string(o + c.houseDamage)
@@ -77,24 +80,24 @@ public struct FeedFigures: Sendable {
             figures[e].disasterLoss += loss
             if HouseholdFigures.destroyed.contains(damage) { figures[e].houseDestroyed = true }
             disasters[e].append(DisasterRecord(event: r.string(o + c.eventID), name: r.string(o + c.eventName),
-                                               occurred: r.string(o + c.occurred), damage: damage, loss: loss))
+                                               occurred: r.string(o + c.occurred), damage: damage, loss: loss, review: review))
         case .disability:
             guard r.string(o + c.change) == "新办", case .success(let d) = Day.parse(r[o + c.issued]) else { return }
             figures[entry(h)].newDisabilities.append(
                 NewDisability(person: ResidentID.staged(r[o + c.personID]), name: r.string(o + c.name),
-                              grade: r.string(o + c.grade), issued: d))
+                              grade: r.string(o + c.grade), issued: d, review: review))
         case .civil:
             let type = r.string(o + c.aidType), change = r.string(o + c.change)
             if AidChangeTrigger.counts(aidType: type, change: change) {
                 figures[entry(h)].aidChanges.append(
-                    "民政救助：\(r.string(o + c.name)) \(type)\(change)（\(r.string(o + c.date))，金额 \(r.string(o + c.amount)) 元）")
+                    "民政救助：\(r.string(o + c.name)) \(type)\(change)（\(r.string(o + c.date))，金额 \(r.string(o + c.amount)) 元\(reviewNote(review))）")
             }
         case .application:
             guard case .success(let d) = Day.parse(r[o + c.date]) else { return }
             let risks = r.string(o + c.risk).split(separator: "、").map(String.init)
             figures[entry(h)].declarations.append(
                 Declaration(channel: r.string(o + c.channel), date: d, risks: risks, reportedBy: r.string(o + c.reportedBy)))
-        case .roster, .verification:
+        case .roster, .verification, .review:
             return
         }
     }

@@ -9,9 +9,12 @@ struct StagedColumns: Sendable {
     let grade, issued, change: Int
     let aidType, amount, date: Int
     let channel, risk, reportedBy: Int
+    /// The feed's column count: a review id, where a record has one, follows (RULES.md §11).
+    let width: Int
 
     init(_ schema: FeedSchema) {
         func at(_ field: String) -> Int { schema.index(of: field) ?? -1 }
+        width = schema.fields.count
         householdID = at("household_id"); personID = at("person_id"); name = at("name"); month = at("month")
         wages = at("wages"); businessNet = at("business_net"); propertyNet = at("property_net"); transferNet = at("transfer_net")
         settlementID = at("settlement_id"); kind = at("kind"); visitType = at("visit_type"); settled = at("settled")

@@ -99,9 +99,22 @@ public struct Emitter {
         }
         let manifest = try Manifest(path: layout.manifest)
         try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
+        // the review list (RULES.md §11): written every month, with only its header when nothing is to review;
+        // its pairs are registered in the ledger, so that a returned decision finds them
+        let reviewRows = try ReviewList.read(work + "/review.csv")
+        try makeDirectory(tmp + "/review")
+        let listed = ReviewList.rows(reviewRows, unmasked: unmasked)
+        try AtomicFile.write(ReviewList.csv(listed), to: "\(tmp)/review/\(ReviewList.fileName).csv")
+        try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
+        try ledger.registerProposals(ReviewList.proposals(reviewRows), month: month.description)
 
         var summary = makeSummary(detect: detect, link: link, alerts: alerts, manifest: manifest,
                                   cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
+        let pending = ReviewList.pendingRecords(reviewRows), decided = try ledger.reviewCounts()
+        for feed in FeedKind.reviewed {
+            let k = feed.rawValue
+            summary.review[k] = .init(pending: pending[k] ?? 0, confirmed: decided[k]?.confirmed ?? 0, denied: decided[k]?.denied ?? 0)
+        }
         summary.timings["emit"] = Date().timeIntervalSince(started)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -285,6 +298,7 @@ public struct Emitter {
         var quality: [FeedQuality] = []
         for feed in FeedKind.allCases {
             let files = s.files.filter { $0.feed == feed.rawValue }
+            if feed == .review && files.isEmpty { continue }   // shown once the first review file comes back
             quality.append(FeedQuality(feed: feed.title, files: files.count,
                                        rejected: files.filter { $0.status == .rejected }.count,
                                        duplicates: files.filter { $0.status == .duplicate }.count,
@@ -304,7 +318,10 @@ public struct Emitter {
             trend: trend.keys.sorted().map { (month: $0, red: trend[$0]!.0, orange: trend[$0]!.1, yellow: trend[$0]!.2) },
             quality: quality,
             rejectedFiles: s.files.filter { $0.status == .rejected }.map { ($0.file, $0.reason ?? "") },
-            eliminationSuggested: s.alerts.elimination_suggested)
+            eliminationSuggested: s.alerts.elimination_suggested,
+            review: FeedKind.reviewed.compactMap { f in
+                s.review[f.rawValue].map { (feed: f.title, pending: $0.pending, confirmed: $0.confirmed, denied: $0.denied) }
+            })
     }
 
     /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.

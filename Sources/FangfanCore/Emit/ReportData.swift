@@ -30,6 +30,8 @@ public struct ReportData: Sendable {
     public var rejectedFiles: [(file: String, reason: String)]
     /// Cases for which the pipeline suggests 风险已消除 (RULES.md §7).
     public var eliminationSuggested: Int
+    /// RULES.md §11 per feed (shown beside data quality when any is not zero).
+    public var review: [(feed: String, pending: Int, confirmed: Int, denied: Int)]
 
     public init(
         title: String,
@@ -47,8 +49,10 @@ public struct ReportData: Sendable {
         trend: [(month: String, red: Int, orange: Int, yellow: Int)],
         quality: [FeedQuality],
         rejectedFiles: [(file: String, reason: String)],
-        eliminationSuggested: Int
+        eliminationSuggested: Int,
+        review: [(feed: String, pending: Int, confirmed: Int, denied: Int)] = []
     ) {
+        self.review = review
         self.title = title
         self.month = month
         self.periodFrom = periodFrom

@@ -82,6 +82,7 @@ public enum ReportPage {
 
         // Data quality
         h += qualityTable(d.quality)
+        h += reviewTable(d.review)
         h += rejectedList(d.rejectedFiles)
 
         h += "<footer class=\"foot\">fangfan 防返贫监测预警 · \(esc(d.generatedAt)) · "
@@ -348,6 +349,19 @@ public enum ReportPage {
             s += "</g>\n"
         }
         return s + "</svg>\n"
+    }
+
+    // MARK: Review of damaged IDs (RULES.md §11)
+
+    /// Nothing when every count is zero (a county without damaged IDs keeps its page as it was).
+    static func reviewTable(_ r: [(feed: String, pending: Int, confirmed: Int, denied: Int)]) -> String {
+        guard r.contains(where: { $0.pending + $0.confirmed + $0.denied > 0 }) else { return "" }
+        var s = "<section class=\"block\">\n<h2>疑似匹配复核（身份证号受损或不在花名册的记录）</h2>\n"
+        s += "<table class=\"quality\">\n<thead><tr><th>部门数据</th><th>本月待复核记录</th><th>累计确认记录</th><th>累计否认候选</th></tr></thead>\n<tbody>\n"
+        for x in r {
+            s += "<tr><td>\(esc(x.feed))</td><td>\(num(x.pending))</td><td>\(num(x.confirmed))</td><td>\(num(x.denied))</td></tr>\n"
+        }
+        return s + "</tbody>\n</table>\n<p class=\"empty\">清单见 review/疑似匹配.xlsx：确认或否认后放入 inbox/review/。</p>\n</section>\n"
     }
 
     // MARK: Data quality

@@ -32,12 +32,19 @@ public struct Summary: Codable, Sendable {
     public var unmatched: [String: Int]
     public var alerts: Alerts
     public var cases: [String: Int]
+    /// RULES.md §11 per feed: records on this month's review list, records confirmed and pairs denied to date.
+    public struct ReviewCounts: Codable, Sendable, Equatable {
+        public var pending: Int
+        public var confirmed: Int
+        public var denied: Int
+    }
+    public var review: [String: ReviewCounts] = [:]
     public var timings: [String: Double]
     public var generated_at: String
     /// Where the outputs are (not written to the file).
     public var outDir: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at
+        case month, monitoring_year, period, line, files, unmatched, alerts, cases, review, timings, generated_at
     }
 }

@@ -2,7 +2,7 @@
 /// Types, required fields and listed values live here (they are the contract);
 /// headers, XML paths and value spellings live in the pipeline configuration (they vary by county).
 public enum FeedKind: String, CaseIterable, Sendable, Codable {
-    case roster, income, medical, civil, disaster, disability, application, verification
+    case roster, income, medical, civil, disaster, disability, application, verification, review
 
     /// Chinese name for messages and the report.
     public var title: String {
@@ -15,8 +15,13 @@ public enum FeedKind: String, CaseIterable, Sendable, Codable {
         case .disability: return "残疾人证"
         case .application: return "农户申报/干部排查"
         case .verification: return "核查结果"
+        case .review: return "疑似匹配复核"
         }
     }
 
     public var schema: FeedSchema { FeedSchema.of(self) }
+
+    /// The feeds whose records name a person by resident ID and name: their damaged or unmatched records get
+    /// candidates (RULES.md §11).
+    public static let reviewed: [FeedKind] = [.medical, .civil, .disaster, .disability]
 }

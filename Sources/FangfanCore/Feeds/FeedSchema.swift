@@ -108,6 +108,15 @@ public struct FeedSchema: Sendable {
                 FieldSpec("measures", .multiChoice(measures, allowEmpty: true)),
                 FieldSpec("note", .text),
             ], key: ["alert_id", "finding"])
+        case .review:
+            // a row whose 复核结论 is blank is skipped before it is validated (FEEDS.md): with a decision, the
+            // review id and the reviewer are required
+            return FeedSchema(kind: kind, fields: [
+                FieldSpec("review_id", .text, required: true),
+                FieldSpec("decision", .choice(["确认", "否认"]), required: true),
+                FieldSpec("reviewed_by", .text, required: true),
+                FieldSpec("reviewed_on", .date),
+            ], key: ["review_id", "decision"])
         }
     }
 }

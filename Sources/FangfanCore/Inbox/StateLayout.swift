@@ -21,6 +21,9 @@ public struct StateLayout: Sendable {
     public func stagedFile(_ feed: FeedKind, seq: Int) -> String { "\(staged)/\(feed.rawValue)/\(seqName(seq)).csv" }
     public func keysFile(_ feed: FeedKind, seq: Int) -> String { "\(staged)/\(feed.rawValue)/\(seqName(seq)).keys" }
     public func quarantineFile(seq: Int) -> String { "\(quarantine)/\(seqName(seq)).csv" }
+    /// Beside the quarantine: the file's rows quarantined for their resident ID alone, kept whole so that a
+    /// confirmed match (RULES.md §11) can count them.
+    public func damagedIDsFile(seq: Int) -> String { "\(quarantine)/\(seqName(seq)).ids.csv" }
     public func workDir(_ m: Month) -> String { "\(work)/\(m)" }
 
     public func seqName(_ seq: Int) -> String { pad(seq, 6) }

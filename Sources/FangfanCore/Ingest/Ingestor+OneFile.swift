@@ -27,13 +27,13 @@ extension Ingestor {
         let baseName = (f.relativeName as NSString).lastPathComponent
         do {
             guard let feed = f.feed else {
-                throw FileRejection("不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification）")
+                throw FileRejection("不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification、review）")
             }
             guard let (format, gz) = Ingestor.format(of: baseName) else {
                 throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")
             }
             p.entry.format = format.rawValue + (gz ? ".gz" : "")
-            if feed == .verification { p.deferred = true; return }  // read at its commit (it needs the ledger)
+            if feed == .verification || feed == .review { p.deferred = true; return }  // read at its commit (it needs the ledger)
             try read(f, feed: feed, format: format, gzip: gz, into: p)
         } catch let r as FileRejection {
             p.rejection = r
@@ -46,6 +46,7 @@ extension Ingestor {
         if let earlier = manifest.entry(sha256: p.sha) {
             p.staged?.discard(); p.quarantine?.discard()
             if let feed = f.feed { unlink(layout.keysFile(feed, seq: p.seq)) }
+            unlink(layout.damagedIDsFile(seq: p.seq))
             entry.status = .duplicate
             entry.reason = "与已接收的文件 \(earlier.file)（第 \(earlier.seq) 号）内容完全相同"
             entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
@@ -90,7 +91,7 @@ extension Ingestor {
             entry.status = .rejected
             entry.reason = r.reason
             entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
-            for path in [layout.quarantineFile(seq: p.seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: p.seq), layout.keysFile($0, seq: p.seq)] }) {
+            for path in [layout.quarantineFile(seq: p.seq), layout.damagedIDsFile(seq: p.seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: p.seq), layout.keysFile($0, seq: p.seq)] }) {
                 unlink(path)
             }
             try store(f, entry: &entry, dir: layout.rejected, name: baseName, reason: r.reason)

@@ -86,7 +86,13 @@ extension Ingestor {
         var row = NormalizedRow()
         var read = 0, accepted = 0, quarantined = 0
         var held = HeldRows(fieldCount: schema.fields.count)   // roster (conflicts need the whole file) and verification (ledger)
-        let holdRows = feed.kind == .roster || feed.kind == .verification
+        let holdRows = feed.kind == .roster || feed.kind == .verification || feed.kind == .review
+        // review: a row without a decision is skipped (FEEDS.md), neither read nor bad
+        let decisionField = feed.kind == .review ? schema.index(of: "decision") : nil
+        // rows quarantined for their resident ID alone are kept whole beside the quarantine (RULES.md §11)
+        let personField = FeedKind.reviewed.contains(feed.kind) ? schema.index(of: "person_id") : nil
+        var damaged: [UInt8] = []
+        var damagedRows = 0
         if holdRows && !gzip && format == .csv { held.reserve(fileBytes: f.size) }
         // a held feed's quarantine lines are decided in two passes: written at the end, in line order
         var pendingLines: [(Int, [String])] = []
@@ -107,6 +113,7 @@ extension Ingestor {
         }
 
         while try rows.next({ location, countProblem, raw in
+            if let d = decisionField, countProblem == nil, FastPath.trim(raw(d) ?? RawField(start: nil, count: 0)).isEmpty { return }
             read += 1
             if let p = countProblem {
                 try quarantineRow(location, "(整行)", p.raw, ValueError(.fieldCount, p.message))
@@ -114,6 +121,12 @@ extension Ingestor {
             }
             if let p = validator.validate(raw, into: &row) {
                 try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
+                if let pf = personField, p.field == pf, DamagedRecords.idReasons.contains(p.error.code),
+                   let kept = DamagedRecords.keep(raw, personField: pf, rawID: p.raw, validator: validator, line: location) {
+                    if damaged.isEmpty { CSVOut.appendRow(&damaged, DamagedRecords.header(schema)) }
+                    CSVOut.appendRow(&damaged, kept)
+                    damagedRows += 1
+                }
                 return
             }
             if holdRows {
@@ -156,6 +169,18 @@ extension Ingestor {
                 throw error
             }
             p.rosterIndex = try indexing?.wait()
+        } else if feed.kind == .review {
+            let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
+                var r = NormalizedRow()
+                held.load(k, into: &r)
+                return r
+            }
+            let problems = try reviews?.apply(reviews: rowsOnly, file: f.relativeName, sha256: p.sha)
+                ?? Array(repeating: nil, count: rowsOnly.count)
+            for (k, p) in problems.enumerated() {
+                if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }
+                else { try stage(rowsOnly[k]) }
+            }
         } else if feed.kind == .verification {
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
                 var r = NormalizedRow()
@@ -188,6 +213,8 @@ extension Ingestor {
         }
         // beside the staged file, under its sequence number (uncommitted until the manifest line)
         try writeKeys(fileKeys, feed.kind, p.seq)
+        if damagedRows > 0 { try AtomicFile.write(damaged, to: layout.damagedIDsFile(seq: p.seq)) }
+        else { unlink(layout.damagedIDsFile(seq: p.seq)) }
         // on disk now, on this worker: the commit, one file after another, then only renames
         try staged.sync()
         try quarantine.sync()

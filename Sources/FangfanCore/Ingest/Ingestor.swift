@@ -16,6 +16,8 @@ public final class Ingestor: @unchecked Sendable {
     let today: Day
     let logger: Logger
     let findings: FindingsSink?
+    /// Where returned review decisions go (feed `review`, RULES.md §11): the ledger.
+    let reviews: ReviewSink?
     let progress: IngestProgress?
     let clock: () -> String
 
@@ -23,13 +25,14 @@ public final class Ingestor: @unchecked Sendable {
     let buildsRosterIndex: Bool
 
     public init(config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
-                progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow) {
+                reviews: ReviewSink? = nil, progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow) {
         self.config = config
         self.buildsRosterIndex = buildsRosterIndex
         self.layout = StateLayout(root: config.state)
         self.today = today
         self.logger = logger
         self.findings = findings
+        self.reviews = reviews
         self.progress = progress
         self.clock = clock
     }

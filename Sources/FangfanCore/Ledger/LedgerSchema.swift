@@ -114,6 +114,39 @@ enum LedgerSchema {
                     """)
         }
 
+        // Proposed matches for damaged and unmatched records (RULES.md §11): every pair ever listed, its state
+        // (pending, confirmed, denied), and the review files applied (replayed on a repeat, like findings).
+        m.registerMigration("v2-review") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE review_pairs (
+                        review_id TEXT PRIMARY KEY NOT NULL,
+                        feed TEXT NOT NULL,
+                        record TEXT NOT NULL,            -- the record's key as received (feed and key fields)
+                        record_hash TEXT NOT NULL,       -- link's hash of that key (16 hex digits)
+                        linked_hash TEXT NOT NULL,       -- the same key as if the ID were the candidate's
+                        person_id TEXT NOT NULL,         -- the candidate
+                        household_id TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'denied')),
+                        first_month TEXT NOT NULL,
+                        reviewed_by TEXT,
+                        reviewed_on TEXT,
+                        source TEXT,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX review_pairs_record ON review_pairs(feed, record);
+                    CREATE INDEX review_pairs_state ON review_pairs(state);
+
+                    CREATE TABLE review_sources (
+                        source_key TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        decisions INTEGER NOT NULL,
+                        outcomes TEXT NOT NULL,          -- JSON array, one code per decision (replayed on a repeat)
+                        applied_at TEXT NOT NULL
+                    );
+                    """)
+        }
+
         return m
     }
 }

@@ -10,10 +10,13 @@ struct FeedJoin: @unchecked Sendable {
     let hhIndex: Int?
     let personIndex: Int?
     let keyFields: [Int]
+    /// The feed's records confirmed by review (RULES.md §11), by their key as received.
+    let confirmed: [UInt64: ReviewDecisions.Confirmed]
 
-    init(feed: FeedKind, roster: RosterIndex) {
+    init(feed: FeedKind, roster: RosterIndex, confirmed: [UInt64: ReviewDecisions.Confirmed] = [:]) {
         self.feed = feed
         self.roster = roster
+        self.confirmed = confirmed
         let schema = feed.schema
         self.schema = schema
         dateIndex = schema.index(of: Linker.dateField(feed))!
@@ -37,5 +40,22 @@ struct FeedJoin: @unchecked Sendable {
     func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
         if feed == .disaster, let h { return recordKeyHash([0]) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
         return recordKeyHash(keyFields) { r[$0] }
+    }
+
+    /// An unmatched record confirmed by review: its candidate's household, and the record as if its ID had been
+    /// the candidate's, the review id after its fields.
+    func confirmedRecord(_ r: CSVRecord) -> (household: Int, record: CSVRecord)? {
+        guard let c = confirmed[recordKeyHash(keyFields) { r[$0] }], let p = personIndex,
+              let h = roster.household(of: c.person) else { return nil }
+        var fields = (0..<schema.fields.count).map { r.string($0) }
+        fields[p] = c.person.description
+        fields.append(c.reviewID)
+        return (h, CSVRecord.make(fields))
+    }
+
+    /// The key of a record given as fields (as `key` for a staged record).
+    func key(fields: [String], household h: Int?) -> UInt64 {
+        if feed == .disaster, let h { return recordKeyHash([0]) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+        return recordKeyHash(keyFields) { ArraySlice(fields[$0].utf8) }
     }
 }

@@ -35,24 +35,42 @@ public struct Linker: @unchecked Sendable {
 
     /// Links the month; with `accumulating`, also returns each feed's linked records accumulated as detect
     /// needs them (`fangfan run` hands them to detect; run by hand, link only writes its files).
-    public func run(store: StagedStore, roster: RosterIndex, accumulating: Bool = false) throws -> (report: LinkReport, figures: [FeedFigures]) {
+    ///
+    /// `review`: the confirmed and denied pairs of RULES.md §11. A confirmed record links as if its ID had been
+    /// the candidate's; the period's other damaged and unmatched records with a name get candidates
+    /// (`review.csv`, which emit turns into the review list).
+    public func run(store: StagedStore, roster: RosterIndex, accumulating: Bool = false,
+                    review: ReviewDecisions = ReviewDecisions()) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
+        try makeDirectory(dir + "/review")
+        // rows quarantined for their ID: the confirmed ones become a file of their own, linked first (a version
+        // of the record received with a valid ID, later in that order, is the one that counts); the others of
+        // the period are searched for candidates below
+        var confirmedFiles: [FeedKind: String] = [:]
+        var toReview: [ReviewRecord] = []
+        for feed in FeedKind.reviewed {
+            let (file, open) = try Linker.confirmedDamaged(feed, store: store, roster: roster, review: review,
+                                                           period: period, dir: dir + "/review")
+            confirmedFiles[feed] = file
+            toReview += open
+        }
         // a feed's later parts from an earlier link of the month (it may have had more staged files)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
         where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
             unlink(dir + "/linked/" + name)
         }
         var report = LinkReport(month: period.month.description)
-        let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster) }
+        let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that
         // neither core is left alone with a big one at the end. First, per feed, which records a later
         // version replaces;
         let sizes = joins.map { store.bytes($0.feed) }
         let bySize = joins.indices.sorted { sizes[$0] > sizes[$1] }
+        let confirmedIn = confirmedFiles
         let planned = try ParallelResults(count: joins.count) { k in
-            try Linker.plan(joins[bySize[k]], store: store)
+            try Linker.plan(joins[bySize[k]], store: store, confirmedFile: confirmedIn[joins[bySize[k]].feed])
         }.all()
         var plans = [LinkPlan?](repeating: nil, count: joins.count)
         for (k, i) in bySize.enumerated() { plans[i] = planned[k] }
@@ -78,6 +96,7 @@ public struct Linker: @unchecked Sendable {
         // file order: copying hundreds of MB into one file would cost more than the linking of them). The
         // unmatched records, few and for people to read, are one file per feed: the later parts are appended.
         var figures: [FeedFigures] = []
+        for k in parts.indices { toReview += parts[k].toReview }
         for (i, join) in joins.enumerated() {
             let mine = pieces.indices.filter { pieces[$0].feed == i }.sorted { pieces[$0].files.lowerBound < pieces[$1].files.lowerBound }
             let first = parts[mine[0]]
@@ -96,6 +115,13 @@ public struct Linker: @unchecked Sendable {
             report.linked[join.feed.rawValue] = matched
             report.unmatched[join.feed.rawValue] = unmatched
         }
+        // the candidates of the period's damaged and unmatched records, for the review list
+        let searchStarted = Date()
+        let reviewRows = ReviewSearch(roster: roster, denied: review.denied).rows(toReview)
+        report.reviewSeconds = Date().timeIntervalSince(searchStarted)
+        report.reviewRecords = toReview.count
+        report.reviewRows = reviewRows.count
+        try AtomicFile.write(ReviewSearch.csv(reviewRows), to: dir + "/review.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try enc.encode(report)), to: dir + "/link.json")
@@ -112,16 +138,24 @@ public struct Linker: @unchecked Sendable {
 
     /// A feed's staged files, each with the ordinal of its first record, and the records a later version replaces.
     struct LinkPlan {
-        var files: [(path: String, first: Int, bytes: Int)] = []
+        /// `file`: the inbox file the staged file came from ("" for the confirmed damaged records).
+        var files: [(path: String, first: Int, bytes: Int, file: String)] = []
         var superseded: Bitset?
     }
 
     /// Which records of the feed a later version replaces: from the keys ingest wrote beside each staged
     /// file, or (for disaster, whose key needs the roster, or when a keys file is missing) from the records.
-    static func plan(_ join: FeedJoin, store: StagedStore) throws -> LinkPlan {
+    static func plan(_ join: FeedJoin, store: StagedStore, confirmedFile: String? = nil) throws -> LinkPlan {
         var plan = LinkPlan()
         var keys: [UInt64] = []
         var fromKeysFiles = join.feed != .disaster
+        // the confirmed damaged records first, their keys from the records (their IDs are the candidates')
+        func confirmedFirst() throws {
+            guard let c = confirmedFile else { return }
+            plan.files.append((c, 0, fileBytes(c), ""))
+            try StagedStore.forEach(join.feed, file: c) { r in keys.append(join.key(r, join.household(r))) }
+        }
+        try confirmedFirst()
         if fromKeysFiles {
             for (entry, path) in store.files(join.feed) {
                 guard let data = readWholeFile(store.layout.keysFile(join.feed, seq: entry.seq)),
@@ -129,7 +163,7 @@ public struct Linker: @unchecked Sendable {
                     fromKeysFiles = false
                     break
                 }
-                plan.files.append((path, keys.count, fileBytes(path)))
+                plan.files.append((path, keys.count, fileBytes(path), entry.file))
                 data.withUnsafeBytes { p in
                     for i in 0..<(p.count / 8) { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
                 }
@@ -138,10 +172,16 @@ public struct Linker: @unchecked Sendable {
         if !fromKeysFiles {
             plan.files = []
             keys = []
-            for (_, path) in store.files(join.feed) {
-                plan.files.append((path, keys.count, fileBytes(path)))
+            try confirmedFirst()
+            for (entry, path) in store.files(join.feed) {
+                plan.files.append((path, keys.count, fileBytes(path), entry.file))
                 try StagedStore.forEach(join.feed, file: path) { r in keys.append(join.key(r, join.household(r))) }
             }
+        }
+        // a confirmed unmatched record is keyed as if its ID had been the candidate's (one record with a
+        // version sent with the right ID)
+        if !join.confirmed.isEmpty {
+            for i in keys.indices { if let c = join.confirmed[keys[i]] { keys[i] = c.linkedHash } }
         }
         plan.superseded = SortedKeys.superseded(keys)
         return plan
@@ -154,6 +194,8 @@ public struct Linker: @unchecked Sendable {
         var matched = 0
         var unmatched = 0
         var figures: FeedFigures?
+        /// The part's unmatched records of the period with a name, for candidates (RULES.md §11).
+        var toReview: [ReviewRecord] = []
     }
 
     /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
@@ -171,6 +213,7 @@ public struct Linker: @unchecked Sendable {
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster
+        let reviewed = FeedKind.reviewed.contains(join.feed)
         var lastKey = UInt64.max, lastHousehold: Int? = nil
         for f in files {
             var ordinal = plan.files[f].first
@@ -197,9 +240,21 @@ public struct Linker: @unchecked Sendable {
                         r.appendFields(to: &line)
                         line.append(0x0A)
                     }
+                } else if !join.confirmed.isEmpty, case let (h, confirmed)? = join.confirmedRecord(r).map({ ($0.household, $0.record) }) {
+                    // confirmed by review: as if its ID had been the candidate's, with the review id at the end
+                    part.matched += 1
+                    part.figures?.add(h, confirmed, offset: 0)
+                    try part.matchedFile.withBuffer { line in
+                        roster.households[h].id.appendDigits(to: &line)
+                        confirmed.appendFields(to: &line)
+                        line.append(0x0A)
+                    }
                 } else {
                     part.unmatched += 1
-                    try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, (0..<r.count).map { r.string($0) }) }
+                    let fields = (0..<r.count).map { r.string($0) }
+                    try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, fields) }
+                    if reviewed { part.toReview.append(ReviewRecord(feed: join.feed, file: plan.files[f].file, line: nil,
+                                                                     fields: fields, quarantined: false)) }
                 }
             }
         }

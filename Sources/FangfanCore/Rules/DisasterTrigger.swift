@@ -16,7 +16,7 @@ public struct DisasterTrigger: Trigger {
         }
         for d in c.disasters {
             ev.append(Evidence(trigger: Self.code, source: "disaster", record: d.event, date: d.occurred, amount: d.loss.description,
-                               text: "灾情 \(d.event)（\(d.occurred)）房屋\(d.damage)，直接经济损失 \(yuan(d.loss))"))
+                               text: "灾情 \(d.event)（\(d.occurred)）房屋\(d.damage)，直接经济损失 \(yuan(d.loss))\(reviewNote(d.review))"))
         }
         return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev)
     }

@@ -8,3 +8,8 @@ public struct Evidence: Codable, Sendable, Equatable {
     /// A sentence a village cadre can read.
     public var text: String
 }
+
+/// What evidence adds for a record that counts through a confirmed match (RULES.md §11): "" for any other.
+func reviewNote(_ reviewID: String) -> String {
+    reviewID.isEmpty ? "" : "，经人工复核匹配（复核编号 \(reviewID)）"
+}

@@ -24,7 +24,7 @@ public struct IllnessTrigger: Trigger {
         for s in c.settlements.sorted(by: { $0.outOfPocket > $1.outOfPocket }).prefix(Self.evidenceLimit) {
             ev.append(Evidence(trigger: Self.code, source: "medical", record: s.id, date: s.settled,
                                amount: s.outOfPocket.description,
-                               text: "医保结算 \(s.id)（\(s.kind)，\(s.visitType.isEmpty ? "就诊" : s.visitType)，\(s.settled)，\(s.person)）个人自付 \(yuan(s.outOfPocket))"))
+                               text: "医保结算 \(s.id)（\(s.kind)，\(s.visitType.isEmpty ? "就诊" : s.visitType)，\(s.settled)，\(s.person)\(reviewNote(s.review))）个人自付 \(yuan(s.outOfPocket))"))
         }
         return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev)
     }

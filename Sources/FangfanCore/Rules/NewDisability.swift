@@ -4,4 +4,6 @@ public struct NewDisability: Sendable {
     public var name: String
     public var grade: String
     public var issued: Day
+    /// The review id when the record counts through a confirmed match (RULES.md §11), else "".
+    public var review: String = ""
 }

@@ -6,4 +6,6 @@ public struct SettlementRecord: Sendable {
     public var outOfPocket: Money
     public var settled: String
     public var visitType: String
+    /// The review id when the record counts through a confirmed match (RULES.md §11), else "".
+    public var review: String = ""
 }

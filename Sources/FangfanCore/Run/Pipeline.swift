@@ -26,7 +26,7 @@ public final class Pipeline {
     public func ingest(keepRoster: Bool = false) throws -> IngestReport {
         try layout.prepare()
         let ledger = try openLedger()
-        let report = try Ingestor(config: config, today: today, logger: logger, findings: ledger, progress: progress,
+        let report = try Ingestor(config: config, today: today, logger: logger, findings: ledger, reviews: ledger, progress: progress,
                                   buildsRosterIndex: keepRoster).run()
         if let r = report.roster { rosterCache = (r.seq, r.index) }
         return report
@@ -59,11 +59,13 @@ public final class Pipeline {
         }
         let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m),
                                            recentIncomeMonths: config.rules.forecastRecentMonths)
-            .run(store: store, roster: roster, accumulating: keepFigures)
+            .run(store: store, roster: roster, accumulating: keepFigures, review: try openLedger().reviewDecisions())
         linked = keepFigures ? (m, rosterCache?.seq, figures) : nil
         logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
                                             "linked": "\(report.linked.values.reduce(0, +))",
-                                            "unmatched": "\(report.unmatched.values.reduce(0, +))"])
+                                            "unmatched": "\(report.unmatched.values.reduce(0, +))",
+                                            "review_records": "\(report.reviewRecords)", "review_rows": "\(report.reviewRows)",
+                                            "review_seconds": "\(String(format: "%.3f", report.reviewSeconds))"])
         return report
     }
 

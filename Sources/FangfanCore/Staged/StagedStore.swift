@@ -23,7 +23,8 @@ public struct StagedStore: @unchecked Sendable {
         for (_, path) in files(feed) { try Self.forEach(feed, file: path, body) }
     }
 
-    /// Calls `body` for every record of one staged file of the feed, in order.
+    /// Calls `body` for every record of one staged file of the feed, in order. (Link's file of records confirmed
+    /// by review, `review/confirmed-<feed>.csv`, has the same header; its records carry the review id after.)
     public static func forEach(_ feed: FeedKind, file path: String, _ body: (CSVRecord) throws -> Void) throws {
         let width = feed.schema.fields.count
         let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),

@@ -17,6 +17,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     case unknownAlert = "unknown_alert"
     case alertHouseholdMismatch = "alert_household_mismatch"
     case transitionRefused = "transition_refused"
+    case unknownReview = "unknown_review"
+    case reviewConflict = "review_conflict"
 }
 
 /// Why one value was refused: a reason code and a message a data officer understands.

@@ -145,6 +145,7 @@ extension IngestTests {
                            "reported_by": "李干部", "note": ""],
             .verification: ["alert_id": "R1", "household_id": T.hh(1), "finding": "确认纳入", "verified_by": "林海",
                             "verified_on": "2021-06-01", "measures": "就业帮扶", "note": ""],
+            .review: ["review_id": "FH0123456789", "decision": "确认", "reviewed_by": "张科员", "reviewed_on": "2021-06-10"],
         ]
         var expected: [String: [[String]]] = [:]
         for kind in FeedKind.allCases {
@@ -154,7 +155,13 @@ extension IngestTests {
             var lines = [fields.map { feed.header($0.name) }.joined(separator: ",")]
             lines.append(fields.map { valid[kind]![$0.name]! }.joined(separator: ","))
             var q: [[String]] = []
-            for (i, spec) in fields.enumerated() where spec.required {
+            if kind == .review {
+                // a row without a decision is skipped: neither read nor bad (FEEDS.md, feed review)
+                var v = valid[kind]!
+                v["decision"] = ""
+                lines.append(fields.map { v[$0.name]! }.joined(separator: ","))
+            }
+            for (i, spec) in fields.enumerated() where spec.required && !(kind == .review && spec.name == "decision") {
                 var v = valid[kind]!
                 v[spec.name] = ""
                 if kind == .roster { v["household_id"] = spec.name == "household_id" ? "" : T.hh(10 + i) }

@@ -1,0 +1,56 @@
+/// The candidates of the period's damaged and unmatched records (RULES.md §11), as link writes them for emit
+/// (`state/work/<M>/review.csv`, one row per record and candidate, or one row 候选过多): the roster members of
+/// the same name that a rule proposes, less the pairs denied before.
+public struct ReviewSearch {
+    public static let header = ["review_id", "feed", "file", "line", "raw_id", "name", "household_id", "person_id",
+                                "candidate_name", "evidence", "amount", "record", "record_hash", "linked_hash"]
+    public static let tooMany = "候选过多"
+
+    let roster: RosterIndex
+    let denied: Set<String>
+
+    public init(roster: RosterIndex, denied: Set<String>) {
+        self.roster = roster
+        self.denied = denied
+    }
+
+    /// The rows for these records, ordered by feed, file, line and candidate.
+    public func rows(_ records: [ReviewRecord]) -> [[String]] {
+        guard !records.isEmpty, !roster.households.isEmpty else { return [] }
+        let index = ReviewCandidateIndex(roster: roster)
+        var joins: [FeedKind: FeedJoin] = [:]
+        let order = { (r: ReviewRecord) in (FeedKind.reviewed.firstIndex(of: r.feed) ?? 0, r.file, r.line ?? 0, r.keyText) }
+        var out: [[String]] = []
+        for r in records.sorted(by: { order($0) < order($1) }) where !r.name.isEmpty {
+            let id = r.id
+            let found = index.candidates(name: r.name, id: id).filter { !denied.contains(r.reviewID($0.person)) }
+            if found.isEmpty { continue }
+            let common = [r.feed.rawValue, r.file, r.line.map(String.init) ?? "", r.rawID, r.name]
+            let hash = ReviewDecisions.hex(r.keyHash)
+            if found.count > ReviewRules.maxCandidates {
+                out.append([""] + common + ["", "", "",
+                    "\(Self.tooMany)：同名且号码相近的花名册人员有 \(found.count) 人，无法推断是谁，未列出候选人：请部门核实身份证号后重新报送",
+                    r.amount, r.keyText, hash, ""])
+                continue
+            }
+            let join = joins[r.feed] ?? FeedJoin(feed: r.feed, roster: roster)
+            joins[r.feed] = join
+            for c in found {
+                let member = roster.households[c.household].members[c.member]
+                let linked = join.key(fields: r.fields(as: c.person), household: c.household)
+                out.append([r.reviewID(c.person)] + common + [
+                    roster.households[c.household].id.description, c.person.description, member.name,
+                    ReviewRules.evidence(c.rules, id, c.person.description), r.amount, r.keyText, hash,
+                    ReviewDecisions.hex(linked)])
+            }
+        }
+        return out
+    }
+
+    public static func csv(_ rows: [[String]]) -> [UInt8] {
+        var out: [UInt8] = []
+        CSVOut.appendRow(&out, header)
+        for row in rows { CSVOut.appendRow(&out, row) }
+        return out
+    }
+}
