@@ -7,18 +7,10 @@ import FangfanTestSupport
 final class DeclarationTests: XCTestCase {
     let fixture = Sandbox.repo.appendingPathComponent("fixtures/county")
 
-    struct Alert: Decodable { var household_id: String; var level: String; var triggers: [String]; var channels: [String]
+    struct Alert: Decodable, HouseholdKeyed { var household_id: String; var level: String; var triggers: [String]; var channels: [String]
                               var risk_types: [String]; var suggested: [String] }
 
-    func alerts(_ s: Sandbox, _ m: String) throws -> [String: Alert] {
-        let data = try Data(contentsOf: s.out.appendingPathComponent("\(m)/alerts.jsonl"))
-        var out: [String: Alert] = [:]
-        for line in data.split(separator: 0x0A) {
-            let a = try JSONDecoder().decode(Alert.self, from: Data(line))
-            out[a.household_id] = a
-        }
-        return out
-    }
+    func alerts(_ s: Sandbox, _ m: String) throws -> [String: Alert] { try s.alerts(m, as: Alert.self) }
 
     /// Households of the fixture roster with no expected alert and no declaration of their own.
     func quietHouseholds() throws -> [String] {

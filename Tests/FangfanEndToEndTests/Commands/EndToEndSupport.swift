@@ -79,6 +79,17 @@ struct Sandbox {
         return Result(status: status, stdout: String(decoding: od, as: UTF8.self), stderr: String(decoding: ed, as: UTF8.self))
     }
 
+    /// The month's alerts.jsonl decoded as `T` (the fields a test reads), by household.
+    func alerts<T: Decodable & HouseholdKeyed>(_ month: String, as: T.Type) throws -> [String: T] {
+        let data = try Data(contentsOf: out.appendingPathComponent("\(month)/alerts.jsonl"))
+        var byHousehold: [String: T] = [:]
+        for line in data.split(separator: 0x0A) {
+            let a = try JSONDecoder().decode(T.self, from: Data(line))
+            byHousehold[a.household_id] = a
+        }
+        return byHousehold
+    }
+
     /// household,level,triggers lines of alerts.jsonl, sorted — the form of the oracle's files.
     func alertLines(_ month: String) throws -> [String] {
         let data = try Data(contentsOf: out.appendingPathComponent("\(month)/alerts.jsonl"))
@@ -131,4 +142,9 @@ struct Sandbox {
             return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
         }
     }
+}
+
+/// A line of alerts.jsonl as a test decodes it: at least its household.
+protocol HouseholdKeyed {
+    var household_id: String { get }
 }
