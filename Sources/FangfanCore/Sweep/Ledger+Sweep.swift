@@ -33,7 +33,7 @@ extension Ledger {
     /// The latest month is found through `alert_ids` (indexed by household; `last_month` only grows),
     /// then the alert of that month through the alerts' (month, household) key. A rerun of that month may
     /// have dropped the household's alert: then the earlier months are tried, latest first.
-    public func latestAlertLevels(of households: [String]) throws -> [String: AlertLevel] {
+    public func latestAlertLevels(of households: [String]) throws -> [String: Level] {
         try reading { db in
             // the latest month of each household's alert ids
             var top: [String: String] = [:]
@@ -47,7 +47,7 @@ extension Ledger {
                 while let row = try rows.next() { if let m: String = row[1] { top[row[0]] = m } }
             }
             // the alert of that month, month by month
-            var out: [String: AlertLevel] = [:]
+            var out: [String: Level] = [:]
             var byMonth: [String: [String]] = [:]
             for (h, m) in top { byMonth[m, default: []].append(h) }
             for (m, hs) in byMonth {
@@ -59,7 +59,7 @@ extension Ledger {
                     let rows = try Row.fetchCursor(
                         db, sql: "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
                         arguments: StatementArguments([m] + chunk))
-                    while let row = try rows.next() { if let l = AlertLevel(rawValue: row[1]) { out[row[0]] = l } }
+                    while let row = try rows.next() { if let l = Level(rawValue: row[1]) { out[row[0]] = l } }
                 }
             }
             // a rerun dropped the alert of the latest month: the earlier months, latest first (rare)
@@ -75,7 +75,7 @@ extension Ledger {
                 for h in missing {
                     for m in months where m < top[h]! {
                         if let l = try String.fetchOne(levelIn, arguments: [m, h]) {
-                            out[h] = AlertLevel(rawValue: l)
+                            out[h] = Level(rawValue: l)
                             break
                         }
                     }

@@ -15,7 +15,7 @@ public enum SweepList {
 
     /// The cells of a listed household.
     public static func cells(eventId: String, eventName: String, row: SweepRule.Row, household h: Household,
-                             level: AlertLevel?) -> [String] {
+                             level: Level?) -> [String] {
         let head = h.head
         return [
             eventId, eventName, row.town, row.village, h.id.description, head?.name ?? "", head?.person.masked ?? "",

@@ -214,7 +214,7 @@ final class SweepRuleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let l = try Ledger(path: dir + "/ledger.sqlite")
         func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
-        func alert(_ id: String, _ h: Int, _ m: String, _ level: AlertLevel, type: String = "一般农户") -> LedgerAlert {
+        func alert(_ id: String, _ h: Int, _ m: String, _ level: Level, type: String = "一般农户") -> LedgerAlert {
             LedgerAlert(alertId: id, householdId: hh(h), town: "锦和镇", village: "锦和村", month: m, level: level,
                         triggers: ["illness"], householdType: type)
         }
