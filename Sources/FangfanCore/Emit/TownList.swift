@@ -16,6 +16,21 @@ public enum TownList {
     /// The column of the head's (masked) resident ID.
     public static let headIDColumn = 7
 
+    /// The values of 核查结论 (feed `verification`), offered as a drop-down on the XLSX list.
+    public static let findingValues = ["确认纳入", "不予纳入", "风险已消除", "待核"]
+    /// The measures of 帮扶措施, shown as an input message when a cell of that column is selected.
+    public static let measures = ["产业帮扶", "就业帮扶", "综合保障", "扶志扶智", "其他帮扶"]
+    /// Empty rows below the last listed one that still carry the drop-down and the message (rows a cadre adds).
+    public static let validatedEmptyRows = 200
+
+    /// The XLSX list's validations: the drop-down on 核查结论, the input message on 帮扶措施.
+    public static let validations: [XLSXValidation] = [
+        XLSXValidation(column: columns.firstIndex { $0.header == "核查结论" }!, values: findingValues,
+                       extraRows: validatedEmptyRows),
+        XLSXValidation(column: columns.firstIndex { $0.header == "帮扶措施" }!, promptTitle: "帮扶措施",
+                       prompt: "一项或多项，以、分隔：" + measures.joined(separator: "、"), extraRows: validatedEmptyRows),
+    ]
+
     /// A row of the list: an alert, or a monitored case for which risk elimination is suggested (§7).
     public struct Row: Sendable {
         public var cells: [String]
@@ -76,7 +91,7 @@ public enum TownList {
                 }
                 return cells
             },
-            freezeHeader: true)
+            freezeHeader: true, validations: validations, printSetup: true)
         return try XLSXWriter.data(spec)
     }
 
