@@ -17,6 +17,8 @@ public struct ReportData: Sendable {
     public var households: Int
     /// Every town of the roster, even with zero alerts.
     public var towns: [TownCounts]
+    /// RULES.md §13: cases past the verification deadline, per town (every town, in name order).
+    public var overdue: [(town: String, count: Int)] = []
     /// Alerts per risk type (one alert may count under several types).
     public var riskTypes: [(name: String, count: Int)]
     /// Alerts per discovery channel (申报 / 排查 / 部门预警).
@@ -47,8 +49,10 @@ public struct ReportData: Sendable {
         trend: [(month: String, red: Int, orange: Int, yellow: Int)],
         quality: [FeedQuality],
         rejectedFiles: [(file: String, reason: String)],
-        eliminationSuggested: Int
+        eliminationSuggested: Int,
+        overdue: [(town: String, count: Int)] = []
     ) {
+        self.overdue = overdue
         self.title = title
         self.month = month
         self.periodFrom = periodFrom

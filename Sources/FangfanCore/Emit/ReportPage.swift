@@ -81,6 +81,7 @@ public enum ReportPage {
         h += "</div>\n"
 
         // Data quality
+        h += overdueTable(d.overdue)
         h += qualityTable(d.quality)
         h += rejectedList(d.rejectedFiles)
 
@@ -351,6 +352,19 @@ public enum ReportPage {
     }
 
     // MARK: Data quality
+
+    /// RULES.md §13: per town, the cases in 预警 past the verification deadline.
+    static func overdueTable(_ towns: [(town: String, count: Int)]) -> String {
+        var s = "<section class=\"block\">\n<h2>核查超期（按乡镇）</h2>\n"
+        guard !towns.isEmpty else { return s + "<p class=\"empty\">花名册中没有乡镇。</p>\n</section>\n" }
+        let total = towns.reduce(0) { $0 + $1.count }
+        s += "<table class=\"quality overdue\">\n<thead><tr><th>乡镇</th><th>超期未核查户数</th></tr></thead>\n<tbody>\n"
+        for t in towns {
+            s += "<tr><td>\(esc(t.town))</td>" + (t.count == 0 ? "<td class=\"zero\">0</td>" : "<td class=\"bad\">\(num(t.count))</td>") + "</tr>\n"
+        }
+        s += "<tr class=\"sum\"><td>合计</td><td>\(num(total))</td></tr>\n</tbody>\n</table>\n"
+        return s + "<p class=\"note\">预警后超过核查期限仍无核查结论（待核除外）的户，明细见 overdue.csv</p>\n</section>\n"
+    }
 
     static func qualityTable(_ q: [FeedQuality]) -> String {
         var s = "<section class=\"block\">\n<h2>数据质量（各部门数据）</h2>\n"

@@ -34,10 +34,12 @@ public struct Summary: Codable, Sendable {
     public var cases: [String: Int]
     public var timings: [String: Double]
     public var generated_at: String
+    /// RULES.md §13: cases past the verification deadline, per town (every town of the roster).
+    public var overdue: [String: Int] = [:]
     /// Where the outputs are (not written to the file).
     public var outDir: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at
+        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at, overdue
     }
 }

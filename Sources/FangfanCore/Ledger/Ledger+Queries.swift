@@ -119,3 +119,28 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The cases in 预警 past the verification deadline on `today` (RULES.md §13), ordered by town, days overdue
+    /// descending, then village and household id; each with its last alert and that alert's level.
+    public func overdueCases(today: Day, rule: Overdue) throws -> [OverdueCase] {
+        try dbQueue.read { db in
+            var out: [OverdueCase] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
+                FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
+                WHERE c.state = ? AND c.first_listed_on IS NOT NULL
+                """, arguments: [CaseState.warned.rawValue])
+            while let row = try rows.next() {
+                let text: String = row[3]
+                guard case .success(let d) = Day.parse(Array(text.utf8)),
+                      let days = rule.days(listedOn: d, today: today) else { continue }
+                out.append(OverdueCase(householdId: row[0], town: row[1], village: row[2], alertId: row[4] ?? "",
+                                       level: (row[5] as String?).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
+            }
+            return out.sorted {
+                ($0.town, -$0.days, $0.village, $0.householdId) < ($1.town, -$1.days, $1.village, $1.householdId)
+            }
+        }
+    }
+}

@@ -114,6 +114,11 @@ enum LedgerSchema {
                     """)
         }
 
+        // RULES.md §13: the day D a case in 预警 was first listed with a red or orange alert (the run's date).
+        m.registerMigration("v2-first-listed-on") { db in
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN first_listed_on TEXT")
+        }
+
         return m
     }
 }

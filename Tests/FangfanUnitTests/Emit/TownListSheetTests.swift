@@ -19,17 +19,17 @@ final class TownListSheetTests: XCTestCase {
 
     func testDropDownOnFindingAndMessageOnMeasuresOverDataRowsAndTwoHundredMore() throws {
         let (sheet, _, _) = try parts(3)
-        // 核查结论 is column T (the 20th), 帮扶措施 column W (the 23rd); 3 data rows are rows 2–4, + 200 → 204
-        XCTAssertEqual(TownList.columns[19].header, "核查结论")
-        XCTAssertEqual(TownList.columns[22].header, "帮扶措施")
+        // 核查结论 is column U (the 21st), 帮扶措施 column X (the 24th); 3 data rows are rows 2–4, + 200 → 204
+        XCTAssertEqual(TownList.columns[20].header, "核查结论")
+        XCTAssertEqual(TownList.columns[23].header, "帮扶措施")
         XCTAssertTrue(sheet.contains(#"<dataValidations count="2">"#
-            + #"<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="T2:T204">"#
+            + #"<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="U2:U204">"#
             + #"<formula1>&quot;确认纳入,不予纳入,风险已消除,待核&quot;</formula1></dataValidation>"#
             + #"<dataValidation allowBlank="1" showInputMessage="1" promptTitle="帮扶措施" "#
-            + #"prompt="一项或多项，以、分隔：产业帮扶、就业帮扶、综合保障、扶志扶智、其他帮扶" sqref="W2:W204"/>"#
+            + #"prompt="一项或多项，以、分隔：产业帮扶、就业帮扶、综合保障、扶志扶智、其他帮扶" sqref="X2:X204"/>"#
             + "</dataValidations>"), sheet)
         // an empty list still offers the drop-down on the 200 rows a cadre would add (rows 2–201)
-        XCTAssertTrue(try parts(0).sheet.contains(#"sqref="T2:T201""#))
+        XCTAssertTrue(try parts(0).sheet.contains(#"sqref="U2:U201""#))
     }
 
     func testPrintSetupAndElementOrder() throws {
@@ -43,7 +43,7 @@ final class TownListSheetTests: XCTestCase {
         XCTAssertTrue(sheet.hasPrefix(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n<worksheet "))
         XCTAssertTrue(workbook.contains(#"<definedName name="_xlnm.Print_Titles" localSheetId="0">'锦和镇'!$1:$1</definedName>"#),
                       workbook)
-        XCTAssertTrue(workbook.contains(#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'锦和镇'!$A$1:$X$3</definedName>"#),
+        XCTAssertTrue(workbook.contains(#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'锦和镇'!$A$1:$Y$3</definedName>"#),
                       workbook)
     }
 
