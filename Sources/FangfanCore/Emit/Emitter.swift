@@ -69,6 +69,7 @@ public struct Emitter {
             try? FileManager.default.removeItem(atPath: tmp)
             try makeDirectory(tmp + "/towns")
             try makeDirectory(tmp + "/unmatched")
+            try makeDirectory(tmp + "/notice")
             if unmasked {
                 let roster = try RosterIndex(store: try StagedStore(layout: layout))
                 for h in roster.households { heads[h.id.description] = h.head?.person.description }
@@ -121,6 +122,8 @@ public struct Emitter {
         }
         try AtomicFile.write(overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
                              to: tmp + "/overdue.csv")
+        try writeNotices(try ledger.noticeEntries(month: month.description), alerts: alerts,
+                         evaluations: recorded.evaluations, into: tmp)
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
             if let d = readWholeFile(src) {
@@ -260,6 +263,28 @@ public struct Emitter {
                                     c.level?.chinese ?? "", c.firstListedOn.description].map(CSVOut.inert) + [String(c.days)])
         }
         return out
+    }
+
+    /// notice/<乡镇>.csv and .xlsx (RULES.md §13) for each town with at least one household to post.
+    func writeNotices(_ entries: [NoticeEntry], alerts: [Alert], evaluations: [Evaluation], into tmp: String) throws {
+        guard !entries.isEmpty else { return }
+        let wanted = Set(entries.map(\.householdId))
+        var heads: [String: (name: String, size: String)] = [:]
+        for e in evaluations where wanted.contains(e.householdId) {
+            let f = e.fields
+            heads[e.householdId] = (f["head_name"] ?? "", f["size"] ?? "")
+        }
+        for a in alerts where wanted.contains(a.household_id) { heads[a.household_id] = (a.head_name, String(a.size)) }
+        var byTown: [String: [[String]]] = [:]
+        for e in entries {
+            let h = heads[e.householdId] ?? ("", "")
+            byTown[e.town, default: []].append(NoticeList.cells(e, headName: h.name, size: h.size))
+        }
+        for (town, rows) in byTown.sorted(by: { $0.key < $1.key }) {
+            let name = TownList.fileName(town)
+            try AtomicFile.write(NoticeList.csv(rows), to: "\(tmp)/notice/\(name).csv")
+            try AtomicFile.write(try NoticeList.xlsx(rows, town: town), to: "\(tmp)/notice/\(name).xlsx")
+        }
     }
 
     public static let overdueHeaders = ["乡镇", "行政村", "户编号", "户主姓名", "预警编号", "预警等级", "首次列出日期", "超期天数"]

@@ -104,15 +104,20 @@ final class LedgerOverdueTests: XCTestCase {
             try q.write { db in
                 try db.execute(sql: """
                     INSERT INTO cases (household_id, town, village, state, opened_month, updated_at)
-                    VALUES ('4408251010010001', '锦和镇', '锦和村', '预警', '2021-04', '2021-05-02T08:00:00Z')
+                    VALUES ('4408251010010001', '锦和镇', '锦和村', '预警', '2021-04', '2021-05-02T08:00:00Z'),
+                           ('4408251010010002', '锦和镇', '锦和村', '监测中', '2021-04', '2021-05-02T08:00:00Z');
+                    INSERT INTO history (household_id, at, month, event, from_state, to_state, actor, detail)
+                    VALUES ('4408251010010002', '2021-05-02T08:00:00Z', '2021-04', '核查:确认纳入', '预警', '监测中', 'x',
+                            '预警编号 YJ2021-4408251010010002-01')
                     """)
             }
         }
         let l = try Ledger(path: path)
-        XCTAssertEqual(try l.appliedMigrations().last, "v2-first-listed-on")
+        XCTAssertTrue(try l.appliedMigrations().contains("v2-first-listed-on"))
         XCTAssertEqual(try l.cases(state: .warned).map(\.householdId), ["4408251010010001"])
         XCTAssertNil(try listedOn(l, "4408251010010001"))
         XCTAssertEqual(try l.overdueCases(today: day("2022-01-01"), rule: Overdue(verifyDays: 15)), [])
+        XCTAssertEqual(try l.noticeEntries(month: "2021-05"), [], "findings from before the notice existed are not posted")
     }
 
     func testARunWithoutADateSetsNoDeadline() throws {
@@ -144,5 +149,43 @@ final class VerifyDaysConfigTests: XCTestCase {
                 XCTAssertTrue("\(e)".contains("rules.verify_days"), "\(e)")
             }
         }
+    }
+}
+
+/// RULES.md §13's public notice as the ledger answers it: findings since the previous run that moved a case into
+/// 监测中 or marked it 风险已消除; a rerun of a month covers the same start.
+final class LedgerNoticeTests: XCTestCase {
+    func testNoticeCoversFindingsSinceThePreviousRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-notice-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let l = try Ledger(path: dir + "/ledger.sqlite", clock: { "2021-06-12T08:00:00Z" })
+        XCTAssertEqual(try l.appliedMigrations().last, "v2-notice-marks")
+        let h1 = "4408251010010001", h2 = "4408251010020002", h3 = "4408251010010003"
+        func alert(_ id: String, _ h: String, _ type: String) -> LedgerAlert {
+            LedgerAlert(alertId: id, householdId: h, town: "锦和镇", village: h == h2 ? "东村" : "锦和村", month: "2021-05",
+                        level: .red, triggers: ["illness"], householdType: type)
+        }
+        try l.recordMonth("2021-05", run: "r", alerts: [alert("R1", h1, "脱贫户"), alert("R2", h2, "一般农户"), alert("R3", h3, "一般农户")],
+                          evaluations: [])
+        XCTAssertEqual(try l.noticeEntries(month: "2021-05"), [], "no finding yet")
+        _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明", verifiedOn: "2021-06-05",
+                                       measures: ["就业帮扶"]), source: "f")
+        _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .include, verifiedBy: "李明"), source: "f")
+        _ = try l.applyFinding(Finding(alertId: "R3", householdId: h3, kind: .reject, verifiedBy: "李明"), source: "f")
+        let june = try l.noticeEntries(month: "2021-06")
+        XCTAssertEqual(june, [
+            NoticeEntry(householdId: h2, town: "锦和镇", village: "东村", matter: .included, category: "边缘易致贫户", date: "2021-06-12"),
+            NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .included, category: "脱贫不稳定户", date: "2021-06-05"),
+        ], "核查日期, else the day ingested; the rejected one is not posted")
+        XCTAssertEqual(try l.noticeEntries(month: "2021-06"), june, "a rerun of the month posts the same")
+        XCTAssertEqual(try l.noticeEntries(month: "2021-07"), [], "the next run: nothing new")
+        // marked 风险已消除 while monitored: posted as 风险消除, category 在监测
+        _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .eliminated, verifiedBy: "李明", verifiedOn: "2021-07-20"),
+                               source: "g")
+        _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "g")
+        XCTAssertEqual(try l.noticeEntries(month: "2021-07"), [
+            NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .eliminated, category: "在监测", date: "2021-07-20"),
+        ])
     }
 }
