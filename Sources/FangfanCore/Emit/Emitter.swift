@@ -135,6 +135,7 @@ public struct Emitter {
 
         var summary = makeSummary(detect: detect, link: link, alerts: alerts, manifest: manifest,
                                   cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
+        summary.findings.by_trigger = try ledger.rulePrecision(monitoringYear: detect.monitoring_year, codes: Triggers.codes)
         for t in detect.towns { summary.overdue[t] = 0 }
         for c in overdue { summary.overdue[c.town, default: 0] += 1 }
         summary.timings["emit"] = Date().timeIntervalSince(started)
@@ -384,7 +385,8 @@ public struct Emitter {
             quality: quality,
             rejectedFiles: s.files.filter { $0.status == .rejected }.map { ($0.file, $0.reason ?? "") },
             eliminationSuggested: s.alerts.elimination_suggested,
-            overdue: s.overdue.keys.sorted().map { ($0, s.overdue[$0]!) })
+            overdue: s.overdue.keys.sorted().map { ($0, s.overdue[$0]!) },
+            precision: s.findings.by_trigger.map { ($0.key, $0.value) })
     }
 
     /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.

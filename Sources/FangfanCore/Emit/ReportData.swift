@@ -19,6 +19,8 @@ public struct ReportData: Sendable {
     public var towns: [TownCounts]
     /// RULES.md §13: cases past the verification deadline, per town (every town, in name order).
     public var overdue: [(town: String, count: Int)] = []
+    /// RULES.md §13: per trigger code, the monitoring year's alerts returned 确认纳入 and 不予纳入.
+    public var precision: [(code: String, precision: RulePrecision)] = []
     /// Alerts per risk type (one alert may count under several types).
     public var riskTypes: [(name: String, count: Int)]
     /// Alerts per discovery channel (申报 / 排查 / 部门预警).
@@ -50,9 +52,11 @@ public struct ReportData: Sendable {
         quality: [FeedQuality],
         rejectedFiles: [(file: String, reason: String)],
         eliminationSuggested: Int,
-        overdue: [(town: String, count: Int)] = []
+        overdue: [(town: String, count: Int)] = [],
+        precision: [(code: String, precision: RulePrecision)] = []
     ) {
         self.overdue = overdue
+        self.precision = precision
         self.title = title
         self.month = month
         self.periodFrom = periodFrom

@@ -36,10 +36,15 @@ public struct Summary: Codable, Sendable {
     public var generated_at: String
     /// RULES.md §13: cases past the verification deadline, per town (every town of the roster).
     public var overdue: [String: Int] = [:]
+    public struct Findings: Codable, Sendable {
+        /// RULES.md §13's rule precision, per trigger code (every code).
+        public var by_trigger: [String: RulePrecision]
+    }
+    public var findings = Findings(by_trigger: [:])
     /// Where the outputs are (not written to the file).
     public var outDir: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at, overdue
+        case month, monitoring_year, period, line, files, unmatched, alerts, cases, timings, generated_at, overdue, findings
     }
 }

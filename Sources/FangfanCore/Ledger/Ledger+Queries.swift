@@ -144,3 +144,27 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// RULES.md §13: per trigger code, the alerts of the monitoring year (their ids begin `YJ<year>-`) whose
+    /// latest finding is 确认纳入 or 不予纳入. Every code of `codes` is answered, 0 and 0 when none.
+    public func rulePrecision(monitoringYear: Int, codes: [String]) throws -> [String: RulePrecision] {
+        var out: [String: RulePrecision] = [:]
+        for c in codes { out[c] = RulePrecision(confirmed: 0, rejected: 0) }
+        try dbQueue.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT f.kind, i.triggers FROM last_findings f JOIN alert_ids i ON i.alert_id = f.alert_id
+                WHERE f.alert_id LIKE ? AND f.kind IN ('确认纳入', '不予纳入')
+                """, arguments: ["YJ\(monitoringYear)-%"])
+            while let row = try rows.next() {
+                let confirmed = (row[0] as String) == FindingKind.include.rawValue
+                for t in LedgerJSONList.decode(row[1] as String?) {
+                    var p = out[t] ?? RulePrecision(confirmed: 0, rejected: 0)
+                    if confirmed { p.confirmed += 1 } else { p.rejected += 1 }
+                    out[t] = p
+                }
+            }
+        }
+        return out
+    }
+}

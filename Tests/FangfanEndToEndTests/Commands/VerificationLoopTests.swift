@@ -101,6 +101,20 @@ final class VerificationLoopTests: XCTestCase {
         }
         let xlsxNotice = try sheet(s.out.appendingPathComponent("2021-06/notice/\(town).xlsx"))
         XCTAssertEqual([xlsxNotice.headers] + xlsxNotice.rows, posted)
+        // rule precision (§13): the confirmed red alert counts for each of its triggers, the rejected one likewise
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
+        let byTrigger = try XCTUnwrap((summary["findings"] as? [String: Any])?["by_trigger"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(byTrigger.keys), Set(Triggers.codes))
+        let confirmedTriggers = red["triggers"] as! [String]
+        let rejectedTriggers = rejectedHousehold.flatMap { r in may.first { $0["household_id"] as? String == r } }?["triggers"] as? [String] ?? []
+        for code in Triggers.codes {
+            let n = confirmedTriggers.contains(code) ? 1 : 0, m = rejectedTriggers.contains(code) ? 1 : 0
+            XCTAssertEqual(byTrigger[code]?["confirmed"] as? Int, n, code)
+            XCTAssertEqual(byTrigger[code]?["rejected"] as? Int, m, code)
+            let rate = byTrigger[code]?["rate"]
+            if n + m == 0 { XCTAssertTrue(rate is NSNull, code) } else { XCTAssertEqual(rate as? String, n == 1 && m == 1 ? "0.50" : n == 1 ? "1.00" : "0.00", code) }
+        }
+        XCTAssertTrue(try String(contentsOf: s.out.appendingPathComponent("2021-06/report.html"), encoding: .utf8).contains("各触发规则核查确认率"))
         // dropping the same file again changes nothing
         let before = try ledger.history(household: household).count
         try FileManager.default.copyItem(at: s.state.appendingPathComponent("archive/verification").appendingPathComponent(
