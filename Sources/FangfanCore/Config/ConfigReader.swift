@@ -106,7 +106,7 @@ struct ConfigReader {
             try checkKeys(r, "rules", ["near_factor", "illness_prev_ratio", "illness_bar_fragile", "illness_bar_general",
                                        "disaster_prev_ratio", "income_drop_ratio", "disability_age_min",
                                        "disability_age_max", "elimination_months", "forecast",
-                                       "forecast_recent_months"])
+                                       "forecast_recent_months", "verify_days"])
             if let v = try ratio(r, "near_factor", "rules.near_factor") { c.rules.nearFactor = v }
             if let v = try ratio(r, "illness_prev_ratio", "rules.illness_prev_ratio") { c.rules.illnessPrevRatio = v }
             if let v = try money(r, "illness_bar_fragile", "rules.illness_bar_fragile") { c.rules.illnessBarFragile = v }
@@ -117,6 +117,10 @@ struct ConfigReader {
             if let v = try integer(r, "disability_age_max", "rules.disability_age_max") { c.rules.disabilityAgeMax = v }
             if let v = try integer(r, "elimination_months", "rules.elimination_months") { c.rules.eliminationMonths = v }
             if let v = try bool(r, "forecast", "rules.forecast") { c.rules.forecast = v }
+            if let v = try integer(r, "verify_days", "rules.verify_days") {
+                guard (0...366).contains(v) else { throw fail("rules.verify_days", "must be a number of days from 0 to 366") }
+                c.rules.verifyDays = v
+            }
             if let v = try integer(r, "forecast_recent_months", "rules.forecast_recent_months") {
                 // n + 1 ≤ k ≤ 11: with n > 10 no month could ever be forecast
                 guard (1...10).contains(v) else {

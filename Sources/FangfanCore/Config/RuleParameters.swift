@@ -11,6 +11,8 @@ public struct RuleParameters: Sendable {
     public var disabilityAgeMin = 16
     public var disabilityAgeMax = 60
     public var eliminationMonths = 6
+    /// §13 the verification deadline: days after a case's first red/orange listing (0 to 366).
+    public var verifyDays = 15
     /// §9 forecast crossing (收入下滑预警): on by default.
     public var forecast = true
     /// §9's n: the recent months whose rate is projected to the year's end (1…10).

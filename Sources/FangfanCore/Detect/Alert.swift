@@ -28,6 +28,8 @@ public struct Alert: Codable, Sendable, Equatable {
     /// net_per_capita as an exact fraction of fen, for sorting without rounding.
     public var npc_numerator: Int64
     public var npc_denominator: Int64
+    /// RULES.md §13: days past the verification deadline, set by emit where the case is 超期 (absent otherwise).
+    public var overdue_days: Int? = nil
 
     /// Same household, monitoring year and trigger set → same id (RULES.md §8):
     /// `YJ<year>-<household>-<two hex digits of the trigger set>`.

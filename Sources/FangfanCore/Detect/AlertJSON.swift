@@ -86,6 +86,7 @@ enum AlertJSON {
         key(&out, "notes"); strings(&out, a.notes)
         key(&out, "npc_denominator"); int(&out, a.npc_denominator)
         key(&out, "npc_numerator"); int(&out, a.npc_numerator)
+        if let d = a.overdue_days { key(&out, "overdue_days"); int(&out, d) }
         key(&out, "period_months"); int(&out, a.period_months)
         key(&out, "prev_income"); string(&out, a.prev_income)
         key(&out, "rigid"); string(&out, a.rigid)

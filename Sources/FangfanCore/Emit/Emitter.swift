@@ -11,13 +11,18 @@ public struct Emitter {
     var elimination: EliminationSuggestion { EliminationSuggestion(months: config.rules.eliminationMonths) }
     let layout: StateLayout
     let month: Month
+    /// The run's date (`--today`): the day D the ledger records for cases first listed now, and the day the
+    /// verification deadline is counted to (RULES.md §13). Without it, nothing is overdue.
+    let today: Day?
     let clock: () -> String
 
     /// Full head IDs on the lists (only where configured; recorded in the ledger).
     let unmasked: Bool
 
-    public init(config: PipelineConfig, month: Month, unmasked: Bool = false, clock: @escaping () -> String = isoNow) {
+    public init(config: PipelineConfig, month: Month, today: Day? = nil, unmasked: Bool = false,
+                clock: @escaping () -> String = isoNow) {
         self.config = config
+        self.today = today
         self.unmasked = unmasked
         self.layout = StateLayout(root: config.state)
         self.month = month
@@ -47,8 +52,8 @@ public struct Emitter {
             recording = ahead
         } else {
             let evaluations = try Evaluation.read(work + "/evaluations.csv")
-            recording = Emitter.startRecording(month: month, alerts: alerts, evaluations: { evaluations }, in: ledger,
-                                               elimination: elimination)
+            recording = Emitter.startRecording(month: month, today: today, alerts: alerts, evaluations: { evaluations },
+                                               in: ledger, elimination: elimination)
         }
 
         // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
@@ -64,13 +69,14 @@ public struct Emitter {
             try? FileManager.default.removeItem(atPath: tmp)
             try makeDirectory(tmp + "/towns")
             try makeDirectory(tmp + "/unmatched")
+            try makeDirectory(tmp + "/notice")
             if unmasked {
                 let roster = try RosterIndex(store: try StagedStore(layout: layout))
                 for h in roster.households { heads[h.id.description] = h.head?.person.description }
             }
             // one CSV and one XLSX per town of the roster
             try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                           suggested: nil, into: tmp)
+                           suggested: nil, overdue: [:], into: tmp)
         } catch {
             _ = try? recording.wait()
             throw error
@@ -78,19 +84,46 @@ public struct Emitter {
         let recorded = try recording.wait()
         let eliminate = recorded.eliminate
         var suggestedRows: [String: [TownList.Row]] = [:]
+        // §13: the cases past the verification deadline (a case the month's alerts opened or brought back to
+        // 预警 has D = today and is never among them)
+        let overdue = try today.map { try ledger.overdueCases(today: $0, rule: Overdue(verifyDays: config.rules.verifyDays)) } ?? []
+        let overdueDays = Dictionary(overdue.map { ($0.householdId, $0.days) }, uniquingKeysWith: { a, _ in a })
+        var again = Set<String>()
         if !eliminate.isEmpty {
             suggestedRows = eliminationRows(alerts, eliminate: eliminate, monitored: recorded.monitored,
                                             evaluations: recorded.evaluations, line: detect.line)
-            var again = Set(suggestedRows.keys)
+            again.formUnion(suggestedRows.keys)
             for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
+        }
+        var alertsOut = alerts
+        if !overdueDays.isEmpty {
+            for i in alertsOut.indices {
+                if let d = overdueDays[alertsOut[i].household_id] {
+                    alertsOut[i].overdue_days = d
+                    again.insert(alertsOut[i].town)
+                }
+            }
+        }
+        if !again.isEmpty {
             try writeTowns(again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                           suggested: (eliminate, suggestedRows), into: tmp)
+                           suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         }
         if unmasked {
             try ledger.recordDisclosure(month: month.description, run: "run \(month)",
                                         households: (alerts.map(\.household_id) + suggestedRows.values.flatMap { $0.map { $0.cells[5] } }).sorted())
         }
-        try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
+        if overdueDays.isEmpty {
+            try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
+        } else {
+            // detect's lines, with overdue_days where the case is overdue
+            var lines: [UInt8] = []
+            for a in alertsOut { AlertJSON.line(&lines, a) }
+            try AtomicFile.write(lines, to: tmp + "/alerts.jsonl")
+        }
+        try AtomicFile.write(overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
+                             to: tmp + "/overdue.csv")
+        try writeNotices(try ledger.noticeEntries(month: month.description), alerts: alerts,
+                         evaluations: recorded.evaluations, into: tmp)
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
             if let d = readWholeFile(src) {
@@ -115,6 +148,9 @@ public struct Emitter {
             let k = feed.rawValue
             summary.review[k] = .init(pending: pending[k] ?? 0, confirmed: decided[k]?.confirmed ?? 0, denied: decided[k]?.denied ?? 0)
         }
+        summary.findings.by_trigger = try ledger.rulePrecision(monitoringYear: detect.monitoring_year, codes: Triggers.codes)
+        for t in detect.towns { summary.overdue[t] = 0 }
+        for c in overdue { summary.overdue[c.town, default: 0] += 1 }
         summary.timings["emit"] = Date().timeIntervalSince(started)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -137,19 +173,19 @@ public struct Emitter {
     }
 
     /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
-    static func startRecording(month: Month, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
+    static func startRecording(month: Month, today: Day? = nil, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
                                in ledger: Ledger, elimination: EliminationSuggestion) -> BackgroundTask<LedgerRecord> {
         CrashPoint.hit("emit-before-ledger")
         return BackgroundTask {
             let e = try evaluations()
-            let (monitored, eliminate) = try record(month: month, alerts: alerts, evaluations: e, in: ledger,
+            let (monitored, eliminate) = try record(month: month, today: today, alerts: alerts, evaluations: e, in: ledger,
                                                     elimination: elimination)
             return LedgerRecord(monitored: monitored, eliminate: eliminate, evaluations: e)
         }
     }
 
     /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
-    static func record(month: Month, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger,
+    static func record(month: Month, today: Day? = nil, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger,
                        elimination: EliminationSuggestion) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
         // (alerts are read in place, by index: an Alert is dozens of references, each copy retains them all)
         var ledgerAlerts: [LedgerAlert] = []
@@ -160,7 +196,7 @@ public struct Emitter {
                                             level: alerts[i].level, triggers: alerts[i].triggers,
                                             householdType: alerts[i].household_type))
         }
-        try ledger.recordMonth(month.description, run: "run \(month)", alerts: ledgerAlerts, evaluations: evaluations.map {
+        try ledger.recordMonth(month.description, run: "run \(month)", today: today, alerts: ledgerAlerts, evaluations: evaluations.map {
             LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
                              triggered: $0.triggered)
         })
@@ -180,11 +216,13 @@ public struct Emitter {
     /// A town's list rows: its alerts in list order, with the suggestion of 风险已消除 where the ledger made it,
     /// then a row for each of its monitored cases suggested without an alert.
     static func townRows(_ alerts: [Alert], _ indices: [Int], heads: [String: String], unmasked: Bool,
-                         suggested: (eliminate: Set<String>, rows: [TownList.Row])?) -> [TownList.Row] {
+                         suggested: (eliminate: Set<String>, rows: [TownList.Row])?,
+                         overdue: [String: Int] = [:]) -> [TownList.Row] {
         var rows: [TownList.Row] = []
         rows.reserveCapacity(indices.count)
         for i in indices {
-            var row = TownList.row(alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false)
+            var row = TownList.row(alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false,
+                                   overdueDays: overdue[alerts[i].household_id])
             if unmasked, let id = heads[alerts[i].household_id] { row.cells[TownList.headIDColumn] = id }
             rows.append(row)
         }
@@ -211,17 +249,59 @@ public struct Emitter {
 
     /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
     func writeTowns(_ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
-                    suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, into tmp: String) throws {
+                    suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
+                    into tmp: String) throws {
         let unmasked = unmasked
         _ = try ParallelResults(count: towns.count) { i in
             let town = towns[i]
             let rows = Emitter.townRows(alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,
-                                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) })
+                                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) }, overdue: overdue)
             let name = TownList.fileName(town)
             try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
             try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
         }.all()
     }
+
+    /// `overdue.csv` (RULES.md §13), UTF-8 with BOM, in the cases' order (town, days overdue descending). The
+    /// head's name from the month's alert, else from the household's evaluation of the month.
+    func overdueCSV(_ cases: [OverdueCase], alerts: [Alert], evaluations: [Evaluation]) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSVOut.appendRow(&out, Emitter.overdueHeaders)
+        guard !cases.isEmpty else { return out }
+        var names: [String: String] = [:]
+        let wanted = Set(cases.map(\.householdId))
+        for e in evaluations where wanted.contains(e.householdId) { names[e.householdId] = e.fields["head_name"] }
+        for a in alerts where wanted.contains(a.household_id) { names[a.household_id] = a.head_name }
+        for c in cases {
+            CSVOut.appendRow(&out, [c.town, c.village, c.householdId, names[c.householdId] ?? "", c.alertId,
+                                    c.level?.chinese ?? "", c.firstListedOn.description].map(CSVOut.inert) + [String(c.days)])
+        }
+        return out
+    }
+
+    /// notice/<乡镇>.csv and .xlsx (RULES.md §13) for each town with at least one household to post.
+    func writeNotices(_ entries: [NoticeEntry], alerts: [Alert], evaluations: [Evaluation], into tmp: String) throws {
+        guard !entries.isEmpty else { return }
+        let wanted = Set(entries.map(\.householdId))
+        var heads: [String: (name: String, size: String)] = [:]
+        for e in evaluations where wanted.contains(e.householdId) {
+            let f = e.fields
+            heads[e.householdId] = (f["head_name"] ?? "", f["size"] ?? "")
+        }
+        for a in alerts where wanted.contains(a.household_id) { heads[a.household_id] = (a.head_name, String(a.size)) }
+        var byTown: [String: [[String]]] = [:]
+        for e in entries {
+            let h = heads[e.householdId] ?? ("", "")
+            byTown[e.town, default: []].append(NoticeList.cells(e, headName: h.name, size: h.size))
+        }
+        for (town, rows) in byTown.sorted(by: { $0.key < $1.key }) {
+            let name = TownList.fileName(town)
+            try AtomicFile.write(NoticeList.csv(rows), to: "\(tmp)/notice/\(name).csv")
+            try AtomicFile.write(try NoticeList.xlsx(rows, town: town), to: "\(tmp)/notice/\(name).xlsx")
+        }
+    }
+
+    public static let overdueHeaders = ["乡镇", "行政村", "户编号", "户主姓名", "预警编号", "预警等级", "首次列出日期", "超期天数"]
 
     /// Every quarantined row of the files in the manifest, in ingest order.
     func quarantine(_ manifest: Manifest) -> [UInt8] {
@@ -321,7 +401,9 @@ public struct Emitter {
             eliminationSuggested: s.alerts.elimination_suggested,
             review: FeedKind.reviewed.compactMap { f in
                 s.review[f.rawValue].map { (feed: f.title, pending: $0.pending, confirmed: $0.confirmed, denied: $0.denied) }
-            })
+            },
+            overdue: s.overdue.keys.sorted().map { ($0, s.overdue[$0]!) },
+            precision: s.findings.by_trigger.map { ($0.key, $0.value) })
     }
 
     /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.
@@ -375,7 +457,7 @@ extension Pipeline {
         try allowUnmasked(unmasked)
         let ahead = recordingAhead?.month == m ? recordingAhead : nil
         recordingAhead = nil
-        let summary = try Emitter(config: config, month: m, unmasked: unmasked).run(ledger: try ahead?.ledger ?? openLedger(),
+        let summary = try Emitter(config: config, month: m, today: today, unmasked: unmasked).run(ledger: try ahead?.ledger ?? openLedger(),
                                                                 timings: timings, alerts: alertsInMemory(m),
                                                                 recording: ahead?.task)
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])

@@ -17,6 +17,10 @@ public struct ReportData: Sendable {
     public var households: Int
     /// Every town of the roster, even with zero alerts.
     public var towns: [TownCounts]
+    /// RULES.md §13: cases past the verification deadline, per town (every town, in name order).
+    public var overdue: [(town: String, count: Int)] = []
+    /// RULES.md §13: per trigger code, the monitoring year's alerts returned 确认纳入 and 不予纳入.
+    public var precision: [(code: String, precision: RulePrecision)] = []
     /// Alerts per risk type (one alert may count under several types).
     public var riskTypes: [(name: String, count: Int)]
     /// Alerts per discovery channel (申报 / 排查 / 部门预警).
@@ -50,9 +54,13 @@ public struct ReportData: Sendable {
         quality: [FeedQuality],
         rejectedFiles: [(file: String, reason: String)],
         eliminationSuggested: Int,
-        review: [(feed: String, pending: Int, confirmed: Int, denied: Int)] = []
+        review: [(feed: String, pending: Int, confirmed: Int, denied: Int)] = [],
+        overdue: [(town: String, count: Int)] = [],
+        precision: [(code: String, precision: RulePrecision)] = []
     ) {
         self.review = review
+        self.overdue = overdue
+        self.precision = precision
         self.title = title
         self.month = month
         self.periodFrom = periodFrom

@@ -81,6 +81,8 @@ public enum ReportPage {
         h += "</div>\n"
 
         // Data quality
+        h += overdueTable(d.overdue)
+        h += precisionTable(d.precision)
         h += qualityTable(d.quality)
         h += reviewTable(d.review)
         h += rejectedList(d.rejectedFiles)
@@ -365,6 +367,41 @@ public enum ReportPage {
     }
 
     // MARK: Data quality
+
+    /// RULES.md §13: per town, the cases in 预警 past the verification deadline.
+    static func overdueTable(_ towns: [(town: String, count: Int)]) -> String {
+        var s = "<section class=\"block\">\n<h2>核查超期（按乡镇）</h2>\n"
+        guard !towns.isEmpty else { return s + "<p class=\"empty\">花名册中没有乡镇。</p>\n</section>\n" }
+        let total = towns.reduce(0) { $0 + $1.count }
+        s += "<table class=\"quality overdue\">\n<thead><tr><th>乡镇</th><th>超期未核查户数</th></tr></thead>\n<tbody>\n"
+        for t in towns {
+            s += "<tr><td>\(esc(t.town))</td>" + (t.count == 0 ? "<td class=\"zero\">0</td>" : "<td class=\"bad\">\(num(t.count))</td>") + "</tr>\n"
+        }
+        s += "<tr class=\"sum\"><td>合计</td><td>\(num(total))</td></tr>\n</tbody>\n</table>\n"
+        return s + "<p class=\"note\">预警后超过核查期限仍无核查结论（待核除外）的户，明细见 overdue.csv</p>\n</section>\n"
+    }
+
+    /// RULES.md §13: per trigger, the monitoring year's alerts confirmed and rejected on verification, sorted by
+    /// the confirmation rate (highest first; triggers without a returned finding last), then by code.
+    static func precisionTable(_ rows: [(code: String, precision: RulePrecision)]) -> String {
+        var s = "<section class=\"block\">\n<h2>各触发规则核查确认率（本监测年度）</h2>\n"
+        guard !rows.isEmpty else { return s + "<p class=\"empty\">没有触发规则。</p>\n</section>\n" }
+        let sorted = rows.sorted { a, b in
+            switch (a.precision.rate, b.precision.rate) {
+            case let (x?, y?) where x != y: return Double(x)! > Double(y)!
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.code < b.code
+            }
+        }
+        s += "<table class=\"quality precision\">\n<thead><tr><th>触发规则</th><th>确认纳入</th><th>不予纳入</th><th>确认率</th></tr></thead>\n<tbody>\n"
+        for r in sorted {
+            let p = r.precision
+            s += "<tr><td>\(esc(Triggers.riskType(r.code)))（\(esc(r.code))）</td><td>\(num(p.confirmed))</td><td>\(num(p.rejected))</td>"
+            s += (p.rate.map { "<td>\($0)</td>" } ?? "<td class=\"zero\">—</td>") + "</tr>\n"
+        }
+        return s + "</tbody>\n</table>\n<p class=\"note\">每条预警按其最近一次核查结论计一次，预警带有的每个触发规则各计一次</p>\n</section>\n"
+    }
 
     static func qualityTable(_ q: [FeedQuality]) -> String {
         var s = "<section class=\"block\">\n<h2>数据质量（各部门数据）</h2>\n"

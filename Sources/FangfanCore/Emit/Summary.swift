@@ -41,10 +41,18 @@ public struct Summary: Codable, Sendable {
     public var review: [String: ReviewCounts] = [:]
     public var timings: [String: Double]
     public var generated_at: String
+    /// RULES.md §13: cases past the verification deadline, per town (every town of the roster).
+    public var overdue: [String: Int] = [:]
+    public struct Findings: Codable, Sendable {
+        /// RULES.md §13's rule precision, per trigger code (every code).
+        public var by_trigger: [String: RulePrecision]
+    }
+    public var findings = Findings(by_trigger: [:])
     /// Where the outputs are (not written to the file).
     public var outDir: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case month, monitoring_year, period, line, files, unmatched, alerts, cases, review, timings, generated_at
+        case month, monitoring_year, period, line, files, unmatched, alerts, cases, review, timings, generated_at, overdue,
+            findings
     }
 }

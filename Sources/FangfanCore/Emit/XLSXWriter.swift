@@ -21,6 +21,26 @@ public struct XLSXColumn: Sendable {
     }
 }
 
+/// A data validation over one column's data rows (and `extraRows` empty rows below them, so that rows a cadre
+/// adds get it too): a drop-down of fixed values, and/or an input message shown when a cell is selected.
+public struct XLSXValidation: Sendable, Equatable {
+    /// Zero-based column index.
+    public var column: Int
+    /// The drop-down's values (`type="list"`, the values inline); empty: no drop-down, only the message.
+    public var values: [String]
+    public var promptTitle: String
+    public var prompt: String
+    public var extraRows: Int
+
+    public init(column: Int, values: [String] = [], promptTitle: String = "", prompt: String = "", extraRows: Int = 200) {
+        self.column = column
+        self.values = values
+        self.promptTitle = promptTitle
+        self.prompt = prompt
+        self.extraRows = extraRows
+    }
+}
+
 public struct XLSXSheetSpec: Sendable {
     /// Shown on the tab; made valid on writing (at most 31 characters, none of `[]:*?/\`).
     public var name: String
@@ -28,12 +48,18 @@ public struct XLSXSheetSpec: Sendable {
     public var rows: [[XLSXCell]]
     /// Keep the header row in view while scrolling.
     public var freezeHeader: Bool
+    public var validations: [XLSXValidation]
+    /// Print on A4 landscape, fitted to the page width, with the header row repeated on every page.
+    public var printSetup: Bool
 
-    public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true) {
+    public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true,
+                validations: [XLSXValidation] = [], printSetup: Bool = false) {
         self.name = name
         self.columns = columns
         self.rows = rows
         self.freezeHeader = freezeHeader
+        self.validations = validations
+        self.printSetup = printSetup
     }
 }
 
@@ -82,6 +108,9 @@ public enum XLSXWriter {
         put(declaration)
         put(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
             + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
+        // CT_Worksheet's order: sheetPr, dimension, sheetViews, sheetFormatPr, cols, sheetData, …, autoFilter, …,
+        // mergeCells, …, dataValidations, …, pageMargins, pageSetup.
+        if sheet.printSetup { put(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#) }
         put(width == 0 ? #"<dimension ref="A1"/>"# : #"<dimension ref="A1:\#(columnName(width - 1))\#(lastRow)"/>"#)
         if sheet.freezeHeader {
             put(#"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
@@ -197,9 +226,57 @@ public enum XLSXWriter {
         if !sheet.columns.isEmpty {
             put(#"<autoFilter ref="\#(filterRange(sheet))"/>"#)
         }
+        put(try dataValidations(sheet))
         put(#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#)
+        if sheet.printSetup {
+            put(#"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#)
+        }
         put("</worksheet>")
         return xml
+    }
+
+    /// `<dataValidations>`, or nothing. Each range runs from row 2 to the last data row plus `extraRows`
+    /// (within the sheet's bounds). A drop-down's values are inline (`"a,b,c"`, at most 255 characters, no comma
+    /// or quote in a value); the message is cut to Excel's limits (title 32, text 255 characters).
+    static func dataValidations(_ sheet: XLSXSheetSpec) throws -> String {
+        guard !sheet.validations.isEmpty else { return "" }
+        var out = #"<dataValidations count="\#(sheet.validations.count)">"#
+        for v in sheet.validations {
+            let last = min(sheet.rows.count + 1 + max(v.extraRows, 0), SheetBounds.maxRows)
+            let column = columnName(v.column)
+            var attributes = ""
+            if !v.values.isEmpty {
+                let list = v.values.joined(separator: ",")
+                guard list.utf16.count <= 255, !v.values.contains(where: { $0.isEmpty || $0.contains(",") || $0.contains("\"") }) else {
+                    throw XLSXError.invalidValidation(column: column)
+                }
+                attributes += #" type="list" allowBlank="1" showErrorMessage="1""#
+            } else {
+                attributes += #" allowBlank="1""#
+            }
+            if !v.prompt.isEmpty {
+                attributes += #" showInputMessage="1""#
+                if !v.promptTitle.isEmpty { attributes += #" promptTitle="\#(escapeText(clip(v.promptTitle, 32), attribute: true))""# }
+                attributes += #" prompt="\#(escapeText(clip(v.prompt, 255), attribute: true))""#
+            }
+            out += "<dataValidation" + attributes + #" sqref="\#(column)2:\#(column)\#(max(last, 2))""#
+            if v.values.isEmpty {
+                out += "/>"
+            } else {
+                out += "><formula1>" + escapeText("\"" + v.values.joined(separator: ",") + "\"") + "</formula1></dataValidation>"
+            }
+        }
+        return out + "</dataValidations>"
+    }
+
+    /// At most `limit` UTF-16 units, cut between characters.
+    private static func clip(_ s: String, _ limit: Int) -> String {
+        var out = ""
+        for character in s {
+            if out.utf16.count + character.utf16.count > limit { break }
+            out.append(character)
+        }
+        return out
     }
 
     /// Unicode White_Space, with the ASCII letters, digits and CJK ideographs of most cells answered at once.
@@ -344,7 +421,13 @@ public enum XLSXWriter {
                 return "$\(letters)$\(ref.dropFirst(letters.count))"
             }.joined(separator: ":")
             definedNames = #"<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">"#
-                + escapeText(quoted + "!" + range) + "</definedName></definedNames>"
+                + escapeText(quoted + "!" + range) + "</definedName>"
+            if sheet.printSetup {
+                // The header row printed at the top of every page.
+                definedNames += #"<definedName name="_xlnm.Print_Titles" localSheetId="0">"#
+                    + escapeText(quoted + "!$1:$1") + "</definedName>"
+            }
+            definedNames += "</definedNames>"
         }
         return declaration + """
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \

@@ -42,6 +42,7 @@ public enum XLSXError: Error, Equatable, CustomStringConvertible {
     case tooManyColumns(limit: Int)
     case textTooLong(cell: String, limit: Int)
     case writeFailed(path: String, errno: Int32)
+    case invalidValidation(column: String)
 
     public var description: String {
         switch self {
@@ -77,6 +78,8 @@ public enum XLSXError: Error, Equatable, CustomStringConvertible {
             return "cell \(cell): more than \(limit) characters, more than a spreadsheet cell can hold"
         case .writeFailed(let path, let errno):
             return "cannot write \(path): \(String(cString: strerror(errno)))"
+        case .invalidValidation(let column):
+            return "column \(column): a drop-down's values must be non-empty, without comma or quote, 255 characters in all"
         }
     }
 }

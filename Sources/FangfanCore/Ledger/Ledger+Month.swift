@@ -16,8 +16,9 @@ extension Ledger {
     /// recorded (same household, month, alert id and level) is skipped whole, so a rerun never
     /// duplicates history entries. `run` is the history's actor (e.g. `run 2021-05`).
     public func recordMonth(
-        _ month: String, run: String, alerts: [LedgerAlert], evaluations: [LedgerEvaluation]
+        _ month: String, run: String, today: Day? = nil, alerts: [LedgerAlert], evaluations: [LedgerEvaluation]
     ) throws {
+        let listedOn = today?.description
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
         var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
         for a in alerts {
@@ -81,7 +82,8 @@ extension Ledger {
                 b.add(a.householdType)
                 b.add(run)
                 try w.endAlertRow()
-                try Self.applyAlert(w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, known: &known)
+                try Self.applyAlert(w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, listedOn: listedOn,
+                                    known: &known)
             }
             try w.flush()
         }
@@ -194,7 +196,7 @@ extension Ledger {
     }
 
     static func applyAlert(_ w: MonthWriter, _ a: LedgerAlert, triggers: [String], triggersJSON: String,
-                                   run: String, at: String, known context: inout MonthContext) throws
+                                   run: String, at: String, listedOn: String? = nil, known context: inout MonthContext) throws
     {
         let event = alertEvent(a.level)
         let key = "\(a.householdId)|\(a.month)|\(a.alertId)|\(event)"
@@ -229,6 +231,13 @@ extension Ledger {
             guard let existing = before else { return }
             note = n
             c = existing
+        }
+        // §13's day D: set when the case enters 预警 (opens, or comes back) with a red or orange alert, or when
+        // a case already in 预警 without one gets its first; kept while the case stays in 预警. (A run without a
+        // date sets none.)
+        if c.state == .warned {
+            if before?.state != .warned { c.firstListedOn = nil }
+            if let listedOn, a.level != .yellow, c.firstListedOn == nil { c.firstListedOn = listedOn }
         }
         // The case's last alert is the latest month's (a rerun of an older month does not roll it back).
         var lastTriggersJSON: String? = nil

@@ -119,3 +119,52 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The cases in 预警 past the verification deadline on `today` (RULES.md §13), ordered by town, days overdue
+    /// descending, then village and household id; each with its last alert and that alert's level.
+    public func overdueCases(today: Day, rule: Overdue) throws -> [OverdueCase] {
+        try dbQueue.read { db in
+            var out: [OverdueCase] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
+                FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
+                WHERE c.state = ? AND c.first_listed_on IS NOT NULL
+                """, arguments: [CaseState.warned.rawValue])
+            while let row = try rows.next() {
+                let text: String = row[3]
+                guard case .success(let d) = Day.parse(Array(text.utf8)),
+                      let days = rule.days(listedOn: d, today: today) else { continue }
+                out.append(OverdueCase(householdId: row[0], town: row[1], village: row[2], alertId: row[4] ?? "",
+                                       level: (row[5] as String?).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
+            }
+            return out.sorted {
+                ($0.town, -$0.days, $0.village, $0.householdId) < ($1.town, -$1.days, $1.village, $1.householdId)
+            }
+        }
+    }
+}
+
+extension Ledger {
+    /// RULES.md §13: per trigger code, the alerts of the monitoring year (their ids begin `YJ<year>-`) whose
+    /// latest finding is 确认纳入 or 不予纳入. Every code of `codes` is answered, 0 and 0 when none.
+    public func rulePrecision(monitoringYear: Int, codes: [String]) throws -> [String: RulePrecision] {
+        var out: [String: RulePrecision] = [:]
+        for c in codes { out[c] = RulePrecision(confirmed: 0, rejected: 0) }
+        try dbQueue.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT f.kind, i.triggers FROM last_findings f JOIN alert_ids i ON i.alert_id = f.alert_id
+                WHERE f.alert_id LIKE ? AND f.kind IN ('确认纳入', '不予纳入')
+                """, arguments: ["YJ\(monitoringYear)-%"])
+            while let row = try rows.next() {
+                let confirmed = (row[0] as String) == FindingKind.include.rawValue
+                for t in LedgerJSONList.decode(row[1] as String?) {
+                    var p = out[t] ?? RulePrecision(confirmed: 0, rejected: 0)
+                    if confirmed { p.confirmed += 1 } else { p.rejected += 1 }
+                    out[t] = p
+                }
+            }
+        }
+        return out
+    }
+}

@@ -23,6 +23,9 @@ struct LedgerCaseRecord {
     var eliminationKind: String? = nil
     var measures: [String] = []
     var updatedAt: String = ""
+    /// RULES.md §13's day D (`YYYY-MM-DD`): the date of the run that listed the case's first red or orange
+    /// alert since it last entered 预警; nil when it has none.
+    var firstListedOn: String? = nil
 
     init(
         householdId: String, town: String, village: String, state: CaseState, openedMonth: String,
@@ -51,6 +54,7 @@ struct LedgerCaseRecord {
         eliminationKind = row["elimination_kind"]
         measures = LedgerJSONList.decode(row["measures"])
         updatedAt = row["updated_at"]
+        firstListedOn = row["first_listed_on"]
     }
 
     static let fetchSQL = "SELECT * FROM cases WHERE household_id = ?"
@@ -77,6 +81,7 @@ struct LedgerCaseRecord {
             c.eliminationKind = s.optionalText(11)
             c.measures = LedgerJSONList.decode(s.optionalText(12))
             c.updatedAt = s.text(13)
+            c.firstListedOn = s.optionalText(14)
             return c
         }
     }
@@ -84,16 +89,17 @@ struct LedgerCaseRecord {
     /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` reads them.
     static let fetchColumnsSQL = """
         SELECT household_id, town, village, state, opened_month, monitored_since, last_alert_id, last_alert_month,
-               last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at
+               last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at,
+               first_listed_on
         FROM cases WHERE household_id = ?
         """
 
     static let saveHead = """
         INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
                            last_alert_month, last_triggers, rejected_on_alert_id, rejected_on_triggers,
-                           elimination_kind, measures, updated_at)
+                           elimination_kind, measures, updated_at, first_listed_on)
         """
-    static let saveWidth = 14
+    static let saveWidth = 15
     static let saveTail = """
          ON CONFLICT (household_id) DO UPDATE SET
             town = excluded.town, village = excluded.village, state = excluded.state,
@@ -101,9 +107,9 @@ struct LedgerCaseRecord {
             last_alert_id = excluded.last_alert_id, last_alert_month = excluded.last_alert_month,
             last_triggers = excluded.last_triggers, rejected_on_alert_id = excluded.rejected_on_alert_id,
             rejected_on_triggers = excluded.rejected_on_triggers, elimination_kind = excluded.elimination_kind,
-            measures = excluded.measures, updated_at = excluded.updated_at
+            measures = excluded.measures, updated_at = excluded.updated_at, first_listed_on = excluded.first_listed_on
         """
-    static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
+    static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
 
     func save(_ db: Database) throws {
         try db.ledgerExecute(
@@ -111,7 +117,7 @@ struct LedgerCaseRecord {
             arguments: [
                 householdId, town, village, state.rawValue, openedMonth, monitoredSince, lastAlertId, lastAlertMonth,
                 LedgerJSONList.encode(lastTriggers), rejectedOnAlertId, LedgerJSONList.encode(rejectedOnTriggers),
-                eliminationKind, LedgerJSONList.encode(measures), updatedAt,
+                eliminationKind, LedgerJSONList.encode(measures), updatedAt, firstListedOn,
             ])
     }
 
@@ -132,6 +138,7 @@ struct LedgerCaseRecord {
         b.add(eliminationKind)
         b.add(LedgerJSONList.encode(measures))
         b.add(updatedAt)
+        b.add(firstListedOn)
         try b.endRow()
     }
 

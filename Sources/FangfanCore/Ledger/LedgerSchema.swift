@@ -147,6 +147,26 @@ enum LedgerSchema {
                     """)
         }
 
+        // RULES.md §13: the day D a case in 预警 was first listed with a red or orange alert (the run's date).
+        m.registerMigration("v2-first-listed-on") { db in
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN first_listed_on TEXT")
+        }
+
+        // RULES.md §13's public notice: per month, the history ids its notice covers (from, to]. The row of
+        // month '' marks where the ledger's history stood when this version first opened it: findings
+        // ingested before are never published.
+        m.registerMigration("v2-notice-marks") { db in
+            try db.execute(sql: """
+                CREATE TABLE notice_marks (
+                    month TEXT PRIMARY KEY NOT NULL,
+                    from_id INTEGER NOT NULL,
+                    to_id INTEGER NOT NULL
+                );
+                INSERT INTO notice_marks (month, from_id, to_id)
+                    SELECT '', COALESCE(MAX(id), 0), COALESCE(MAX(id), 0) FROM history;
+                """)
+        }
+
         return m
     }
 }

@@ -82,7 +82,7 @@ public final class Pipeline {
         let result = try detector.evaluate(roster: roster, caseStates: states, linked: linkedInMemory(m, store: store))
         recordingAhead = nil
         if recordAhead {
-            recordingAhead = (m, ledger, Emitter.startRecording(month: m, alerts: result.alerts,
+            recordingAhead = (m, ledger, Emitter.startRecording(month: m, today: today, alerts: result.alerts,
                                                                evaluations: { try Evaluation.read(csv: result.evaluations) },
                                                                in: ledger,
                                                                elimination: EliminationSuggestion(months: config.rules.eliminationMonths)))

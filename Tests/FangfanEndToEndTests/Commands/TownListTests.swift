@@ -82,6 +82,66 @@ final class TownListTests: XCTestCase {
         XCTAssertTrue(row.contains("********"), "masked ID intact")
     }
 
+    /// LibreOffice reads back what cadres rely on (RULES.md §13): the drop-down on 核查结论 with its four values,
+    /// the message on 帮扶措施, the header row repeated for printing; and prints the list on A4 landscape pages
+    /// (pdfinfo), fitted to the width: one page across however wide the list is.
+    func testLibreOfficeKeepsDropDownMessageAndPrintSetup() throws {
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let bin = soffice else { throw XCTSkip("LibreOffice is not installed (apt-get install libreoffice-calc)") }
+        let s = try Sandbox("lists-lo")
+        defer { s.remove() }
+        try s.fill(from: fixture.appendingPathComponent("inbox"))
+        let r = try s.run(["run", "--month", "2021-05"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let towns = s.out.appendingPathComponent("2021-05/towns")
+        let xlsx = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: towns.path).filter { $0.hasSuffix(".xlsx") }.sorted().first)
+        let town = String(xlsx.dropLast(5))
+        let rows = try XLSXReader.firstSheetRows(path: towns.appendingPathComponent(xlsx).path).count - 1
+        let conv = s.root.appendingPathComponent("conv")
+        try FileManager.default.createDirectory(at: conv, withIntermediateDirectories: true)
+        func convert(_ format: String) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: bin)
+            p.arguments = ["--headless", "-env:UserInstallation=file://" + s.root.appendingPathComponent("lo-profile").path,
+                           "--convert-to", format, "--outdir", conv.path, towns.appendingPathComponent(xlsx).path]
+            p.standardOutput = Pipe()
+            p.standardError = Pipe()
+            try p.run()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, format)
+        }
+        try convert("fods")
+        let fods = try String(contentsOf: conv.appendingPathComponent("\(town).fods"), encoding: .utf8)
+        // the validation, as LibreOffice states it: a list condition with the four values
+        let condition = try XCTUnwrap(fods.range(of: #"cell-content-is-in-list("#), "a list validation in\n\(fods.prefix(3000))")
+        let list = String(fods[condition.upperBound...].prefix { $0 != ")" })
+        XCTAssertEqual(list, "&quot;确认纳入&quot;;&quot;不予纳入&quot;;&quot;风险已消除&quot;;&quot;待核&quot;")
+        XCTAssertTrue(fods.contains("产业帮扶、就业帮扶、综合保障、扶志扶智、其他帮扶"), "the message on 帮扶措施")
+        XCTAssertTrue(fods.contains(#"table:title="帮扶措施""#))
+        XCTAssertTrue(fods.contains("<table:table-header-rows>"), "the header row repeated on every page")
+        // the cells of 核查结论 carry it, down to 200 rows below the list (LibreOffice repeats equal cells)
+        XCTAssertTrue(fods.contains("table:content-validation-name="))
+
+        try convert("pdf")
+        let info = Process()
+        info.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdfinfo") else { throw XCTSkip("pdfinfo (poppler-utils) is not installed") }
+        info.arguments = [conv.appendingPathComponent("\(town).pdf").path]
+        let out = Pipe()
+        info.standardOutput = out
+        try info.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        info.waitUntilExit()
+        let size = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("Page size:") }, text)
+        let sides = size.split(separator: " ").compactMap { Double($0) }
+        XCTAssertEqual(sides.count, 2, String(size))
+        XCTAssertTrue(size.hasSuffix("(A4)") && sides[0] > sides[1], "A4 landscape: \(size)")
+        let pages = Int(try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("Pages:") }).split(separator: " ").last!)!
+        // one page across: a page holds some 20–40 rows of this width, so the pages grow with the rows only
+        XCTAssertGreaterThanOrEqual(pages, 1)
+        XCTAssertLessThanOrEqual(pages, max(1, rows / 8 + 1), "\(rows) rows on \(pages) pages: fitted to width, not split across")
+    }
+
     /// Full IDs only where configured, and the disclosure is in the ledger history.
     func testUnmaskedListsOnlyWhereConfiguredAndRecorded() throws {
         let s = try Sandbox("unmasked")

@@ -83,6 +83,38 @@ final class VerificationLoopTests: XCTestCase {
         let (jh, jrows) = try sheet(s.out.appendingPathComponent("2021-06/towns/\(town).xlsx"))
         let row = try XCTUnwrap(jrows.first(where: { $0[jh.firstIndex(of: "户编号")!] == household }))
         XCTAssertEqual(row[jh.firstIndex(of: "类别")!], "在监测")
+        // May's run had no finding to post; June's notice (RULES.md §13) posts the household moved into 监测中
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: s.out.appendingPathComponent("2021-05/notice").path), [])
+        func notice() throws -> [[String]] {
+            let data = try Data(contentsOf: s.out.appendingPathComponent("2021-06/notice/\(town).csv"))
+            XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])
+            return String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\n").map { parseCSVLine(String($0)) }
+        }
+        let posted = try notice()
+        XCTAssertEqual(posted, [["乡镇", "行政村", "户主姓名", "家庭人口", "类别", "事项", "日期"],
+                                [town, red["village"] as! String, red["head_name"] as! String, String(red["size"] as! Int),
+                                 red["category"] as! String, "纳入监测", "2021-06-10"]],
+                       "one row: the confirmed household; the rejected one is not posted")
+        let noticeText = try String(contentsOf: s.out.appendingPathComponent("2021-06/notice/\(town).csv"), encoding: .utf8)
+        for secret in [household, red["head_id_masked"] as! String, red["net_per_capita"] as! String, "就业帮扶"] + (red["risk_types"] as! [String]) {
+            XCTAssertFalse(noticeText.contains(secret), "the notice shows no \(secret)")
+        }
+        let xlsxNotice = try sheet(s.out.appendingPathComponent("2021-06/notice/\(town).xlsx"))
+        XCTAssertEqual([xlsxNotice.headers] + xlsxNotice.rows, posted)
+        // rule precision (§13): the confirmed red alert counts for each of its triggers, the rejected one likewise
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
+        let byTrigger = try XCTUnwrap((summary["findings"] as? [String: Any])?["by_trigger"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(byTrigger.keys), Set(Triggers.codes))
+        let confirmedTriggers = red["triggers"] as! [String]
+        let rejectedTriggers = rejectedHousehold.flatMap { r in may.first { $0["household_id"] as? String == r } }?["triggers"] as? [String] ?? []
+        for code in Triggers.codes {
+            let n = confirmedTriggers.contains(code) ? 1 : 0, m = rejectedTriggers.contains(code) ? 1 : 0
+            XCTAssertEqual(byTrigger[code]?["confirmed"] as? Int, n, code)
+            XCTAssertEqual(byTrigger[code]?["rejected"] as? Int, m, code)
+            let rate = byTrigger[code]?["rate"]
+            if n + m == 0 { XCTAssertTrue(rate is NSNull, code) } else { XCTAssertEqual(rate as? String, n == 1 && m == 1 ? "0.50" : n == 1 ? "1.00" : "0.00", code) }
+        }
+        XCTAssertTrue(try String(contentsOf: s.out.appendingPathComponent("2021-06/report.html"), encoding: .utf8).contains("各触发规则核查确认率"))
         // dropping the same file again changes nothing
         let before = try ledger.history(household: household).count
         try FileManager.default.copyItem(at: s.state.appendingPathComponent("archive/verification").appendingPathComponent(
@@ -91,6 +123,7 @@ final class VerificationLoopTests: XCTestCase {
         try s.age(dir)
         XCTAssertEqual(try s.run(["run", "--month", "2021-06"], today: "2021-07-02").status, 0)
         XCTAssertEqual(try ledger.history(household: household).count, before)
+        XCTAssertEqual(try notice(), posted, "a rerun of June posts the same notice")
         // the ledger view shows the history, read-only
         let show = try s.run(["ledger", "show", household])
         XCTAssertEqual(show.status, 0)

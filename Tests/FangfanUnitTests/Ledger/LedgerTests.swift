@@ -714,7 +714,7 @@ final class LedgerTests: XCTestCase {
     }
 
     func testReopeningKeepsDataAndMigrationsAreIdempotent() throws {
-        let names = ["v1-cases", "v1-alerts", "v1-findings", "v2-review"]
+        let names = ["v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks"]
         do {
             let l = try open()
             XCTAssertEqual(try l.appliedMigrations(), names)
