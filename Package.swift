@@ -39,7 +39,7 @@ let package = Package(
             ],
             swiftSettings: [
                 // Release builds skip the runtime exclusivity checks (debug builds and the tests keep them).
-                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
             ]),
         .target(
             name: "FangfanCLI",

@@ -22,13 +22,19 @@ public struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Pipeline configuration file; paths in it are relative to it.", valueName: "file"))
     public var config: String = "pipelines/default.toml"
 
-    @Option(name: .long, help: ArgumentHelp("Inbox folder, overriding paths.inbox (departments drop files in <inbox>/<feed>/).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Inbox folder, overriding paths.inbox (departments drop files in <inbox>/<feed>/).", valueName: "dir"))
     public var inbox: String?
 
-    @Option(name: .long, help: ArgumentHelp("State folder, overriding paths.state (manifest, staged records, ledger, archive).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("State folder, overriding paths.state (manifest, staged records, ledger, archive).", valueName: "dir"))
     public var state: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output folder, overriding paths.out (lists and reports go to <out>/<YYYY-MM>/).", valueName: "dir"))
+    @Option(
+        name: .long, help: ArgumentHelp("Output folder, overriding paths.out (lists and reports go to <out>/<YYYY-MM>/).", valueName: "dir")
+    )
     public var out: String?
 
     @Flag(name: .long, help: "Only warnings and errors on standard error (for cron).")
@@ -45,7 +51,9 @@ public struct CommonOptions: ParsableArguments {
     func loadConfig() throws -> PipelineConfig {
         var c = try PipelineConfig.load(path: config)
         let cwd = FileManager.default.currentDirectoryPath
-        func abs(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: cwd).appendingPathComponent(p).standardizedFileURL.path }
+        func abs(_ p: String) -> String {
+            p.hasPrefix("/") ? p : URL(fileURLWithPath: cwd).appendingPathComponent(p).standardizedFileURL.path
+        }
         if let v = inbox { c.inbox = abs(v) }
         if let v = state { c.state = abs(v) }
         if let v = out { c.out = abs(v) }
@@ -114,7 +122,8 @@ public struct CommonOptions: ParsableArguments {
 func describe(_ error: Error) -> String {
     let ns = error as NSError
     guard ns.domain == NSCocoaErrorDomain else { return "\(error)" }
-    let path = (ns.userInfo["NSDestinationFilePath"] as? String) ?? (ns.userInfo[NSFilePathErrorKey] as? String)
+    let path =
+        (ns.userInfo["NSDestinationFilePath"] as? String) ?? (ns.userInfo[NSFilePathErrorKey] as? String)
         ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
     var reason = ns.localizedDescription
     if let under = ns.userInfo[NSUnderlyingErrorKey] as? Error {
@@ -135,7 +144,9 @@ func reportFullFileSystems(_ dirs: [String], _ logger: Logger) {
         guard statvfs(dir, &st) == 0, seen.insert(st.f_fsid).inserted else { continue }
         let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
         if free < 256 << 10 || (st.f_files > 0 && st.f_favail == 0) {
-            logger.error("No space left on device: the file system of \(dir) is full (\(free / 1024) KB free); free space and rerun, the rerun completes the month")
+            logger.error(
+                "No space left on device: the file system of \(dir) is full (\(free / 1024) KB free); free space and rerun, the rerun completes the month"
+            )
         }
     }
 }
@@ -170,21 +181,21 @@ public struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Take every settled file from the inbox: validate, stage, quarantine bad rows, archive or reject.",
         discussion: """
-        A file is taken when NAME.done stands beside it, or when it has not
-        changed for ingest.settle_seconds. The same bytes under any name are
-        ingested once (reported as duplicate). Returned verification findings
-        (inbox/verification/) are applied to the case ledger here.
+            A file is taken when NAME.done stands beside it, or when it has not
+            changed for ingest.settle_seconds. The same bytes under any name are
+            ingested once (reported as duplicate). Returned verification findings
+            (inbox/verification/) are applied to the case ledger here.
 
-        Examples:
-          fangfan-ingest --config pipelines/default.toml
-          fangfan-ingest --inbox /data/inbox --state /data/state --quiet
+            Examples:
+              fangfan-ingest --config pipelines/default.toml
+              fangfan-ingest --inbox /data/inbox --state /data/state --quiet
 
-        Exit status:
-          0   done (quarantined rows are not failures)
-          65  done, but a file was rejected (state/rejected/NAME.reason.txt)
-          74  I/O failure    75  another run holds the lock
-          78  bad configuration
-        """)
+            Exit status:
+              0   done (quarantined rows are not failures)
+              65  done, but a file was rejected (state/rejected/NAME.reason.txt)
+              74  I/O failure    75  another run holds the lock
+              78  bad configuration
+            """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     public init() {}
@@ -198,15 +209,15 @@ public struct LinkCommand: ParsableCommand {
         commandName: "link",
         abstract: "Join the staged records of the month's period to households; write the unmatched records.",
         discussion: """
-        Person records reach a household through its members' resident IDs
-        in the latest roster. Output: state/work/<month>/linked/<feed>.csv
-        (income linked per staged file: income.csv, income-2.csv, …)
-        and state/work/<month>/unmatched/<feed>.csv.
+            Person records reach a household through its members' resident IDs
+            in the latest roster. Output: state/work/<month>/linked/<feed>.csv
+            (income linked per staged file: income.csv, income-2.csv, …)
+            and state/work/<month>/unmatched/<feed>.csv.
 
-        Examples:
-          fangfan-link --month 2021-05
-          fangfan link --month 2021-12 --state /data/state
-        """)
+            Examples:
+              fangfan-link --month 2021-05
+              fangfan link --month 2021-12 --state /data/state
+            """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     public init() {}
@@ -223,16 +234,16 @@ public struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Compute household figures, triggers and alert levels for the month; write alerts.jsonl.",
         discussion: """
-        Rules: RULES.md §1–§6. Reads the ledger for categories (监测中
-        households are listed as 在监测). Output:
-        state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
+            Rules: RULES.md §1–§6. Reads the ledger for categories (监测中
+            households are listed as 在监测). Output:
+            state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
 
-        Examples:
-          fangfan-detect --month 2021-05
+            Examples:
+              fangfan-detect --month 2021-05
 
-        Exit status 78 when no monitoring line is configured for the month's
-        monitoring year.
-        """)
+            Exit status 78 when no monitoring line is configured for the month's
+            monitoring year.
+            """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     public init() {}
@@ -249,14 +260,14 @@ public struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Record the month's alerts in the case ledger; write the town lists, report and summary.",
         discussion: """
-        Output: out/<month>/ — towns/<乡镇>.xlsx and .csv, alerts.jsonl,
-        summary.json, quarantine.csv, unmatched/, report.html, metrics.prom —
-        replaced whole and atomically.
+            Output: out/<month>/ — towns/<乡镇>.xlsx and .csv, alerts.jsonl,
+            summary.json, quarantine.csv, unmatched/, report.html, metrics.prom —
+            replaced whole and atomically.
 
-        Examples:
-          fangfan-emit --month 2021-05
-          fangfan emit --month 2021-05 --out /srv/fangfan/out
-        """)
+            Examples:
+              fangfan-emit --month 2021-05
+              fangfan emit --month 2021-05 --out /srv/fangfan/out
+            """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     @Flag(name: .long, help: "Print heads' full resident IDs on the lists (only where output.unmasked_ids = true; recorded in the ledger).")
@@ -275,22 +286,22 @@ public struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The whole job for one month: ingest → link → detect → emit.",
         discussion: """
-        Examples:
-          fangfan run                        # the month before today
-          fangfan run --month 2021-05 --config /srv/fangfan/county.toml
-          fangfan run --quiet                # cron: warnings and errors only
+            Examples:
+              fangfan run                        # the month before today
+              fangfan run --month 2021-05 --config /srv/fangfan/county.toml
+              fangfan run --quiet                # cron: warnings and errors only
 
-        Crontab (02:00 on the 2nd of every month):
-          0 2 2 * * cd /srv/fangfan && bin/fangfan run --quiet >> fangfan.log 2>&1
+            Crontab (02:00 on the 2nd of every month):
+              0 2 2 * * cd /srv/fangfan && bin/fangfan run --quiet >> fangfan.log 2>&1
 
-        Exit status:
-          0   done (quarantined rows are not failures)
-          65  done, but a file was rejected (state/rejected/NAME.reason.txt)
-          64  bad command line
-          74  I/O failure; nothing half-written is left, a rerun completes it
-          75  another run holds the lock; nothing was done
-          78  bad configuration; the message names the key
-        """)
+            Exit status:
+              0   done (quarantined rows are not failures)
+              65  done, but a file was rejected (state/rejected/NAME.reason.txt)
+              64  bad command line
+              74  I/O failure; nothing half-written is left, a rerun completes it
+              75  another run holds the lock; nothing was done
+              78  bad configuration; the message names the key
+            """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     @Flag(name: .long, help: "Print heads' full resident IDs on the lists (only where output.unmasked_ids = true; recorded in the ledger).")
@@ -299,8 +310,8 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         try common.run("run") { p in
             let m = try monthOption.resolve(p.today)
-            let line = try p.line(for: m)   // before anything changes: no line, no run
-            try p.allowUnmasked(unmasked)   // refused before anything changes
+            let line = try p.line(for: m)  // before anything changes: no line, no run
+            try p.allowUnmasked(unmasked)  // refused before anything changes
             var timings: [String: Double] = [:]
             func timed<T>(_ name: String, _ f: () throws -> T) rethrows -> T {
                 let t0 = Date()
@@ -312,8 +323,12 @@ public struct RunCommand: ParsableCommand {
             _ = try timed("link") { try p.link(m, keepFigures: true) }
             _ = try timed("detect") { try p.detect(m, recordAhead: true) }
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }
-            p.logger.info("run done", metadata: ["month": "\(m)", "out": "\(summary.outDir)",
-                                                 "rejected_files": "\(ingest.rejected)"])
+            p.logger.info(
+                "run done",
+                metadata: [
+                    "month": "\(m)", "out": "\(summary.outDir)",
+                    "rejected_files": "\(ingest.rejected)",
+                ])
             // Everything is written and synced, and the ledger is closed. What the process still holds (the
             // roster index, a province's alerts and figures: millions of small allocations) is left to the
             // kernel instead of being freed one by one, which takes seconds at province scale; the run lock,

@@ -7,13 +7,13 @@ public struct LedgerCommand: ParsableCommand {
         commandName: "ledger",
         abstract: "Show the case ledger (read-only): cases by state and town, one household's history, counts by state.",
         discussion: """
-        The ledger changes only through runs and returned verification files, never by hand.
+            The ledger changes only through runs and returned verification files, never by hand.
 
-        Examples:
-          fangfan ledger counts
-          fangfan ledger cases --case-state 监测中 --town 锦和镇
-          fangfan ledger show 4408250100080000
-        """,
+            Examples:
+              fangfan ledger counts
+              fangfan ledger cases --case-state 监测中 --town 锦和镇
+              fangfan ledger show 4408250100080000
+            """,
         subcommands: [Counts.self, Cases.self, Show.self])
     public init() {}
 
@@ -39,17 +39,23 @@ public struct LedgerCommand: ParsableCommand {
             if let s = caseState {
                 guard let v = CaseState(rawValue: s) else { throw ValidationError("--case-state must be one of 预警, 监测中, 不予纳入, 风险已消除") }
                 state = v
-            } else { state = nil }
+            } else {
+                state = nil
+            }
             try common.run("ledger", lock: false) { p in
-                print(["户编号", "乡镇", "行政村", "状态", "立案月份", "监测起始", "最近预警编号", "风险类型", "帮扶措施", "消除方式", "建议"]
-                    .joined(separator: "\t"))
+                print(
+                    ["户编号", "乡镇", "行政村", "状态", "立案月份", "监测起始", "最近预警编号", "风险类型", "帮扶措施", "消除方式", "建议"]
+                        .joined(separator: "\t"))
                 let ledger = try p.openLedger()
                 let suggested = try ledger.eliminationSuggested()
                 for c in try ledger.cases(state: state, town: town) {
-                    print([c.householdId, c.town, c.village, c.state.rawValue, c.openedMonth, c.monitoredSince ?? "",
-                           c.lastAlertId ?? "", c.lastTriggers.map(Triggers.riskType).joined(separator: "、"),
-                           c.measures.joined(separator: "、"), c.eliminationKind ?? "",
-                           suggested.contains(c.householdId) ? "建议标注风险已消除" : ""].joined(separator: "\t"))
+                    print(
+                        [
+                            c.householdId, c.town, c.village, c.state.rawValue, c.openedMonth, c.monitoredSince ?? "",
+                            c.lastAlertId ?? "", c.lastTriggers.map(Triggers.riskType).joined(separator: "、"),
+                            c.measures.joined(separator: "、"), c.eliminationKind ?? "",
+                            suggested.contains(c.householdId) ? "建议标注风险已消除" : "",
+                        ].joined(separator: "\t"))
                 }
                 return Exit.done
             }
@@ -65,8 +71,11 @@ public struct LedgerCommand: ParsableCommand {
                 let history = try p.openLedger().history(household: household)
                 if history.isEmpty { print("户 \(household) 在台账中没有记录") }
                 for h in history {
-                    print([h.at, h.month ?? "", h.event, h.fromState?.rawValue ?? "—", "→", h.toState?.rawValue ?? "—",
-                           h.actor, h.detail].joined(separator: "\t"))
+                    print(
+                        [
+                            h.at, h.month ?? "", h.event, h.fromState?.rawValue ?? "—", "→", h.toState?.rawValue ?? "—",
+                            h.actor, h.detail,
+                        ].joined(separator: "\t"))
                 }
                 return Exit.done
             }
@@ -79,14 +88,16 @@ public struct FangfanCommand: ParsableCommand {
         commandName: "fangfan",
         abstract: "防返贫监测预警: find households at risk of (re)falling into poverty, every month.",
         discussion: """
-        Examples:
-          fangfan run --month 2021-05            # the whole monthly job
-          fangfan ingest                          # only take new files from the inbox
-          fangfan detect --month 2021-05          # one stage by hand
-          fangfan ledger cases --case-state 监测中
-          fangfan sweep                           # disaster sweep of new events (灾后排查)
-        """,
-        subcommands: [RunCommand.self, IngestCommand.self, LinkCommand.self, DetectCommand.self, EmitCommand.self,
-                      LedgerCommand.self, SweepCommand.self])
+            Examples:
+              fangfan run --month 2021-05            # the whole monthly job
+              fangfan ingest                          # only take new files from the inbox
+              fangfan detect --month 2021-05          # one stage by hand
+              fangfan ledger cases --case-state 监测中
+              fangfan sweep                           # disaster sweep of new events (灾后排查)
+            """,
+        subcommands: [
+            RunCommand.self, IngestCommand.self, LinkCommand.self, DetectCommand.self, EmitCommand.self,
+            LedgerCommand.self, SweepCommand.self,
+        ])
     public init() {}
 }

@@ -1,2 +1,3 @@
 import FangfanCLI
+
 FangfanCommand.main()

@@ -7,8 +7,9 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let pieces = bytes.isEmpty ? [] : [Int(bytes[0] % 7) + 1, Int(bytes[bytes.count - 1] % 13) + 1]
     for encoding in [TextEncoding.auto, .gb18030] {
         do {
-            let reader = CSVReader(try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding, blockSize: 64),
-                                   limits: CSVLimits(maxFieldBytes: 4096, maxFields: 256))
+            let reader = CSVReader(
+                try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding, blockSize: 64),
+                limits: CSVLimits(maxFieldBytes: 4096, maxFields: 256))
             var n = 0
             while let r = try reader.next() {
                 n += r.count

@@ -7,7 +7,9 @@ public func fuzzValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let today = Day(year: 2021, month: 6, day: 2)!
     if case .success(let id) = ResidentID.parse(bytes, today: today) {
         // the normal form parses back to the same ID
-        guard case .success(let again) = ResidentID.parse(Array(id.description.utf8), today: today), again == id else { fatalError("ID round trip") }
+        guard case .success(let again) = ResidentID.parse(Array(id.description.utf8), today: today), again == id else {
+            fatalError("ID round trip")
+        }
         _ = id.masked
         _ = id.birthDate.age(on: today)
     }

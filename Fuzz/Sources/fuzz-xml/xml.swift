@@ -6,9 +6,10 @@ import FangfanCore
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let spec = XMLRecordSpec(root: "ZQSJ", record: "SZH",
-                             fields: [("event_id", "ZHSJ/@BH"), ("person_id", "HZSFZH"), ("loss", "ZJJJSS"), ("x", "@X")],
-                             countAttribute: "JLS")
+    let spec = XMLRecordSpec(
+        root: "ZQSJ", record: "SZH",
+        fields: [("event_id", "ZHSJ/@BH"), ("person_id", "HZSFZH"), ("loss", "ZJJJSS"), ("x", "@X")],
+        countAttribute: "JLS")
     let split = [Int(size % 11) + 1]
     let sequential = read(bytes, spec, split: split, pieceBytes: nil)
     let inPieces = read(bytes, spec, split: split, pieceBytes: Int(size % 97) + 1)
@@ -29,8 +30,9 @@ func read(_ bytes: [UInt8], _ spec: XMLRecordSpec, split: [Int], pieceBytes: Int
     var out = Outcome()
     do {
         let reopen: (() throws -> ByteSource)? = pieceBytes == nil ? nil : { MemoryByteSource(bytes, pieces: split) }
-        let reader = try XMLRecordReader(source: MemoryByteSource(bytes, pieces: split), spec: spec,
-                                         reopen: reopen, pieceBytes: pieceBytes ?? 1)
+        let reader = try XMLRecordReader(
+            source: MemoryByteSource(bytes, pieces: split), spec: spec,
+            reopen: reopen, pieceBytes: pieceBytes ?? 1)
         do {
             while let r = try reader.next() { out.records.append(r) }
         } catch {

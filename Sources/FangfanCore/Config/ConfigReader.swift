@@ -15,8 +15,9 @@ struct ConfigReader {
 
     func checkKeys(_ t: TOMLTable, _ prefix: String, _ allowed: Set<String>) throws {
         for k in t.keys where !allowed.contains(k) {
-            throw fail(prefix.isEmpty ? k : prefix + "." + k, "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))",
-                       line: t.line(of: k))
+            throw fail(
+                prefix.isEmpty ? k : prefix + "." + k, "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))",
+                line: t.line(of: k))
         }
     }
 
@@ -103,10 +104,14 @@ struct ConfigReader {
             }
         }
         if let r = try table(root, "rules", "rules") {
-            try checkKeys(r, "rules", ["near_factor", "illness_prev_ratio", "illness_bar_fragile", "illness_bar_general",
-                                       "disaster_prev_ratio", "income_drop_ratio", "disability_age_min",
-                                       "disability_age_max", "elimination_months", "forecast",
-                                       "forecast_recent_months", "verify_days"])
+            try checkKeys(
+                r, "rules",
+                [
+                    "near_factor", "illness_prev_ratio", "illness_bar_fragile", "illness_bar_general",
+                    "disaster_prev_ratio", "income_drop_ratio", "disability_age_min",
+                    "disability_age_max", "elimination_months", "forecast",
+                    "forecast_recent_months", "verify_days",
+                ])
             if let v = try ratio(r, "near_factor", "rules.near_factor") { c.rules.nearFactor = v }
             if let v = try ratio(r, "illness_prev_ratio", "rules.illness_prev_ratio") { c.rules.illnessPrevRatio = v }
             if let v = try money(r, "illness_bar_fragile", "rules.illness_bar_fragile") { c.rules.illnessBarFragile = v }
@@ -124,7 +129,9 @@ struct ConfigReader {
             if let v = try integer(r, "forecast_recent_months", "rules.forecast_recent_months") {
                 // n + 1 ≤ k ≤ 11: with n > 10 no month could ever be forecast
                 guard (1...10).contains(v) else {
-                    throw fail("rules.forecast_recent_months", "must be 1 to 10 (the recent months of §9)", line: r.line(of: "forecast_recent_months"))
+                    throw fail(
+                        "rules.forecast_recent_months", "must be 1 to 10 (the recent months of §9)",
+                        line: r.line(of: "forecast_recent_months"))
                 }
                 c.rules.forecastRecentMonths = v
             }
@@ -184,8 +191,9 @@ struct ConfigReader {
                 try checkKeys(f, path + ".xml.fields", names)
                 for k in f.keys { fields[k] = try string(f, k, "\(path).xml.fields.\(k)") }
             }
-            xml = XMLFeedConfig(root: rootName, record: record,
-                                countAttribute: try string(x, "count", path + ".xml.count"), fields: fields)
+            xml = XMLFeedConfig(
+                root: rootName, record: record,
+                countAttribute: try string(x, "count", path + ".xml.count"), fields: fields)
         }
         var values: [String: [String: String]] = [:]
         if let v = try table(t, "values", path + ".values") {

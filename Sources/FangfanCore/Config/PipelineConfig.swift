@@ -28,8 +28,11 @@ public struct PipelineConfig: Sendable {
 
     public func line(forYear year: Int) throws -> MonitoringLine {
         guard let l = lines[year] else {
-            throw ConfigError(file: file, key: "lines.\(year)",
-                message: "no monitoring line is configured for monitoring year \(year); add [lines.\(year)] with line and floor (RULES.md §2) — the pipeline never guesses")
+            throw ConfigError(
+                file: file, key: "lines.\(year)",
+                message:
+                    "no monitoring line is configured for monitoring year \(year); add [lines.\(year)] with line and floor (RULES.md §2) — the pipeline never guesses"
+            )
         }
         return l
     }

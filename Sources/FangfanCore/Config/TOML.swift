@@ -97,7 +97,7 @@ private final class TOMLTableBuilder {
     }
 
     let path: [String]
-    var definedByHeader = false      // [a.b]
+    var definedByHeader = false  // [a.b]
     var definedByDottedKeys = false  // a.b.c = 1 defines a and a.b
     private(set) var items: [(key: String, item: Item, line: Int)] = []
     private var index: [String: Int] = [:]
@@ -118,15 +118,16 @@ private final class TOMLTableBuilder {
     }
 
     func build() -> TOMLTable {
-        TOMLTable(entries: items.map { entry in
-            let value: TOMLValue
-            switch entry.item {
-            case .value(let v): value = v
-            case .table(let t): value = .table(t.build())
-            case .tableArray(let ts): value = .array(ts.map { .table($0.build()) })
-            }
-            return (entry.key, value, entry.line)
-        })
+        TOMLTable(
+            entries: items.map { entry in
+                let value: TOMLValue
+                switch entry.item {
+                case .value(let v): value = v
+                case .table(let t): value = .table(t.build())
+                case .tableArray(let ts): value = .array(ts.map { .table($0.build()) })
+                }
+                return (entry.key, value, entry.line)
+            })
     }
 }
 
@@ -317,7 +318,9 @@ private struct TOMLParser {
             case .tableArray(let subs)?:
                 table = subs[subs.count - 1]
             case .value(let v)?:
-                throw error("cannot define table \(shown): key '\(tomlDisplayKey(Array(path[...i])))' is already \(v.typeNameWithArticle) value (line \(table.line(of: part.name)!))", at: part)
+                throw error(
+                    "cannot define table \(shown): key '\(tomlDisplayKey(Array(path[...i])))' is already \(v.typeNameWithArticle) value (line \(table.line(of: part.name)!))",
+                    at: part)
             }
         }
 
@@ -355,7 +358,8 @@ private struct TOMLParser {
         case (.value(.array)?, true):
             throw error("cannot append to static array '\(tomlDisplayKey(path))'\(existingLine) with \(shown)", at: last)
         case (.value(let v)?, _):
-            throw error("cannot define \(shown): key '\(tomlDisplayKey(path))' is already \(v.typeNameWithArticle) value\(existingLine)", at: last)
+            throw error(
+                "cannot define \(shown): key '\(tomlDisplayKey(path))' is already \(v.typeNameWithArticle) value\(existingLine)", at: last)
         }
     }
 
@@ -382,11 +386,15 @@ private struct TOMLParser {
             case .table(let sub)? where sub.definedByDottedKeys:
                 target = sub
             case .table?:
-                throw error("cannot add to table '\(tomlDisplayKey(here))' with dotted keys: it is defined by a table header (line \(target.line(of: part.name)!))", at: part)
+                throw error(
+                    "cannot add to table '\(tomlDisplayKey(here))' with dotted keys: it is defined by a table header (line \(target.line(of: part.name)!))",
+                    at: part)
             case .tableArray?:
                 throw error("cannot add to array of tables '\(tomlDisplayKey(here))' with dotted keys", at: part)
             case .value(let v)?:
-                throw error("key '\(tomlDisplayKey(here))' is already \(v.typeNameWithArticle) value (line \(target.line(of: part.name)!)) and cannot be used as a table", at: part)
+                throw error(
+                    "key '\(tomlDisplayKey(here))' is already \(v.typeNameWithArticle) value (line \(target.line(of: part.name)!)) and cannot be used as a table",
+                    at: part)
             }
         }
         let last = parts[parts.count - 1]

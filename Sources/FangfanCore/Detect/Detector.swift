@@ -24,13 +24,15 @@ public struct Detector: Sendable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
-            var part = FeedFigures(feed: feed, period: period, households: roster.households.count,
-                                   recentMonths: rules.forecastRecentMonths)
+            var part = FeedFigures(
+                feed: feed, period: period, households: roster.households.count,
+                recentMonths: rules.forecastRecentMonths)
             // the feed's linked files in order: income.csv, income-2.csv, …
             var k = 0
             while case let file = "\(dir)/\(Linker.linkedFileName(feed, part: k))", k == 0 || FileManager.default.fileExists(atPath: file) {
-                let reader = CSVReader(try DecodedSource(try FileByteSource(path: file), encoding: .utf8),
-                                       limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+                let reader = CSVReader(
+                    try DecodedSource(try FileByteSource(path: file), encoding: .utf8),
+                    limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
                 _ = try reader.next()
                 while let r = try reader.next() {
                     guard let h = roster.index(of: HouseholdID.staged(r[0])) else { continue }
@@ -44,10 +46,13 @@ public struct Detector: Sendable {
     }
 
     /// Evaluates one household: nil when it gets no alert.
-    public func evaluate(_ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
-                         monitoredCase: Bool) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
-        let ctx = TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
-                                 period: period, line: line)
+    public func evaluate(
+        _ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
+        monitoredCase: Bool
+    ) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
+        let ctx = TriggerContext(
+            household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
+            period: period, line: line)
         let fired = Triggers.evaluate(ctx)
         let codes = fired.map(\.code).sorted()
         let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)
@@ -55,15 +60,19 @@ public struct Detector: Sendable {
             return (nil, npc, fired)
         }
         var notes: [String] = []
-        if f.monthsWithIncome == 0 { notes.append("本期无收入申报") }
-        else if f.monthsWithIncome < period.months { notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))") }
+        if f.monthsWithIncome == 0 {
+            notes.append("本期无收入申报")
+        } else if f.monthsWithIncome < period.months {
+            notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))")
+        }
         if h.prevIncome.fen == 0 { notes.append("上年收入为零") }
         if fired.isEmpty { notes.append("无风险触发，人均纯收入低于监测线") }
         var risks: [String] = []
         for t in fired { for r in t.riskTypes where !risks.contains(r) { risks.append(r) } }
-        let channels = fired.first { $0.code == DeclaredTrigger.code }.map { t in
-            Array(Set(t.evidence.compactMap { $0.record })).sorted().map { $0 == "农户申报" ? "申报" : "排查" }
-        } ?? []
+        let channels =
+            fired.first { $0.code == DeclaredTrigger.code }.map { t in
+                Array(Set(t.evidence.compactMap { $0.record })).sorted().map { $0 == "农户申报" ? "申报" : "排查" }
+            } ?? []
         let head = h.head
         let alert = Alert(
             alert_id: Alert.id(household: h.id, monitoringYear: period.monitoringYear, triggers: codes),
@@ -86,7 +95,9 @@ public struct Detector: Sendable {
     /// - Parameter caseStates: household → ledger state. 监测中 households are listed as 在监测, and so are
     ///   风险已消除 ones: that state is a mark on a monitored household, never an exit (RULES.md §7).
     /// - Parameter linked: what link accumulated in this process, if it ran; else link's files are read.
-    public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (alerts: [Alert], report: DetectReport) {
+    public func run(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> (
+        alerts: [Alert], report: DetectReport
+    ) {
         let result = try evaluate(roster: roster, caseStates: caseStates, linked: linked)
         try write(result)
         return (result.alerts, result.report)
@@ -102,7 +113,8 @@ public struct Detector: Sendable {
 
     /// Evaluates every household of the roster (see `run`).
     public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
-        let figs = try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
+        let figs =
+            try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
             ?? figures(roster: roster)
         // households are independent: evaluated in two halves, one per core, kept in roster order
         let n = roster.households.count
@@ -117,16 +129,19 @@ public struct Detector: Sendable {
                 let h = roster.households[i]
                 let state = states.isEmpty ? nil : states[h.id.key]
                 let f = figs[i]
-                let (alert, npc, fired) = evaluate(h, f, settlements: figs.settlements(i), disasters: figs.disasters(i),
-                                                   monitoredCase: state == CaseState.monitored.rawValue
-                                                       || state == CaseState.eliminated.rawValue)
+                let (alert, npc, fired) = evaluate(
+                    h, f, settlements: figs.settlements(i), disasters: figs.disasters(i),
+                    monitoredCase: state == CaseState.monitored.rawValue
+                        || state == CaseState.eliminated.rawValue)
                 if let a = alert { alerts.append(a) }
                 if state != nil {
-                    let row = [h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
-                               h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
-                               h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,
-                               f.incomeProjected(prevIncome: h.prevIncome).rounded.description, f.rigid.description,
-                               npc.rounded.description]
+                    let row = [
+                        h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
+                        h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,
+                        h.head?.name ?? "", h.head?.person.masked ?? "", String(h.size), h.prevIncome.description,
+                        f.incomeProjected(prevIncome: h.prevIncome).rounded.description, f.rigid.description,
+                        npc.rounded.description,
+                    ]
                     CSVOut.appendRow(&evals, row)
                 }
             }
@@ -141,10 +156,11 @@ public struct Detector: Sendable {
         alerts.append(contentsOf: halves[1].alerts)
         halves[1].alerts = []
         Detector.list(&alerts, towns: roster.towns)
-        let report = DetectReport(month: period.month.description, period_from: period.from.description,
-                                  period_to: period.to.description, period_months: period.months,
-                                  monitoring_year: period.monitoringYear, line: line.description,
-                                  towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        let report = DetectReport(
+            month: period.month.description, period_from: period.from.description,
+            period_to: period.to.description, period_months: period.months,
+            monitoring_year: period.monitoringYear, line: line.description,
+            towns: roster.towns, households: roster.households.count, alerts: alerts.count)
         return Result(alerts: alerts, evaluations: evals, report: report)
     }
 
@@ -202,7 +218,7 @@ public struct Detector: Sendable {
                     placed[k] = true
                     let source = order[k]
                     if source == start { break }
-                    a.swapAt(k, source)   // a[k] gets its element; the one that was at `start` moves on
+                    a.swapAt(k, source)  // a[k] gets its element; the one that was at `start` moves on
                     k = source
                 }
             }

@@ -2,9 +2,11 @@ import Foundation
 
 /// One row of evaluations.csv: a household with a case, evaluated this month.
 public struct Evaluation: Sendable {
-    public static let header = ["household_id", "at_or_above_line", "triggered", "has_labour", "town", "village",
-                                "head_name", "head_id_masked", "size", "prev_income", "income_projected", "rigid",
-                                "net_per_capita"]
+    public static let header = [
+        "household_id", "at_or_above_line", "triggered", "has_labour", "town", "village",
+        "head_name", "head_id_masked", "size", "prev_income", "income_projected", "rigid",
+        "net_per_capita",
+    ]
     public var householdId: String
     public var atOrAboveLine: Bool
     public var triggered: Bool
@@ -34,14 +36,18 @@ public struct Evaluation: Sendable {
         guard let h = try reader.next() else { return [] }
         let names = h.strings
         func column(_ n: String) -> Int { names.firstIndex(of: n) ?? Int.max }
-        let (id, above, triggered, labour) = (column("household_id"), column("at_or_above_line"), column("triggered"),
-                                             column("has_labour"))
+        let (id, above, triggered, labour) = (
+            column("household_id"), column("at_or_above_line"), column("triggered"),
+            column("has_labour")
+        )
         let one: [UInt8] = [0x31]
         var out: [Evaluation] = []
         while let r = try reader.next() {
             func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
-            out.append(Evaluation(householdId: id < r.count ? r.string(id) : "", atOrAboveLine: flag(above),
-                                  triggered: flag(triggered), hasLabour: flag(labour), values: r.strings, names: names))
+            out.append(
+                Evaluation(
+                    householdId: id < r.count ? r.string(id) : "", atOrAboveLine: flag(above),
+                    triggered: flag(triggered), hasLabour: flag(labour), values: r.strings, names: names))
         }
         return out
     }

@@ -54,7 +54,8 @@ public struct FeedFigures: Sendable {
         switch feed {
         case .income:
             let mi = Month.stagedIndex(r[o + c.month])
-            let income = Money.staged(r[o + c.wages]) + Money.staged(r[o + c.businessNet])
+            let income =
+                Money.staged(r[o + c.wages]) + Money.staged(r[o + c.businessNet])
                 + Money.staged(r[o + c.propertyNet]) + Money.staged(r[o + c.transferNet])
             figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom), recent: mi >= recentFrom)
         case .medical:
@@ -66,31 +67,38 @@ public struct FeedFigures: Sendable {
             if settlements[e].count == IllnessTrigger.evidenceLimit {
                 let kept = settlements[e]
                 guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
-                      kept[smallest].outOfPocket < oop else { return }
+                    kept[smallest].outOfPocket < oop
+                else { return }
                 settlements[e].remove(at: smallest)
             }
-            settlements[e].append(SettlementRecord(id: r.string(o + c.settlementID), kind: r.string(o + c.kind),
-                                                   person: r.string(o + c.name), outOfPocket: oop,
-                                                   settled: r.string(o + c.settled), visitType: r.string(o + c.visitType),
-                                                   review: review))
+            settlements[e].append(
+                SettlementRecord(
+                    id: r.string(o + c.settlementID), kind: r.string(o + c.kind),
+                    person: r.string(o + c.name), outOfPocket: oop,
+                    settled: r.string(o + c.settled), visitType: r.string(o + c.visitType),
+                    review: review))
         case .disaster:
             let loss = Money.staged(r[o + c.directLoss])
             let damage = r.string(o + c.houseDamage)
             let e = entry(h)
             figures[e].disasterLoss += loss
             if HouseholdFigures.destroyed.contains(damage) { figures[e].houseDestroyed = true }
-            disasters[e].append(DisasterRecord(event: r.string(o + c.eventID), name: r.string(o + c.eventName),
-                                               occurred: r.string(o + c.occurred), damage: damage, loss: loss, review: review))
+            disasters[e].append(
+                DisasterRecord(
+                    event: r.string(o + c.eventID), name: r.string(o + c.eventName),
+                    occurred: r.string(o + c.occurred), damage: damage, loss: loss, review: review))
         case .disability:
             guard r.string(o + c.change) == "新办", case .success(let d) = Day.parse(r[o + c.issued]) else { return }
             figures[entry(h)].newDisabilities.append(
-                NewDisability(person: ResidentID.staged(r[o + c.personID]), name: r.string(o + c.name),
-                              grade: r.string(o + c.grade), issued: d, review: review))
+                NewDisability(
+                    person: ResidentID.staged(r[o + c.personID]), name: r.string(o + c.name),
+                    grade: r.string(o + c.grade), issued: d, review: review))
         case .civil:
             let type = r.string(o + c.aidType), change = r.string(o + c.change)
             if AidChangeTrigger.counts(aidType: type, change: change) {
                 figures[entry(h)].aidChanges.append(
-                    "民政救助：\(r.string(o + c.name)) \(type)\(change)（\(r.string(o + c.date))，金额 \(r.string(o + c.amount)) 元\(reviewNote(review))）")
+                    "民政救助：\(r.string(o + c.name)) \(type)\(change)（\(r.string(o + c.date))，金额 \(r.string(o + c.amount)) 元\(reviewNote(review))）"
+                )
             }
         case .application:
             guard case .success(let d) = Day.parse(r[o + c.date]) else { return }

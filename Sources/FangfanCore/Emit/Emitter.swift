@@ -19,8 +19,10 @@ public struct Emitter {
     /// Full head IDs on the lists (only where configured; recorded in the ledger).
     let unmasked: Bool
 
-    public init(config: PipelineConfig, month: Month, today: Day? = nil, unmasked: Bool = false,
-                clock: @escaping () -> String = isoNow) {
+    public init(
+        config: PipelineConfig, month: Month, today: Day? = nil, unmasked: Bool = false,
+        clock: @escaping () -> String = isoNow
+    ) {
         self.config = config
         self.today = today
         self.unmasked = unmasked
@@ -32,12 +34,15 @@ public struct Emitter {
     /// - Parameters:
     ///   - known: the month's alerts, when detect ran in this process.
     ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided.
-    func run(ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
-             recording ahead: BackgroundTask<LedgerRecord>? = nil) throws -> Summary {
+    func run(
+        ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
+        recording ahead: BackgroundTask<LedgerRecord>? = nil
+    ) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
         guard let detectData = readWholeFile(work + "/detect.json") else {
-            throw IOFailure(path: work + "/detect.json", message: "detect has not run for \(month): run fangfan-detect --month \(month) first")
+            throw IOFailure(
+                path: work + "/detect.json", message: "detect has not run for \(month): run fangfan-detect --month \(month) first")
         }
         let detect = try JSONDecoder().decode(DetectReport.self, from: detectData)
         let link = try JSONDecoder().decode(LinkReport.self, from: Data(contentsOf: URL(fileURLWithPath: work + "/link.json")))
@@ -52,8 +57,9 @@ public struct Emitter {
             recording = ahead
         } else {
             let evaluations = try Evaluation.read(work + "/evaluations.csv")
-            recording = Emitter.startRecording(month: month, today: today, alerts: alerts, evaluations: { evaluations },
-                                               in: ledger, elimination: elimination)
+            recording = Emitter.startRecording(
+                month: month, today: today, alerts: alerts, evaluations: { evaluations },
+                in: ledger, elimination: elimination)
         }
 
         // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
@@ -75,8 +81,9 @@ public struct Emitter {
                 for h in roster.households { heads[h.id.description] = h.head?.person.description }
             }
             // one CSV and one XLSX per town of the roster
-            try writeTowns(Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                           suggested: nil, overdue: [:], into: tmp)
+            try writeTowns(
+                Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                suggested: nil, overdue: [:], into: tmp)
         } catch {
             _ = try? recording.wait()
             throw error
@@ -90,8 +97,9 @@ public struct Emitter {
         let overdueDays = Dictionary(overdue.map { ($0.householdId, $0.days) }, uniquingKeysWith: { a, _ in a })
         var again = Set<String>()
         if !eliminate.isEmpty {
-            suggestedRows = eliminationRows(alerts, eliminate: eliminate, monitored: recorded.monitored,
-                                            evaluations: recorded.evaluations, line: detect.line)
+            suggestedRows = eliminationRows(
+                alerts, eliminate: eliminate, monitored: recorded.monitored,
+                evaluations: recorded.evaluations, line: detect.line)
             again.formUnion(suggestedRows.keys)
             for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
         }
@@ -105,12 +113,14 @@ public struct Emitter {
             }
         }
         if !again.isEmpty {
-            try writeTowns(again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                           suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
+            try writeTowns(
+                again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         }
         if unmasked {
-            try ledger.recordDisclosure(month: month.description, run: "run \(month)",
-                                        households: (alerts.map(\.household_id) + suggestedRows.values.flatMap { $0.map { $0.cells[5] } }).sorted())
+            try ledger.recordDisclosure(
+                month: month.description, run: "run \(month)",
+                households: (alerts.map(\.household_id) + suggestedRows.values.flatMap { $0.map { $0.cells[5] } }).sorted())
         }
         if overdueDays.isEmpty {
             try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
@@ -120,10 +130,12 @@ public struct Emitter {
             for a in alertsOut { AlertJSON.line(&lines, a) }
             try AtomicFile.write(lines, to: tmp + "/alerts.jsonl")
         }
-        try AtomicFile.write(overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
-                             to: tmp + "/overdue.csv")
-        try writeNotices(try ledger.noticeEntries(month: month.description), alerts: alerts,
-                         evaluations: recorded.evaluations, into: tmp)
+        try AtomicFile.write(
+            overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
+            to: tmp + "/overdue.csv")
+        try writeNotices(
+            try ledger.noticeEntries(month: month.description), alerts: alerts,
+            evaluations: recorded.evaluations, into: tmp)
         for feed in Linker.feeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
             if let d = readWholeFile(src) {
@@ -141,8 +153,9 @@ public struct Emitter {
         try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
         try ledger.registerProposals(ReviewList.proposals(reviewRows), month: month.description)
 
-        var summary = makeSummary(detect: detect, link: link, alerts: alerts, manifest: manifest,
-                                  cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
+        var summary = makeSummary(
+            detect: detect, link: link, alerts: alerts, manifest: manifest,
+            cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
         let pending = ReviewList.pendingRecords(reviewRows), decided = try ledger.reviewCounts()
         for feed in FeedKind.reviewed {
             let k = feed.rawValue
@@ -173,56 +186,73 @@ public struct Emitter {
     }
 
     /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
-    static func startRecording(month: Month, today: Day? = nil, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
-                               in ledger: Ledger, elimination: EliminationSuggestion) -> BackgroundTask<LedgerRecord> {
+    static func startRecording(
+        month: Month, today: Day? = nil, alerts: [Alert], evaluations: @escaping @Sendable () throws -> [Evaluation],
+        in ledger: Ledger, elimination: EliminationSuggestion
+    ) -> BackgroundTask<LedgerRecord> {
         CrashPoint.hit("emit-before-ledger")
         return BackgroundTask {
             let e = try evaluations()
-            let (monitored, eliminate) = try record(month: month, today: today, alerts: alerts, evaluations: e, in: ledger,
-                                                    elimination: elimination)
+            let (monitored, eliminate) = try record(
+                month: month, today: today, alerts: alerts, evaluations: e, in: ledger,
+                elimination: elimination)
             return LedgerRecord(monitored: monitored, eliminate: eliminate, evaluations: e)
         }
     }
 
     /// Records the month in the ledger; returns its monitored cases and those for which 风险已消除 is suggested.
-    static func record(month: Month, today: Day? = nil, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger,
-                       elimination: EliminationSuggestion) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
+    static func record(
+        month: Month, today: Day? = nil, alerts: [Alert], evaluations: [Evaluation], in ledger: Ledger,
+        elimination: EliminationSuggestion
+    ) throws -> (monitored: [CaseRow], eliminate: Set<String>) {
         // (alerts are read in place, by index: an Alert is dozens of references, each copy retains them all)
         var ledgerAlerts: [LedgerAlert] = []
         ledgerAlerts.reserveCapacity(alerts.count)
         for i in alerts.indices {
-            ledgerAlerts.append(LedgerAlert(alertId: alerts[i].alert_id, householdId: alerts[i].household_id, town: alerts[i].town,
-                                            village: alerts[i].village, month: alerts[i].month,
-                                            level: alerts[i].level, triggers: alerts[i].triggers,
-                                            householdType: alerts[i].household_type))
+            ledgerAlerts.append(
+                LedgerAlert(
+                    alertId: alerts[i].alert_id, householdId: alerts[i].household_id, town: alerts[i].town,
+                    village: alerts[i].village, month: alerts[i].month,
+                    level: alerts[i].level, triggers: alerts[i].triggers,
+                    householdType: alerts[i].household_type))
         }
-        try ledger.recordMonth(month.description, run: "run \(month)", today: today, alerts: ledgerAlerts, evaluations: evaluations.map {
-            LedgerEvaluation(householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
-                             triggered: $0.triggered)
-        })
+        try ledger.recordMonth(
+            month.description, run: "run \(month)", today: today, alerts: ledgerAlerts,
+            evaluations: evaluations.map {
+                LedgerEvaluation(
+                    householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
+                    triggered: $0.triggered)
+            })
         let monitored = try ledger.cases(state: .monitored)
         let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
-        let recent = try ledger.recentEvaluations(month: month.description, households: monitored.map(\.householdId),
-                                                  limit: elimination.months)
-        let eliminate = Set(monitored.filter {
-            elimination.suggests($0, recent: recent[$0.householdId] ?? [], month: month.description,
-                                 hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
-        }.map(\.householdId))
-        try ledger.recordEliminationSuggestions(month: month.description, run: "run \(month)", households: eliminate.sorted(),
-                                                detail: elimination.historyDetail)
+        let recent = try ledger.recentEvaluations(
+            month: month.description, households: monitored.map(\.householdId),
+            limit: elimination.months)
+        let eliminate = Set(
+            monitored.filter {
+                elimination.suggests(
+                    $0, recent: recent[$0.householdId] ?? [], month: month.description,
+                    hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+            }.map(\.householdId))
+        try ledger.recordEliminationSuggestions(
+            month: month.description, run: "run \(month)", households: eliminate.sorted(),
+            detail: elimination.historyDetail)
         return (monitored, eliminate)
     }
 
     /// A town's list rows: its alerts in list order, with the suggestion of 风险已消除 where the ledger made it,
     /// then a row for each of its monitored cases suggested without an alert.
-    static func townRows(_ alerts: [Alert], _ indices: [Int], heads: [String: String], unmasked: Bool,
-                         suggested: (eliminate: Set<String>, rows: [TownList.Row])?,
-                         overdue: [String: Int] = [:]) -> [TownList.Row] {
+    static func townRows(
+        _ alerts: [Alert], _ indices: [Int], heads: [String: String], unmasked: Bool,
+        suggested: (eliminate: Set<String>, rows: [TownList.Row])?,
+        overdue: [String: Int] = [:]
+    ) -> [TownList.Row] {
         var rows: [TownList.Row] = []
         rows.reserveCapacity(indices.count)
         for i in indices {
-            var row = TownList.row(alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false,
-                                   overdueDays: overdue[alerts[i].household_id])
+            var row = TownList.row(
+                alerts[i], eliminationSuggested: suggested?.eliminate.contains(alerts[i].household_id) ?? false,
+                overdueDays: overdue[alerts[i].household_id])
             if unmasked, let id = heads[alerts[i].household_id] { row.cells[TownList.headIDColumn] = id }
             rows.append(row)
         }
@@ -230,32 +260,39 @@ public struct Emitter {
     }
 
     /// The rows of monitored cases suggested for 风险已消除 without an alert this month, by town, in household order.
-    func eliminationRows(_ alerts: [Alert], eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation],
-                         line: String) -> [String: [TownList.Row]] {
+    func eliminationRows(
+        _ alerts: [Alert], eliminate: Set<String>, monitored: [CaseRow], evaluations: [Evaluation],
+        line: String
+    ) -> [String: [TownList.Row]] {
         var byTown: [String: [TownList.Row]] = [:]
         let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
         let alerted = Set(alerts.map(\.household_id))
-        for c in monitored.sorted(by: { $0.householdId < $1.householdId }) where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
+        for c in monitored.sorted(by: { $0.householdId < $1.householdId })
+        where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
             guard let e = evalBy[c.householdId] else { continue }
             let f = e.fields
-            byTown[c.town, default: []].append(TownList.eliminationRow(
-                alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
-                headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
-                prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
-                npc: f["net_per_capita"] ?? "", line: line, reason: elimination.listReason))
+            byTown[c.town, default: []].append(
+                TownList.eliminationRow(
+                    alertId: c.lastAlertId ?? "", household: c.householdId, town: c.town, village: c.village,
+                    headName: f["head_name"] ?? "", headMasked: f["head_id_masked"] ?? "", size: Int(f["size"] ?? "") ?? 0,
+                    prev: f["prev_income"] ?? "", projected: f["income_projected"] ?? "", rigid: f["rigid"] ?? "",
+                    npc: f["net_per_capita"] ?? "", line: line, reason: elimination.listReason))
         }
         return byTown
     }
 
     /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
-    func writeTowns(_ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
-                    suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
-                    into tmp: String) throws {
+    func writeTowns(
+        _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
+        suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
+        into tmp: String
+    ) throws {
         let unmasked = unmasked
         _ = try ParallelResults(count: towns.count) { i in
             let town = towns[i]
-            let rows = Emitter.townRows(alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,
-                                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) }, overdue: overdue)
+            let rows = Emitter.townRows(
+                alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,
+                suggested: suggested.map { ($0.eliminate, $0.rows[town] ?? []) }, overdue: overdue)
             let name = TownList.fileName(town)
             try AtomicFile.write(TownList.csv(rows), to: "\(tmp)/towns/\(name).csv")
             try AtomicFile.write(try TownList.xlsx(rows, town: town), to: "\(tmp)/towns/\(name).xlsx")
@@ -273,8 +310,12 @@ public struct Emitter {
         for e in evaluations where wanted.contains(e.householdId) { names[e.householdId] = e.fields["head_name"] }
         for a in alerts where wanted.contains(a.household_id) { names[a.household_id] = a.head_name }
         for c in cases {
-            CSVOut.appendRow(&out, [c.town, c.village, c.householdId, names[c.householdId] ?? "", c.alertId,
-                                    c.level?.chinese ?? "", c.firstListedOn.description].map(CSVOut.inert) + [String(c.days)])
+            CSVOut.appendRow(
+                &out,
+                [
+                    c.town, c.village, c.householdId, names[c.householdId] ?? "", c.alertId,
+                    c.level?.chinese ?? "", c.firstListedOn.description,
+                ].map(CSVOut.inert) + [String(c.days)])
         }
         return out
     }
@@ -309,7 +350,8 @@ public struct Emitter {
         CSVOut.appendRow(&out, QuarantineLine.header)
         for e in manifest.entries where e.status == .accepted && e.quarantined > 0 {
             guard let src = try? FileByteSource(path: layout.quarantineFile(seq: e.seq)),
-                  let dec = try? DecodedSource(src, encoding: .utf8) else { continue }
+                let dec = try? DecodedSource(src, encoding: .utf8)
+            else { continue }
             let reader = CSVReader(dec, limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
             _ = try? reader.next()
             while let r = try? reader.next() {
@@ -319,8 +361,10 @@ public struct Emitter {
         return out
     }
 
-    func makeSummary(detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
-                     cases: [CaseState: Int], eliminations: Int, timings: [String: Double]) -> Summary {
+    func makeSummary(
+        detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
+        cases: [CaseState: Int], eliminations: Int, timings: [String: Double]
+    ) -> Summary {
         var byLevel: [String: Int] = [:], byTrigger: [String: Int] = [:], byRisk: [String: Int] = [:]
         var byChannel: [String: Int] = [:], byTown: [String: [String: Int]] = [:]
         for l in Level.allCases { byLevel[l.rawValue] = 0 }
@@ -354,13 +398,15 @@ public struct Emitter {
             month: month.description, monitoring_year: detect.monitoring_year,
             period: .init(from: detect.period_from, to: detect.period_to, months: detect.period_months), line: detect.line,
             files: manifest.entries.map {
-                .init(feed: $0.feed, file: $0.file, sha256: $0.sha256, ingested_at: $0.ingested_at, status: $0.status,
-                      reason: $0.reason, rows_read: $0.rows_read, accepted: $0.accepted, quarantined: $0.quarantined,
-                      replaced: $0.replaced, extra_columns: $0.extra_columns)
+                .init(
+                    feed: $0.feed, file: $0.file, sha256: $0.sha256, ingested_at: $0.ingested_at, status: $0.status,
+                    reason: $0.reason, rows_read: $0.rows_read, accepted: $0.accepted, quarantined: $0.quarantined,
+                    replaced: $0.replaced, extra_columns: $0.extra_columns)
             },
             unmatched: link.unmatched,
-            alerts: .init(total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
-                          by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations),
+            alerts: .init(
+                total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
+                by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations),
             cases: caseCounts, timings: timings, generated_at: clock())
     }
 
@@ -378,12 +424,14 @@ public struct Emitter {
         var quality: [FeedQuality] = []
         for feed in FeedKind.allCases {
             let files = s.files.filter { $0.feed == feed.rawValue }
-            if feed == .review && files.isEmpty { continue }   // shown once the first review file comes back
-            quality.append(FeedQuality(feed: feed.title, files: files.count,
-                                       rejected: files.filter { $0.status == .rejected }.count,
-                                       duplicates: files.filter { $0.status == .duplicate }.count,
-                                       rowsRead: files.reduce(0) { $0 + $1.rows_read }, accepted: files.reduce(0) { $0 + $1.accepted },
-                                       quarantined: files.reduce(0) { $0 + $1.quarantined }, unmatched: s.unmatched[feed.rawValue] ?? 0))
+            if feed == .review && files.isEmpty { continue }  // shown once the first review file comes back
+            quality.append(
+                FeedQuality(
+                    feed: feed.title, files: files.count,
+                    rejected: files.filter { $0.status == .rejected }.count,
+                    duplicates: files.filter { $0.status == .duplicate }.count,
+                    rowsRead: files.reduce(0) { $0 + $1.rows_read }, accepted: files.reduce(0) { $0 + $1.accepted },
+                    quarantined: files.reduce(0) { $0 + $1.quarantined }, unmatched: s.unmatched[feed.rawValue] ?? 0))
         }
         return ReportData(
             title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
@@ -392,7 +440,9 @@ public struct Emitter {
                 let c = s.alerts.by_town[t]!
                 return TownCounts(town: t, red: c["red"] ?? 0, orange: c["orange"] ?? 0, yellow: c["yellow"] ?? 0)
             },
-            riskTypes: s.alerts.by_risk_type.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
+            riskTypes: s.alerts.by_risk_type.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+                ($0.key, $0.value)
+            },
             channels: ["申报", "排查", "部门预警"].map { ($0, s.alerts.by_channel[$0] ?? 0) },
             cases: CaseState.allCases.map { ($0.rawValue, s.cases[$0.rawValue] ?? 0) },
             trend: trend.keys.sorted().map { (month: $0, red: trend[$0]!.0, orange: trend[$0]!.1, yellow: trend[$0]!.2) },
@@ -447,8 +497,11 @@ extension Pipeline {
     /// `--unmasked` is refused (exit 78, naming the key) unless the configuration allows full IDs on lists.
     public func allowUnmasked(_ requested: Bool) throws {
         if requested && !config.unmaskedLists {
-            throw ConfigError(file: config.file, key: "output.unmasked_ids",
-                              message: "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true")
+            throw ConfigError(
+                file: config.file, key: "output.unmasked_ids",
+                message:
+                    "--unmasked prints full resident IDs on the lists: allowed only where the configuration sets output.unmasked_ids = true"
+            )
         }
     }
 
@@ -457,9 +510,10 @@ extension Pipeline {
         try allowUnmasked(unmasked)
         let ahead = recordingAhead?.month == m ? recordingAhead : nil
         recordingAhead = nil
-        let summary = try Emitter(config: config, month: m, today: today, unmasked: unmasked).run(ledger: try ahead?.ledger ?? openLedger(),
-                                                                timings: timings, alerts: alertsInMemory(m),
-                                                                recording: ahead?.task)
+        let summary = try Emitter(config: config, month: m, today: today, unmasked: unmasked).run(
+            ledger: try ahead?.ledger ?? openLedger(),
+            timings: timings, alerts: alertsInMemory(m),
+            recording: ahead?.task)
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary
     }

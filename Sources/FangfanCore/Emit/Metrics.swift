@@ -17,25 +17,36 @@ public enum Metrics {
             rows[f.feed] = r
             files["\(f.feed)|\(f.status.rawValue)", default: 0] += 1
         }
-        metric("fangfan_rows", "Rows read from department files, by feed and outcome (all files in the manifest).", "gauge",
-               rows.keys.sorted().flatMap { k in [("feed=\"\(esc(k))\",outcome=\"read\"", "\(rows[k]!.0)"),
-                                                  ("feed=\"\(esc(k))\",outcome=\"accepted\"", "\(rows[k]!.1)"),
-                                                  ("feed=\"\(esc(k))\",outcome=\"quarantined\"", "\(rows[k]!.2)")] })
-        metric("fangfan_files", "Files taken from the inbox, by feed and status.", "gauge",
-               files.keys.sorted().map { k in
-                   let p = k.split(separator: "|")
-                   return ("feed=\"\(esc(String(p[0])))\",status=\"\(p[1])\"", "\(files[k]!)")
-               })
-        metric("fangfan_unmatched_records", "Department records of the period whose person or household is in no household.", "gauge",
-               s.unmatched.keys.sorted().map { ("feed=\"\($0)\"", "\(s.unmatched[$0]!)") })
-        metric("fangfan_alerts", "Alerts of the evaluated month by level.", "gauge",
-               s.alerts.by_level.keys.sorted().map { ("month=\"\(s.month)\",level=\"\($0)\"", "\(s.alerts.by_level[$0]!)") })
-        metric("fangfan_cases", "Cases in the ledger by state.", "gauge",
-               s.cases.keys.sorted().map { ("state=\"\(esc($0))\"", "\(s.cases[$0]!)") })
-        metric("fangfan_stage_duration_seconds", "Duration of each stage of the last run.", "gauge",
-               s.timings.keys.sorted().map { ("stage=\"\($0)\"", String(format: "%.3f", s.timings[$0]!)) })
-        metric("fangfan_last_success_timestamp_seconds", "When the last run finished successfully (Unix time).", "gauge",
-               [("", String(Int(Date().timeIntervalSince1970)))])
+        metric(
+            "fangfan_rows", "Rows read from department files, by feed and outcome (all files in the manifest).", "gauge",
+            rows.keys.sorted().flatMap { k in
+                [
+                    ("feed=\"\(esc(k))\",outcome=\"read\"", "\(rows[k]!.0)"),
+                    ("feed=\"\(esc(k))\",outcome=\"accepted\"", "\(rows[k]!.1)"),
+                    ("feed=\"\(esc(k))\",outcome=\"quarantined\"", "\(rows[k]!.2)"),
+                ]
+            })
+        metric(
+            "fangfan_files", "Files taken from the inbox, by feed and status.", "gauge",
+            files.keys.sorted().map { k in
+                let p = k.split(separator: "|")
+                return ("feed=\"\(esc(String(p[0])))\",status=\"\(p[1])\"", "\(files[k]!)")
+            })
+        metric(
+            "fangfan_unmatched_records", "Department records of the period whose person or household is in no household.", "gauge",
+            s.unmatched.keys.sorted().map { ("feed=\"\($0)\"", "\(s.unmatched[$0]!)") })
+        metric(
+            "fangfan_alerts", "Alerts of the evaluated month by level.", "gauge",
+            s.alerts.by_level.keys.sorted().map { ("month=\"\(s.month)\",level=\"\($0)\"", "\(s.alerts.by_level[$0]!)") })
+        metric(
+            "fangfan_cases", "Cases in the ledger by state.", "gauge",
+            s.cases.keys.sorted().map { ("state=\"\(esc($0))\"", "\(s.cases[$0]!)") })
+        metric(
+            "fangfan_stage_duration_seconds", "Duration of each stage of the last run.", "gauge",
+            s.timings.keys.sorted().map { ("stage=\"\($0)\"", String(format: "%.3f", s.timings[$0]!)) })
+        metric(
+            "fangfan_last_success_timestamp_seconds", "When the last run finished successfully (Unix time).", "gauge",
+            [("", String(Int(Date().timeIntervalSince1970)))])
         return Array(o.utf8)
     }
 }

@@ -51,33 +51,44 @@ public enum ReportPage {
         let monitored = d.cases.filter { $0.state == "监测中" }.reduce(0) { $0 + $1.count }
         let ledgerTotal = d.cases.reduce(0) { $0 + $1.count }
         h += "<section class=\"kpis\">\n"
-        h += tile("预警户数", num(total), ink, sub: d.households > 0
-            ? "占花名册 \(percent(total, of: d.households))%" : "花名册无户")
+        h += tile(
+            "预警户数", num(total), ink,
+            sub: d.households > 0
+                ? "占花名册 \(percent(total, of: d.households))%" : "花名册无户")
         h += tile("红色预警", num(red), ReportPage.red, sub: "建议纳入监测")
         h += tile("橙色预警", num(orange), ReportPage.orange, sub: "重点关注")
         h += tile("黄色预警", num(yellow), yellowText, bar: ReportPage.yellow, sub: "一般关注")
         h += tile("台账在监测", num(monitored), caseColors["监测中"]!, sub: "台账共 \(num(ledgerTotal)) 户")
         h += tile("建议标注风险已消除", num(d.eliminationSuggested), caseColors["风险已消除"]!, sub: "待核实确认")
-        h += tile("拒收文件", num(d.rejectedFiles.count), d.rejectedFiles.isEmpty ? muted : ReportPage.red,
-                  sub: d.rejectedFiles.isEmpty ? "本次无拒收" : "见文末清单")
+        h += tile(
+            "拒收文件", num(d.rejectedFiles.count), d.rejectedFiles.isEmpty ? muted : ReportPage.red,
+            sub: d.rejectedFiles.isEmpty ? "本次无拒收" : "见文末清单")
         h += tile("未匹配记录", num(d.quality.reduce(0) { $0 + $1.unmatched }), muted, sub: "人员不在花名册")
         h += "</section>\n"
 
         // Charts
-        h += figure("各乡镇预警户数", note: "按红、橙、黄三级堆叠；按预警户数从多到少排列",
-                    svg: townChart(d.towns))
-        h += figure("按风险类型", note: "一户可同时有多种风险，合计可多于预警户数",
-                    svg: barChart(d.riskTypes.map { ($0.name, $0.count, riskColor) },
-                                  width: fullWidth, label: "预警户数（按风险类型）", sorted: true))
-        h += figure("逐月预警趋势", note: "台账记录的各月预警户数",
-                    svg: trendChart(d.trend))
+        h += figure(
+            "各乡镇预警户数", note: "按红、橙、黄三级堆叠；按预警户数从多到少排列",
+            svg: townChart(d.towns))
+        h += figure(
+            "按风险类型", note: "一户可同时有多种风险，合计可多于预警户数",
+            svg: barChart(
+                d.riskTypes.map { ($0.name, $0.count, riskColor) },
+                width: fullWidth, label: "预警户数（按风险类型）", sorted: true))
+        h += figure(
+            "逐月预警趋势", note: "台账记录的各月预警户数",
+            svg: trendChart(d.trend))
         h += "<div class=\"pair\">\n"
-        h += figure("台账案件状态", note: "动态管理台账中各状态的户数",
-                    svg: barChart(d.cases.map { ($0.state, $0.count, caseColors[$0.state] ?? "#5d6d7e") },
-                                  width: halfWidth, label: "台账案件状态", sorted: false))
-        h += figure("发现渠道", note: "本月预警的发现方式",
-                    svg: barChart(d.channels.map { ($0.name, $0.count, channelColor) },
-                                  width: halfWidth, label: "发现渠道", sorted: false))
+        h += figure(
+            "台账案件状态", note: "动态管理台账中各状态的户数",
+            svg: barChart(
+                d.cases.map { ($0.state, $0.count, caseColors[$0.state] ?? "#5d6d7e") },
+                width: halfWidth, label: "台账案件状态", sorted: false))
+        h += figure(
+            "发现渠道", note: "本月预警的发现方式",
+            svg: barChart(
+                d.channels.map { ($0.name, $0.count, channelColor) },
+                width: halfWidth, label: "发现渠道", sorted: false))
         h += "</div>\n"
 
         // Data quality
@@ -96,65 +107,65 @@ public enum ReportPage {
     // MARK: CSS
 
     static let css = """
-    :root { color-scheme: light; }
-    * { box-sizing: border-box; }
-    html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-    body { margin: 0; background: #f4f6f7; color: #2c3e50;
-      font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
-      font-size: 14px; line-height: 1.5; }
-    .page { max-width: 784px; margin: 0 auto; padding: 24px 32px 32px; background: #fff; }
-    .head { border-bottom: 3px solid #c0392b; padding-bottom: 10px; margin-bottom: 16px; }
-    h1 { font-size: 24px; margin: 0 0 8px; letter-spacing: 1px; }
-    .meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0; }
-    .meta div { display: flex; gap: 6px; }
-    .meta dt { color: #7f8c8d; }
-    .meta dd { margin: 0; font-weight: 600; }
-    .gen { margin: 4px 0 0; font-size: 11px; color: #95a5a6; }
-    .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 0 0 8px; }
-    .tile { border: 1px solid #e3e6e8; border-top: 4px solid var(--c); border-radius: 4px; padding: 8px 10px; }
-    .tile .k { font-size: 12px; color: #7f8c8d; }
-    .tile .v { font-size: 26px; font-weight: 700; line-height: 1.2; color: var(--t); font-variant-numeric: tabular-nums; }
-    .tile .s { font-size: 11px; color: #95a5a6; }
-    figure { margin: 18px 0 0; break-inside: avoid; page-break-inside: avoid; }
-    figure h2, section h2 { font-size: 16px; margin: 0 0 2px; padding-left: 8px; border-left: 4px solid #2c3e50;
-      break-after: avoid; page-break-after: avoid; }
-    figure .note { font-size: 11px; color: #95a5a6; margin: 0 0 6px 12px; }
-    figure svg { display: block; width: 100%; height: auto; }
-    .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
-    .pair figure { min-width: 0; }
-    section.block { margin-top: 20px; }
-    table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin-top: 6px; }
-    th, td { border-bottom: 1px solid #e3e6e8; padding: 4px 6px; }
-    th { background: #f4f6f7; font-weight: 600; text-align: right; white-space: nowrap; }
-    th:first-child, td:first-child { text-align: left; }
-    td { text-align: right; font-variant-numeric: tabular-nums; }
-    tr.sum td { font-weight: 700; border-top: 2px solid #2c3e50; }
-    tr { break-inside: avoid; page-break-inside: avoid; }
-    td.bad { color: #c0392b; font-weight: 600; }
-    td.warn { color: #d35400; }
-    td.zero { color: #bdc3c7; }
-    .rate { display: inline-block; width: 44px; height: 6px; margin-left: 6px; background: #e3e6e8;
-      vertical-align: middle; border-radius: 3px; overflow: hidden; }
-    .rate i { display: block; height: 100%; background: #27ae60; }
-    .rejected th, .rejected td { text-align: left; word-break: break-all; }
-    .rejected td.file { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; width: 45%; }
-    .empty { color: #7f8c8d; font-size: 13px; margin: 6px 0 0 12px; }
-    .foot { margin-top: 24px; padding-top: 8px; border-top: 1px solid #e3e6e8; font-size: 11px; color: #95a5a6; }
-    @media screen and (max-width: 640px) {
-      .page { padding: 16px 12px; }
-      .kpis { grid-template-columns: repeat(2, 1fr); }
-      .pair { grid-template-columns: 1fr; gap: 0; }
-    }
-    @page { size: A4 portrait; margin: 12mm 12mm 14mm; }
-    @media print {
-      body { background: #fff; font-size: 12px; }
-      .page { max-width: none; margin: 0; padding: 0; }
-      .kpis { break-inside: avoid; page-break-inside: avoid; }
-      section.block { break-inside: auto; }
-      thead { display: table-header-group; }
-    }
+        :root { color-scheme: light; }
+        * { box-sizing: border-box; }
+        html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        body { margin: 0; background: #f4f6f7; color: #2c3e50;
+          font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
+          font-size: 14px; line-height: 1.5; }
+        .page { max-width: 784px; margin: 0 auto; padding: 24px 32px 32px; background: #fff; }
+        .head { border-bottom: 3px solid #c0392b; padding-bottom: 10px; margin-bottom: 16px; }
+        h1 { font-size: 24px; margin: 0 0 8px; letter-spacing: 1px; }
+        .meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0; }
+        .meta div { display: flex; gap: 6px; }
+        .meta dt { color: #7f8c8d; }
+        .meta dd { margin: 0; font-weight: 600; }
+        .gen { margin: 4px 0 0; font-size: 11px; color: #95a5a6; }
+        .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 0 0 8px; }
+        .tile { border: 1px solid #e3e6e8; border-top: 4px solid var(--c); border-radius: 4px; padding: 8px 10px; }
+        .tile .k { font-size: 12px; color: #7f8c8d; }
+        .tile .v { font-size: 26px; font-weight: 700; line-height: 1.2; color: var(--t); font-variant-numeric: tabular-nums; }
+        .tile .s { font-size: 11px; color: #95a5a6; }
+        figure { margin: 18px 0 0; break-inside: avoid; page-break-inside: avoid; }
+        figure h2, section h2 { font-size: 16px; margin: 0 0 2px; padding-left: 8px; border-left: 4px solid #2c3e50;
+          break-after: avoid; page-break-after: avoid; }
+        figure .note { font-size: 11px; color: #95a5a6; margin: 0 0 6px 12px; }
+        figure svg { display: block; width: 100%; height: auto; }
+        .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+        .pair figure { min-width: 0; }
+        section.block { margin-top: 20px; }
+        table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin-top: 6px; }
+        th, td { border-bottom: 1px solid #e3e6e8; padding: 4px 6px; }
+        th { background: #f4f6f7; font-weight: 600; text-align: right; white-space: nowrap; }
+        th:first-child, td:first-child { text-align: left; }
+        td { text-align: right; font-variant-numeric: tabular-nums; }
+        tr.sum td { font-weight: 700; border-top: 2px solid #2c3e50; }
+        tr { break-inside: avoid; page-break-inside: avoid; }
+        td.bad { color: #c0392b; font-weight: 600; }
+        td.warn { color: #d35400; }
+        td.zero { color: #bdc3c7; }
+        .rate { display: inline-block; width: 44px; height: 6px; margin-left: 6px; background: #e3e6e8;
+          vertical-align: middle; border-radius: 3px; overflow: hidden; }
+        .rate i { display: block; height: 100%; background: #27ae60; }
+        .rejected th, .rejected td { text-align: left; word-break: break-all; }
+        .rejected td.file { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; width: 45%; }
+        .empty { color: #7f8c8d; font-size: 13px; margin: 6px 0 0 12px; }
+        .foot { margin-top: 24px; padding-top: 8px; border-top: 1px solid #e3e6e8; font-size: 11px; color: #95a5a6; }
+        @media screen and (max-width: 640px) {
+          .page { padding: 16px 12px; }
+          .kpis { grid-template-columns: repeat(2, 1fr); }
+          .pair { grid-template-columns: 1fr; gap: 0; }
+        }
+        @page { size: A4 portrait; margin: 12mm 12mm 14mm; }
+        @media print {
+          body { background: #fff; font-size: 12px; }
+          .page { max-width: none; margin: 0; padding: 0; }
+          .kpis { break-inside: avoid; page-break-inside: avoid; }
+          section.block { break-inside: auto; }
+          thead { display: table-header-group; }
+        }
 
-    """
+        """
 
     // MARK: Building blocks
 
@@ -173,8 +184,10 @@ public enum ReportPage {
             + "<title>\(esc(label))</title>\n"
     }
 
-    static func text(_ x: Double, _ y: Double, _ s: String, size: Double = 12, anchor: String = "start",
-                     fill: String = ink, weight: String? = nil) -> String {
+    static func text(
+        _ x: Double, _ y: Double, _ s: String, size: Double = 12, anchor: String = "start",
+        fill: String = ink, weight: String? = nil
+    ) -> String {
         var t = "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" fill=\"\(fill)\""
         if anchor != "start" { t += " text-anchor=\"\(anchor)\"" }
         if let weight { t += " font-weight=\"\(weight)\"" }
@@ -268,8 +281,9 @@ public enum ReportPage {
                 }
                 x += segW
             }
-            s += text(x + 5, cy + 4.5, num(t.total), size: 12, fill: t.total == 0 ? muted : ink,
-                      weight: t.total == 0 ? nil : "600")
+            s += text(
+                x + 5, cy + 4.5, num(t.total), size: 12, fill: t.total == 0 ? muted : ink,
+                weight: t.total == 0 ? nil : "600")
             s += "</g>\n"
         }
         return s + "</svg>\n"
@@ -279,7 +293,8 @@ public enum ReportPage {
 
     static func barChart(_ items: [(String, Int, String)], width w: Double, label: String, sorted: Bool) -> String {
         guard !items.isEmpty else { return placeholder(w, "无数据") }
-        let rows = sorted
+        let rows =
+            sorted
             ? items.enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
                 .map(\.element)
             : items
@@ -299,8 +314,9 @@ public enum ReportPage {
             s += "<g><title>\(esc(name))：\(num(count))</title>"
             s += text(x0 - 8, cy + 4.5, truncate(name, width: labelW, size: 13), size: 13, anchor: "end")
             s += rect(x0, cy - barH / 2, barW, barH, color)
-            s += text(x0 + barW + 5, cy + 4.5, num(count), size: 12, fill: count == 0 ? muted : ink,
-                      weight: count == 0 ? nil : "600")
+            s += text(
+                x0 + barW + 5, cy + 4.5, num(count), size: 12, fill: count == 0 ? muted : ink,
+                weight: count == 0 ? nil : "600")
             s += "</g>\n"
         }
         return s + "</svg>\n"
@@ -342,8 +358,9 @@ public enum ReportPage {
             }
             let totalLabel = num(totals[i])
             if textWidth(totalLabel, size: 11) <= slot - 2 {
-                s += text(cx, y - 5, totalLabel, size: 11, anchor: "middle", fill: totals[i] == 0 ? muted : ink,
-                          weight: "600")
+                s += text(
+                    cx, y - 5, totalLabel, size: 11, anchor: "middle", fill: totals[i] == 0 ? muted : ink,
+                    weight: "600")
             }
             if i % labelEvery == 0 {
                 s += text(cx, bottom + 16, m.month, size: 11, anchor: "middle", fill: muted)
@@ -375,7 +392,9 @@ public enum ReportPage {
         let total = towns.reduce(0) { $0 + $1.count }
         s += "<table class=\"quality overdue\">\n<thead><tr><th>乡镇</th><th>超期未核查户数</th></tr></thead>\n<tbody>\n"
         for t in towns {
-            s += "<tr><td>\(esc(t.town))</td>" + (t.count == 0 ? "<td class=\"zero\">0</td>" : "<td class=\"bad\">\(num(t.count))</td>") + "</tr>\n"
+            s +=
+                "<tr><td>\(esc(t.town))</td>" + (t.count == 0 ? "<td class=\"zero\">0</td>" : "<td class=\"bad\">\(num(t.count))</td>")
+                + "</tr>\n"
         }
         s += "<tr class=\"sum\"><td>合计</td><td>\(num(total))</td></tr>\n</tbody>\n</table>\n"
         return s + "<p class=\"note\">预警后超过核查期限仍无核查结论（待核除外）的户，明细见 overdue.csv</p>\n</section>\n"
@@ -388,7 +407,7 @@ public enum ReportPage {
         guard !rows.isEmpty else { return s + "<p class=\"empty\">没有触发规则。</p>\n</section>\n" }
         let sorted = rows.sorted { a, b in
             switch (a.precision.rate, b.precision.rate) {
-            case let (x?, y?) where x != y: return Double(x)! > Double(y)!
+            case (let x?, let y?) where x != y: return Double(x)! > Double(y)!
             case (_?, nil): return true
             case (nil, _?): return false
             default: return a.code < b.code
@@ -430,8 +449,11 @@ public enum ReportPage {
         }
         for r in q { s += row(r.feed, r, sum: false) }
         if q.count > 1 {
-            let sum = q.reduce(into: FeedQuality(feed: "合计", files: 0, rejected: 0, duplicates: 0, rowsRead: 0,
-                                                 accepted: 0, quarantined: 0, unmatched: 0)) { a, r in
+            let sum = q.reduce(
+                into: FeedQuality(
+                    feed: "合计", files: 0, rejected: 0, duplicates: 0, rowsRead: 0,
+                    accepted: 0, quarantined: 0, unmatched: 0)
+            ) { a, r in
                 a.files += r.files; a.rejected += r.rejected; a.duplicates += r.duplicates
                 a.rowsRead += r.rowsRead; a.accepted += r.accepted; a.quarantined += r.quarantined
                 a.unmatched += r.unmatched
@@ -466,8 +488,7 @@ public enum ReportPage {
             case "'": out += "&#39;"
             default:
                 // Control characters other than tab/newline are not allowed in HTML text.
-                if c.value < 0x20 && c != "\t" && c != "\n" || c.value == 0x7F { out += "\u{FFFD}" }
-                else { out.unicodeScalars.append(c) }
+                if c.value < 0x20 && c != "\t" && c != "\n" || c.value == 0x7F { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
             }
         }
         return out

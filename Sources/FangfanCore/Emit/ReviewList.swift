@@ -4,16 +4,19 @@ import Foundation
 /// (or one row 候选过多), from link's `review.csv`; candidates' IDs masked as on the lists (full only with
 /// `--unmasked`), the damaged original as received; empty 复核结论, 复核人, 复核日期 for the data officer.
 public enum ReviewList {
-    public static let headers = ["复核编号", "部门数据", "文件", "行号", "原始身份证号", "姓名", "候选户编号", "候选身份证号",
-                                 "候选姓名", "依据", "金额", "复核结论", "复核人", "复核日期"]
+    public static let headers = [
+        "复核编号", "部门数据", "文件", "行号", "原始身份证号", "姓名", "候选户编号", "候选身份证号",
+        "候选姓名", "依据", "金额", "复核结论", "复核人", "复核日期",
+    ]
     static let widths: [Double] = [16, 10, 24, 6, 22, 10, 20, 22, 10, 60, 12, 10, 10, 12]
     public static let fileName = "疑似匹配"
 
     /// Link's rows (ReviewSearch.header), read back; none when link wrote no file.
     public static func read(_ path: String) throws -> [[String]] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
-                               limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+        let reader = CSVReader(
+            try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+            limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
         guard let header = try reader.next(), header.count == ReviewSearch.header.count else {
             throw IOFailure(path: path, message: "link's review file has an unexpected header: run fangfan-link again")
         }
@@ -30,9 +33,11 @@ public enum ReviewList {
             let feed = FeedKind(rawValue: r[column("feed")])?.title ?? r[column("feed")]
             let person = r[column("person_id")]
             let shown = person.isEmpty || unmasked ? person : ResidentID.staged(Array(person.utf8)).masked
-            return [r[column("review_id")], feed, r[column("file")], r[column("line")], r[column("raw_id")], r[column("name")],
-                    r[column("household_id")], shown, r[column("candidate_name")], r[column("evidence")], r[column("amount")],
-                    "", "", ""]
+            return [
+                r[column("review_id")], feed, r[column("file")], r[column("line")], r[column("raw_id")], r[column("name")],
+                r[column("household_id")], shown, r[column("candidate_name")], r[column("evidence")], r[column("amount")],
+                "", "", "",
+            ]
         }
     }
 
@@ -40,10 +45,11 @@ public enum ReviewList {
     public static func proposals(_ link: [[String]]) -> [ReviewProposal] {
         link.compactMap { r in
             guard !r[column("review_id")].isEmpty, let feed = FeedKind(rawValue: r[column("feed")]),
-                  let h = UInt64(r[column("record_hash")], radix: 16), let l = UInt64(r[column("linked_hash")], radix: 16)
+                let h = UInt64(r[column("record_hash")], radix: 16), let l = UInt64(r[column("linked_hash")], radix: 16)
             else { return nil }
-            return ReviewProposal(reviewID: r[column("review_id")], feed: feed, record: r[column("record")], recordHash: h,
-                                  linkedHash: l, person: r[column("person_id")], household: r[column("household_id")])
+            return ReviewProposal(
+                reviewID: r[column("review_id")], feed: feed, record: r[column("record")], recordHash: h,
+                linkedHash: l, person: r[column("person_id")], household: r[column("household_id")])
         }
     }
 

@@ -26,10 +26,12 @@ public enum TownList {
 
     /// The XLSX list's validations: the drop-down on 核查结论, the input message on 帮扶措施.
     public static let validations: [XLSXValidation] = [
-        XLSXValidation(column: columns.firstIndex { $0.header == "核查结论" }!, values: findingValues,
-                       extraRows: validatedEmptyRows),
-        XLSXValidation(column: columns.firstIndex { $0.header == "帮扶措施" }!, promptTitle: "帮扶措施",
-                       prompt: "一项或多项，以、分隔：" + measures.joined(separator: "、"), extraRows: validatedEmptyRows),
+        XLSXValidation(
+            column: columns.firstIndex { $0.header == "核查结论" }!, values: findingValues,
+            extraRows: validatedEmptyRows),
+        XLSXValidation(
+            column: columns.firstIndex { $0.header == "帮扶措施" }!, promptTitle: "帮扶措施",
+            prompt: "一项或多项，以、分隔：" + measures.joined(separator: "、"), extraRows: validatedEmptyRows),
     ]
 
     /// A row of the list: an alert, or a monitored case for which risk elimination is suggested (§7).
@@ -50,12 +52,16 @@ public enum TownList {
     }
 
     /// A monitored case with no alert this month, listed only to suggest 风险已消除.
-    public static func eliminationRow(alertId: String, household: String, town: String, village: String, headName: String,
-                                      headMasked: String, size: Int, prev: String, projected: String, rigid: String,
-                                      npc: String, line: String, reason: String) -> Row {
-        Row(cells: [alertId, "—", "在监测", town, village, household, headName, headMasked, String(size), prev, projected, rigid,
-                    npc, line, "", "", reason, "", "建议标注风险已消除", "",
-                    "", "", "", "", ""])
+    public static func eliminationRow(
+        alertId: String, household: String, town: String, village: String, headName: String,
+        headMasked: String, size: Int, prev: String, projected: String, rigid: String,
+        npc: String, line: String, reason: String
+    ) -> Row {
+        Row(cells: [
+            alertId, "—", "在监测", town, village, household, headName, headMasked, String(size), prev, projected, rigid,
+            npc, line, "", "", reason, "", "建议标注风险已消除", "",
+            "", "", "", "", "",
+        ])
     }
 
     /// The columns' kinds, looked up per cell.

@@ -52,8 +52,10 @@ public struct XLSXSheetSpec: Sendable {
     /// Print on A4 landscape, fitted to the page width, with the header row repeated on every page.
     public var printSetup: Bool
 
-    public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true,
-                validations: [XLSXValidation] = [], printSetup: Bool = false) {
+    public init(
+        name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true,
+        validations: [XLSXValidation] = [], printSetup: Bool = false
+    ) {
         self.name = name
         self.columns = columns
         self.rows = rows
@@ -106,16 +108,18 @@ public enum XLSXWriter {
         xml.reserveCapacity(256 + sheet.rows.count * max(width, 1) * 48)
         func put(_ s: String) { xml.append(contentsOf: s.utf8) }
         put(declaration)
-        put(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
-            + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
+        put(
+            #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
+                + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
         // CT_Worksheet's order: sheetPr, dimension, sheetViews, sheetFormatPr, cols, sheetData, …, autoFilter, …,
         // mergeCells, …, dataValidations, …, pageMargins, pageSetup.
         if sheet.printSetup { put(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#) }
         put(width == 0 ? #"<dimension ref="A1"/>"# : #"<dimension ref="A1:\#(columnName(width - 1))\#(lastRow)"/>"#)
         if sheet.freezeHeader {
-            put(#"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
-                + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
-                + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#)
+            put(
+                #"<sheetViews><sheetView tabSelected="1" workbookViewId="0">"#
+                    + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+                    + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#)
         } else {
             put(#"<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>"#)
         }
@@ -183,7 +187,8 @@ public enum XLSXWriter {
             if s.utf8.count > maxTextLength && s.utf16.count > maxTextLength {
                 throw XLSXError.textTooLong(cell: columnName(column) + String(row), limit: maxTextLength)
             }
-            let preserve = isWhitespace(s.unicodeScalars.first!) || isWhitespace(s.unicodeScalars.last!)
+            let preserve =
+                isWhitespace(s.unicodeScalars.first!) || isWhitespace(s.unicodeScalars.last!)
                 || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
             xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
             xml.append(contentsOf: (preserve ? #"<t xml:space="preserve">"# : "<t>").utf8)
@@ -360,10 +365,12 @@ public enum XLSXWriter {
     /// Excel's rules for a tab name: 1 to 31 characters, none of `[]:*?/\`, not starting or ending with `'`,
     /// not "History". Forbidden characters become `_`, control characters are dropped.
     static func sheetName(_ raw: String) -> String {
-        var name = String(String.UnicodeScalarView(raw.unicodeScalars.compactMap { c -> Unicode.Scalar? in
-            if "[]:*?/\\".unicodeScalars.contains(c) { return "_" }
-            return c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value >= 0xFFFE && c.value <= 0xFFFF ? nil : c
-        }))
+        var name = String(
+            String.UnicodeScalarView(
+                raw.unicodeScalars.compactMap { c -> Unicode.Scalar? in
+                    if "[]:*?/\\".unicodeScalars.contains(c) { return "_" }
+                    return c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value >= 0xFFFE && c.value <= 0xFFFF ? nil : c
+                }))
         while name.hasPrefix("'") { name.removeFirst() }
         while name.hasSuffix("'") { name.removeLast() }
         var short = ""
@@ -380,36 +387,40 @@ public enum XLSXWriter {
 
     private static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
 
-    private static let contentTypes = Array((declaration + """
-        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-        <Default Extension="xml" ContentType="application/xml"/>\
-        <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-        <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-        <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-        <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
-        <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
-        </Types>
-        """).utf8)
+    private static let contentTypes = Array(
+        (declaration + """
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+            <Default Extension="xml" ContentType="application/xml"/>\
+            <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+            <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+            <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
+            <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
+            </Types>
+            """).utf8)
 
-    private static let packageRelationships = Array((declaration + """
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-        <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
-        </Relationships>
-        """).utf8)
+    private static let packageRelationships = Array(
+        (declaration + """
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+            <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+            <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
+            </Relationships>
+            """).utf8)
 
     /// No creation date: the output must not depend on when it was written.
-    private static let coreProperties = Array((declaration + """
-        <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-        xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>fangfan</dc:creator></cp:coreProperties>
-        """).utf8)
+    private static let coreProperties = Array(
+        (declaration + """
+            <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+            xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>fangfan</dc:creator></cp:coreProperties>
+            """).utf8)
 
-    private static let appProperties = Array((declaration + """
-        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
-        <Application>fangfan</Application></Properties>
-        """).utf8)
+    private static let appProperties = Array(
+        (declaration + """
+            <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
+            <Application>fangfan</Application></Properties>
+            """).utf8)
 
     private static func workbook(_ sheet: XLSXSheetSpec, name: String) -> String {
         var definedNames = ""
@@ -420,11 +431,13 @@ public enum XLSXWriter {
                 let letters = ref.prefix { $0.isLetter }
                 return "$\(letters)$\(ref.dropFirst(letters.count))"
             }.joined(separator: ":")
-            definedNames = #"<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">"#
+            definedNames =
+                #"<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">"#
                 + escapeText(quoted + "!" + range) + "</definedName>"
             if sheet.printSetup {
                 // The header row printed at the top of every page.
-                definedNames += #"<definedName name="_xlnm.Print_Titles" localSheetId="0">"#
+                definedNames +=
+                    #"<definedName name="_xlnm.Print_Titles" localSheetId="0">"#
                     + escapeText(quoted + "!$1:$1") + "</definedName>"
             }
             definedNames += "</definedNames>"
@@ -438,28 +451,30 @@ public enum XLSXWriter {
             """
     }
 
-    private static let workbookRelationships = Array((declaration + """
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
-        </Relationships>
-        """).utf8)
+    private static let workbookRelationships = Array(
+        (declaration + """
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+            <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            </Relationships>
+            """).utf8)
 
     /// cellXfs: 0 default, 1 header (bold, text "@"), 2 text "@" (numFmt 49), 3 number "0.00" (built-in numFmt 2).
-    private static let styles = Array((declaration + """
-        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-        <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
-        <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
-        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
-        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-        <xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>\
-        <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-        <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
-        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
-        <dxfs count="0"/><tableStyles count="0"/></styleSheet>
-        """).utf8)
+    private static let styles = Array(
+        (declaration + """
+            <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+            <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
+            <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
+            <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+            <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+            <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+            <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+            <xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>\
+            <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+            <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+            <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+            <dxfs count="0"/><tableStyles count="0"/></styleSheet>
+            """).utf8)
 
     // MARK: - Files
 

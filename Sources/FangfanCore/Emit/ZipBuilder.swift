@@ -10,17 +10,21 @@ struct ZipBuilder {
     /// Adds an entry, deflated (level 1: lists are written every month, speed beats a few KB) or stored.
     mutating func add(_ name: String, _ data: [UInt8], deflate: Bool = true) throws {
         let payload = deflate ? try deflateRaw(data) : data
-        try addRaw(name, method: deflate ? 8 : 0, payload: payload, crc32: zipCRC32(data),
-                   uncompressedSize: data.count)
+        try addRaw(
+            name, method: deflate ? 8 : 0, payload: payload, crc32: zipCRC32(data),
+            uncompressedSize: data.count)
     }
 
     /// Adds an entry exactly as described: tests use it to declare sizes, CRCs and flags that lie.
-    mutating func addRaw(_ name: String, method: UInt16, payload: [UInt8], crc32: UInt32,
-                         uncompressedSize: Int, flags: UInt16 = 0) throws {
+    mutating func addRaw(
+        _ name: String, method: UInt16, payload: [UInt8], crc32: UInt32,
+        uncompressedSize: Int, flags: UInt16 = 0
+    ) throws {
         let rawName = Array(name.utf8)
         let offset = bytes.count
         guard offset < 0xFFFF_FFFF, payload.count < 0xFFFF_FFFF, uncompressedSize < 0xFFFF_FFFF,
-              count < 0xFFFF, rawName.count <= 0xFFFF else {
+            count < 0xFFFF, rawName.count <= 0xFFFF
+        else {
             throw ZipError.zip64Unsupported
         }
         let flags = flags | (rawName.allSatisfy { $0 < 0x80 } ? 0 : ZipFormat.flagUTF8)
@@ -93,13 +97,13 @@ func deflateRaw(_ data: [UInt8], level: Int32 = 1) throws -> [UInt8] {
     return out
 }
 
-fileprivate extension Array where Element == UInt8 {
-    mutating func le16(_ v: UInt16) {
+extension Array where Element == UInt8 {
+    fileprivate mutating func le16(_ v: UInt16) {
         append(UInt8(v & 0xFF))
         append(UInt8(v >> 8))
     }
 
-    mutating func le32(_ v: UInt32) {
+    fileprivate mutating func le32(_ v: UInt32) {
         le16(UInt16(v & 0xFFFF))
         le16(UInt16(v >> 16))
     }

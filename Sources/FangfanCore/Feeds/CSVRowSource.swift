@@ -31,8 +31,9 @@ final class CSVRowSource: RowSource {
                 if i > 0 { whole.append(0x2C) }
                 CSVOut.appendField(&whole, r[i])
             }
-            let problem = FieldCountProblem(message: "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
-                                            raw: String(decoding: whole, as: UTF8.self))
+            let problem = FieldCountProblem(
+                message: "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
+                raw: String(decoding: whole, as: UTF8.self))
             try body(r.line, problem, { _ in nil })
             return true
         }

@@ -66,8 +66,10 @@ struct HeldRows {
 
     /// Row i as its staged CSV line (what `CSVOut.appendRow` writes for it), without a NormalizedRow.
     func appendCSVLine(_ i: Int, to out: inout [UInt8]) {
-        CSVOut.appendJoinedRow(&out, bytes[(i == 0 ? 0 : rowEnds[i - 1])..<rowEnds[i]], needsQuoting: quoted[i],
-                               count: fieldCount) { field(i, $0) }
+        CSVOut.appendJoinedRow(
+            &out, bytes[(i == 0 ? 0 : rowEnds[i - 1])..<rowEnds[i]], needsQuoting: quoted[i],
+            count: fieldCount
+        ) { field(i, $0) }
     }
 
     /// Row i as a NormalizedRow (reusing `row`'s storage).

@@ -2,7 +2,7 @@
 /// consistent across members, a person in only one household. Every row of every household involved
 /// is quarantined (`roster_conflict`), naming the other rows' lines.
 enum RosterCheck {
-    static let householdFields = [1, 2, 3, 8]   // town, village, household_type, prev_income
+    static let householdFields = [1, 2, 3, 8]  // town, village, household_type, prev_income
     static let hh = 0, person = 4, relation = 6
     static let fieldTitles = [1: "乡镇", 2: "行政村", 3: "户类型", 8: "上年家庭纯收入"]
     static let head = Array("户主".utf8)
@@ -58,16 +58,24 @@ enum RosterCheck {
                 if heads != 1 { problem = (relation, heads == 0 ? "该户没有户主" : "该户有 \(heads) 个户主") }
             }
             if problem == nil && !related.isEmpty {
-                problem = (person, otherHouseholds.isEmpty ? "同一身份证号在该户重复出现"
-                    : "该户有成员的身份证号同时出现在另外 \(otherHouseholds.count) 个户中")
+                problem = (
+                    person,
+                    otherHouseholds.isEmpty
+                        ? "同一身份证号在该户重复出现"
+                        : "该户有成员的身份证号同时出现在另外 \(otherHouseholds.count) 个户中"
+                )
             }
             guard let (field, message) = problem else { continue }
             let involved = Set(idx).union(related)
             for i in idx {
                 let others = involved.subtracting([i]).map { rows.lines[$0] }.sorted()
-                let also = others.isEmpty ? "" : "；相关行：" + others.prefix(20).map(labelOfLine).joined(separator: "、")
-                    + (others.count > 20 ? " 等 \(others.count) 行" : "")
-                out[rows.lines[i]] = RowProblem(field: field, raw: rows.string(i, field),
+                let also =
+                    others.isEmpty
+                    ? ""
+                    : "；相关行：" + others.prefix(20).map(labelOfLine).joined(separator: "、")
+                        + (others.count > 20 ? " 等 \(others.count) 行" : "")
+                out[rows.lines[i]] = RowProblem(
+                    field: field, raw: rows.string(i, field),
                     error: ValueError(.rosterConflict, "花名册冲突：\(message)，该户暂不能评估，请修正花名册后重新报送\(also)"))
             }
         }

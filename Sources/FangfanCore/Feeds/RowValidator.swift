@@ -289,7 +289,8 @@ public final class RowValidator {
         var sum: Int64 = 0
         for p in parts { sum += row.amounts[p] ?? 0 }
         if sum != (row.amounts[total] ?? 0) {
-            return RowProblem(field: total, raw: raw(total).map { String(decoding: $0, as: UTF8.self) } ?? "",
+            return RowProblem(
+                field: total, raw: raw(total).map { String(decoding: $0, as: UTF8.self) } ?? "",
                 error: ValueError(.amountsDoNotAddUp, "医疗总费用不等于 统筹基金+大病保险+医疗救助+个人自付（精确到分）"))
         }
         return nil

@@ -43,7 +43,9 @@ final class XLSXRowSource: RowSource {
             if r.cells.allSatisfy({ cell in
                 if case .text(let s)? = cell { return s.trimmingCharacters(in: .whitespaces).isEmpty }
                 return cell == nil
-            }) { continue }
+            }) {
+                continue
+            }
             let values: [ArraySlice<UInt8>?] = columns.enumerated().map { (field, col) in
                 guard let c = col, c < r.cells.count, let cell = r.cells[c] else { return nil }
                 switch cell {
@@ -52,7 +54,8 @@ final class XLSXRowSource: RowSource {
                 case .number(let s):
                     // a date cell holds Excel's serial day number (1900 date system)
                     if dateFields.contains(field), let serial = Double(s), serial >= 1,
-                       let d = Day(excelSerial: Int(serial)) {
+                        let d = Day(excelSerial: Int(serial))
+                    {
                         return Array(d.description.utf8)[...]
                     }
                     return Array(s.utf8)[...]

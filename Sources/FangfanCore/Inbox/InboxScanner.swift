@@ -79,9 +79,10 @@ public struct InboxScanner {
     private func candidate(_ path: String, _ rel: String, _ feed: FeedKind?) throws -> InboxFile? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }   // no links, folders or devices
-        return InboxFile(path: path, relativeName: rel, feed: feed, mtime: Int(st.st_mtim.tv_sec), size: Int(st.st_size),
-                         mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }  // no links, folders or devices
+        return InboxFile(
+            path: path, relativeName: rel, feed: feed, mtime: Int(st.st_mtim.tv_sec), size: Int(st.st_size),
+            mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
     }
 
     private func settled(_ f: InboxFile) -> Bool {
@@ -134,7 +135,9 @@ public struct InboxScanner {
                 if unlinkBytes(from) != 0 {
                     let e = errno
                     _ = unlinkBytes(to)
-                    throw IOFailure(path: String(decoding: dir, as: UTF8.self) + "/" + name, errno: e, doing: "cannot rename an inbox file whose name is not printable UTF-8")
+                    throw IOFailure(
+                        path: String(decoding: dir, as: UTF8.self) + "/" + name, errno: e,
+                        doing: "cannot rename an inbox file whose name is not printable UTF-8")
                 }
                 return candidate
             }
@@ -145,9 +148,13 @@ public struct InboxScanner {
                 if lstatBytes(to, &st) == 0 { continue }
                 if renameBytes(from, to) == 0 { return candidate }
             }
-            throw IOFailure(path: String(decoding: dir, as: UTF8.self) + "/" + name, errno: errno, doing: "cannot rename an inbox file whose name is not printable UTF-8")
+            throw IOFailure(
+                path: String(decoding: dir, as: UTF8.self) + "/" + name, errno: errno,
+                doing: "cannot rename an inbox file whose name is not printable UTF-8")
         }
-        throw IOFailure(path: String(decoding: dir, as: UTF8.self) + "/" + name, message: "cannot find a free name for an inbox file whose name is not printable UTF-8")
+        throw IOFailure(
+            path: String(decoding: dir, as: UTF8.self) + "/" + name,
+            message: "cannot find a free name for an inbox file whose name is not printable UTF-8")
     }
 
     /// The name as a String when it is UTF-8 without control or direction-changing characters.
@@ -192,7 +199,7 @@ public struct InboxScanner {
             let (stem, ext) = splitExtension(out)
             var cut = ""
             for u in stem.unicodeScalars {
-                if cut.utf8.count + String(u).utf8.count + 1 + ext.utf8.count > maxNameBytes - 8 { break }   // room for ~2…~1000
+                if cut.utf8.count + String(u).utf8.count + 1 + ext.utf8.count > maxNameBytes - 8 { break }  // room for ~2…~1000
                 cut.unicodeScalars.append(u)
             }
             out = cut + "~" + ext

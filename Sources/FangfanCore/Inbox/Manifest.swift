@@ -22,7 +22,7 @@ public final class Manifest {
             defer { offset = end + 1 }
             if line.isEmpty { continue }
             guard end < bytes.count, let e = try? decoder.decode(ManifestEntry.self, from: Data(line)) else {
-                break // a torn last line: the append never completed
+                break  // a torn last line: the append never completed
             }
             add(e)
             good = end + 1

@@ -13,10 +13,12 @@ extension Ingestor {
         let path = f.path
         let hashing = BackgroundTask { [self] in try sha256(of: path) }
         defer { _ = try? hashing.wait() }  // no thread outlives the call, whatever it throws
-        let p = Prepared(seq: seq, entry: ManifestEntry(
-            seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: "",
-            ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
-            quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil))
+        let p = Prepared(
+            seq: seq,
+            entry: ManifestEntry(
+                seq: seq, feed: f.feed?.rawValue ?? "unknown", file: f.relativeName, sha256: "",
+                ingested_at: clock(), status: .accepted, reason: nil, rows_read: 0, accepted: 0,
+                quarantined: 0, replaced: 0, extra_columns: [], stored_as: "", encoding: nil, format: nil))
         try prepareRows(f, p)
         p.sha = try hashing.wait()
         p.entry.sha256 = p.sha
@@ -27,7 +29,8 @@ extension Ingestor {
         let baseName = (f.relativeName as NSString).lastPathComponent
         do {
             guard let feed = f.feed else {
-                throw FileRejection("不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification、review）")
+                throw FileRejection(
+                    "不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification、review）")
             }
             guard let (format, gz) = Ingestor.format(of: baseName) else {
                 throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")
@@ -91,7 +94,9 @@ extension Ingestor {
             entry.status = .rejected
             entry.reason = r.reason
             entry.rows_read = 0; entry.accepted = 0; entry.quarantined = 0; entry.replaced = 0; entry.extra_columns = []
-            for path in [layout.quarantineFile(seq: p.seq), layout.damagedIDsFile(seq: p.seq)] + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: p.seq), layout.keysFile($0, seq: p.seq)] }) {
+            for path in [layout.quarantineFile(seq: p.seq), layout.damagedIDsFile(seq: p.seq)]
+                + FeedKind.allCases.flatMap({ [layout.stagedFile($0, seq: p.seq), layout.keysFile($0, seq: p.seq)] })
+            {
                 unlink(path)
             }
             try store(f, entry: &entry, dir: layout.rejected, name: baseName, reason: r.reason)

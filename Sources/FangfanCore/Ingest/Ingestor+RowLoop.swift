@@ -8,7 +8,9 @@ import Glibc
 extension Ingestor {
     // MARK: - reading and validating
 
-    func openRows(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding) throws -> (RowSource, DecodedSource?) {
+    func openRows(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding) throws -> (
+        RowSource, DecodedSource?
+    ) {
         let limits = config.inflate
         func source() throws -> ByteSource {
             do {
@@ -64,8 +66,10 @@ extension Ingestor {
         }
     }
 
-    func readOnce(_ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
-                          into p: Prepared) throws {
+    func readOnce(
+        _ f: InboxFile, feed: FeedConfig, format: Format, gzip: Bool, encoding: TextEncoding,
+        into p: Prepared
+    ) throws {
         let schema = feed.kind.schema
         let seq = p.seq
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
@@ -85,7 +89,7 @@ extension Ingestor {
         var fileKeys: [UInt64] = []
         var row = NormalizedRow()
         var read = 0, accepted = 0, quarantined = 0
-        var held = HeldRows(fieldCount: schema.fields.count)   // roster (conflicts need the whole file) and verification (ledger)
+        var held = HeldRows(fieldCount: schema.fields.count)  // roster (conflicts need the whole file) and verification (ledger)
         let holdRows = feed.kind == .roster || feed.kind == .verification || feed.kind == .review
         // review: a row without a decision is skipped (FEEDS.md), neither read nor bad
         let decisionField = feed.kind == .review ? schema.index(of: "decision") : nil
@@ -122,7 +126,8 @@ extension Ingestor {
             if let p = validator.validate(raw, into: &row) {
                 try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
                 if let pf = personField, p.field == pf, DamagedRecords.idReasons.contains(p.error.code),
-                   let kept = DamagedRecords.keep(raw, personField: pf, rawID: p.raw, validator: validator, line: location) {
+                    let kept = DamagedRecords.keep(raw, personField: pf, rawID: p.raw, validator: validator, line: location)
+                {
                     if damaged.isEmpty { CSVOut.appendRow(&damaged, DamagedRecords.header(schema)) }
                     CSVOut.appendRow(&damaged, kept)
                     damagedRows += 1
@@ -148,11 +153,13 @@ extension Ingestor {
             let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
             // the index of the rows without conflict is made on a thread of its own while they are staged
             let (members, problems) = (held, conflicts)
-            let indexing = buildsRosterIndex ? BackgroundTask { () -> RosterIndex in
-                var index = RosterBuilder(members: members.count)
-                for k in 0..<members.count where problems[members.lines[k]] == nil { index.add { members.field(k, $0) } }
-                return RosterIndex(index)
-            } : nil
+            let indexing =
+                buildsRosterIndex
+                ? BackgroundTask { () -> RosterIndex in
+                    var index = RosterBuilder(members: members.count)
+                    for k in 0..<members.count where problems[members.lines[k]] == nil { index.add { members.field(k, $0) } }
+                    return RosterIndex(index)
+                } : nil
             do {
                 for k in 0..<held.count {
                     let location = held.lines[k]
@@ -175,11 +182,15 @@ extension Ingestor {
                 held.load(k, into: &r)
                 return r
             }
-            let problems = try reviews?.apply(reviews: rowsOnly, file: f.relativeName, sha256: p.sha)
+            let problems =
+                try reviews?.apply(reviews: rowsOnly, file: f.relativeName, sha256: p.sha)
                 ?? Array(repeating: nil, count: rowsOnly.count)
             for (k, p) in problems.enumerated() {
-                if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }
-                else { try stage(rowsOnly[k]) }
+                if let p = p {
+                    try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error)
+                } else {
+                    try stage(rowsOnly[k])
+                }
             }
         } else if feed.kind == .verification {
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
@@ -187,14 +198,18 @@ extension Ingestor {
                 held.load(k, into: &r)
                 return r
             }
-            let problems = try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
+            let problems =
+                try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
                 ?? Array(repeating: nil, count: rowsOnly.count)
             for (k, p) in problems.enumerated() {
-                if let p = p { try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error) }
-                else { try stage(rowsOnly[k]) }
+                if let p = p {
+                    try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error)
+                } else {
+                    try stage(rowsOnly[k])
+                }
             }
         }
-        pendingLines.sort { $0.0 < $1.0 }    // line or record numbers: one line per row
+        pendingLines.sort { $0.0 < $1.0 }  // line or record numbers: one line per row
         for (_, line) in pendingLines { try quarantine.withBuffer { CSVOut.appendRow(&$0, line) } }
         precondition(read == accepted + quarantined, "every row is accepted or quarantined")
         var entry = p.entry
@@ -203,7 +218,8 @@ extension Ingestor {
         entry.quarantined = quarantined
         entry.extra_columns = rows.extraColumns
         // auto that never left UTF-8 read the file as UTF-8
-        entry.encoding = decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
+        entry.encoding =
+            decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
             ?? (format == .csv ? encoding.rawValue : nil)
         p.entry = entry
         p.keys = fileKeys
@@ -213,8 +229,11 @@ extension Ingestor {
         }
         // beside the staged file, under its sequence number (uncommitted until the manifest line)
         try writeKeys(fileKeys, feed.kind, p.seq)
-        if damagedRows > 0 { try AtomicFile.write(damaged, to: layout.damagedIDsFile(seq: p.seq)) }
-        else { unlink(layout.damagedIDsFile(seq: p.seq)) }
+        if damagedRows > 0 {
+            try AtomicFile.write(damaged, to: layout.damagedIDsFile(seq: p.seq))
+        } else {
+            unlink(layout.damagedIDsFile(seq: p.seq))
+        }
         // on disk now, on this worker: the commit, one file after another, then only renames
         try staged.sync()
         try quarantine.sync()

@@ -24,8 +24,10 @@ public final class Ingestor: @unchecked Sendable {
     /// Make the roster index of each roster read (`fangfan run` hands it to link).
     let buildsRosterIndex: Bool
 
-    public init(config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
-                reviews: ReviewSink? = nil, progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow) {
+    public init(
+        config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
+        reviews: ReviewSink? = nil, progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow
+    ) {
         self.config = config
         self.buildsRosterIndex = buildsRosterIndex
         self.layout = StateLayout(root: config.state)
@@ -64,10 +66,16 @@ public final class Ingestor: @unchecked Sendable {
                 let e = try ingest(f, p, manifest, &keys)
                 report.files.append(e)
                 if e.status == .accepted, let index = p.rosterIndex { report.roster = (e.seq, index) }
-                var meta: Logger.Metadata = ["file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
-                                             "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)"]
+                var meta: Logger.Metadata = [
+                    "file": "\(e.file)", "status": "\(e.status.rawValue)", "rows": "\(e.rows_read)",
+                    "accepted": "\(e.accepted)", "quarantined": "\(e.quarantined)", "replaced": "\(e.replaced)",
+                ]
                 if let r = e.reason { meta["reason"] = "\(r)" }
-                if e.status == .rejected { logger.warning("file rejected", metadata: meta) } else { logger.info("file ingested", metadata: meta) }
+                if e.status == .rejected {
+                    logger.warning("file rejected", metadata: meta)
+                } else {
+                    logger.info("file ingested", metadata: meta)
+                }
             }
             start += batch.count
         }

@@ -10,7 +10,10 @@ public enum CSVOut {
             while i + 8 <= n {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x2222_2222_2222_2222)
-                    | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0 { return true }
+                    | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0
+                {
+                    return true
+                }
                 i += 8
             }
         }
@@ -48,8 +51,10 @@ public enum CSVOut {
 
     /// A row kept with its values comma-joined (NormalizedRow's layout, also held rows'): copied whole when
     /// no value needs quoting, else written field by field.
-    static func appendJoinedRow(_ out: inout [UInt8], _ joined: ArraySlice<UInt8>, needsQuoting: Bool, count: Int,
-                                field: (Int) -> ArraySlice<UInt8>) {
+    static func appendJoinedRow(
+        _ out: inout [UInt8], _ joined: ArraySlice<UInt8>, needsQuoting: Bool, count: Int,
+        field: (Int) -> ArraySlice<UInt8>
+    ) {
         if !needsQuoting {
             out.append(contentsOf: joined)
             out.append(0x0A)

@@ -207,7 +207,7 @@ public final class CSVReader {
                             i += 1
                             done = true
                             break scan
-                        } else { // CR: end of line; an LF right after belongs to it
+                        } else {  // CR: end of line; an LF right after belongs to it
                             blank = !sawAny
                             record.ends.append(record.used)
                             i += 1
@@ -336,8 +336,9 @@ extension CSVRecord {
     static func make(_ fields: [String]) -> CSVRecord {
         var line: [UInt8] = []
         CSVOut.appendRow(&line, fields)
-        let reader = CSVReader(try! DecodedSource(MemoryByteSource(line), encoding: .utf8),
-                               limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+        let reader = CSVReader(
+            try! DecodedSource(MemoryByteSource(line), encoding: .utf8),
+            limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
         return try! reader.next()!
     }
 }

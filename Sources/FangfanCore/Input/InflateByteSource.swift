@@ -35,8 +35,10 @@ public final class InflateByteSource: ByteSource {
     /// - Parameters:
     ///   - gzip: true for a gzip file (members concatenated are read in turn); false for raw deflate (zip entries).
     ///   - expectedSize: for raw deflate with a known size (zip), refuse output past it.
-    public init(_ inner: ByteSource, gzip: Bool = true, limits: InflateLimits = InflateLimits(),
-                expectedSize: Int? = nil) throws {
+    public init(
+        _ inner: ByteSource, gzip: Bool = true, limits: InflateLimits = InflateLimits(),
+        expectedSize: Int? = nil
+    ) throws {
         self.inner = inner
         self.limits = limits
         self.gzip = gzip

@@ -18,9 +18,9 @@ public final class DecodedSource {
     private let source: ByteSource
     public private(set) var encoding: TextEncoding
     private var raw: UnsafeMutableRawBufferPointer
-    private var carry: [UInt8] = []          // bytes of an incomplete character from the previous block
-    private var work: [UInt8] = []           // carry and the next block joined (reused)
-    private var offset = 0                   // decoded input offset (bytes of the file as sent)
+    private var carry: [UInt8] = []  // bytes of an incomplete character from the previous block
+    private var work: [UInt8] = []  // carry and the next block joined (reused)
+    private var offset = 0  // decoded input offset (bytes of the file as sent)
     private var started = false
     private var converter: GB18030Converter?
     private var ended = false
@@ -218,7 +218,9 @@ final class GB18030Converter {
             throw InputError.undecodable(offset: base + inp.count - inLeft, encoding: "GB18030")
         }
         let used = inp.count - inLeft
-        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), count: scratch.count - outLeft))
+        out.append(
+            contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self), count: scratch.count - outLeft)
+        )
         return used
     }
 }

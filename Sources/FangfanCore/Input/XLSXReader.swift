@@ -131,7 +131,8 @@ public enum XLSXReader {
 
     /// The first sheet's part, and the shared strings' part (which may not exist).
     private static func firstSheetPaths(_ archive: ZipArchive, limits: XLSXReadLimits) throws
-        -> (sheet: String, sharedStrings: String) {
+        -> (sheet: String, sharedStrings: String)
+    {
         let workbookPath = try officeDocumentPath(archive, limits: limits)
         guard let workbook = part(workbookPath, in: archive) else { throw XLSXError.missingPart(workbookPath) }
         var firstID: String?
@@ -149,8 +150,10 @@ public enum XLSXReader {
         }
         guard sheet.type.hasSuffix("/worksheet") else { throw XLSXError.notAWorksheet(sheet.target) }
         let sharedStrings = all.first { $0.type.hasSuffix("/sharedStrings") }
-        return (resolve(sheet.target, from: workbookPath),
-                sharedStrings.map { resolve($0.target, from: workbookPath) } ?? "xl/sharedStrings.xml")
+        return (
+            resolve(sheet.target, from: workbookPath),
+            sharedStrings.map { resolve($0.target, from: workbookPath) } ?? "xl/sharedStrings.xml"
+        )
     }
 
     /// The workbook part named by the package relationships, or the usual xl/workbook.xml.
@@ -169,9 +172,10 @@ public enum XLSXReader {
         var out: [Relationship] = []
         try XMLPullParser.parse(bytes, part: part, maxDepth: limits.maxDepth) { event in
             if case .start(let parser) = event, parser.localName == "Relationship" {
-                out.append(Relationship(
-                    id: parser.attribute("Id") ?? "", type: parser.attribute("Type") ?? "",
-                    target: parser.attribute("Target") ?? "", external: parser.attribute("TargetMode") == "External"))
+                out.append(
+                    Relationship(
+                        id: parser.attribute("Id") ?? "", type: parser.attribute("Type") ?? "",
+                        target: parser.attribute("Target") ?? "", external: parser.attribute("TargetMode") == "External"))
             }
         }
         return out
@@ -248,8 +252,9 @@ func decodeEscapes(_ s: String) -> String {
     var i = 0
     while i < scalars.count {
         if scalars[i] == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_",
-           let code = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16),
-           let scalar = Unicode.Scalar(code) {
+            let code = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16),
+            let scalar = Unicode.Scalar(code)
+        {
             out.append(scalar)
             i += 7
         } else {

@@ -164,8 +164,10 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
         }
 
         let me = Unmanaged.passUnretained(self).toOpaque()
-        if let created = xmlCreateIOParserCtxt(&sax, UnsafeMutableRawPointer(state), Self.readCallback, Self.closeCallback,
-                                               me, XML_CHAR_ENCODING_NONE) {
+        if let created = xmlCreateIOParserCtxt(
+            &sax, UnsafeMutableRawPointer(state), Self.readCallback, Self.closeCallback,
+            me, XML_CHAR_ENCODING_NONE)
+        {
             ctxt = created
             xmlCtxtUseOptions(created, Self.options)
             state.pointee.bind(created)
@@ -194,8 +196,9 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
         }
         var stop: XMLParseStop?
         if let pending { stop = .error(pending) } else if ended { stop = .end }
-        return XMLRecordBlock(bytes: fresh.bytes, records: fresh.records, count: count, stop: stop,
-                              root: root, consumedFileBytes: source.consumedFileBytes)
+        return XMLRecordBlock(
+            bytes: fresh.bytes, records: fresh.records, count: count, stop: stop,
+            root: root, consumedFileBytes: source.consumedFileBytes)
     }
 
     private static let readCallback: xmlInputReadCallback = { context, buffer, length in
@@ -274,8 +277,9 @@ final class XMLParseWorker: XMLBlockProducer, @unchecked Sendable {
         let parserColumn = s.parserColumn
         guard let e = s.firstError else {
             if s.parserSawDoctype { return .doctypeForbidden(line: parserLine) }
-            return .malformed(line: parserLine, column: parserColumn,
-                              message: "the XML parser stopped (malformed or undecodable input)")
+            return .malformed(
+                line: parserLine, column: parserColumn,
+                message: "the XML parser stopped (malformed or undecodable input)")
         }
         if s.parserSawDoctype { return .doctypeForbidden(line: e.line > 0 ? e.line : parserLine) }
         if e.line <= 0 {  // raised without a position (e.g. encoding conversion): the parser's own

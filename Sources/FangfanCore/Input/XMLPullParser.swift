@@ -58,15 +58,17 @@ final class XMLPullParser {
             throw XLSXError.xml(part: part, line: 0, column: 0, message: "libxml2 cannot create a reader")
         }
         self.reader = reader
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            let parser = Unmanaged<XMLPullParser>.fromOpaque(context).takeUnretainedValue()
-            let e = error.pointee
-            if e.level.rawValue >= XML_ERR_ERROR.rawValue {
-                let message = e.message.map { String(cString: $0) } ?? "error \(e.code)"
-                parser.lastError = (Int(e.line), Int(e.int2), message.trimmingASCIISpaces)
-            }
-        }, Unmanaged.passUnretained(self).toOpaque())
+        xmlTextReaderSetStructuredErrorHandler(
+            reader,
+            { context, error in
+                guard let context, let error else { return }
+                let parser = Unmanaged<XMLPullParser>.fromOpaque(context).takeUnretainedValue()
+                let e = error.pointee
+                if e.level.rawValue >= XML_ERR_ERROR.rawValue {
+                    let message = e.message.map { String(cString: $0) } ?? "error \(e.code)"
+                    parser.lastError = (Int(e.line), Int(e.int2), message.trimmingASCIISpaces)
+                }
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit { xmlFreeTextReader(reader) }
@@ -85,7 +87,7 @@ final class XMLPullParser {
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 try handle(.end(localName))
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 try handle(.text(string(xmlTextReaderConstValue(reader))))
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 throw XLSXError.doctype(part: part)
@@ -96,8 +98,11 @@ final class XMLPullParser {
     }
 
     private func xmlError() -> XLSXError {
-        let e = lastError ?? (Int(xmlTextReaderGetParserLineNumber(reader)), Int(xmlTextReaderGetParserColumnNumber(reader)),
-                               "malformed XML")
+        let e =
+            lastError ?? (
+                Int(xmlTextReaderGetParserLineNumber(reader)), Int(xmlTextReaderGetParserColumnNumber(reader)),
+                "malformed XML"
+            )
         return .xml(part: part, line: e.line, column: e.column, message: e.message)
     }
 

@@ -105,16 +105,19 @@ public final class XMLRecordReader {
     /// `reopen`: opens the same bytes again from their start. With it the document is parsed in
     /// pieces on both cores (`XMLParallelParse`, about `pieceBytes` each), and read again in sequence
     /// only where a piece does not parse cleanly; without it, in sequence on one parse thread.
-    public init(source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32,
-                reopen: (() throws -> ByteSource)? = nil, pieceBytes: Int = 1 << 20) throws {
+    public init(
+        source: ByteSource, spec: XMLRecordSpec, maxDepth: Int = 32,
+        reopen: (() throws -> ByteSource)? = nil, pieceBytes: Int = 1 << 20
+    ) throws {
         self.spec = spec
         self.maxDepth = maxDepth
         let paths = try spec.fields.map { try FieldPath($0.path) }
         fieldCount = paths.count
         stride = 2 + 2 * paths.count
         if let reopen {
-            worker = XMLParallelParse(source: source, reopen: reopen, spec: spec, paths: paths, maxDepth: maxDepth,
-                                      pieceBytes: pieceBytes)
+            worker = XMLParallelParse(
+                source: source, reopen: reopen, spec: spec, paths: paths, maxDepth: maxDepth,
+                pieceBytes: pieceBytes)
         } else {
             worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth)
         }

@@ -34,10 +34,10 @@ struct SAXState {
     var interned = true
     var root: Name?
     var recordName: Name?
-    var childNames: [Name] = []                               // one-step paths: element names,
-    var childFieldRanges: [Range<Int>] = []                   // their ranges in childFieldList
-    var childFieldList: [Int] = []                            // (several fields may share a path)
-    var deepFields: [(path: [Name], fields: [Int])] = []      // "A/B" paths
+    var childNames: [Name] = []  // one-step paths: element names,
+    var childFieldRanges: [Range<Int>] = []  // their ranges in childFieldList
+    var childFieldList: [Int] = []  // (several fields may share a path)
+    var deepFields: [(path: [Name], fields: [Int])] = []  // "A/B" paths
     var maxChildPathLength = 1
     var recordAttributeFields: [(name: Name, field: Int)] = []  // "@X" and "REC/@X" on the record itself
     var ancestorFields: [(element: Name, attributes: [(name: Name, field: Int)])] = []
@@ -116,7 +116,11 @@ struct SAXState {
             case .ancestorAttribute(let element, let a):
                 if element == spec.record { recordAttr.append((intern(a), i)); continue }
                 let name = intern(element)
-                if let k = ancestor.firstIndex(where: { $0.element == name }) { ancestor[k].attributes.append((intern(a), i)) } else { ancestor.append((name, [(intern(a), i)])) }
+                if let k = ancestor.firstIndex(where: { $0.element == name }) {
+                    ancestor[k].attributes.append((intern(a), i))
+                } else {
+                    ancestor.append((name, [(intern(a), i)]))
+                }
             }
         }
         childNames = child.map(\.name)
@@ -271,8 +275,10 @@ struct SAXState {
                 i += 1
             }
         } else if relative <= maxChildPathLength {
-            for entry in deepFields where entry.path.count == relative
-                && zip(entry.path, recordPath).allSatisfy({ same($0, $1) }) {
+            for entry in deepFields
+            where entry.path.count == relative
+                && zip(entry.path, recordPath).allSatisfy({ same($0, $1) })
+            {
                 for f in entry.fields { open(f, depth: depth) }
             }
         }
@@ -348,7 +354,8 @@ struct SAXState {
         guard firstError == nil, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         if e.domain == Int32(XML_FROM_PARSER.rawValue), let raw = e.ctxt {
             let ctxt = raw.assumingMemoryBound(to: xmlParserCtxt.self).pointee
-            parserSawDoctype = ctxt.inSubset != 0 || ctxt.hasExternalSubset != 0
+            parserSawDoctype =
+                ctxt.inSubset != 0 || ctxt.hasExternalSubset != 0
                 || ctxt.myDoc?.pointee.intSubset != nil || ctxt.myDoc?.pointee.extSubset != nil
         }
         var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
@@ -400,8 +407,10 @@ struct SAXState {
         h.reference = { context, name in
             let s = SAXState.state(context)
             let text = name.map { String(cString: $0) } ?? "?"
-            s.pointee.fail(.malformed(line: s.pointee.parserLine, column: s.pointee.parserColumn,
-                                      message: "entity reference &\(text); is not allowed"))
+            s.pointee.fail(
+                .malformed(
+                    line: s.pointee.parserLine, column: s.pointee.parserColumn,
+                    message: "entity reference &\(text); is not allowed"))
         }
         h.serror = errorCallback
         return h
@@ -433,7 +442,8 @@ struct Attributes {
         var i = 0
         while i < value.count {
             if value[i] == 0x26, i + 4 < value.count, value[i + 1] == 0x23, value[i + 2] == 0x33,
-               value[i + 3] == 0x38, value[i + 4] == 0x3B {
+                value[i + 3] == 0x38, value[i + 4] == 0x3B
+            {
                 out.append(0x26)
                 i += 5
             } else {
@@ -447,6 +457,7 @@ struct Attributes {
 
 /// strcmp for libxml2's unsigned strings.
 private func strcmp(_ a: UnsafePointer<xmlChar>, _ b: UnsafePointer<xmlChar>) -> Int32 {
-    Glibc.strcmp(UnsafeRawPointer(a).assumingMemoryBound(to: CChar.self),
-                 UnsafeRawPointer(b).assumingMemoryBound(to: CChar.self))
+    Glibc.strcmp(
+        UnsafeRawPointer(a).assumingMemoryBound(to: CChar.self),
+        UnsafeRawPointer(b).assumingMemoryBound(to: CChar.self))
 }

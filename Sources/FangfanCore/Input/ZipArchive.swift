@@ -33,7 +33,8 @@ public enum ZipError: Error, Equatable, CustomStringConvertible {
         case .multiDiskUnsupported:
             return "the archive is split over several disks, which is not supported"
         case .unsafeEntryName(let name):
-            return "the archive holds an entry named \(name.debugDescription) (absolute path, '..' segment or backslash): refused as hostile (path traversal)"
+            return
+                "the archive holds an entry named \(name.debugDescription) (absolute path, '..' segment or backslash): refused as hostile (path traversal)"
         case .duplicateEntryName(let name):
             return "the archive holds two entries named \(name.debugDescription): refused as ambiguous"
         case .entryNotFound(let name):
@@ -51,7 +52,8 @@ public enum ZipError: Error, Equatable, CustomStringConvertible {
         case .entryCorrupt(let name, let reason):
             return "entry \(name.debugDescription) is corrupt: \(reason)"
         case .crcMismatch(let name, let expected, let actual):
-            return "entry \(name.debugDescription) fails its CRC-32 check (stored \(hex(expected)), computed \(hex(actual))): the file is damaged"
+            return
+                "entry \(name.debugDescription) fails its CRC-32 check (stored \(hex(expected)), computed \(hex(actual))): the file is damaged"
         case .tooManyEntries(let limit):
             return "the archive holds more than \(limit) entries: refused"
         case .cannotDeflate(let why):
@@ -76,8 +78,10 @@ public struct ZipLimits: Sendable {
     public var ratioGrace: Int
     public var maxEntries: Int
 
-    public init(maxArchiveBytes: Int = 1 << 30, maxEntryBytes: Int = 256 << 20, maxRatio: Int = 200,
-                ratioGrace: Int = 16 << 20, maxEntries: Int = 10_000) {
+    public init(
+        maxArchiveBytes: Int = 1 << 30, maxEntryBytes: Int = 256 << 20, maxRatio: Int = 200,
+        ratioGrace: Int = 16 << 20, maxEntries: Int = 10_000
+    ) {
         self.maxArchiveBytes = maxArchiveBytes
         self.maxEntryBytes = maxEntryBytes
         self.maxRatio = maxRatio
@@ -141,7 +145,8 @@ public struct ZipArchive: Sendable {
         let countOnDisk = Int(r.u16(end + 8)), count = Int(r.u16(end + 10))
         let cdSize = Int(r.u32(end + 12)), cdOffset = Int(r.u32(end + 16))
         if count == 0xFFFF || cdSize == 0xFFFF_FFFF || cdOffset == 0xFFFF_FFFF
-            || (end >= 20 && r.u32(end - 20) == ZipFormat.zip64Locator) {
+            || (end >= 20 && r.u32(end - 20) == ZipFormat.zip64Locator)
+        {
             throw ZipError.zip64Unsupported
         }
         if countOnDisk != count { throw ZipError.multiDiskUnsupported }
@@ -185,7 +190,8 @@ public struct ZipArchive: Sendable {
             throw ZipError.entryTooLarge(name: name, declared: entry.uncompressedSize, limit: limits.maxEntryBytes)
         }
         if entry.uncompressedSize > limits.ratioGrace
-            && entry.uncompressedSize / max(1, entry.compressedSize) > limits.maxRatio {
+            && entry.uncompressedSize / max(1, entry.compressedSize) > limits.maxRatio
+        {
             throw ZipError.ratioTooHigh(name: name, limit: limits.maxRatio)
         }
         let data = try dataRange(of: entry)
@@ -247,7 +253,8 @@ public struct ZipArchive: Sendable {
         if raw.isEmpty { throw ZipError.corrupt("an entry has an empty name") }
         let driveLetter = raw.count >= 2 && raw[1] == UInt8(ascii: ":")
         if raw.contains(0) || raw.contains(UInt8(ascii: "\\")) || raw[0] == UInt8(ascii: "/") || driveLetter
-            || name.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+            || name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+        {
             throw ZipError.unsafeEntryName(name)
         }
     }

@@ -133,10 +133,11 @@ extension Ledger {
         let at = clock()
         try dbQueue.write { db in
             for h in households {
-                try Self.insertHistory(db, household: h, at: at, month: month, event: "未脱敏名单",
-                                       from: nil, to: nil, actor: run,
-                                       detail: "名单中打印了户主完整身份证号（配置 output.unmasked_ids，命令行 --unmasked）",
-                                       key: [h, month, "unmasked"].joined(separator: "|"))
+                try Self.insertHistory(
+                    db, household: h, at: at, month: month, event: "未脱敏名单",
+                    from: nil, to: nil, actor: run,
+                    detail: "名单中打印了户主完整身份证号（配置 output.unmasked_ids，命令行 --unmasked）",
+                    key: [h, month, "unmasked"].joined(separator: "|"))
             }
         }
     }
@@ -147,10 +148,11 @@ extension Ledger {
         let at = clock()
         try dbQueue.write { db in
             for h in households {
-                try Self.insertHistory(db, household: h, at: at, month: month, event: Self.suggestionEvent,
-                                       from: .monitored, to: .monitored, actor: run,
-                                       detail: detail,
-                                       key: [h, month, "suggest-elimination"].joined(separator: "|"))
+                try Self.insertHistory(
+                    db, household: h, at: at, month: month, event: Self.suggestionEvent,
+                    from: .monitored, to: .monitored, actor: run,
+                    detail: detail,
+                    key: [h, month, "suggest-elimination"].joined(separator: "|"))
             }
         }
     }
@@ -162,10 +164,13 @@ extension Ledger {
     public func eliminationSuggested(month: String? = nil) throws -> Set<String> {
         try dbQueue.read { db in
             guard let m = try month ?? String.fetchOne(db, sql: "SELECT max(month) FROM evaluations") else { return [] }
-            return Set(try String.fetchAll(db, sql: """
-                SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id
-                WHERE h.month = ? AND h.event = ? AND c.state = ?
-                """, arguments: [m, Self.suggestionEvent, CaseState.monitored.rawValue]))
+            return Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id
+                        WHERE h.month = ? AND h.event = ? AND c.state = ?
+                        """, arguments: [m, Self.suggestionEvent, CaseState.monitored.rawValue]))
         }
     }
 

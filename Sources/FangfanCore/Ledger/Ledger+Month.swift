@@ -53,8 +53,9 @@ extension Ledger {
             // both grow by up to one entry per alert: made that big once, not rehashed as they grow
             known.alertIds.reserveCapacity(known.alertIds.count + alerts.count)
             known.households.reserveCapacity(known.households.count + alerts.count)
-            known.recordedKeys = try Set(String.fetchCursor(
-                db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
+            known.recordedKeys = try Set(
+                String.fetchCursor(
+                    db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
             try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
             try db.ledgerExecute("DELETE FROM evaluations WHERE month = ?", arguments: [month])
             let w = try MonthWriter(db)
@@ -82,8 +83,9 @@ extension Ledger {
                 b.add(a.householdType)
                 b.add(run)
                 try w.endAlertRow()
-                try Self.applyAlert(w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, listedOn: listedOn,
-                                    known: &known)
+                try Self.applyAlert(
+                    w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, listedOn: listedOn,
+                    known: &known)
             }
             try w.flush()
         }
@@ -172,14 +174,16 @@ extension Ledger {
 
     /// Records the alert's id, or widens the months of an id already recorded, through the alert ids'
     /// batch: an upsert whose update is `first_month = min(first_month, M), last_month = max(last_month, M)`.
-    static func registerAlertId(_ w: MonthWriter, _ a: LedgerAlert, triggersJSON: String,
-                                        known context: inout MonthContext) throws {
+    static func registerAlertId(
+        _ w: MonthWriter, _ a: LedgerAlert, triggersJSON: String,
+        known context: inout MonthContext
+    ) throws {
         if let entry = context.alertIds[a.alertId] {
             let known = entry.household
             guard known == a.householdId else {
                 throw LedgerError.alertHouseholdConflict(alertId: a.alertId, known: known, given: a.householdId)
             }
-            if entry.first <= a.month && a.month <= entry.last { return }   // already covers this month
+            if entry.first <= a.month && a.month <= entry.last { return }  // already covers this month
             context.alertIds[a.alertId] = (known, min(entry.first, a.month), max(entry.last, a.month))
         } else {
             context.alertIds[a.alertId] = (a.householdId, a.month, a.month)
@@ -195,9 +199,10 @@ extension Ledger {
         try b.endRow()
     }
 
-    static func applyAlert(_ w: MonthWriter, _ a: LedgerAlert, triggers: [String], triggersJSON: String,
-                                   run: String, at: String, listedOn: String? = nil, known context: inout MonthContext) throws
-    {
+    static func applyAlert(
+        _ w: MonthWriter, _ a: LedgerAlert, triggers: [String], triggersJSON: String,
+        run: String, at: String, listedOn: String? = nil, known context: inout MonthContext
+    ) throws {
         let event = alertEvent(a.level)
         let key = "\(a.householdId)|\(a.month)|\(a.alertId)|\(event)"
         if context.recordedKeys.contains(key) {

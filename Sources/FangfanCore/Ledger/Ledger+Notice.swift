@@ -2,7 +2,10 @@ import GRDB
 
 /// A line of the public notice (RULES.md §13): a household a finding moved into 监测中 or marked 风险已消除.
 public struct NoticeEntry: Sendable, Equatable {
-    public enum Matter: String, Sendable { case included = "纳入监测", eliminated = "风险消除" }
+    public enum Matter: String, Sendable {
+        case included = "纳入监测"
+        case eliminated = "风险消除"
+    }
     public var householdId: String
     public var town: String
     public var village: String
@@ -21,21 +24,25 @@ extension Ledger {
     public func noticeEntries(month: String) throws -> [NoticeEntry] {
         try dbQueue.write { db in
             let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM history") ?? 0
-            let from = try Int64.fetchOne(db, sql: "SELECT from_id FROM notice_marks WHERE month = ?", arguments: [month])
+            let from =
+                try Int64.fetchOne(db, sql: "SELECT from_id FROM notice_marks WHERE month = ?", arguments: [month])
                 ?? Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(to_id), 0) FROM notice_marks") ?? 0
-            try db.execute(sql: """
-                INSERT INTO notice_marks (month, from_id, to_id) VALUES (?, ?, ?)
-                ON CONFLICT (month) DO UPDATE SET to_id = excluded.to_id
-                """, arguments: [month, from, top])
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT h.household_id, c.town, c.village, h.event, h.from_state, h.detail, h.at
-                FROM history h JOIN cases c ON c.household_id = h.household_id
-                WHERE h.id > ? AND h.id <= ?
-                  AND ((h.event = '核查:确认纳入' AND h.to_state = '监测中')
-                       OR (h.event = '核查:风险已消除' AND h.to_state = '风险已消除'))
-                  AND (h.from_state IS NULL OR h.from_state <> h.to_state)
-                ORDER BY h.id
-                """, arguments: [from, top])
+            try db.execute(
+                sql: """
+                    INSERT INTO notice_marks (month, from_id, to_id) VALUES (?, ?, ?)
+                    ON CONFLICT (month) DO UPDATE SET to_id = excluded.to_id
+                    """, arguments: [month, from, top])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT h.household_id, c.town, c.village, h.event, h.from_state, h.detail, h.at
+                    FROM history h JOIN cases c ON c.household_id = h.household_id
+                    WHERE h.id > ? AND h.id <= ?
+                      AND ((h.event = '核查:确认纳入' AND h.to_state = '监测中')
+                           OR (h.event = '核查:风险已消除' AND h.to_state = '风险已消除'))
+                      AND (h.from_state IS NULL OR h.from_state <> h.to_state)
+                    ORDER BY h.id
+                    """, arguments: [from, top])
             var latest: [String: NoticeEntry] = [:]
             for row in rows {
                 let household: String = row[0]
@@ -48,11 +55,14 @@ extension Ledger {
                 let at: String = row[6]
                 var type: String? = nil
                 if let alertId {
-                    type = try String.fetchOne(db, sql: "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1",
-                                               arguments: [alertId])
+                    type = try String.fetchOne(
+                        db, sql: "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1",
+                        arguments: [alertId])
                 }
                 let monitored = fromState == CaseState.monitored.rawValue
-                let category = monitored ? Category.of(.monitored, monitoredCase: true)
+                let category =
+                    monitored
+                    ? Category.of(.monitored, monitoredCase: true)
                     : type.flatMap(HouseholdType.init(rawValue:)).map { Category.of($0, monitoredCase: false) } ?? ""
                 latest[household] = NoticeEntry(
                     householdId: household, town: row[1], village: row[2],

@@ -87,15 +87,17 @@ extension Ledger {
     /// reads them: `EliminationSuggestion`), in one read transaction: a province's monitored cases are many.
     public func recentEvaluations(month: String, households: [String], limit: Int) throws -> [String: [LedgerEvaluation]] {
         try dbQueue.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT month, at_or_above_line, triggered FROM evaluations
-                WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT ?
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT month, at_or_above_line, triggered FROM evaluations
+                    WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT ?
+                    """)
             var out: [String: [LedgerEvaluation]] = [:]
             for h in households {
                 out[h] = try Row.fetchAll(statement, arguments: [h, month, limit]).map {
-                    LedgerEvaluation(householdId: h, month: $0["month"], atOrAboveLine: $0["at_or_above_line"],
-                                     triggered: $0["triggered"])
+                    LedgerEvaluation(
+                        householdId: h, month: $0["month"], atOrAboveLine: $0["at_or_above_line"],
+                        triggered: $0["triggered"])
                 }
             }
             return out
@@ -126,17 +128,22 @@ extension Ledger {
     public func overdueCases(today: Day, rule: Overdue) throws -> [OverdueCase] {
         try dbQueue.read { db in
             var out: [OverdueCase] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
-                FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
-                WHERE c.state = ? AND c.first_listed_on IS NOT NULL
-                """, arguments: [CaseState.warned.rawValue])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
+                    FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
+                    WHERE c.state = ? AND c.first_listed_on IS NOT NULL
+                    """, arguments: [CaseState.warned.rawValue])
             while let row = try rows.next() {
                 let text: String = row[3]
                 guard case .success(let d) = Day.parse(Array(text.utf8)),
-                      let days = rule.days(listedOn: d, today: today) else { continue }
-                out.append(OverdueCase(householdId: row[0], town: row[1], village: row[2], alertId: row[4] ?? "",
-                                       level: (row[5] as String?).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
+                    let days = rule.days(listedOn: d, today: today)
+                else { continue }
+                out.append(
+                    OverdueCase(
+                        householdId: row[0], town: row[1], village: row[2], alertId: row[4] ?? "",
+                        level: (row[5] as String?).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
             }
             return out.sorted {
                 ($0.town, -$0.days, $0.village, $0.householdId) < ($1.town, -$1.days, $1.village, $1.householdId)
@@ -152,10 +159,12 @@ extension Ledger {
         var out: [String: RulePrecision] = [:]
         for c in codes { out[c] = RulePrecision(confirmed: 0, rejected: 0) }
         try dbQueue.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.kind, i.triggers FROM last_findings f JOIN alert_ids i ON i.alert_id = f.alert_id
-                WHERE f.alert_id LIKE ? AND f.kind IN ('确认纳入', '不予纳入')
-                """, arguments: ["YJ\(monitoringYear)-%"])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT f.kind, i.triggers FROM last_findings f JOIN alert_ids i ON i.alert_id = f.alert_id
+                    WHERE f.alert_id LIKE ? AND f.kind IN ('确认纳入', '不予纳入')
+                    """, arguments: ["YJ\(monitoringYear)-%"])
             while let row = try rows.next() {
                 let confirmed = (row[0] as String) == FindingKind.include.rawValue
                 for t in LedgerJSONList.decode(row[1] as String?) {

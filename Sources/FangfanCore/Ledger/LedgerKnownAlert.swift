@@ -18,7 +18,8 @@ struct LedgerKnownAlert {
 
     static func fetch(_ db: Database, _ alertId: String) throws -> LedgerKnownAlert? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM alert_ids WHERE alert_id = ?"), arguments: [alertId]).map {
+            db.cachedStatement(sql: "SELECT * FROM alert_ids WHERE alert_id = ?"), arguments: [alertId]
+        ).map {
             LedgerKnownAlert(
                 householdId: $0["household_id"], town: $0["town"], village: $0["village"],
                 triggers: LedgerJSONList.decode($0["triggers"]), lastMonth: $0["last_month"])

@@ -156,15 +156,16 @@ enum LedgerSchema {
         // month '' marks where the ledger's history stood when this version first opened it: findings
         // ingested before are never published.
         m.registerMigration("v2-notice-marks") { db in
-            try db.execute(sql: """
-                CREATE TABLE notice_marks (
-                    month TEXT PRIMARY KEY NOT NULL,
-                    from_id INTEGER NOT NULL,
-                    to_id INTEGER NOT NULL
-                );
-                INSERT INTO notice_marks (month, from_id, to_id)
-                    SELECT '', COALESCE(MAX(id), 0), COALESCE(MAX(id), 0) FROM history;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE notice_marks (
+                        month TEXT PRIMARY KEY NOT NULL,
+                        from_id INTEGER NOT NULL,
+                        to_id INTEGER NOT NULL
+                    );
+                    INSERT INTO notice_marks (month, from_id, to_id)
+                        SELECT '', COALESCE(MAX(id), 0), COALESCE(MAX(id), 0) FROM history;
+                    """)
         }
 
         return m

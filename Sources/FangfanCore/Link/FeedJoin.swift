@@ -46,7 +46,8 @@ struct FeedJoin: @unchecked Sendable {
     /// the candidate's, the review id after its fields.
     func confirmedRecord(_ r: CSVRecord) -> (household: Int, record: CSVRecord)? {
         guard let c = confirmed[recordKeyHash(keyFields) { r[$0] }], let p = personIndex,
-              let h = roster.household(of: c.person) else { return nil }
+            let h = roster.household(of: c.person)
+        else { return nil }
         var fields = (0..<schema.fields.count).map { r.string($0) }
         fields[p] = c.person.description
         fields.append(c.reviewID)
@@ -55,7 +56,9 @@ struct FeedJoin: @unchecked Sendable {
 
     /// The key of a record given as fields (as `key` for a staged record).
     func key(fields: [String], household h: Int?) -> UInt64 {
-        if feed == .disaster, let h { return recordKeyHash([0]) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+        if feed == .disaster, let h {
+            return recordKeyHash([0]) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
+        }
         return recordKeyHash(keyFields) { ArraySlice(fields[$0].utf8) }
     }
 }

@@ -5,8 +5,10 @@ extension Linker {
     /// ID had been the candidate's and with the review id after their fields, to `review/confirmed-<feed>.csv`
     /// (nil when there are none); the others of the period, with a name and the last version of each key, are
     /// returned for candidates.
-    static func confirmedDamaged(_ feed: FeedKind, store: StagedStore, roster: RosterIndex, review: ReviewDecisions,
-                                 period: MonitoringPeriod, dir: String) throws -> (file: String?, open: [ReviewRecord]) {
+    static func confirmedDamaged(
+        _ feed: FeedKind, store: StagedStore, roster: RosterIndex, review: ReviewDecisions,
+        period: MonitoringPeriod, dir: String
+    ) throws -> (file: String?, open: [ReviewRecord]) {
         let path = "\(dir)/confirmed-\(feed.rawValue).csv"
         let records = try DamagedRecords.load(feed, store: store)
         let confirmed = review.confirmed[feed] ?? [:]

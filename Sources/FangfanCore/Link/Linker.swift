@@ -39,8 +39,10 @@ public struct Linker: @unchecked Sendable {
     /// `review`: the confirmed and denied pairs of RULES.md §11. A confirmed record links as if its ID had been
     /// the candidate's; the period's other damaged and unmatched records with a name get candidates
     /// (`review.csv`, which emit turns into the review list).
-    public func run(store: StagedStore, roster: RosterIndex, accumulating: Bool = false,
-                    review: ReviewDecisions = ReviewDecisions()) throws -> (report: LinkReport, figures: [FeedFigures]) {
+    public func run(
+        store: StagedStore, roster: RosterIndex, accumulating: Bool = false,
+        review: ReviewDecisions = ReviewDecisions()
+    ) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir + "/linked")
         try makeDirectory(dir + "/unmatched")
@@ -51,8 +53,9 @@ public struct Linker: @unchecked Sendable {
         var confirmedFiles: [FeedKind: String] = [:]
         var toReview: [ReviewRecord] = []
         for feed in FeedKind.reviewed {
-            let (file, open) = try Linker.confirmedDamaged(feed, store: store, roster: roster, review: review,
-                                                           period: period, dir: dir + "/review")
+            let (file, open) = try Linker.confirmedDamaged(
+                feed, store: store, roster: roster, review: review,
+                period: period, dir: dir + "/review")
             confirmedFiles[feed] = file
             toReview += open
         }
@@ -159,7 +162,8 @@ public struct Linker: @unchecked Sendable {
         if fromKeysFiles {
             for (entry, path) in store.files(join.feed) {
                 guard let data = readWholeFile(store.layout.keysFile(join.feed, seq: entry.seq)),
-                      data.count == entry.accepted * 8 else {
+                    data.count == entry.accepted * 8
+                else {
                     fromKeysFiles = false
                     break
                 }
@@ -204,12 +208,16 @@ public struct Linker: @unchecked Sendable {
         // the first part writes the feed's files; a later one its own linked file and unmatched records to append
         let first = files.lowerBound == 0
         let feed = join.feed.rawValue
-        var part = LinkedPart(matchedFile: try StreamingFile(path: "\(dir)/linked/" + Linker.linkedFileName(join.feed, part: files.lowerBound)),
-                              unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(feed).csv" + (first ? "" : ".part\(files.lowerBound)")))
+        var part = LinkedPart(
+            matchedFile: try StreamingFile(path: "\(dir)/linked/" + Linker.linkedFileName(join.feed, part: files.lowerBound)),
+            unmatchedFile: try StreamingFile(path: "\(dir)/unmatched/\(feed).csv" + (first ? "" : ".part\(files.lowerBound)")))
         try part.matchedFile.withBuffer { CSVOut.appendRow(&$0, ["household_id"] + join.schema.fields.map(\.name)) }
         if first { try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, join.schema.fields.map(\.name)) } }
-        part.figures = accumulating ? FeedFigures(feed: join.feed, period: period, households: join.roster.households.count,
-                                                   recentMonths: recentIncomeMonths) : nil
+        part.figures =
+            accumulating
+            ? FeedFigures(
+                feed: join.feed, period: period, households: join.roster.households.count,
+                recentMonths: recentIncomeMonths) : nil
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster
@@ -225,7 +233,7 @@ public struct Linker: @unchecked Sendable {
                 guard d.count >= 7 else { return }
                 let mi = Month.stagedIndex(d)
                 guard mi >= fromKey && mi <= toKey else { return }
-                if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces this one
+                if let gone = plan.superseded, gone.contains(o) { return }  // a later version replaces this one
                 // a household's (or person's) records usually come together: the last lookup is kept
                 let key = join.rosterKey(r)
                 if key != lastKey {
@@ -240,7 +248,8 @@ public struct Linker: @unchecked Sendable {
                         r.appendFields(to: &line)
                         line.append(0x0A)
                     }
-                } else if !join.confirmed.isEmpty, case let (h, confirmed)? = join.confirmedRecord(r).map({ ($0.household, $0.record) }) {
+                } else if !join.confirmed.isEmpty, case (let h, let confirmed)? = join.confirmedRecord(r).map({ ($0.household, $0.record) })
+                {
                     // confirmed by review: as if its ID had been the candidate's, with the review id at the end
                     part.matched += 1
                     part.figures?.add(h, confirmed, offset: 0)
@@ -253,8 +262,12 @@ public struct Linker: @unchecked Sendable {
                     part.unmatched += 1
                     let fields = (0..<r.count).map { r.string($0) }
                     try part.unmatchedFile.withBuffer { CSVOut.appendRow(&$0, fields) }
-                    if reviewed { part.toReview.append(ReviewRecord(feed: join.feed, file: plan.files[f].file, line: nil,
-                                                                     fields: fields, quarantined: false)) }
+                    if reviewed {
+                        part.toReview.append(
+                            ReviewRecord(
+                                feed: join.feed, file: plan.files[f].file, line: nil,
+                                fields: fields, quarantined: false))
+                    }
                 }
             }
         }

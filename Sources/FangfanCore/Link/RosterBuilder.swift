@@ -31,8 +31,9 @@ struct RosterBuilder {
     /// household_type person_id name relation labour prev_income).
     mutating func add(_ field: (Int) -> ArraySlice<UInt8>) {
         let hid = HouseholdID.staged(field(0))
-        let member = Member(person: ResidentID.staged(field(4)), name: String(decoding: field(5), as: UTF8.self),
-                            relation: relation(field(6)), labour: labour(field(7)))
+        let member = Member(
+            person: ResidentID.staged(field(4)), name: String(decoding: field(5), as: UTF8.self),
+            relation: relation(field(6)), labour: labour(field(7)))
         let i: Int32
         if let known = last?.key == hid.key ? last!.index : byHousehold[hid.key] {
             i = known
@@ -42,8 +43,10 @@ struct RosterBuilder {
             towns.insert(t)
             i = Int32(households.count)
             byHousehold[hid.key] = i
-            households.append(Household(id: hid, town: t, village: village(field(2)), type: type(field(3)),
-                                        prevIncome: Money.staged(field(8)), members: [member]))
+            households.append(
+                Household(
+                    id: hid, town: t, village: village(field(2)), type: type(field(3)),
+                    prevIncome: Money.staged(field(8)), members: [member]))
         }
         personKeys.append(member.person.key)
         personHouseholds.append(i)

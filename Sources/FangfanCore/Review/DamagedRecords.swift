@@ -32,15 +32,18 @@ public enum DamagedRecords {
         for e in store.manifest.accepted(feed) {
             let path = store.layout.damagedIDsFile(seq: e.seq)
             guard FileManager.default.fileExists(atPath: path) else { continue }
-            let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
-                                   limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+            let reader = CSVReader(
+                try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+                limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
             guard let header = try reader.next(), header.count == width + 1 else {
                 throw IOFailure(path: path, message: "kept ID rows have an unexpected header: the state folder may be from another version")
             }
             while let r = try reader.next() {
                 guard r.count == width + 1 else { continue }
-                out.append(ReviewRecord(feed: feed, file: e.file, line: Int(r.string(0)),
-                                        fields: (1...width).map { r.string($0) }, quarantined: true))
+                out.append(
+                    ReviewRecord(
+                        feed: feed, file: e.file, line: Int(r.string(0)),
+                        fields: (1...width).map { r.string($0) }, quarantined: true))
             }
         }
         return out

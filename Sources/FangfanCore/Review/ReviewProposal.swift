@@ -9,7 +9,8 @@ public struct ReviewProposal: Sendable, Equatable {
     public var person: String
     public var household: String
 
-    public init(reviewID: String, feed: FeedKind, record: String, recordHash: UInt64, linkedHash: UInt64, person: String, household: String) {
+    public init(reviewID: String, feed: FeedKind, record: String, recordHash: UInt64, linkedHash: UInt64, person: String, household: String)
+    {
         self.reviewID = reviewID
         self.feed = feed
         self.record = record

@@ -2,8 +2,10 @@
 /// (`state/work/<M>/review.csv`, one row per record and candidate, or one row 候选过多): the roster members of
 /// the same name that a rule proposes, less the pairs denied before.
 public struct ReviewSearch {
-    public static let header = ["review_id", "feed", "file", "line", "raw_id", "name", "household_id", "person_id",
-                                "candidate_name", "evidence", "amount", "record", "record_hash", "linked_hash"]
+    public static let header = [
+        "review_id", "feed", "file", "line", "raw_id", "name", "household_id", "person_id",
+        "candidate_name", "evidence", "amount", "record", "record_hash", "linked_hash",
+    ]
     public static let tooMany = "候选过多"
 
     let roster: RosterIndex
@@ -28,9 +30,12 @@ public struct ReviewSearch {
             let common = [r.feed.rawValue, r.file, r.line.map(String.init) ?? "", r.rawID, r.name]
             let hash = ReviewDecisions.hex(r.keyHash)
             if found.count > ReviewRules.maxCandidates {
-                out.append([""] + common + ["", "", "",
-                    "\(Self.tooMany)：同名且号码相近的花名册人员有 \(found.count) 人，无法推断是谁，未列出候选人：请部门核实身份证号后重新报送",
-                    r.amount, r.keyText, hash, ""])
+                out.append(
+                    [""] + common + [
+                        "", "", "",
+                        "\(Self.tooMany)：同名且号码相近的花名册人员有 \(found.count) 人，无法推断是谁，未列出候选人：请部门核实身份证号后重新报送",
+                        r.amount, r.keyText, hash, "",
+                    ])
                 continue
             }
             let join = joins[r.feed] ?? FeedJoin(feed: r.feed, roster: roster)
@@ -38,10 +43,12 @@ public struct ReviewSearch {
             for c in found {
                 let member = roster.households[c.household].members[c.member]
                 let linked = join.key(fields: r.fields(as: c.person), household: c.household)
-                out.append([r.reviewID(c.person)] + common + [
-                    roster.households[c.household].id.description, c.person.description, member.name,
-                    ReviewRules.evidence(c.rules, id, c.person.description), r.amount, r.keyText, hash,
-                    ReviewDecisions.hex(linked)])
+                out.append(
+                    [r.reviewID(c.person)] + common + [
+                        roster.households[c.household].id.description, c.person.description, member.name,
+                        ReviewRules.evidence(c.rules, id, c.person.description), r.amount, r.keyText, hash,
+                        ReviewDecisions.hex(linked),
+                    ])
             }
         }
         return out

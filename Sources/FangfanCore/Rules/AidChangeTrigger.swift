@@ -10,8 +10,10 @@ public struct AidChangeTrigger: Trigger {
 
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
         guard !c.figures.aidChanges.isEmpty else { return nil }
-        return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: c.figures.aidChanges.map {
-            Evidence(trigger: Self.code, source: "civil", record: nil, date: nil, amount: nil, text: $0)
-        })
+        return FiredTrigger(
+            code: Self.code, riskTypes: [Self.riskType],
+            evidence: c.figures.aidChanges.map {
+                Evidence(trigger: Self.code, source: "civil", record: nil, date: nil, amount: nil, text: $0)
+            })
     }
 }

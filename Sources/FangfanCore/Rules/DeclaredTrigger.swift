@@ -9,9 +9,12 @@ public struct DeclaredTrigger: Trigger {
         guard !ds.isEmpty else { return nil }
         var risks: [String] = []
         for d in ds { for r in d.risks where !risks.contains(r) { risks.append(r) } }
-        return FiredTrigger(code: Self.code, riskTypes: risks, evidence: ds.map { d in
-            Evidence(trigger: Self.code, source: "application", record: d.channel, date: d.date.description, amount: nil,
-                     text: "\(d.channel)（\(d.date)\(d.reportedBy.isEmpty ? "" : "，填报人 " + d.reportedBy)）：\(d.risks.joined(separator: "、"))")
-        })
+        return FiredTrigger(
+            code: Self.code, riskTypes: risks,
+            evidence: ds.map { d in
+                Evidence(
+                    trigger: Self.code, source: "application", record: d.channel, date: d.date.description, amount: nil,
+                    text: "\(d.channel)（\(d.date)\(d.reportedBy.isEmpty ? "" : "，填报人 " + d.reportedBy)）：\(d.risks.joined(separator: "、"))")
+            })
     }
 }

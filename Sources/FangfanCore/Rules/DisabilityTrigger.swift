@@ -14,9 +14,13 @@ public struct DisabilityTrigger: Trigger {
             guard age >= c.rules.disabilityAgeMin && age <= c.rules.disabilityAgeMax else { continue }
             if !persons.contains(m.person) { persons.append(m.person) }
             let partial = d.grade == "三级" || d.grade == "四级"
-            ev.append(Evidence(trigger: Self.code, source: "disability", record: partial ? "partial" : "lost",
-                               date: d.issued.description, amount: nil,
-                               text: "成员 \(m.name)（\(m.labour == .skilled ? "技能劳动力" : "普通劳动力")，\(age) 岁）\(d.issued) 新办残疾人证 \(d.grade)：\(partial ? "部分丧失劳动能力 (partial)" : "丧失劳动能力")\(reviewNote(d.review))"))
+            ev.append(
+                Evidence(
+                    trigger: Self.code, source: "disability", record: partial ? "partial" : "lost",
+                    date: d.issued.description, amount: nil,
+                    text:
+                        "成员 \(m.name)（\(m.labour == .skilled ? "技能劳动力" : "普通劳动力")，\(age) 岁）\(d.issued) 新办残疾人证 \(d.grade)：\(partial ? "部分丧失劳动能力 (partial)" : "丧失劳动能力")\(reviewNote(d.review))"
+                ))
         }
         return ev.isEmpty ? nil : FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev, persons: persons)
     }

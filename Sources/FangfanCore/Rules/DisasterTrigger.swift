@@ -11,12 +11,16 @@ public struct DisasterTrigger: Trigger {
         guard relative || c.figures.houseDestroyed else { return nil }
         var ev: [Evidence] = []
         if relative {
-            ev.append(Evidence(trigger: Self.code, source: "disaster", record: nil, date: nil, amount: loss.description,
-                               text: "本期灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍"))
+            ev.append(
+                Evidence(
+                    trigger: Self.code, source: "disaster", record: nil, date: nil, amount: loss.description,
+                    text: "本期灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍"))
         }
         for d in c.disasters {
-            ev.append(Evidence(trigger: Self.code, source: "disaster", record: d.event, date: d.occurred, amount: d.loss.description,
-                               text: "灾情 \(d.event)（\(d.occurred)）房屋\(d.damage)，直接经济损失 \(yuan(d.loss))\(reviewNote(d.review))"))
+            ev.append(
+                Evidence(
+                    trigger: Self.code, source: "disaster", record: d.event, date: d.occurred, amount: d.loss.description,
+                    text: "灾情 \(d.event)（\(d.occurred)）房屋\(d.damage)，直接经济损失 \(yuan(d.loss))\(reviewNote(d.review))"))
         }
         return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev)
     }

@@ -18,8 +18,8 @@ public struct EliminationSuggestion: Sendable {
     /// fewer than `months` evaluated months: no suggestion).
     public func suggests(_ c: CaseRow, recent: [LedgerEvaluation], month: String, hasLabour: Bool) -> Bool {
         guard hasLabour, c.state == .monitored, !c.measures.isEmpty,
-              let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= months,
-              recent.count >= months
+            let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= months,
+            recent.count >= months
         else { return false }
         return recent.prefix(months).allSatisfy { $0.atOrAboveLine && !$0.triggered }
     }

@@ -22,19 +22,23 @@ public struct ForecastTrigger: Trigger {
         let size = Int64(max(c.household.size, 1))
         let lineTotal = c.line.fen * size
         guard recent * (k - n) < earlier * n,
-              12 * observed - k * rigid >= k * lineTotal,
-              n * (observed - rigid) + r * recent < n * lineTotal
+            12 * observed - k * rigid >= k * lineTotal,
+            n * (observed - rigid) + r * recent < n * lineTotal
         else { return nil }
         let firstRecent = Month(index: c.period.to.index - Int(n) + 1)
         let yearIncome = FenFraction(n * observed + r * recent, n)
         let perCapita = FenFraction(n * (observed - rigid) + r * recent, n * size)
-        let text = "近\(n)个月（\(firstRecent)至\(c.period.to)）收入 \(Money(fen: recent).description) 元，"
+        let text =
+            "近\(n)个月（\(firstRecent)至\(c.period.to)）收入 \(Money(fen: recent).description) 元，"
             + "月均 \(FenFraction(recent, n).rounded.description) 元，低于此前月均 \(FenFraction(earlier, k - n).rounded.description) 元；"
             + "按近\(n)个月水平推算全年收入 \(yearIncome.rounded.description) 元，"
             + "扣除刚性支出后人均 \(perCapita.rounded.description) 元，将低于监测线 \(c.line.description) 元"
-        return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: [
-            Evidence(trigger: Self.code, source: "income", record: nil, date: nil, amount: yearIncome.rounded.description,
-                     text: text),
-        ])
+        return FiredTrigger(
+            code: Self.code, riskTypes: [Self.riskType],
+            evidence: [
+                Evidence(
+                    trigger: Self.code, source: "income", record: nil, date: nil, amount: yearIncome.rounded.description,
+                    text: text)
+            ])
     }
 }

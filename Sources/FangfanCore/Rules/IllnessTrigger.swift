@@ -19,12 +19,19 @@ public struct IllnessTrigger: Trigger {
         var why: [String] = []
         if relative { why.append("本期医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍") }
         if absolute { why.append("本期医疗个人自付 \(yuan(oop))，达到\(c.household.type.rawValue)标准 \(yuan(bar))") }
-        var ev = [Evidence(trigger: Self.code, source: "medical", record: nil, date: nil, amount: oop.description,
-                           text: why.joined(separator: "；"))]
+        var ev = [
+            Evidence(
+                trigger: Self.code, source: "medical", record: nil, date: nil, amount: oop.description,
+                text: why.joined(separator: "；"))
+        ]
         for s in c.settlements.sorted(by: { $0.outOfPocket > $1.outOfPocket }).prefix(Self.evidenceLimit) {
-            ev.append(Evidence(trigger: Self.code, source: "medical", record: s.id, date: s.settled,
-                               amount: s.outOfPocket.description,
-                               text: "医保结算 \(s.id)（\(s.kind)，\(s.visitType.isEmpty ? "就诊" : s.visitType)，\(s.settled)，\(s.person)\(reviewNote(s.review))）个人自付 \(yuan(s.outOfPocket))"))
+            ev.append(
+                Evidence(
+                    trigger: Self.code, source: "medical", record: s.id, date: s.settled,
+                    amount: s.outOfPocket.description,
+                    text:
+                        "医保结算 \(s.id)（\(s.kind)，\(s.visitType.isEmpty ? "就诊" : s.visitType)，\(s.settled)，\(s.person)\(reviewNote(s.review))）个人自付 \(yuan(s.outOfPocket))"
+                ))
         }
         return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev)
     }

@@ -10,9 +10,14 @@ public struct IncomeDropTrigger: Trigger {
         let keep = Ratio(r.denominator - r.numerator, r.denominator)
         let projected = c.figures.incomeProjected(prevIncome: prev)
         guard projected.isAtMost(prev, times: keep) else { return nil }
-        return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: [
-            Evidence(trigger: Self.code, source: "income", record: nil, date: nil, amount: projected.rounded.description,
-                     text: "按 \(c.figures.monthsWithIncome) 个月申报推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(keep)) 倍"),
-        ])
+        return FiredTrigger(
+            code: Self.code, riskTypes: [Self.riskType],
+            evidence: [
+                Evidence(
+                    trigger: Self.code, source: "income", record: nil, date: nil, amount: projected.rounded.description,
+                    text:
+                        "按 \(c.figures.monthsWithIncome) 个月申报推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(keep)) 倍"
+                )
+            ])
     }
 }

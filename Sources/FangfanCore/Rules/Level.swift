@@ -27,10 +27,15 @@ public enum Level: String, Codable, Sendable, CaseIterable, Comparable {
         let near = npc.isBelow(line, times: nearFactor)
         let fired = !triggers.isEmpty
         var level: Level?
-        if fired && below { level = .red }
-        else if fired && near { level = .orange }
-        else if !fired && below { level = .orange }
-        else if fired { level = .yellow }
+        if fired && below {
+            level = .red
+        } else if fired && near {
+            level = .orange
+        } else if !fired && below {
+            level = .orange
+        } else if fired {
+            level = .yellow
+        }
         if level == .yellow && triggers.contains(DeclaredTrigger.code) { level = .orange }
         return level
     }

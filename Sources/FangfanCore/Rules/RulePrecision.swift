@@ -14,7 +14,7 @@ public struct RulePrecision: Codable, Sendable, Equatable {
     public var rate: String? {
         let all = confirmed + rejected
         guard all > 0 else { return nil }
-        let hundredths = (200 * confirmed + all) / (2 * all)   // ⌊100·n/(n+m) + ½⌋
+        let hundredths = (200 * confirmed + all) / (2 * all)  // ⌊100·n/(n+m) + ½⌋
         return "\(hundredths / 100)." + (hundredths % 100 < 10 ? "0" : "") + "\(hundredths % 100)"
     }
 

@@ -7,9 +7,14 @@ public struct SpendingSurgeTrigger: Trigger {
         let prev = c.household.prevIncome
         let rigid = c.figures.rigid
         guard prev.fen > 0, rigid > prev else { return nil }
-        return FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: [
-            Evidence(trigger: Self.code, source: "medical,disaster", record: nil, date: nil, amount: rigid.description,
-                     text: "本期刚性支出 \(yuan(rigid))（医疗自付 \(yuan(c.figures.medicalOOP)) + 灾害损失 \(yuan(c.figures.disasterLoss))）超过上年家庭纯收入 \(yuan(prev))"),
-        ])
+        return FiredTrigger(
+            code: Self.code, riskTypes: [Self.riskType],
+            evidence: [
+                Evidence(
+                    trigger: Self.code, source: "medical,disaster", record: nil, date: nil, amount: rigid.description,
+                    text:
+                        "本期刚性支出 \(yuan(rigid))（医疗自付 \(yuan(c.figures.medicalOOP)) + 灾害损失 \(yuan(c.figures.disasterLoss))）超过上年家庭纯收入 \(yuan(prev))"
+                )
+            ])
     }
 }

@@ -26,8 +26,10 @@ public final class Pipeline {
     public func ingest(keepRoster: Bool = false) throws -> IngestReport {
         try layout.prepare()
         let ledger = try openLedger()
-        let report = try Ingestor(config: config, today: today, logger: logger, findings: ledger, reviews: ledger, progress: progress,
-                                  buildsRosterIndex: keepRoster).run()
+        let report = try Ingestor(
+            config: config, today: today, logger: logger, findings: ledger, reviews: ledger, progress: progress,
+            buildsRosterIndex: keepRoster
+        ).run()
         if let r = report.roster { rosterCache = (r.seq, r.index) }
         return report
     }
@@ -57,15 +59,21 @@ public final class Pipeline {
         if roster.households.isEmpty {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
-        let (report, figures) = try Linker(layout: layout, period: MonitoringPeriod(evaluating: m),
-                                           recentIncomeMonths: config.rules.forecastRecentMonths)
-            .run(store: store, roster: roster, accumulating: keepFigures, review: try openLedger().reviewDecisions())
+        let (report, figures) = try Linker(
+            layout: layout, period: MonitoringPeriod(evaluating: m),
+            recentIncomeMonths: config.rules.forecastRecentMonths
+        )
+        .run(store: store, roster: roster, accumulating: keepFigures, review: try openLedger().reviewDecisions())
         linked = keepFigures ? (m, rosterCache?.seq, figures) : nil
-        logger.info("link done", metadata: ["month": "\(m)", "households": "\(roster.households.count)",
-                                            "linked": "\(report.linked.values.reduce(0, +))",
-                                            "unmatched": "\(report.unmatched.values.reduce(0, +))",
-                                            "review_records": "\(report.reviewRecords)", "review_rows": "\(report.reviewRows)",
-                                            "review_seconds": "\(String(format: "%.3f", report.reviewSeconds))"])
+        logger.info(
+            "link done",
+            metadata: [
+                "month": "\(m)", "households": "\(roster.households.count)",
+                "linked": "\(report.linked.values.reduce(0, +))",
+                "unmatched": "\(report.unmatched.values.reduce(0, +))",
+                "review_records": "\(report.reviewRecords)", "review_rows": "\(report.reviewRows)",
+                "review_seconds": "\(String(format: "%.3f", report.reviewSeconds))",
+            ])
         return report
     }
 
@@ -82,10 +90,14 @@ public final class Pipeline {
         let result = try detector.evaluate(roster: roster, caseStates: states, linked: linkedInMemory(m, store: store))
         recordingAhead = nil
         if recordAhead {
-            recordingAhead = (m, ledger, Emitter.startRecording(month: m, today: today, alerts: result.alerts,
-                                                               evaluations: { try Evaluation.read(csv: result.evaluations) },
-                                                               in: ledger,
-                                                               elimination: EliminationSuggestion(months: config.rules.eliminationMonths)))
+            recordingAhead = (
+                m, ledger,
+                Emitter.startRecording(
+                    month: m, today: today, alerts: result.alerts,
+                    evaluations: { try Evaluation.read(csv: result.evaluations) },
+                    in: ledger,
+                    elimination: EliminationSuggestion(months: config.rules.eliminationMonths))
+            )
         }
         do {
             try detector.write(result)

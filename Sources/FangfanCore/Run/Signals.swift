@@ -17,7 +17,8 @@ public enum Signals {
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             var current = sigaction()
             if sigaction(sig, nil, &current) == 0,
-               let h = current.__sigaction_handler.sa_handler, unsafeBitCast(h, to: Int.self) == 1 /* SIG_IGN */ {
+                let h = current.__sigaction_handler.sa_handler, unsafeBitCast(h, to: Int.self) == 1 /* SIG_IGN */
+            {
                 continue
             }
             var sa = sigaction()

@@ -40,7 +40,8 @@ struct GB18030Table {
                     output.withUnsafeMutableBufferPointer { outp -> Int in
                         var ip: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inp.baseAddress!).assumingMemoryBound(to: CChar.self)
                         var il = 2
-                        var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outp.baseAddress!).assumingMemoryBound(to: CChar.self)
+                        var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outp.baseAddress!).assumingMemoryBound(
+                            to: CChar.self)
                         var ol = outp.count
                         guard iconv(cd, &ip, &il, &op, &ol) != -1, il == 0 else { return 0 }
                         return outp.count - ol
@@ -59,8 +60,10 @@ struct GB18030Table {
     /// any of it is not a character the table or iconv decodes. Unless `final`, a character cut at the
     /// end of `input` is left out (it continues in the caller's next block). `iconv` decodes the
     /// four-byte characters (one is opened if none is given).
-    func decode(_ input: UnsafeBufferPointer<UInt8>, final: Bool = true,
-                iconv: GB18030Converter? = nil) -> (text: [UInt8], used: Int)? {
+    func decode(
+        _ input: UnsafeBufferPointer<UInt8>, final: Bool = true,
+        iconv: GB18030Converter? = nil
+    ) -> (text: [UInt8], used: Int)? {
         let n = input.count
         guard n > 0, let src = input.baseAddress else { return ([], 0) }
         var fourByte = iconv
@@ -102,8 +105,10 @@ struct GB18030Table {
                         if fourByte == nil { fourByte = try? GB18030Converter() }
                         var decoded: [UInt8] = []
                         guard let converter = fourByte,
-                              (try? converter.convert(UnsafeBufferPointer(start: src + i, count: 4), at: 0, final: true, into: &decoded)) == 4,
-                              decoded.count <= 4 else { failed = true; break decoding }
+                            (try? converter.convert(UnsafeBufferPointer(start: src + i, count: 4), at: 0, final: true, into: &decoded))
+                                == 4,
+                            decoded.count <= 4
+                        else { failed = true; break decoding }
                         for b in decoded {
                             dst[j] = b
                             j += 1
@@ -124,7 +129,8 @@ struct GB18030Table {
     /// Whether an XML head (`<?xml ... encoding="GB18030" ...?>`, no byte-order mark) declares GB18030.
     static func declared(inHead head: UnsafeBufferPointer<UInt8>) -> Bool {
         guard XMLPieceCutter.starts(head, "<?xml", at: 0),
-              let end = XMLPieceCutter.find(head, "?>", from: 5) else { return false }
+            let end = XMLPieceCutter.find(head, "?>", from: 5)
+        else { return false }
         let declaration = String(decoding: head[0..<end], as: UTF8.self)
         guard let range = declaration.range(of: "encoding") else { return false }
         var rest = declaration[range.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })

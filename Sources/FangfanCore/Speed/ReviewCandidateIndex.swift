@@ -58,13 +58,13 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
             func value(_ d: [UInt8]) -> UInt64 { d.reduce(0) { $0 * 10 + UInt64($1) } }
             if bad.isEmpty {
                 let v = value(digits)
-                range(nh, v, v, into: &found)                                  // check_char
+                range(nh, v, v, into: &found)  // check_char
                 var d = digits
-                for p in 0..<16 where d[p] != d[p + 1] {                       // transposed
+                for p in 0..<16 where d[p] != d[p + 1] {  // transposed
                     d.swapAt(p, p + 1); let w = value(d); range(nh, w, w, into: &found); d.swapAt(p, p + 1)
                 }
             }
-            if bad.count <= 1 {                                                // one_digit
+            if bad.count <= 1 {  // one_digit
                 var d = digits
                 for p in (bad.isEmpty ? Array(0..<17) : bad) {
                     let keep = d[p]
@@ -75,11 +75,11 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
                 }
             }
         }
-        if let v = id.value18, v % 1000 == 0 {                                 // excel_precision
+        if let v = id.value18, v % 1000 == 0 {  // excel_precision
             let p15 = v / 1000
             range(nh, p15 * 100, p15 * 100 + 99, into: &found)
         }
-        if let s = id.scientific {                                             // scientific
+        if let s = id.scientific {  // scientific
             let k = 18 - s.digits
             var pk: UInt64 = 1
             for _ in 0..<k { pk *= 10 }
@@ -90,7 +90,7 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
         for ref in found {
             let h = Int(ref >> 16), m = Int(ref & 0xFFFF)
             let member = roster.households[h].members[m]
-            guard member.name == name else { continue }   // a hash collision
+            guard member.name == name else { continue }  // a hash collision
             let rules = ReviewRules.matches(id, member.person.description)
             if !rules.isEmpty { out.append(ReviewCandidate(household: h, member: m, person: member.person, rules: rules)) }
         }

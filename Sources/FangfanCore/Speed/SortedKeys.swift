@@ -104,9 +104,13 @@ public enum SortedKeys {
             b.withUnsafeBufferPointer { b in
                 var i = 0, j = 0
                 while i < a.count && j < b.count {
-                    if a[i] < b[j] { out.append(a[i]); i += 1 }
-                    else if a[i] > b[j] { out.append(b[j]); j += 1 }
-                    else { out.append(a[i]); i += 1; j += 1 }
+                    if a[i] < b[j] {
+                        out.append(a[i]); i += 1
+                    } else if a[i] > b[j] {
+                        out.append(b[j]); j += 1
+                    } else {
+                        out.append(a[i]); i += 1; j += 1
+                    }
                 }
                 out.append(contentsOf: a[i...])
                 out.append(contentsOf: b[j...])

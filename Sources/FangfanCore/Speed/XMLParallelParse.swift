@@ -77,8 +77,10 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         var consumedFileBytes: Int
     }
 
-    init(source: ByteSource, reopen: @escaping () throws -> ByteSource, spec: XMLRecordSpec, paths: [FieldPath],
-         maxDepth: Int, pieceBytes: Int = XMLParallelParse.pieceBytes) {
+    init(
+        source: ByteSource, reopen: @escaping () throws -> ByteSource, spec: XMLRecordSpec, paths: [FieldPath],
+        maxDepth: Int, pieceBytes: Int = XMLParallelParse.pieceBytes
+    ) {
         _ = XMLParseWorker.parserReady
         self.spec = spec
         self.paths = paths
@@ -116,9 +118,10 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         piecesHanded += 1
         bytes = piece.bytes
         records = piece.records
-        return XMLRecordBlock(bytes: piece.bytes, records: piece.records, count: piece.count,
-                              stop: piece.isLast ? .end : nil, root: piece.root,
-                              consumedFileBytes: piece.consumedFileBytes)
+        return XMLRecordBlock(
+            bytes: piece.bytes, records: piece.records, count: piece.count,
+            stop: piece.isLast ? .end : nil, root: piece.root,
+            consumedFileBytes: piece.consumedFileBytes)
     }
 
     func cancel() {
@@ -133,8 +136,9 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         do {
             source = try reopen()
         } catch {
-            return XMLRecordBlock(bytes: bytes, records: records, count: 0, stop: .error(.source(String(describing: error))),
-                                  root: nil, consumedFileBytes: 0)
+            return XMLRecordBlock(
+                bytes: bytes, records: records, count: 0, stop: .error(.source(String(describing: error))),
+                root: nil, consumedFileBytes: 0)
         }
         let worker = XMLParseWorker(source: source, spec: spec, paths: paths, maxDepth: maxDepth, skip: recordsHanded)
         takeover = worker
@@ -225,9 +229,11 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
 
     private static let closePiece: xmlInputCloseCallback = { _ in 0 }
 
-    private func parse(_ piece: XMLPiece, _ buffers: inout (bytes: RawBuffer<UInt8>, records: RawBuffer<Int>),
-                       _ state: UnsafeMutablePointer<SAXState>, _ input: UnsafeMutablePointer<PieceInput>,
-                       _ sax: inout xmlSAXHandler) -> Outcome {
+    private func parse(
+        _ piece: XMLPiece, _ buffers: inout (bytes: RawBuffer<UInt8>, records: RawBuffer<Int>),
+        _ state: UnsafeMutablePointer<SAXState>, _ input: UnsafeMutablePointer<PieceInput>,
+        _ sax: inout xmlSAXHandler
+    ) -> Outcome {
         state.pointee = SAXState(spec: spec, paths: paths, maxDepth: maxDepth)
         buffers.bytes.removeAll()
         buffers.records.removeAll()
@@ -248,8 +254,11 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         }
         let clean = (decoded ?? piece.bytes).withUnsafeBufferPointer { b -> Bool in
             input.pointee = PieceInput(base: b.baseAddress, count: b.count, at: 0)
-            guard let ctxt = xmlCreateIOParserCtxt(&sax, UnsafeMutableRawPointer(state), Self.readPiece, Self.closePiece,
-                                                   UnsafeMutableRawPointer(input), XML_CHAR_ENCODING_NONE) else { return false }
+            guard
+                let ctxt = xmlCreateIOParserCtxt(
+                    &sax, UnsafeMutableRawPointer(state), Self.readPiece, Self.closePiece,
+                    UnsafeMutableRawPointer(input), XML_CHAR_ENCODING_NONE)
+            else { return false }
             defer {
                 state.pointee.ctxt = nil
                 xmlFreeParserCtxt(ctxt)
@@ -266,9 +275,11 @@ final class XMLParallelParse: XMLBlockProducer, @unchecked Sendable {
         swap(&state.pointee.records, &buffers.records)
         guard clean else { return .failed }
         let s = state.pointee
-        return .parsed(Parsed(bytes: buffers.bytes, records: buffers.records, count: s.ready,
-                              startLine: piece.index == 0 ? 1 : s.rootStartLine, endLine: s.rootEndLine ?? 0,
-                              root: piece.index == 0 ? (s.rootAttributes!, s.declaredCount) : nil,
-                              isLast: piece.isLast, consumedFileBytes: piece.consumedFileBytes))
+        return .parsed(
+            Parsed(
+                bytes: buffers.bytes, records: buffers.records, count: s.ready,
+                startLine: piece.index == 0 ? 1 : s.rootStartLine, endLine: s.rootEndLine ?? 0,
+                root: piece.index == 0 ? (s.rootAttributes!, s.declaredCount) : nil,
+                isLast: piece.isLast, consumedFileBytes: piece.consumedFileBytes))
     }
 }

@@ -130,8 +130,9 @@ final class XMLPieceCutter {
         if index > 0 { bytes += head }
         bytes += buffer[0..<end]
         if !last { bytes += rootEnd }
-        let piece = XMLPiece(index: index, bytes: bytes, isLast: last, gb18030: gb18030,
-                             consumedFileBytes: source.consumedFileBytes)
+        let piece = XMLPiece(
+            index: index, bytes: bytes, isLast: last, gb18030: gb18030,
+            consumedFileBytes: source.consumedFileBytes)
         index += 1
         buffer.removeFirst(end)
         return piece
@@ -154,8 +155,10 @@ final class XMLPieceCutter {
     private func learnHead() -> Bool {
         let found = buffer.withUnsafeBufferPointer { b -> (head: Int, root: Range<Int>, name: [UInt8])? in
             guard let (headEnd, root) = Self.findHead(UnsafeBufferPointer(rebasing: b[0..<min(b.count, Self.headLimit)])),
-                  let name = Self.topLevelName(UnsafeBufferPointer(rebasing: b[0..<min(b.count, headEnd + Self.readSize)]),
-                                               from: headEnd) else { return nil }
+                let name = Self.topLevelName(
+                    UnsafeBufferPointer(rebasing: b[0..<min(b.count, headEnd + Self.readSize)]),
+                    from: headEnd)
+            else { return nil }
             return (headEnd, root, name)
         }
         guard let found else { return false }

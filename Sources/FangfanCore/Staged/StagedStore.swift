@@ -27,8 +27,9 @@ public struct StagedStore: @unchecked Sendable {
     /// by review, `review/confirmed-<feed>.csv`, has the same header; its records carry the review id after.)
     public static func forEach(_ feed: FeedKind, file path: String, _ body: (CSVRecord) throws -> Void) throws {
         let width = feed.schema.fields.count
-        let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
-                               limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
+        let reader = CSVReader(
+            try DecodedSource(try FileByteSource(path: path), encoding: .utf8),
+            limits: CSVLimits(maxFieldBytes: 1 << 24, maxFields: 64))
         guard let header = try reader.next(), header.count == width else {
             throw IOFailure(path: path, message: "staged file has an unexpected header: the state folder may be from another version")
         }

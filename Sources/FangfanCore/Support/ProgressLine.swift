@@ -41,8 +41,9 @@ public final class ProgressLine: IngestProgress, @unchecked Sendable {
         let width = 24
         let filled = Int(frac * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let line = String(format: "\r%@ %3.0f%% %@  %d 行  %.0f 行/秒  %.1f MB/秒 \u{1B}[K", bar, frac * 100,
-                          files.joined(separator: " + "), rows, Double(rows) / secs, Double(bytes) / 1e6 / secs)
+        let line = String(
+            format: "\r%@ %3.0f%% %@  %d 行  %.0f 行/秒  %.1f MB/秒 \u{1B}[K", bar, frac * 100,
+            files.joined(separator: " + "), rows, Double(rows) / secs, Double(bytes) / 1e6 / secs)
         FileHandle.standardError.write(line.data(using: .utf8)!)
         shown = true
     }

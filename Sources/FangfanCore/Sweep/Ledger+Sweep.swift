@@ -17,8 +17,9 @@ extension Ledger {
             while from < households.count {
                 let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
                 from += chunk.count
-                let rows = try Row.fetchCursor(db, sql: "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
-                                               arguments: StatementArguments(chunk))
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
+                    arguments: StatementArguments(chunk))
                 while let row = try rows.next() {
                     if let c = CaseState(rawValue: row[1]) { out[row[0]] = c }
                 }
@@ -42,7 +43,9 @@ extension Ledger {
                 let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
                 from += chunk.count
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT household_id, max(last_month) FROM alert_ids WHERE household_id IN (\(Ledger.placeholders(chunk.count))) GROUP BY household_id",
+                    db,
+                    sql:
+                        "SELECT household_id, max(last_month) FROM alert_ids WHERE household_id IN (\(Ledger.placeholders(chunk.count))) GROUP BY household_id",
                     arguments: StatementArguments(chunk))
                 while let row = try rows.next() { if let m: String = row[1] { top[row[0]] = m } }
             }
@@ -57,7 +60,9 @@ extension Ledger {
                     let chunk = Array(sorted[from..<min(from + Ledger.sweepChunk, sorted.count)])
                     from += chunk.count
                     let rows = try Row.fetchCursor(
-                        db, sql: "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
+                        db,
+                        sql:
+                            "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
                         arguments: StatementArguments([m] + chunk))
                     while let row = try rows.next() { if let l = Level(rawValue: row[1]) { out[row[0]] = l } }
                 }

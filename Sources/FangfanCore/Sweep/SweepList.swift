@@ -14,8 +14,10 @@ public enum SweepList {
     public static let headIDColumn = 6
 
     /// The cells of a listed household.
-    public static func cells(eventId: String, eventName: String, row: SweepRule.Row, household h: Household,
-                             level: Level?) -> [String] {
+    public static func cells(
+        eventId: String, eventName: String, row: SweepRule.Row, household h: Household,
+        level: Level?
+    ) -> [String] {
         let head = h.head
         return [
             eventId, eventName, row.town, row.village, h.id.description, head?.name ?? "", head?.person.masked ?? "",
@@ -55,8 +57,10 @@ public enum SweepList {
     }
 
     /// Headers of `unmatched.csv`: the disaster feed's reference headers (FEEDS.md), in its field order.
-    public static let unmatchedHeaders = ["灾害编号", "灾种", "灾害名称", "发生日期", "户主身份证号", "户主姓名", "乡镇", "行政村",
-                                          "房屋损毁程度", "农作物受灾面积(亩)", "直接经济损失(元)"]
+    public static let unmatchedHeaders = [
+        "灾害编号", "灾种", "灾害名称", "发生日期", "户主身份证号", "户主姓名", "乡镇", "行政村",
+        "房屋损毁程度", "农作物受灾面积(亩)", "直接经济损失(元)",
+    ]
 
     public static func unmatchedCSV(_ records: [SweepRule.Record]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]

@@ -93,8 +93,10 @@ struct SweepRosterIndex {
         var villageWords: [UInt64] = []
         for (r, v) in sortedVillages.enumerated() {
             let t = Array(villages[v].town.utf8), vl = Array(villages[v].village.utf8)
-            villageWords += [UInt64(firsts[r]), UInt64(firsts[r + 1] - firsts[r]), UInt64(records.count),
-                             UInt64(t.count) | UInt64(vl.count) << 32]
+            villageWords += [
+                UInt64(firsts[r]), UInt64(firsts[r + 1] - firsts[r]), UInt64(records.count),
+                UInt64(t.count) | UInt64(vl.count) << 32,
+            ]
             records.append(contentsOf: t)
             records.append(contentsOf: vl)
         }
@@ -108,8 +110,10 @@ struct SweepRosterIndex {
         let offsetsOff = villagesOff + villageWords.count * 8
         let recordsOff = offsetsOff + offsets.count * 8
         let length = recordsOff + records.count
-        let header: [UInt64] = [UInt64(seq), UInt64(hs.count), UInt64(persons.count), UInt64(villages.count),
-                                UInt64(personsOff), UInt64(villagesOff), UInt64(offsetsOff), UInt64(recordsOff), UInt64(length), 0]
+        let header: [UInt64] = [
+            UInt64(seq), UInt64(hs.count), UInt64(persons.count), UInt64(villages.count),
+            UInt64(personsOff), UInt64(villagesOff), UInt64(offsetsOff), UInt64(recordsOff), UInt64(length), 0,
+        ]
         func bytes(_ words: [UInt64]) -> [UInt8] { words.withUnsafeBytes { Array($0) } }
         try makeDirectory(folder(layout))
         let path = path(layout, seq: seq)
@@ -151,7 +155,8 @@ struct SweepRosterIndex {
         self.length = length
         func word(_ i: Int) -> Int { Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: 8 + i * 8, as: UInt64.self)) }
         guard UnsafeRawBufferPointer(start: base, count: 8).elementsEqual(SweepRosterIndex.magic),
-              word(0) == seq, word(8) == length else { return nil }
+            word(0) == seq, word(8) == length
+        else { return nil }
         households = word(1)
         persons = word(2)
         let villageCount = word(3)
@@ -160,9 +165,10 @@ struct SweepRosterIndex {
         offsetsOff = word(6)
         recordsOff = word(7)
         guard (0...length).contains(households), (0...length).contains(persons), (0...length).contains(villageCount),
-              personsOff == SweepRosterIndex.headerWords * 8, villagesOff == personsOff + persons * 16,
-              offsetsOff == villagesOff + villageCount * 32, recordsOff == offsetsOff + (households + 1) * 8,
-              recordsOff <= length else { return nil }
+            personsOff == SweepRosterIndex.headerWords * 8, villagesOff == personsOff + persons * 16,
+            offsetsOff == villagesOff + villageCount * 32, recordsOff == offsetsOff + (households + 1) * 8,
+            recordsOff <= length
+        else { return nil }
         var list: [SweepRule.Village] = []
         var map: [SweepRule.Village: Int] = [:]
         for k in 0..<villageCount {
@@ -237,7 +243,9 @@ struct SweepRosterIndex {
             let labour = Labour(rawValue: try read(UInt8.self)) ?? .none
             let rel = Array(try text(Int(try read(UInt8.self))))
             let relation: String
-            if let known = relations[rel] { relation = known } else {
+            if let known = relations[rel] {
+                relation = known
+            } else {
                 relation = String(decoding: rel, as: UTF8.self)
                 relations[rel] = relation
             }
@@ -245,7 +253,8 @@ struct SweepRosterIndex {
             members.append(Member(person: ResidentID(key: person), name: name, relation: relation, labour: labour))
         }
         let v = villageList[village]
-        return Household(id: HouseholdID(key: id), town: v.town, village: v.village, type: SweepRosterIndex.types[type],
-                         prevIncome: Money(fen: prev), members: members)
+        return Household(
+            id: HouseholdID(key: id), town: v.town, village: v.village, type: SweepRosterIndex.types[type],
+            prevIncome: Money(fen: prev), members: members)
     }
 }

@@ -94,7 +94,7 @@ public enum SweepRule {
         public func hash(into hasher: inout Hasher) {
             var t = town, v = village
             t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            hasher.combine(0xFF as UInt8)   // never a byte of UTF-8
+            hasher.combine(0xFF as UInt8)  // never a byte of UTF-8
             v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
         public static func == (a: Village, b: Village) -> Bool {
@@ -119,18 +119,20 @@ public enum SweepRule {
     ///     keeps its last record, as the record key (event, household) says).
     ///   - caseStates: the ledger's case states of these households (absent: no case); asked once, with
     ///     every roster household of the struck villages and every household with a record.
-    public static func select(records: [Record], roster: RosterIndex,
-                              caseStates: ([Int]) throws -> [Int: CaseState]) rethrows -> Selection {
+    public static func select(
+        records: [Record], roster: RosterIndex,
+        caseStates: ([Int]) throws -> [Int: CaseState]
+    ) rethrows -> Selection {
         var sel = Selection()
         var villages = Set<Village>()
-        var own: [Int: Record] = [:]          // household → its record in the event
+        var own: [Int: Record] = [:]  // household → its record in the event
         var ownPlace: [Int: Village] = [:]
         for r in records {
             let place = place(r, roster: roster)
             if let p = place { villages.insert(p) }
             if let h = r.household {
                 own[h] = r
-                ownPlace[h] = place   // a matched record always has a place
+                ownPlace[h] = place  // a matched record always has a place
             } else {
                 sel.unmatched.append(r)
             }

@@ -10,7 +10,9 @@ public struct UnknownDisasterEvent: Error, CustomStringConvertible {
     public let ids: [String]
     public let known: [String]
     public var description: String {
-        let list = known.isEmpty ? "no disaster record has been ingested yet"
+        let list =
+            known.isEmpty
+            ? "no disaster record has been ingested yet"
             : "events ingested: " + (known.count > 20 ? known.prefix(20).joined(separator: ", ") + ", …" : known.joined(separator: ", "))
         return "unknown disaster event \(ids.joined(separator: ", ")) (--event): no ingested disaster record has this 灾害编号; \(list)"
     }
@@ -88,7 +90,7 @@ struct Sweeper {
             var last: [UInt8] = []
             try StagedStore.forEach(.disaster, file: path) { r in
                 let id = r[0]
-                if id.elementsEqual(last) { return }   // an event's records come together
+                if id.elementsEqual(last) { return }  // an event's records come together
                 last = Array(id)
                 events.insert(String(decoding: id, as: UTF8.self))
             }
@@ -122,15 +124,17 @@ struct Sweeper {
                 // (modified in place: a copy of the entry would copy its records at every append)
                 if out[event] == nil { out[event] = EventRecords() }
                 if out[event]!.seqs.last != seq { out[event]!.seqs.append(seq) }
-                if let gone = plan.superseded, gone.contains(o) { return }   // a later version replaces it
+                if let gone = plan.superseded, gone.contains(o) { return }  // a later version replaces it
                 let h = join.household(r)
                 var fields: [String] = []
                 if h == nil {
                     fields = (0..<r.count).map { r.string($0) }
                     fields[4] = ResidentID.staged(r[4]).masked
                 }
-                out[event]!.records.append(SweepRule.Record(household: h, town: r.string(6), village: r.string(7), damage: r.string(8),
-                                                            loss: r[10].isEmpty ? .zero : Money.staged(r[10]), fields: fields))
+                out[event]!.records.append(
+                    SweepRule.Record(
+                        household: h, town: r.string(6), village: r.string(7), damage: r.string(8),
+                        loss: r[10].isEmpty ? .zero : Money.staged(r[10]), fields: fields))
                 out[event]!.hazard = r.string(1)
                 out[event]!.name = r.string(2)
                 out[event]!.occurred = r.string(3)
@@ -149,8 +153,9 @@ struct Sweeper {
             do {
                 return try roster(for: events, store: store, from: file)
             } catch let e as SweepRosterIndex.Damaged {
-                logger.warning("the roster's sweep index is damaged: reading the whole roster and writing it again",
-                               metadata: ["error": "\(e.message)"])
+                logger.warning(
+                    "the roster's sweep index is damaged: reading the whole roster and writing it again",
+                    metadata: ["error": "\(e.message)"])
             }
         }
         let whole = try pipeline.roster(store)
@@ -158,8 +163,9 @@ struct Sweeper {
             try SweepRosterIndex.write(whole, seq: seq, layout: layout)
         } catch {
             // only a shortcut for later sweeps: this one goes on without it
-            logger.warning("cannot write the roster's sweep index; later sweeps will read the whole roster",
-                           metadata: ["error": "\(error)"])
+            logger.warning(
+                "cannot write the roster's sweep index; later sweeps will read the whole roster",
+                metadata: ["error": "\(error)"])
         }
         logger.info("roster read", metadata: ["from": "staged roster", "households": "\(whole.households.count)"])
         return whole
@@ -212,8 +218,9 @@ struct Sweeper {
         }
         var report = SweepReport()
         if selected.isEmpty {
-            logger.info("nothing to sweep: no disaster records ingested since the last sweep",
-                        metadata: ["events_known": "\(known.count)"])
+            logger.info(
+                "nothing to sweep: no disaster records ingested since the last sweep",
+                metadata: ["events_known": "\(known.count)"])
             // an idle sweep (cron's, every hour) makes the sweep index of a new roster, so that the sweep
             // of the next disaster file does not read the whole roster
             if let seq = store.files(.roster).last?.entry.seq {
@@ -309,13 +316,20 @@ struct Sweeper {
                 throw error
             }
             if !sel.unmatched.isEmpty {
-                logger.warning("disaster records name no one in the roster: counted in summary.json, listed (IDs masked) in unmatched.csv",
-                               metadata: ["event": "\(event)", "unmatched": "\(sel.unmatched.count)",
-                                          "without_place": "\(withoutPlace)"])
+                logger.warning(
+                    "disaster records name no one in the roster: counted in summary.json, listed (IDs masked) in unmatched.csv",
+                    metadata: [
+                        "event": "\(event)", "unmatched": "\(sel.unmatched.count)",
+                        "without_place": "\(withoutPlace)",
+                    ])
             }
-            logger.info("event swept", metadata: ["event": "\(event)", "out": "\(final)", "towns": "\(sel.towns.count)",
-                                                   "villages": "\(sel.villages.count)", "struck": "\(sel.struck)",
-                                                   "listed": "\(sel.rows.count)", "unmatched": "\(sel.unmatched.count)"])
+            logger.info(
+                "event swept",
+                metadata: [
+                    "event": "\(event)", "out": "\(final)", "towns": "\(sel.towns.count)",
+                    "villages": "\(sel.villages.count)", "struck": "\(sel.struck)",
+                    "listed": "\(sel.rows.count)", "unmatched": "\(sel.unmatched.count)",
+                ])
             report.events.append(.init(id: event, dir: final, struck: sel.struck, listed: sel.rows.count, unmatched: sel.unmatched.count))
         }
         // the marks move only once the lists are in place: a sweep that failed part-way is due again

@@ -7,7 +7,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// nil unless the parts name a real calendar day (no 2021-02-30).
     public init?(year: Int, month: Int, day: Int) {
         guard year >= 1 && year <= 9999, month >= 1 && month <= 12,
-              day >= 1 && day <= Day.daysIn(month: month, year: year) else { return nil }
+            day >= 1 && day <= Day.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -154,7 +155,8 @@ extension Day {
         let parts = body.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3 else { return false }
         guard let h = parseDigits(parts[0]), h < 24, parts[0].count <= 2,
-              let mi = parseDigits(parts[1]), mi < 60, parts[1].count == 2 else { return false }
+            let mi = parseDigits(parts[1]), mi < 60, parts[1].count == 2
+        else { return false }
         if parts.count == 3 {
             let sec = parts[2].split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
             guard let s0 = parseDigits(sec[0]), s0 < 61, sec[0].count == 2 else { return false }

@@ -7,7 +7,7 @@ public struct HouseholdID: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The 16 digits of `description`, appended without making a String (link writes one per record).
     public func appendDigits(to out: inout [UInt8]) {
-        var digits: (UInt64, UInt64) = (0, 0)   // 16 bytes
+        var digits: (UInt64, UInt64) = (0, 0)  // 16 bytes
         withUnsafeMutableBytes(of: &digits) { d in
             var v = key
             for i in stride(from: 15, through: 0, by: -1) {
@@ -22,8 +22,10 @@ public struct HouseholdID: Hashable, Comparable, Sendable, CustomStringConvertib
         let s = foldASCII(raw)
         if s.isEmpty { return .failure(ValueError(.missingRequired, "户编号为空")) }
         if looksScientific(s) {
-            return .failure(ValueError(.householdID,
-                "户编号被电子表格改成了科学计数法，号码已损坏：请把该列设为文本格式后重新导出"))
+            return .failure(
+                ValueError(
+                    .householdID,
+                    "户编号被电子表格改成了科学计数法，号码已损坏：请把该列设为文本格式后重新导出"))
         }
         guard s.count == 16, let v = parseDigits(s[0..<8]), let w = parseDigits(s[8..<16]) else {
             return .failure(ValueError(.householdID, "户编号应为 16 位数字"))

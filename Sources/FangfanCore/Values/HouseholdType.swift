@@ -1,3 +1,5 @@
 public enum HouseholdType: String, Sendable {
-    case lifted = "脱贫户", monitored = "监测户", general = "一般农户"
+    case lifted = "脱贫户"
+    case monitored = "监测户"
+    case general = "一般农户"
 }

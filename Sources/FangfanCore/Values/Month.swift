@@ -58,7 +58,8 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible, Co
             let rest = Array(s[4...])
             let nian = Array("年".utf8), yue = Array("月".utf8)
             if rest.starts(with: nian), rest.count > nian.count + yue.count,
-               Array(rest.suffix(yue.count)) == yue {
+                Array(rest.suffix(yue.count)) == yue
+            {
                 let digits = rest[nian.count..<(rest.count - yue.count)]
                 if digits.count <= 2 { y = yy; m = parseDigits(digits) }
             } else if let sep = rest.first, sep == UInt8(ascii: "-") || sep == UInt8(ascii: "/") {

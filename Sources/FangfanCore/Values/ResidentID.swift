@@ -54,8 +54,10 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
         let s = foldASCII(raw)
         if s.isEmpty { return .failure(ValueError(.missingRequired, "身份证号为空")) }
         if looksScientific(s) {
-            return .failure(ValueError(.idScientificNotation,
-                "身份证号被电子表格改成了科学计数法（如 4.40825E+17），号码已损坏：请在原系统中把该列设为文本格式后重新导出"))
+            return .failure(
+                ValueError(
+                    .idScientificNotation,
+                    "身份证号被电子表格改成了科学计数法（如 4.40825E+17），号码已损坏：请在原系统中把该列设为文本格式后重新导出"))
         }
         var body: [UInt8]
         if s.count == 15 {

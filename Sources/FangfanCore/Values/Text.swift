@@ -16,14 +16,14 @@ public enum Text {
     /// and that never compose with a scalar before them: a string made only of these is already NFC.
     @inline(__always)
     static func isStableStarter(_ v: UInt32) -> Bool {
-        if v < 0x300 { return true }                          // ASCII, Latin-1, Latin Extended, IPA, spacing modifiers
-        if v >= 0x4E00 && v <= 0x9FFF { return true }         // CJK Unified Ideographs
-        if v >= 0x3400 && v <= 0x4DBF { return true }         // CJK Extension A
-        if v >= 0x20000 && v <= 0x2A6DF { return true }       // CJK Extension B
-        if v >= 0x3000 && v <= 0x3029 { return true }         // CJK punctuation (U+302A..302F are combining)
+        if v < 0x300 { return true }  // ASCII, Latin-1, Latin Extended, IPA, spacing modifiers
+        if v >= 0x4E00 && v <= 0x9FFF { return true }  // CJK Unified Ideographs
+        if v >= 0x3400 && v <= 0x4DBF { return true }  // CJK Extension A
+        if v >= 0x20000 && v <= 0x2A6DF { return true }  // CJK Extension B
+        if v >= 0x3000 && v <= 0x3029 { return true }  // CJK punctuation (U+302A..302F are combining)
         if v >= 0x3030 && v <= 0x303F { return true }
-        if v >= 0xFF01 && v <= 0xFFEF { return true }         // full-width and half-width forms
-        if v >= 0x2010 && v <= 0x2027 { return true }         // dashes, quotes, bullets (U+2000/2001 are singletons)
+        if v >= 0xFF01 && v <= 0xFFEF { return true }  // full-width and half-width forms
+        if v >= 0x2010 && v <= 0x2027 { return true }  // dashes, quotes, bullets (U+2000/2001 are singletons)
         if v >= 0x2030 && v <= 0x205E { return true }
         return false
     }

@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// RULES.md §7's suggestion of 风险已消除 on the lists. Emit makes the lists while it writes the ledger, as if
 /// nothing were suggested, and makes again the lists of the towns where the ledger suggests an elimination:
@@ -11,9 +12,10 @@ final class EmitEliminationTests: XCTestCase {
 
     func listedHouseholds(_ s: Sandbox, _ month: String) throws -> Set<String> {
         let data = try Data(contentsOf: s.out.appendingPathComponent("\(month)/alerts.jsonl"))
-        return Set(try data.split(separator: 0x0A).map {
-            (try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any])["household_id"] as! String
-        })
+        return Set(
+            try data.split(separator: 0x0A).map {
+                (try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any])["household_id"] as! String
+            })
     }
 
     func townCSVs(_ s: Sandbox, _ month: String) throws -> [String: Data] {
@@ -49,22 +51,29 @@ final class EmitEliminationTests: XCTestCase {
         try FileManager.default.createDirectory(at: s.state, withIntermediateDirectories: true)
         do {
             let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
-            try ledger.recordMonth("2020-11", run: "setup", alerts: chosen.map { h in
-                LedgerAlert(alertId: "YJ2020-\(h.id)-01", householdId: h.id.description, town: h.town, village: h.village,
-                            month: "2020-11", level: .red, triggers: ["illness"], householdType: "监测户")
-            }, evaluations: [])
+            try ledger.recordMonth(
+                "2020-11", run: "setup",
+                alerts: chosen.map { h in
+                    LedgerAlert(
+                        alertId: "YJ2020-\(h.id)-01", householdId: h.id.description, town: h.town, village: h.village,
+                        month: "2020-11", level: .red, triggers: ["illness"], householdType: "监测户")
+                }, evaluations: [])
             for h in chosen {
-                _ = try ledger.applyFinding(Finding(alertId: "YJ2020-\(h.id)-01", householdId: h.id.description, kind: .include,
-                                                    verifiedBy: "王村干", verifiedOn: "2020-12-05", measures: ["就业帮扶"]),
-                                            source: "setup")
+                _ = try ledger.applyFinding(
+                    Finding(
+                        alertId: "YJ2020-\(h.id)-01", householdId: h.id.description, kind: .include,
+                        verifiedBy: "王村干", verifiedOn: "2020-12-05", measures: ["就业帮扶"]),
+                    source: "setup")
                 let c = try XCTUnwrap(try ledger.caseRow(household: h.id.description))
                 XCTAssertEqual(c.state, .monitored)
                 XCTAssertEqual(c.monitoredSince, "2020-11")
             }
             for m in ["2020-12", "2021-01", "2021-02", "2021-03", "2021-04"] {
-                try ledger.recordMonth(m, run: "setup", alerts: [], evaluations: chosen.map {
-                    LedgerEvaluation(householdId: $0.id.description, month: m, atOrAboveLine: true, triggered: false)
-                })
+                try ledger.recordMonth(
+                    m, run: "setup", alerts: [],
+                    evaluations: chosen.map {
+                        LedgerEvaluation(householdId: $0.id.description, month: m, atOrAboveLine: true, triggered: false)
+                    })
             }
         }
         let run = try s.run(["run", "--month", "2021-05"])
@@ -91,7 +100,10 @@ final class EmitEliminationTests: XCTestCase {
         }
         // and the XLSX of a town with a suggestion holds the same row
         let town = try XCTUnwrap(chosen.first { suggested.contains($0.id.description) })
-        let rows = try XLSXReader.firstSheetRows(path: s.out.appendingPathComponent("2021-05/towns/\(TownList.fileName(town.town)).xlsx").path)
-        XCTAssertTrue(rows.contains { r in r.cells.contains { if case .text(let t)? = $0 { return t == town.id.description } else { return false } } })
+        let rows = try XLSXReader.firstSheetRows(
+            path: s.out.appendingPathComponent("2021-05/towns/\(TownList.fileName(town.town)).xlsx").path)
+        XCTAssertTrue(
+            rows.contains { r in r.cells.contains { if case .text(let t)? = $0 { return t == town.id.description } else { return false } } }
+        )
     }
 }

@@ -1,6 +1,6 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
-import FangfanTestSupport
 
 /// Runs the built `fangfan` executable as a user would, in scratch folders.
 struct Sandbox {
@@ -8,7 +8,7 @@ struct Sandbox {
     static let samples = repo.appendingPathComponent("fixtures/samples")
     static var binDir: URL {
         #if os(Linux)
-        return Bundle.main.bundleURL   // .build/debug when xctest runs the bundle
+        return Bundle.main.bundleURL  // .build/debug when xctest runs the bundle
         #else
         return Bundle(for: BundleMarker.self).bundleURL.deletingLastPathComponent()
         #endif
@@ -62,8 +62,10 @@ struct Sandbox {
         let p = Process()
         p.executableURL = Sandbox.binDir.appendingPathComponent("fangfan")
         var full = args
-        full += ["--config", config ?? Sandbox.repo.appendingPathComponent("pipelines/default.toml").path,
-                 "--inbox", inbox.path, "--state", state.path, "--out", out.path, "--today", today]
+        full += [
+            "--config", config ?? Sandbox.repo.appendingPathComponent("pipelines/default.toml").path,
+            "--inbox", inbox.path, "--state", state.path, "--out", out.path, "--today", today,
+        ]
         p.arguments = full
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }

@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The built `fangfan` on whole inboxes, as cron and data officers run it.
 final class EndToEndTests: XCTestCase {
@@ -45,8 +46,9 @@ final class EndToEndTests: XCTestCase {
         defer { s.remove() }
         try s.fill(from: Sandbox.samples.appendingPathComponent("clean"))
         XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
-        XCTAssertEqual(try s.alertLines("2021-05"),
-                       try Sandbox.oracleLines(Sandbox.repo.appendingPathComponent("fixtures/oracle/clean-2021-05.alerts.csv")))
+        XCTAssertEqual(
+            try s.alertLines("2021-05"),
+            try Sandbox.oracleLines(Sandbox.repo.appendingPathComponent("fixtures/oracle/clean-2021-05.alerts.csv")))
     }
 
     func testMessySampleGivesTheSameAlertsAsTheCleanOneAndRejectsTheTruncatedTransfer() throws {
@@ -55,7 +57,8 @@ final class EndToEndTests: XCTestCase {
         try s.fill(from: Sandbox.samples.appendingPathComponent("messy"))
         let r = try s.run(["run", "--month", "2021-05"])
         XCTAssertEqual(r.status, 65, "a rejected file makes the run exit 65")
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
         let files = summary["files"] as! [[String: Any]]
         XCTAssertEqual(files.count, 9)
         let rejected = files.filter { $0["status"] as? String == "rejected" }
@@ -105,8 +108,10 @@ final class EndToEndTests: XCTestCase {
         let expected = try reference.outputs("2021-05")
         let expectedManifest = try reference.manifest()
         // crash points across every stage; a "row" point at several depths (several seeds of where to stop)
-        var points = ["before-staged", "before-move", "before-manifest", "after-manifest:3", "link-feed:2",
-                      "detect-before-write", "emit-before-ledger", "emit-before-swap"]
+        var points = [
+            "before-staged", "before-move", "before-manifest", "after-manifest:3", "link-feed:2",
+            "detect-before-write", "emit-before-ledger", "emit-before-swap",
+        ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<3 { points.append("row:\(Int.random(in: 1...2500, using: &rng))") }
         for point in points {
@@ -168,7 +173,8 @@ final class EndToEndTests: XCTestCase {
         r = try s.run(["run", "--month", "2021-05"], config: bad.path)
         XCTAssertEqual(r.status, 78)
         XCTAssertTrue(r.stderr.contains("rules2") && r.stderr.contains("bad.toml"), r.stderr)
-        try text.replacingOccurrences(of: "settle_seconds = 60", with: "settle_seconds = \"soon\"").write(to: bad, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "settle_seconds = 60", with: "settle_seconds = \"soon\"").write(
+            to: bad, atomically: true, encoding: .utf8)
         r = try s.run(["run", "--month", "2021-05"], config: bad.path)
         XCTAssertEqual(r.status, 78)
         XCTAssertTrue(r.stderr.contains("ingest.settle_seconds"), r.stderr)
@@ -197,7 +203,9 @@ final class EndToEndTests: XCTestCase {
             p.waitUntilExit()
             XCTAssertEqual(p.terminationStatus, 0)
             XCTAssertTrue(text.contains("Examples:"), "\(cmd) --help has no examples")
-            if cmd != ["ledger"] { XCTAssertTrue(text.contains("--config") && text.contains("--inbox") && text.contains("--state") && text.contains("--out")) }
+            if cmd != ["ledger"] {
+                XCTAssertTrue(text.contains("--config") && text.contains("--inbox") && text.contains("--state") && text.contains("--out"))
+            }
         }
         for stage in ["ingest", "link", "detect", "emit"] {
             let p = Process()

@@ -1,15 +1,18 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// RULES.md §9 through the built command: a household whose income fell in March–May is warned in May, and not in
 /// February (before the fall, and a month when §9 makes no forecast).
 final class ForecastEndToEndTests: XCTestCase {
     let fixture = Sandbox.repo.appendingPathComponent("fixtures/county")
 
-    struct Alert: Decodable, HouseholdKeyed { var household_id: String; var level: String; var triggers: [String]; var risk_types: [String]
-                              var evidence: [Evidence]; var suggested: [String]; var category: String }
+    struct Alert: Decodable, HouseholdKeyed {
+        var household_id: String; var level: String; var triggers: [String]; var risk_types: [String]
+        var evidence: [Evidence]; var suggested: [String]; var category: String
+    }
     struct Evidence: Decodable { var trigger: String; var text: String }
 
     func alerts(_ s: Sandbox, _ m: String) throws -> [String: Alert] { try s.alerts(m, as: Alert.self) }
@@ -29,8 +32,10 @@ final class ForecastEndToEndTests: XCTestCase {
         try text.write(to: roster, atomically: true, encoding: .utf8)
         // 2,500 a month December–February, 1,000 a month March–May (the example of §9)
         var income = "户编号,年月,工资性收入,经营净收入,财产净收入,转移净收入\n"
-        for (m, v) in [("2020-12", "2500"), ("2021-01", "2500"), ("2021-02", "2500"), ("2021-03", "1000"),
-                       ("2021-04", "1000"), ("2021-05", "1000")] {
+        for (m, v) in [
+            ("2020-12", "2500"), ("2021-01", "2500"), ("2021-02", "2500"), ("2021-03", "1000"),
+            ("2021-04", "1000"), ("2021-05", "1000"),
+        ] {
             income += "\(household),\(m),\(v),0,0,0\n"
         }
         try income.write(to: s.inbox.appendingPathComponent("income/收入_补充.csv"), atomically: true, encoding: .utf8)
@@ -45,12 +50,15 @@ final class ForecastEndToEndTests: XCTestCase {
         XCTAssertEqual(may.risk_types, ["收入下滑预警"])
         XCTAssertEqual(may.level, "orange", "10,500 a person: not below 9,600, near (below 11,520)")
         XCTAssertEqual(may.category, "边缘易致贫户")
-        XCTAssertEqual(may.evidence.map(\.text), [
-            "近3个月（2021-03至2021-05）收入 3000.00 元，月均 1000.00 元，低于此前月均 2500.00 元；按近3个月水平推算全年收入 16500.00 元，扣除刚性支出后人均 8250.00 元，将低于监测线 9600.00 元",
-        ])
+        XCTAssertEqual(
+            may.evidence.map(\.text),
+            [
+                "近3个月（2021-03至2021-05）收入 3000.00 元，月均 1000.00 元，低于此前月均 2500.00 元；按近3个月水平推算全年收入 16500.00 元，扣除刚性支出后人均 8250.00 元，将低于监测线 9600.00 元"
+            ])
         XCTAssertEqual(may.suggested, ["就业帮扶", "产业帮扶"])
         // it shows where triggers show: the summary's count by trigger, the town's list, the ledger
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
         let byTrigger = (summary["alerts"] as! [String: Any])["by_trigger"] as! [String: Int]
         XCTAssertGreaterThanOrEqual(byTrigger["forecast"] ?? 0, 1)
         let list = try String(contentsOf: s.out.appendingPathComponent("2021-05/towns/下洋镇.csv"), encoding: .utf8)

@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -36,14 +37,14 @@ final class HardeningTests: XCTestCase {
 
         try incomeFile(utf8("with space.csv"))
         try incomeFile(utf8("new\nline.csv"))
-        try incomeFile([0x62, 0x61, 0x64, 0xFF, 0xFE] + utf8(".csv"))                 // not UTF-8
-        try incomeFile([0xCA, 0xD5, 0xC8, 0xEB] + utf8("_gbk.csv"))                    // 收入 in GB18030
+        try incomeFile([0x62, 0x61, 0x64, 0xFF, 0xFE] + utf8(".csv"))  // not UTF-8
+        try incomeFile([0xCA, 0xD5, 0xC8, 0xEB] + utf8("_gbk.csv"))  // 收入 in GB18030
         try incomeFile(utf8("-dash.csv"))
         try incomeFile(utf8("a..b.csv"))
-        try incomeFile(utf8("evil\u{202E}vsc.csv"))                                     // a direction override
-        try incomeFile(utf8(String(repeating: "收", count: 82) + ".csv"))               // 250 bytes
-        try incomeFile(utf8("..evil.csv"))                                              // hidden: left alone
-        try incomeFile(utf8(".hidden.csv"))                                             // hidden: left alone
+        try incomeFile(utf8("evil\u{202E}vsc.csv"))  // a direction override
+        try incomeFile(utf8(String(repeating: "收", count: 82) + ".csv"))  // 250 bytes
+        try incomeFile(utf8("..evil.csv"))  // hidden: left alone
+        try incomeFile(utf8(".hidden.csv"))  // hidden: left alone
         // settled by its marker, both names not UTF-8: renamed together, the marker removed on commit
         try incomeFile(utf8("marked") + [0xFF] + utf8(".csv"), age: -5)
         try writeRaw(income, utf8("marked") + [0xFF] + utf8(".csv.done"), [], mtime: time(nil))
@@ -71,7 +72,8 @@ final class HardeningTests: XCTestCase {
 
         // the manifest and the summary are valid JSON and name every file as shown
         let manifest = try manifestEntries(s)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as! [String: Any]
         let files = summary["files"] as! [[String: Any]]
         XCTAssertEqual(files.map { $0["file"] as! String }, manifest.map { $0["file"] as! String })
         var status: [String: String] = [:]
@@ -100,14 +102,19 @@ final class HardeningTests: XCTestCase {
         }
         // the log is one line per event: a name with a line break cannot forge a log line
         for line in r.stderr.split(separator: "\n") {
-            XCTAssertNotNil(line.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression), "a log line that is not a log line: \(line)")
+            XCTAssertNotNil(
+                line.range(of: #"^\d{4}-\d\d-\d\dT"#, options: .regularExpression), "a log line that is not a log line: \(line)")
         }
 
         // what stays in the inbox: the hidden files, the links, the sub-folder, the file still being written
         let left = Set(try rawNames(income))
-        XCTAssertEqual(left, Set([utf8("..evil.csv"), utf8(".hidden.csv"), utf8("link.csv"), utf8("linkdir"), utf8("sub"),
-                                  utf8("fresh") + [0xFF] + utf8(".csv")]),
-                       "\(left.map { String(decoding: $0, as: UTF8.self) })")
+        XCTAssertEqual(
+            left,
+            Set([
+                utf8("..evil.csv"), utf8(".hidden.csv"), utf8("link.csv"), utf8("linkdir"), utf8("sub"),
+                utf8("fresh") + [0xFF] + utf8(".csv"),
+            ]),
+            "\(left.map { String(decoding: $0, as: UTF8.self) })")
         XCTAssertEqual(try rawNames(income + "/sub"), [utf8("inner.csv")])
         XCTAssertEqual(try Data(contentsOf: target), targetBytes, "the link's target is untouched")
         XCTAssertEqual(try tree(s.root, excluding: ["inbox", "state", "out"]), outsideBefore, "nothing is written outside state/ and out/")
@@ -140,7 +147,9 @@ final class HardeningTests: XCTestCase {
         // 1 GB of income rows in 3 MB of gzip (ratio ~340)
         let bombFile = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-bomb-\(UUID().uuidString.prefix(8)).gz")
         defer { try? FileManager.default.removeItem(at: bombFile) }
-        try python(["-c", """
+        try python([
+            "-c",
+            """
             import zlib, sys
             co = zlib.compressobj(9, zlib.DEFLATED, 31)
             f = open(sys.argv[1], 'wb')
@@ -148,7 +157,8 @@ final class HardeningTests: XCTestCase {
             rows = b'4408251010020014,2021-05,100,0,0,0\\n' * 30000
             for i in range(1000): f.write(co.compress(rows))
             f.write(co.flush())
-            """, bombFile.path])
+            """, bombFile.path,
+        ])
         let bombBytes = [UInt8](try Data(contentsOf: bombFile))
 
         var laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
@@ -156,23 +166,27 @@ final class HardeningTests: XCTestCase {
         for i in 1...9 { laughs += " <!ENTITY lol\(i) \"\(String(repeating: "&\(prev);", count: 10))\">\n"; prev = "lol\(i)" }
         laughs += "]>\n<YBJSSJ JLS=\"1\"><JL><JSLSH>&lol9;</JSLSH><XM>&lol9;</XM></JL></YBJSSJ>\n"
         let xxe = """
-        <?xml version="1.0"?>
-        <!DOCTYPE YBJSSJ [ <!ENTITY xxe SYSTEM "file://\(secretFile.path)"> ]>
-        <YBJSSJ JLS="1"><JL><JSLSH>&xxe;</JSLSH><JSLX>1</JSLX><SFZH>&xxe;</SFZH><JSRQ>2021-05-06</JSRQ><YLZFY>1</YLZFY><GRZF>1</GRZF></JL></YBJSSJ>
+            <?xml version="1.0"?>
+            <!DOCTYPE YBJSSJ [ <!ENTITY xxe SYSTEM "file://\(secretFile.path)"> ]>
+            <YBJSSJ JLS="1"><JL><JSLSH>&xxe;</JSLSH><JSLX>1</JSLX><SFZH>&xxe;</SFZH><JSRQ>2021-05-06</JSRQ><YLZFY>1</YLZFY><GRZF>1</GRZF></JL></YBJSSJ>
 
-        """
+            """
         let xxeParameter = """
-        <?xml version="1.0"?>
-        <!DOCTYPE YBJSSJ [ <!ENTITY % p SYSTEM "file://\(secretFile.path)"> %p; ]>
-        <YBJSSJ JLS="0"></YBJSSJ>
+            <?xml version="1.0"?>
+            <!DOCTYPE YBJSSJ [ <!ENTITY % p SYSTEM "file://\(secretFile.path)"> %p; ]>
+            <YBJSSJ JLS="0"></YBJSSJ>
 
-        """
+            """
         var utf16 = Data([0xFF, 0xFE])
-        utf16.append(xxe.replacingOccurrences(of: "version=\"1.0\"", with: "version=\"1.0\" encoding=\"UTF-16\"").data(using: .utf16LittleEndian)!)
+        utf16.append(
+            xxe.replacingOccurrences(of: "version=\"1.0\"", with: "version=\"1.0\" encoding=\"UTF-16\"").data(using: .utf16LittleEndian)!)
 
         let cases: [(name: String, bytes: () -> [UInt8], reason: String, seconds: Double)] = [
             ("income/nul.csv", { [UInt8](repeating: 0, count: 1 << 20) }, "", 5),
-            ("income/field.csv", { incomeHeader + Array("\"".utf8) + [UInt8](repeating: 0x41, count: 10 << 20) + Array("\"\n".utf8) }, "字段超过", 5),
+            (
+                "income/field.csv", { incomeHeader + Array("\"".utf8) + [UInt8](repeating: 0x41, count: 10 << 20) + Array("\"\n".utf8) },
+                "字段超过", 5
+            ),
             ("income/unquoted.csv", { [UInt8](repeating: 0x41, count: 10 << 20) }, "字段超过", 5),
             ("income/commas.csv", { incomeHeader + [UInt8](repeating: 0x2C, count: 2_000_000) + [0x0A] }, "个字段", 5),
             // FINDING: the bomb is refused only once 16 MB have been inflated (InflateLimits.ratioGrace), all of
@@ -199,15 +213,19 @@ final class HardeningTests: XCTestCase {
             defer { s.remove() }
             try s.fill(from: fixtureInbox)
             let dir = (c.name as NSString).deletingLastPathComponent
-            try writeRaw(s.inbox.appendingPathComponent(dir).path, Array((c.name as NSString).lastPathComponent.utf8), c.bytes(),
-                         mtime: time(nil) - 3600)
+            try writeRaw(
+                s.inbox.appendingPathComponent(dir).path, Array((c.name as NSString).lastPathComponent.utf8), c.bytes(),
+                mtime: time(nil) - 3600)
             let r = try Child(s, ["run", "--month", "2021-05", "--verbose"], measure: true).wait()
             assertPrivate(r.stdout + r.stderr, secrets, c.name)
-            print("hostile \(c.name): \(String(format: "%.2f", r.seconds)) s, peak RSS \(r.maxRSSKB / 1024) MB (fixture alone \(baseline.maxRSSKB / 1024) MB)")
+            print(
+                "hostile \(c.name): \(String(format: "%.2f", r.seconds)) s, peak RSS \(r.maxRSSKB / 1024) MB (fixture alone \(baseline.maxRSSKB / 1024) MB)"
+            )
             XCTAssertEqual(r.status, 65, "\(c.name): \(r.stderr)")
             XCTAssertLessThan(r.seconds, Bounds.seconds(c.seconds), "\(c.name) took \(r.seconds) s")
-            XCTAssertLessThan(r.maxRSSKB, Bounds.kilobytes(baseline.maxRSSKB + 24 * 1024),
-                              "\(c.name): peak RSS \(r.maxRSSKB) KB, the fixture alone \(baseline.maxRSSKB) KB")
+            XCTAssertLessThan(
+                r.maxRSSKB, Bounds.kilobytes(baseline.maxRSSKB + 24 * 1024),
+                "\(c.name): peak RSS \(r.maxRSSKB) KB, the fixture alone \(baseline.maxRSSKB) KB")
             XCTAssertEqual(try s.alertLines("2021-05"), try Sandbox.oracleLines(oracle), c.name)
             let entry = try manifestEntries(s).first { $0["file"] as? String == c.name }
             XCTAssertEqual(entry?["status"] as? String, "rejected", c.name)
@@ -222,7 +240,9 @@ final class HardeningTests: XCTestCase {
                     XCTAssertNil(data.range(of: Data(secretText.utf8)), "\(c.name): the external entity's text is in \(path)")
                 }
             }
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json"))) as? [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json")))
+                as? [String: Any]
             XCTAssertNotNil(summary, c.name)
         }
     }
@@ -262,7 +282,7 @@ final class HardeningTests: XCTestCase {
             let secrets = try Secrets.collect(s.inbox)
             mounted = try mountTmpfs(s.state.path, size: size)
             let r = try run(s, ["run", "--month", "2021-05"], secrets: secrets)
-            if r.status == 0 { continue }   // it fitted
+            if r.status == 0 { continue }  // it fitted
             failed += 1
             XCTAssertEqual(r.status, 74, "\(size): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("No space left on device") || r.stderr.contains("disk is full"), "\(size): \(r.stderr)")
@@ -307,7 +327,7 @@ final class HardeningTests: XCTestCase {
         mounted = try mountTmpfs(s.out.path, size: "1m")
         XCTAssertEqual(try run(s, ["run", "--month", "2021-05"], secrets: secrets).status, 0)
         let before = try contents(s.out)
-        XCTAssertTrue(remountTmpfs(s.out.path, size: "400k"))   // the second copy cannot fit
+        XCTAssertTrue(remountTmpfs(s.out.path, size: "400k"))  // the second copy cannot fit
         let r = try run(s, ["run", "--month", "2021-05"], secrets: secrets)
         XCTAssertEqual(r.status, 74, r.stderr)
         XCTAssertEqual(try contents(s.out), before, "the previous outputs stay whole, byte for byte (generated_at included)")
@@ -322,7 +342,7 @@ final class HardeningTests: XCTestCase {
         let small = try Sandbox("move-small")
         let s = try Sandbox("move-big")
         var mounted: [String] = []
-        defer { mounted.forEach(unmountTmpfs); small.remove(); s.remove() }   // unmount first, then remove
+        defer { mounted.forEach(unmountTmpfs); small.remove(); s.remove() }  // unmount first, then remove
         try FileManager.default.createDirectory(at: small.inbox.appendingPathComponent("misc"), withIntermediateDirectories: true)
         try writeRaw(small.inbox.appendingPathComponent("misc").path, Array("small.csv".utf8), Array("x\n".utf8), mtime: time(nil) - 3600)
         mounted.append(try mountTmpfs(small.state.path, size: "16m"))
@@ -336,8 +356,10 @@ final class HardeningTests: XCTestCase {
         try writeRaw(s.inbox.appendingPathComponent("misc").path, Array("big.csv".utf8), bytes, mtime: time(nil) - 3600)
         mounted.append(try mountTmpfs(s.state.path, size: "200m"))
         let r = try Child(s, ["ingest", "--verbose"], measure: true).wait()
-        XCTAssertEqual(r.status, 65, r.stderr)   // not a known feed: rejected, after its sha256
-        print("moved 50 MB across file systems: \(String(format: "%.2f", r.seconds)) s, peak RSS \(r.maxRSSKB / 1024) MB (small file \(baseline.maxRSSKB / 1024) MB)")
+        XCTAssertEqual(r.status, 65, r.stderr)  // not a known feed: rejected, after its sha256
+        print(
+            "moved 50 MB across file systems: \(String(format: "%.2f", r.seconds)) s, peak RSS \(r.maxRSSKB / 1024) MB (small file \(baseline.maxRSSKB / 1024) MB)"
+        )
         XCTAssertLessThan(r.maxRSSKB, baseline.maxRSSKB + 24 * 1024, "peak RSS \(r.maxRSSKB) KB for a 50 MB file")
         let stored = try Data(contentsOf: s.state.appendingPathComponent("rejected/000001-big.csv"))
         XCTAssertTrue(stored.elementsEqual(bytes), "the original is stored byte for byte")
@@ -447,7 +469,9 @@ final class HardeningTests: XCTestCase {
     // MARK: - helpers
 
     /// `fangfan <args> --verbose`, asserting that no resident ID or name reaches standard output or error.
-    func run(_ s: Sandbox, _ args: [String], secrets: Set<String>, file: StaticString = #filePath, line: UInt = #line) throws -> Sandbox.Result {
+    func run(_ s: Sandbox, _ args: [String], secrets: Set<String>, file: StaticString = #filePath, line: UInt = #line) throws
+        -> Sandbox.Result
+    {
         let r = try s.run(args + ["--verbose"])
         assertPrivate(r.stdout + r.stderr, secrets, args.joined(separator: " "), file: file, line: line)
         return r
@@ -468,8 +492,10 @@ final class HardeningTests: XCTestCase {
         return (try s.outputs("2021-05"), try s.manifest())
     }
 
-    func assertSameResult(_ s: Sandbox, _ expected: [String: Data], _ manifest: [String], _ context: String,
-                          file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertSameResult(
+        _ s: Sandbox, _ expected: [String: Data], _ manifest: [String], _ context: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         XCTAssertEqual(try s.manifest(), manifest, "\(context): files lost or taken twice", file: file, line: line)
         let got = try s.outputs("2021-05")
         XCTAssertEqual(Set(got.keys), Set(expected.keys), context, file: file, line: line)
@@ -540,7 +566,9 @@ enum Secrets {
             let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             guard let header = lines.first else { continue }
             let names = parseCSVLine(String(header))
-            let cols = names.indices.filter { names[$0].contains("身份证") || names[$0].contains("姓名") || names[$0] == "核查人" || names[$0] == "填报人" }
+            let cols = names.indices.filter {
+                names[$0].contains("身份证") || names[$0].contains("姓名") || names[$0] == "核查人" || names[$0] == "填报人"
+            }
             for l in lines.dropFirst() {
                 let f = parseCSVLine(String(l))
                 for c in cols where c < f.count {
@@ -576,8 +604,11 @@ final class Child {
         rssPath = timing ? FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-child-\(tag).rss").path : nil
         let exe = shell != nil ? "/bin/sh" : (timing ? "/usr/bin/time" : fangfan)
         let prefix = (shell.map { ["/bin/sh", "-c", $0] } ?? []) + (rssPath.map { ["/usr/bin/time", "-f", "%M", "-o", $0] } ?? [])
-        let full = prefix + [fangfan] + args + ["--config", Sandbox.repo.appendingPathComponent("pipelines/default.toml").path,
-                                   "--inbox", s.inbox.path, "--state", s.state.path, "--out", s.out.path, "--today", "2021-06-02"]
+        let full =
+            prefix + [fangfan] + args + [
+                "--config", Sandbox.repo.appendingPathComponent("pipelines/default.toml").path,
+                "--inbox", s.inbox.path, "--state", s.state.path, "--out", s.out.path, "--today", "2021-06-02",
+            ]
         outPath = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-child-\(tag).out").path
         errPath = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-child-\(tag).err").path
         var actions = posix_spawn_file_actions_t()

@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// RULES.md §13's verification deadline through the built command: May run on 2021-06-02 (D), then May again on
 /// D + 15 (nothing overdue) and on D + 16 (every case still in 预警 is 1 day overdue).

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// RULES.md §11 through the built command, on a county generated with damaged IDs of every kind (gen.py
 /// --damaged-ids): the candidates are found, the decoys get none, and once the review list comes back confirmed the
@@ -29,19 +29,27 @@ final class ReviewEndToEndTests: XCTestCase {
         try python(args)
         guard damaged > 0 else { return (dir.appendingPathComponent("inbox"), []) }
         let rows = try csvRows(dir.appendingPathComponent("planted.csv").path).dropFirst()
-        return (dir.appendingPathComponent("inbox"), rows.map {
-            Planted(kind: $0[0], feed: $0[1], file: $0[2], line: $0[3], raw: $0[4], name: $0[5], trueID: $0[6], household: $0[7],
+        return (
+            dir.appendingPathComponent("inbox"),
+            rows.map {
+                Planted(
+                    kind: $0[0], feed: $0[1], file: $0[2], line: $0[3], raw: $0[4], name: $0[5], trueID: $0[6], household: $0[7],
                     decoy: $0[8] == "1")
-        })
+            }
+        )
     }
 
     func summaryReview(_ s: Sandbox) throws -> [String: [String: Int]] {
-        let o = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("\(Self.month)/summary.json"))) as! [String: Any]
+        let o =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("\(Self.month)/summary.json")))
+            as! [String: Any]
         return o["review"] as! [String: [String: Int]]
     }
 
     func linkedCounts(_ s: Sandbox) throws -> [String: Int] {
-        let o = try JSONSerialization.jsonObject(with: Data(contentsOf: s.state.appendingPathComponent("work/\(Self.month)/link.json"))) as! [String: Any]
+        let o =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.state.appendingPathComponent("work/\(Self.month)/link.json")))
+            as! [String: Any]
         return o["linked"] as! [String: Int]
     }
 
@@ -106,8 +114,12 @@ final class ReviewEndToEndTests: XCTestCase {
 
         // the list comes back: every planted pair confirmed, a row left blank (skipped), an id the state does not
         // know (unknown_review) and a decision without 复核人 (missing_required)
-        try send(s, "复核_1.csv", confirm + [["FH0000000000", "", "", "", ""], ["FH0000000000", "确认", "张科员", "", ""],
-                                            [confirm[0][0], "否认", "", "", ""]])
+        try send(
+            s, "复核_1.csv",
+            confirm + [
+                ["FH0000000000", "", "", "", ""], ["FH0000000000", "确认", "张科员", "", ""],
+                [confirm[0][0], "否认", "", "", ""],
+            ])
         XCTAssertEqual(try s.run(["run", "--month", Self.month, "--quiet"]).status, 0)
         XCTAssertEqual(try s.alertLines(Self.month), cleanAlerts, "confirmed, the records count as if their IDs had been right")
         let q = try String(contentsOf: s.out.appendingPathComponent("\(Self.month)/quarantine.csv"), encoding: .utf8)
@@ -124,7 +136,9 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertTrue(alerts.contains("经人工复核匹配（复核编号 FH"))
         for feed in ["medical", "civil", "disability", "disaster"] {
             let unmatched = try String(contentsOf: s.out.appendingPathComponent("\(Self.month)/unmatched/\(feed).csv"), encoding: .utf8)
-            for p in planted where !p.decoy && p.feed == feed { XCTAssertFalse(unmatched.contains(p.raw), "a confirmed record stays unmatched") }
+            for p in planted where !p.decoy && p.feed == feed {
+                XCTAssertFalse(unmatched.contains(p.raw), "a confirmed record stays unmatched")
+            }
         }
         let outputs = try s.outputs(Self.month)
 
@@ -135,8 +149,9 @@ final class ReviewEndToEndTests: XCTestCase {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let resent = planted.filter { !$0.decoy && $0.feed == "civil" }.map { cleanCivil[Int($0.line)! - 1] }
         XCTAssertEqual(resent.count, 5)
-        try ([cleanCivil[0]] + resent).joined(separator: "\n").write(to: s.inbox.appendingPathComponent("civil/补报.csv"),
-                                                                   atomically: true, encoding: .utf8)
+        try ([cleanCivil[0]] + resent).joined(separator: "\n").write(
+            to: s.inbox.appendingPathComponent("civil/补报.csv"),
+            atomically: true, encoding: .utf8)
         try s.age(s.inbox)
         XCTAssertEqual(try s.run(["run", "--month", Self.month, "--quiet"]).status, 0)
         XCTAssertEqual(try linkedCounts(s), linkedBefore, "the right version and the confirmed one are one record")
@@ -164,7 +179,8 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(rows.count, planted.filter { !$0.decoy }.count)
         let decisions = rows.enumerated().map { i, r in [r[0], i % 2 == 0 ? "确认" : "否认", "张科员", "2021-06-10", ""] }
 
-        func finish(_ crash: String?) throws -> (manifest: [String], review: [String: [String: Int]], alerts: [String], quarantine: String) {
+        func finish(_ crash: String?) throws -> (manifest: [String], review: [String: [String: Int]], alerts: [String], quarantine: String)
+        {
             let s = try Sandbox("review-kill")
             defer { s.remove() }
             try FileManager.default.removeItem(at: s.root)
@@ -175,8 +191,10 @@ final class ReviewEndToEndTests: XCTestCase {
                 XCTAssertEqual(r.status, -9, "\(crash): \(r.stderr)")
             }
             XCTAssertEqual(try s.run(["run", "--month", Self.month, "--quiet"]).status, 0)
-            return (try s.manifest(), try summaryReview(s), try s.alertLines(Self.month),
-                    try String(contentsOf: s.out.appendingPathComponent("\(Self.month)/quarantine.csv"), encoding: .utf8))
+            return (
+                try s.manifest(), try summaryReview(s), try s.alertLines(Self.month),
+                try String(contentsOf: s.out.appendingPathComponent("\(Self.month)/quarantine.csv"), encoding: .utf8)
+            )
         }
         let whole = try finish(nil)
         XCTAssertEqual(whole.review.values.reduce(0) { $0 + $1["confirmed"]! + $1["denied"]! }, decisions.count)

@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// `fangfan sweep` as cron and data officers run it: the built binary on the fixture county.
 final class SweepCommandTests: XCTestCase {
@@ -28,7 +29,8 @@ final class SweepCommandTests: XCTestCase {
     }
 
     func summary(_ s: Sandbox, _ event: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("sweep/\(event)/summary.json"))) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("sweep/\(event)/summary.json")))
+            as! [String: Any]
     }
 
     /// The events a sweep's log says it swept.
@@ -59,8 +61,9 @@ final class SweepCommandTests: XCTestCase {
         for event in ["ZH2020001", "ZH2021001", "ZH2021004"] {
             let sum = try summary(s, event)
             let towns = try FileManager.default.contentsOfDirectory(atPath: s.out.appendingPathComponent("sweep/\(event)/towns").path)
-            XCTAssertEqual(Set(towns.filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) }),
-                           Set((sum["towns"] as! [String: Any]).keys), "files only for the towns holding a struck village")
+            XCTAssertEqual(
+                Set(towns.filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) }),
+                Set((sum["towns"] as! [String: Any]).keys), "files only for the towns holding a struck village")
             XCTAssertEqual(towns.filter { $0.hasSuffix(".xlsx") }.count, towns.filter { $0.hasSuffix(".csv") }.count)
             let listed = try towns.filter { $0.hasSuffix(".csv") }.reduce(0) { $0 + (try rows(s, event, String($1.dropLast(4)))).count }
             XCTAssertEqual(listed, sum["households_listed"] as! Int, event)
@@ -76,7 +79,9 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try s.run(["sweep", "--quiet"]).stderr, "", "--quiet: nothing on stderr when there is nothing to sweep")
         // an idle sweep makes the roster's sweep index when it is missing (a new roster), and still writes no output
         let indexFolder = s.state.appendingPathComponent("sweep")
-        func indexFiles() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: indexFolder.path).filter { $0.hasSuffix(".idx") } }
+        func indexFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: indexFolder.path).filter { $0.hasSuffix(".idx") }
+        }
         let indexed = try indexFiles()
         XCTAssertEqual(indexed.count, 1)
         for f in indexed { try FileManager.default.removeItem(at: indexFolder.appendingPathComponent(f)) }
@@ -101,7 +106,8 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try sweepOutputs(s, strip: true), try firstStripped(first))
         // an index whose people point past its households (length and header intact) is not trusted: the
         // sweep says so, reads the whole roster, and the lists are the same
-        let idxFile = idx.appendingPathComponent(try FileManager.default.contentsOfDirectory(atPath: idx.path).first { $0.hasSuffix(".idx") }!)
+        let idxFile = idx.appendingPathComponent(
+            try FileManager.default.contentsOfDirectory(atPath: idx.path).first { $0.hasSuffix(".idx") }!)
         var bytes = [UInt8](try Data(contentsOf: idxFile))
         let persons = bytes[24..<32].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         for p in 0..<persons { for b in 0..<8 { bytes[88 + p * 16 + 8 + b] = 0xFF } }
@@ -181,8 +187,9 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertTrue(r.stderr.contains("ZH2099999"), r.stderr)
         XCTAssertFalse(r.stderr.contains("unknown disaster event ZH2021004"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: s.out.appendingPathComponent("sweep/ZH2021004").path),
-                       "nothing is swept when the command line names an unknown event")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: s.out.appendingPathComponent("sweep/ZH2021004").path),
+            "nothing is swept when the command line names an unknown event")
         // no monthly run has been made: the sweep still works (no case in the ledger)
         r = try s.run(["sweep", "--event", "ZH2021004"])
         XCTAssertEqual(r.status, 0, r.stderr)

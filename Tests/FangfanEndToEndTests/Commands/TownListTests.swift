@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The town lists as cadres open them: text IDs, inert formulas, a spreadsheet that opens without repair.
 final class TownListTests: XCTestCase {
@@ -12,11 +13,15 @@ final class TownListTests: XCTestCase {
     func runWithHostileName() throws -> (Sandbox, household: String, town: String) {
         let s = try Sandbox("lists")
         try s.fill(from: fixture.appendingPathComponent("inbox"))
-        let red = String(try XCTUnwrap(try Sandbox.oracleLines(fixture.appendingPathComponent("expected-alerts-2021-05.csv"))
-            .first { $0.contains(",red,") }).prefix(16))
+        let red = String(
+            try XCTUnwrap(
+                try Sandbox.oracleLines(fixture.appendingPathComponent("expected-alerts-2021-05.csv"))
+                    .first { $0.contains(",red,") }
+            ).prefix(16))
         let rosterURL = s.inbox.appendingPathComponent("roster/roster.csv")
         var town = ""
-        let lines = try String(contentsOf: rosterURL, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        let lines = try String(contentsOf: rosterURL, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> String in
             var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 9, f[0] == red, f[6] == "户主" else { return String(line) }
             town = f[1]
@@ -45,10 +50,15 @@ final class TownListTests: XCTestCase {
         XCTAssertEqual(fields[5], household)
 
         let rows = try XLSXReader.firstSheetRows(path: s.out.appendingPathComponent("2021-05/towns/\(town).xlsx").path)
-        let header = rows[0].cells.map { c -> String in if case .text(let t)? = c { return t }; return "" }
+        let header = rows[0].cells.map { c -> String in
+            if case .text(let t)? = c { return t }; return ""
+        }
         let hid = header.firstIndex(of: "户编号")!, name = header.firstIndex(of: "户主姓名")!, money = header.firstIndex(of: "人均纯收入")!
-        let r = try XCTUnwrap(rows.first { if case .text(household)? = $0.cells[hid] { return true }; return false },
-                              "the household number is a text cell")
+        let r = try XCTUnwrap(
+            rows.first {
+                if case .text(household)? = $0.cells[hid] { return true }; return false
+            },
+            "the household number is a text cell")
         XCTAssertEqual(r.cells[name], .text("'" + hostile))
         guard case .number = r.cells[money] else { return XCTFail("money is a numeric cell") }
         // frozen header and no formula anywhere in the sheet
@@ -68,9 +78,11 @@ final class TownListTests: XCTestCase {
         try FileManager.default.createDirectory(at: conv, withIntermediateDirectories: true)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["--headless", "-env:UserInstallation=file://" + s.root.appendingPathComponent("lo-profile").path,
-                       "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", conv.path,
-                       s.out.appendingPathComponent("2021-05/towns/\(town).xlsx").path]
+        p.arguments = [
+            "--headless", "-env:UserInstallation=file://" + s.root.appendingPathComponent("lo-profile").path,
+            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", conv.path,
+            s.out.appendingPathComponent("2021-05/towns/\(town).xlsx").path,
+        ]
         p.standardOutput = Pipe()
         p.standardError = Pipe()
         try p.run()
@@ -94,7 +106,8 @@ final class TownListTests: XCTestCase {
         let r = try s.run(["run", "--month", "2021-05"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let towns = s.out.appendingPathComponent("2021-05/towns")
-        let xlsx = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: towns.path).filter { $0.hasSuffix(".xlsx") }.sorted().first)
+        let xlsx = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: towns.path).filter { $0.hasSuffix(".xlsx") }.sorted().first)
         let town = String(xlsx.dropLast(5))
         let rows = try XLSXReader.firstSheetRows(path: towns.appendingPathComponent(xlsx).path).count - 1
         let conv = s.root.appendingPathComponent("conv")
@@ -102,8 +115,10 @@ final class TownListTests: XCTestCase {
         func convert(_ format: String) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: bin)
-            p.arguments = ["--headless", "-env:UserInstallation=file://" + s.root.appendingPathComponent("lo-profile").path,
-                           "--convert-to", format, "--outdir", conv.path, towns.appendingPathComponent(xlsx).path]
+            p.arguments = [
+                "--headless", "-env:UserInstallation=file://" + s.root.appendingPathComponent("lo-profile").path,
+                "--convert-to", format, "--outdir", conv.path, towns.appendingPathComponent(xlsx).path,
+            ]
             p.standardOutput = Pipe()
             p.standardError = Pipe()
             try p.run()
@@ -125,7 +140,9 @@ final class TownListTests: XCTestCase {
         try convert("pdf")
         let info = Process()
         info.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdfinfo") else { throw XCTSkip("pdfinfo (poppler-utils) is not installed") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdfinfo") else {
+            throw XCTSkip("pdfinfo (poppler-utils) is not installed")
+        }
         info.arguments = [conv.appendingPathComponent("\(town).pdf").path]
         let out = Pipe()
         info.standardOutput = out
@@ -161,17 +178,22 @@ final class TownListTests: XCTestCase {
         XCTAssertTrue(masked.contains("********"), "without --unmasked the lists stay masked")
         r = try s.run(["emit", "--month", "2021-05", "--unmasked"], config: config.path)
         XCTAssertEqual(r.status, 0, r.stderr)
-        let red = String(try XCTUnwrap(try Sandbox.oracleLines(fixture.appendingPathComponent("expected-alerts-2021-05.csv"))
-            .first { $0.contains(",red,") }).prefix(16))
+        let red = String(
+            try XCTUnwrap(
+                try Sandbox.oracleLines(fixture.appendingPathComponent("expected-alerts-2021-05.csv"))
+                    .first { $0.contains(",red,") }
+            ).prefix(16))
         let roster = try String(contentsOf: fixture.appendingPathComponent("inbox/roster/roster.csv"), encoding: .utf8)
         let head = try XCTUnwrap(roster.split(separator: "\n").first { $0.hasPrefix(red) && $0.contains(",户主,") })
             .split(separator: ",")[4]
         let towns = try FileManager.default.contentsOfDirectory(atPath: s.out.appendingPathComponent("2021-05/towns").path)
         let all = try towns.filter { $0.hasSuffix(".csv") }.map {
-            try String(contentsOf: s.out.appendingPathComponent("2021-05/towns/\($0)"), encoding: .utf8) }.joined()
+            try String(contentsOf: s.out.appendingPathComponent("2021-05/towns/\($0)"), encoding: .utf8)
+        }.joined()
         XCTAssertTrue(all.contains(String(head)), "the full ID is printed")
-        XCTAssertFalse(try String(contentsOf: s.out.appendingPathComponent("2021-05/alerts.jsonl"), encoding: .utf8).contains(String(head)),
-                       "alerts.jsonl stays masked")
+        XCTAssertFalse(
+            try String(contentsOf: s.out.appendingPathComponent("2021-05/alerts.jsonl"), encoding: .utf8).contains(String(head)),
+            "alerts.jsonl stays masked")
         let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
         XCTAssertTrue(try ledger.history(household: red).contains { $0.event == "未脱敏名单" })
     }

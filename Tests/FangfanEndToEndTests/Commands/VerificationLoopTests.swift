@@ -1,7 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
+
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The loop cadres live in: a list goes out, findings come back through the inbox, the next month shows them.
 final class VerificationLoopTests: XCTestCase {
@@ -58,8 +59,9 @@ final class VerificationLoopTests: XCTestCase {
         var bogus = rows[i]
         bogus[col("预警编号")] = "YJ2021-4408259999999999-01"
         rows.append(bogus)
-        let returned = XLSXSheetSpec(name: town, columns: headers.map { XLSXColumn(header: $0, width: 12) },
-                                     rows: rows.map { $0.map { $0.isEmpty ? XLSXCell.empty : .text($0) } })
+        let returned = XLSXSheetSpec(
+            name: town, columns: headers.map { XLSXColumn(header: $0, width: 12) },
+            rows: rows.map { $0.map { $0.isEmpty ? XLSXCell.empty : .text($0) } })
         let dir = s.inbox.appendingPathComponent("verification")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let dropped = dir.appendingPathComponent("核查结果_\(town)_202105.xlsx")
@@ -91,34 +93,51 @@ final class VerificationLoopTests: XCTestCase {
             return String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\n").map { parseCSVLine(String($0)) }
         }
         let posted = try notice()
-        XCTAssertEqual(posted, [["乡镇", "行政村", "户主姓名", "家庭人口", "类别", "事项", "日期"],
-                                [town, red["village"] as! String, red["head_name"] as! String, String(red["size"] as! Int),
-                                 red["category"] as! String, "纳入监测", "2021-06-10"]],
-                       "one row: the confirmed household; the rejected one is not posted")
+        XCTAssertEqual(
+            posted,
+            [
+                ["乡镇", "行政村", "户主姓名", "家庭人口", "类别", "事项", "日期"],
+                [
+                    town, red["village"] as! String, red["head_name"] as! String, String(red["size"] as! Int),
+                    red["category"] as! String, "纳入监测", "2021-06-10",
+                ],
+            ],
+            "one row: the confirmed household; the rejected one is not posted")
         let noticeText = try String(contentsOf: s.out.appendingPathComponent("2021-06/notice/\(town).csv"), encoding: .utf8)
-        for secret in [household, red["head_id_masked"] as! String, red["net_per_capita"] as! String, "就业帮扶"] + (red["risk_types"] as! [String]) {
+        for secret in [household, red["head_id_masked"] as! String, red["net_per_capita"] as! String, "就业帮扶"]
+            + (red["risk_types"] as! [String])
+        {
             XCTAssertFalse(noticeText.contains(secret), "the notice shows no \(secret)")
         }
         let xlsxNotice = try sheet(s.out.appendingPathComponent("2021-06/notice/\(town).xlsx"))
         XCTAssertEqual([xlsxNotice.headers] + xlsxNotice.rows, posted)
         // rule precision (§13): the confirmed red alert counts for each of its triggers, the rejected one likewise
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
         let byTrigger = try XCTUnwrap((summary["findings"] as? [String: Any])?["by_trigger"] as? [String: [String: Any]])
         XCTAssertEqual(Set(byTrigger.keys), Set(Triggers.codes))
         let confirmedTriggers = red["triggers"] as! [String]
-        let rejectedTriggers = rejectedHousehold.flatMap { r in may.first { $0["household_id"] as? String == r } }?["triggers"] as? [String] ?? []
+        let rejectedTriggers =
+            rejectedHousehold.flatMap { r in may.first { $0["household_id"] as? String == r } }?["triggers"] as? [String] ?? []
         for code in Triggers.codes {
             let n = confirmedTriggers.contains(code) ? 1 : 0, m = rejectedTriggers.contains(code) ? 1 : 0
             XCTAssertEqual(byTrigger[code]?["confirmed"] as? Int, n, code)
             XCTAssertEqual(byTrigger[code]?["rejected"] as? Int, m, code)
             let rate = byTrigger[code]?["rate"]
-            if n + m == 0 { XCTAssertTrue(rate is NSNull, code) } else { XCTAssertEqual(rate as? String, n == 1 && m == 1 ? "0.50" : n == 1 ? "1.00" : "0.00", code) }
+            if n + m == 0 {
+                XCTAssertTrue(rate is NSNull, code)
+            } else {
+                XCTAssertEqual(rate as? String, n == 1 && m == 1 ? "0.50" : n == 1 ? "1.00" : "0.00", code)
+            }
         }
         XCTAssertTrue(try String(contentsOf: s.out.appendingPathComponent("2021-06/report.html"), encoding: .utf8).contains("各触发规则核查确认率"))
         // dropping the same file again changes nothing
         let before = try ledger.history(household: household).count
-        try FileManager.default.copyItem(at: s.state.appendingPathComponent("archive/verification").appendingPathComponent(
-            try FileManager.default.contentsOfDirectory(atPath: s.state.appendingPathComponent("archive/verification").path).first { $0.hasSuffix(".xlsx") }!),
+        try FileManager.default.copyItem(
+            at: s.state.appendingPathComponent("archive/verification").appendingPathComponent(
+                try FileManager.default.contentsOfDirectory(atPath: s.state.appendingPathComponent("archive/verification").path).first {
+                    $0.hasSuffix(".xlsx")
+                }!),
             to: dir.appendingPathComponent("再次发送.xlsx"))
         try s.age(dir)
         XCTAssertEqual(try s.run(["run", "--month", "2021-06"], today: "2021-07-02").status, 0)
@@ -137,8 +156,9 @@ final class VerificationLoopTests: XCTestCase {
         XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
         let alerted = Set(try alerts(s, "2021-05").map { $0["household_id"] as! String })
         let roster = try String(contentsOf: fixture.appendingPathComponent("inbox/roster/roster.csv"), encoding: .utf8)
-        let household = try XCTUnwrap(roster.split(separator: "\n").dropFirst().map { String($0.prefix(16)) }
-            .first { !alerted.contains($0) && $0.allSatisfy(\.isNumber) })
+        let household = try XCTUnwrap(
+            roster.split(separator: "\n").dropFirst().map { String($0.prefix(16)) }
+                .first { !alerted.contains($0) && $0.allSatisfy(\.isNumber) })
         let app = s.inbox.appendingPathComponent("application")
         try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
         try "户编号,申报人身份证号,发现方式,申报日期,风险类型,填报人,情况说明\n\(household),,农户申报,2021-06-03,因病、因学,,孩子上大学，老人住院\n"
@@ -156,7 +176,8 @@ final class VerificationLoopTests: XCTestCase {
         XCTAssertTrue(suggested.contains { $0.hasPrefix("综合保障") } && suggested.contains("其他帮扶"), "\(suggested)")
         let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
         XCTAssertEqual(try ledger.caseStates()[household], .warned)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
         let channels = (summary["alerts"] as! [String: Any])["by_channel"] as! [String: Int]
         XCTAssertGreaterThanOrEqual(channels["申报"]!, 1)
         // the town list shows the channel

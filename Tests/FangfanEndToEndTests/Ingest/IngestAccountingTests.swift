@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// FEEDS.md "Every row is accounted for", "The same file twice", "A file still being written", "Order",
 /// and the header mapping by name.
@@ -11,30 +11,44 @@ extension IngestTests {
 
     func testLaterIncomeDeclarationsReplaceEarlierOnes() throws {
         let a = "income/a.csv", b = "income/b.csv", c = "income/c.csv"
-        try put(a, [T.incomeHeader,
-                    "\(T.hh(1)),2021-01,1000.00,0,0,0",
-                    "\(T.hh(1)),2021-02,1000.00,0,0,0",
-                    "\(T.hh(2)),2021-01,500.00,0,0,0"], age: 300)
-        try put(b, [T.incomeHeader,
-                    "\(T.hh(1)),2021年2月,1100.00,0,0,0",      // replaces a's (hh1, 2021-02): the month's spelling does not matter
-                    "\(T.hh(3)),2021-01,700.00,0,0,0",
-                    "\(T.hh(3)),202101,750.00,0,0,0",           // replaces the row above, within the file
-                    "\(T.hh(2)),2021-13,1.00,0,0,0",            // quarantined: replaces nothing
-                    "\(T.hh(2)),2021-02,1.00,0,0,0"], age: 200)
+        try put(
+            a,
+            [
+                T.incomeHeader,
+                "\(T.hh(1)),2021-01,1000.00,0,0,0",
+                "\(T.hh(1)),2021-02,1000.00,0,0,0",
+                "\(T.hh(2)),2021-01,500.00,0,0,0",
+            ], age: 300)
+        try put(
+            b,
+            [
+                T.incomeHeader,
+                "\(T.hh(1)),2021年2月,1100.00,0,0,0",  // replaces a's (hh1, 2021-02): the month's spelling does not matter
+                "\(T.hh(3)),2021-01,700.00,0,0,0",
+                "\(T.hh(3)),202101,750.00,0,0,0",  // replaces the row above, within the file
+                "\(T.hh(2)),2021-13,1.00,0,0,0",  // quarantined: replaces nothing
+                "\(T.hh(2)),2021-02,1.00,0,0,0",
+            ], age: 200)
         try ingest()
         XCTAssertEqual(try counts(a), [3, 3, 0, 0])
         XCTAssertEqual(try counts(b), [5, 4, 1, 2])
         // a third file re-sending the same corrections replaces them all again
-        try put(c, [T.incomeHeader,
-                    "\(T.hh(1)),2021-02,1200.00,0,0,0",
-                    "\(T.hh(3)),2021-01,800.00,0,0,0",
-                    "\(T.hh(9)),2021-01,1.00,0,0,0"], age: 100)
+        try put(
+            c,
+            [
+                T.incomeHeader,
+                "\(T.hh(1)),2021-02,1200.00,0,0,0",
+                "\(T.hh(3)),2021-01,800.00,0,0,0",
+                "\(T.hh(9)),2021-01,1.00,0,0,0",
+            ], age: 100)
         try ingest()
         XCTAssertEqual(try counts(c), [3, 3, 0, 2])
-        XCTAssertEqual(try latest(.income, key: [0, 1]), [
-            "\(T.hh(1))|2021-01": "1000.00", "\(T.hh(1))|2021-02": "1200.00", "\(T.hh(2))|2021-01": "500.00",
-            "\(T.hh(2))|2021-02": "1.00", "\(T.hh(3))|2021-01": "800.00", "\(T.hh(9))|2021-01": "1.00",
-        ])
+        XCTAssertEqual(
+            try latest(.income, key: [0, 1]),
+            [
+                "\(T.hh(1))|2021-01": "1000.00", "\(T.hh(1))|2021-02": "1200.00", "\(T.hh(2))|2021-01": "500.00",
+                "\(T.hh(2))|2021-02": "1.00", "\(T.hh(3))|2021-01": "800.00", "\(T.hh(9))|2021-01": "1.00",
+            ])
     }
 
     /// The staged records of a feed as the next stage reads them, the last version of each key winning:
@@ -50,7 +64,8 @@ extension IngestTests {
     func testReSentSettlementsAreCountedOnce() throws {
         let p = T.id(born: "19870315", seq: 123)
         try put("medical/m1.csv", [T.medicalHeader, T.medicalRow("JS001", p), T.medicalRow("JS002", p)], age: 300)
-        try put("medical/m2.csv", [T.medicalHeader, T.medicalRow("JS002", p), T.medicalRow("JS003", p), T.medicalRow("JS003", p)], age: 200)
+        try put(
+            "medical/m2.csv", [T.medicalHeader, T.medicalRow("JS002", p), T.medicalRow("JS003", p), T.medicalRow("JS003", p)], age: 200)
         try ingest()
         XCTAssertEqual(try counts("medical/m1.csv"), [2, 2, 0, 0])
         XCTAssertEqual(try counts("medical/m2.csv"), [3, 3, 0, 2])
@@ -67,7 +82,8 @@ extension IngestTests {
         func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
         try put("roster/r1.csv", [T.rosterHeader, T.rosterRow(T.hh(1), p(1), "甲"), T.rosterRow(T.hh(2), p(2), "乙")], age: 300)
         try ingest()
-        try put("roster/r2.csv", [T.rosterHeader, T.rosterRow(T.hh(1), p(1), "甲", prev: "9000"), T.rosterRow(T.hh(3), p(3), "丙")], age: 200)
+        try put(
+            "roster/r2.csv", [T.rosterHeader, T.rosterRow(T.hh(1), p(1), "甲", prev: "9000"), T.rosterRow(T.hh(3), p(3), "丙")], age: 200)
         try ingest()
         XCTAssertEqual(try counts("roster/r1.csv"), [2, 2, 0, 0])
         XCTAssertEqual(try counts("roster/r2.csv"), [2, 2, 0, 1])
@@ -80,8 +96,12 @@ extension IngestTests {
 
     func testExtraColumnsAreListed() throws {
         let f = "income/多列.csv"
-        try put(f, ["户编号,年月,备注,工资性收入,经营净收入,财产净收入,转移净收入,填报人,",
-                    "\(T.hh(1)),2021-05,无,1,2,3,4,李干部,"])
+        try put(
+            f,
+            [
+                "户编号,年月,备注,工资性收入,经营净收入,财产净收入,转移净收入,填报人,",
+                "\(T.hh(1)),2021-05,无,1,2,3,4,李干部,",
+            ])
         try ingest()
         XCTAssertEqual(try entry(f).extra_columns, ["备注", "填报人"])
         XCTAssertEqual(try staged(f), [[T.hh(1), "2021-05", "1.00", "2.00", "3.00", "4.00"]])
@@ -90,9 +110,13 @@ extension IngestTests {
 
     func testReorderedColumnsWithABOMAreReadByName() throws {
         let f = "income/收入_重排.csv"
-        try put(f, [" 转移净收入 ,财产净收入,户编号,经营净收入,年月,工资性收入,填报人",
-                    "-471.93,312.77,\(T.hh(1)),\"1,980.09\",2021年3月,\"6,622.49\",李干部",
-                    "1,2,\(T.hh(2)),3,2021-13,4,杨干部"], encoding: .utf8BOM, crlf: true)
+        try put(
+            f,
+            [
+                " 转移净收入 ,财产净收入,户编号,经营净收入,年月,工资性收入,填报人",
+                "-471.93,312.77,\(T.hh(1)),\"1,980.09\",2021年3月,\"6,622.49\",李干部",
+                "1,2,\(T.hh(2)),3,2021-13,4,杨干部",
+            ], encoding: .utf8BOM, crlf: true)
         try ingest()
         let e = try entry(f)
         XCTAssertEqual(e.encoding, "utf-8")
@@ -105,18 +129,24 @@ extension IngestTests {
     func testGB18030WithCRLFIsDetected() throws {
         let f = "roster/花名册_gbk.csv"
         let p1 = T.id(born: "19770210", seq: 271), p2 = T.id(born: "19780317", seq: 945)
-        try put(f, [T.rosterHeader,
-                    T.rosterRow(T.hh(1), p1, "张勇玉", town: "下桥镇", village: "头桥村", prev: "108883.76元"),
-                    T.rosterRow(T.hh(1), p2, "邓霞", "配偶", town: "下桥镇", village: "头桥村", prev: "108883.76元"),
-                    T.rosterRow(T.hh(2), "4.40825E+17", "错误行", town: "下桥镇")], encoding: .gb18030, crlf: true)
+        try put(
+            f,
+            [
+                T.rosterHeader,
+                T.rosterRow(T.hh(1), p1, "张勇玉", town: "下桥镇", village: "头桥村", prev: "108883.76元"),
+                T.rosterRow(T.hh(1), p2, "邓霞", "配偶", town: "下桥镇", village: "头桥村", prev: "108883.76元"),
+                T.rosterRow(T.hh(2), "4.40825E+17", "错误行", town: "下桥镇"),
+            ], encoding: .gb18030, crlf: true)
         try ingest()
         let e = try entry(f)
         XCTAssertEqual(e.encoding, "gb18030")
         XCTAssertEqual(try counts(f), [3, 2, 1, 0])
-        XCTAssertEqual(try staged(f), [
-            [T.hh(1), "下桥镇", "头桥村", "一般农户", p1, "张勇玉", "户主", "普通劳动力", "108883.76"],
-            [T.hh(1), "下桥镇", "头桥村", "一般农户", p2, "邓霞", "配偶", "普通劳动力", "108883.76"],
-        ])
+        XCTAssertEqual(
+            try staged(f),
+            [
+                [T.hh(1), "下桥镇", "头桥村", "一般农户", p1, "张勇玉", "户主", "普通劳动力", "108883.76"],
+                [T.hh(1), "下桥镇", "头桥村", "一般农户", p2, "邓霞", "配偶", "普通劳动力", "108883.76"],
+            ])
         XCTAssertEqual(try quarantine(f), [[f, "4", "身份证号", "4.40825E+17", "id_scientific_notation"]])
     }
 
@@ -133,12 +163,14 @@ extension IngestTests {
     func testXLSXApplicationRows() throws {
         let f = "application/申报.xlsx"
         let cols = ["户编号", "发现方式", "申报日期", "风险类型", "填报人", "村别"].map { XLSXColumn(header: $0, width: 10) }
-        let sheet = XLSXSheetSpec(name: "申报", columns: cols, rows: [
-            [.text(T.hh(1)), .text("农户申报"), .number("44317"), .text("因病"), .empty, .text("锦和村")],   // 2021-05-01
-            [.text(T.hh(2)), .text("干部排查"), .text("2021/5/2"), .text("因灾;因学"), .empty, .empty],
-            [.empty, .empty, .empty, .empty, .empty, .empty],
-            [.text(T.hh(3)), .text("干部排查"), .text("2021-05-03"), .text("因灾"), .text("李干部"), .empty],
-        ])
+        let sheet = XLSXSheetSpec(
+            name: "申报", columns: cols,
+            rows: [
+                [.text(T.hh(1)), .text("农户申报"), .number("44317"), .text("因病"), .empty, .text("锦和村")],  // 2021-05-01
+                [.text(T.hh(2)), .text("干部排查"), .text("2021/5/2"), .text("因灾;因学"), .empty, .empty],
+                [.empty, .empty, .empty, .empty, .empty, .empty],
+                [.text(T.hh(3)), .text("干部排查"), .text("2021-05-03"), .text("因灾"), .text("李干部"), .empty],
+            ])
         try put(f, bytes: try XLSXWriter.data(sheet))
         try ingest()
         XCTAssertEqual(try counts(f), [3, 2, 1, 0])
@@ -153,7 +185,7 @@ extension IngestTests {
         let rows = [T.incomeHeader, "\(T.hh(1)),2021-05,1,2,3,4"]
         try put("income/收入.csv", rows, age: 300)
         try put("income/收入(1).csv", rows, age: 200)
-        try put("medical/放错了.csv", rows, age: 100)         // same bytes in another feed's folder
+        try put("medical/放错了.csv", rows, age: 100)  // same bytes in another feed's folder
         let report = try ingest()
         XCTAssertEqual(report.files.map(\.status), [.accepted, .duplicate, .duplicate])
         let dup = try entry("income/收入(1).csv")
@@ -210,10 +242,10 @@ extension IngestTests {
     // MARK: - order
 
     func testFilesAreIngestedByModificationTimeThenNameAndTheLastVersionWins() throws {
-        try put("income/a.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,300,0,0,0"], age: 100)    // newest
-        try put("income/b.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,100,0,0,0"], age: 300)    // oldest
+        try put("income/a.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,300,0,0,0"], age: 100)  // newest
+        try put("income/b.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,100,0,0,0"], age: 300)  // oldest
         try put("income/d.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,250,0,0,0"], age: 200)
-        try put("income/c.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,200,0,0,0"], age: 200)    // same time as d: by name
+        try put("income/c.csv", [T.incomeHeader, "\(T.hh(1)),2021-05,200,0,0,0"], age: 200)  // same time as d: by name
         try put("medical/m.csv", [T.medicalHeader, T.medicalRow("JS1", T.id(born: "19870315", seq: 123))], age: 250)
         let report = try ingest()
         XCTAssertEqual(report.files.map(\.file), ["income/b.csv", "medical/m.csv", "income/c.csv", "income/d.csv", "income/a.csv"])

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -20,8 +20,10 @@ extension IngestTests {
         let bin = try builtExecutable("fangfan")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["ingest", "--config", IngestTests.defaultConfig, "--inbox", dir + "/inbox", "--state", dir + "/state",
-                       "--out", dir + "/out", "--today", "2021-06-02", "--quiet"]
+        p.arguments = [
+            "ingest", "--config", IngestTests.defaultConfig, "--inbox", dir + "/inbox", "--state", dir + "/state",
+            "--out", dir + "/out", "--today", "2021-06-02", "--quiet",
+        ]
         var env = ProcessInfo.processInfo.environment
         env["FANGFAN_CRASH_AT"] = crashAt
         p.environment = env
@@ -49,9 +51,12 @@ extension IngestTests {
             try FileManager.default.setAttributes([.modificationDate: base.addingTimeInterval(Double(next() * 10))], ofItemAtPath: path)
         }
         func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
-        try putAt("roster/花名册.csv", [T.rosterHeader] + (1...6).flatMap { h in
-            [T.rosterRow(T.hh(h), p(h * 10), "户主\(h)"), T.rosterRow(T.hh(h), p(h * 10 + 1), "配偶\(h)", "配偶")]
-        } + [T.rosterRow(T.hh(7), p(71), "无户主", "之子"), T.rosterRow(T.hh(8), "4.40825E+17", "坏号")], encoding: .gb18030)
+        try putAt(
+            "roster/花名册.csv",
+            [T.rosterHeader]
+                + (1...6).flatMap { h in
+                    [T.rosterRow(T.hh(h), p(h * 10), "户主\(h)"), T.rosterRow(T.hh(h), p(h * 10 + 1), "配偶\(h)", "配偶")]
+                } + [T.rosterRow(T.hh(7), p(71), "无户主", "之子"), T.rosterRow(T.hh(8), "4.40825E+17", "坏号")], encoding: .gb18030)
         let incomeA = [T.incomeHeader] + (1...6).map { "\(T.hh($0)),2021-04,1000.00,0,0,0" } + ["\(T.hh(1)),2021-13,1,2,3,4"]
         try putAt("income/a.csv", incomeA)
         try putAt("income/b.csv", [T.incomeHeader] + (1...3).map { "\(T.hh($0)),2021-04,1500.00,0,0,0" } + ["x,y"])
@@ -60,25 +65,41 @@ extension IngestTests {
         let gzPath = try put("income/c.csv.gz", bytes: gz)
         try FileManager.default.setAttributes([.modificationDate: base.addingTimeInterval(Double(next() * 10))], ofItemAtPath: gzPath)
         let pm = T.id(born: "19870315", seq: 123)
-        try putAt("medical/补传.xml", ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<YBJSSJ JLS=\"3\">",
-                                      "<JL><JSLSH>JS9</JSLSH><JSLX>1</JSLX><SFZH>\(pm)</SFZH><JSRQ>2021-05-01</JSRQ><YLZFY>1</YLZFY><GRZF>1</GRZF></JL>",
-                                      "</YBJSSJ>"])
-        try putAt("medical/m.csv", [T.medicalHeader, T.medicalRow("JS1", pm), T.medicalRow("JS2", pm, settled: "2021-02-30"),
-                                    T.medicalRow("JS1", pm, amounts: ["10.00", "0", "0", "0", "10.00"])])
-        try putAt("verification/核查.csv", [T.verificationHeader, "R1,\(T.hh(1)),确认纳入,林海,2021-06-08,就业帮扶,",
-                                          "R2,\(T.hh(2)),风险已消除,林海,,,", "R9,\(T.hh(3)),待核,,,,", "R2,\(T.hh(2)),确认纳入,,,,"])
+        try putAt(
+            "medical/补传.xml",
+            [
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<YBJSSJ JLS=\"3\">",
+                "<JL><JSLSH>JS9</JSLSH><JSLX>1</JSLX><SFZH>\(pm)</SFZH><JSRQ>2021-05-01</JSRQ><YLZFY>1</YLZFY><GRZF>1</GRZF></JL>",
+                "</YBJSSJ>",
+            ])
+        try putAt(
+            "medical/m.csv",
+            [
+                T.medicalHeader, T.medicalRow("JS1", pm), T.medicalRow("JS2", pm, settled: "2021-02-30"),
+                T.medicalRow("JS1", pm, amounts: ["10.00", "0", "0", "0", "10.00"]),
+            ])
+        try putAt(
+            "verification/核查.csv",
+            [
+                T.verificationHeader, "R1,\(T.hh(1)),确认纳入,林海,2021-06-08,就业帮扶,",
+                "R2,\(T.hh(2)),风险已消除,林海,,,", "R9,\(T.hh(3)),待核,,,,", "R2,\(T.hh(2)),确认纳入,,,,",
+            ])
         try putAt("其他.csv", ["x"])
         try putAt("disability/残疾人证.csv", [T.disabilityHeader, "\(p(10)),户主1,肢体,2,2021-05-01,新办"])
         try put("disability/残疾人证.csv.done", bytes: [])
 
         // the ledger knows alerts R1 and R2
-        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: dir + "/state", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let ledger = try Ledger(path: dir + "/state/ledger.sqlite", clock: { "2021-06-01T08:00:00Z" })
-        try ledger.recordMonth("2021-05", run: "run 2021-05", alerts: [1, 2].map {
-            LedgerAlert(alertId: "R\($0)", householdId: T.hh($0), town: "锦和镇", village: "锦和村", month: "2021-05",
-                        level: .red, triggers: ["illness"], householdType: "一般农户")
-        }, evaluations: [])
+        try ledger.recordMonth(
+            "2021-05", run: "run 2021-05",
+            alerts: [1, 2].map {
+                LedgerAlert(
+                    alertId: "R\($0)", householdId: T.hh($0), town: "锦和镇", village: "锦和村", month: "2021-05",
+                    level: .red, triggers: ["illness"], householdType: "一般农户")
+            }, evaluations: [])
     }
 
     /// What must be equal between an interrupted-then-rerun ingest and an uninterrupted one.
@@ -104,8 +125,9 @@ extension IngestTests {
         let ledger = try Ledger(path: state + "/ledger.sqlite")
         let history = try (1...3).flatMap { try ledger.history(household: T.hh($0)) }
             .map { "\($0.event)|\($0.fromState?.rawValue ?? "")|\($0.toState?.rawValue ?? "")|\($0.actor)|\($0.detail)" }
-        return IngestState(manifest: entries, files: files, inbox: T.tree(dir + "/inbox").filter { $0.value != nil }.keys.sorted(),
-                           history: history)
+        return IngestState(
+            manifest: entries, files: files, inbox: T.tree(dir + "/inbox").filter { $0.value != nil }.keys.sorted(),
+            history: history)
     }
 
     func testKilledAtAnyPointIngestConvergesToTheUninterruptedState() throws {
@@ -117,7 +139,7 @@ extension IngestTests {
         XCTAssertEqual(expected.inbox, [])
         XCTAssertEqual(expected.manifest.count, 10)
         XCTAssertFalse(expected.files.keys.contains { $0.hasSuffix(".origin") || $0.contains(".tmp-") })
-        XCTAssertEqual(expected.history.count, 3, "\(expected.history)")   // R1's and R2's alerts, R1's finding
+        XCTAssertEqual(expected.history.count, 3, "\(expected.history)")  // R1's and R2's alerts, R1's finding
         assertOwnerOnly(reference + "/state")
 
         // each run: the kill points, in turn, then a clean rerun
@@ -127,7 +149,7 @@ extension IngestTests {
             ["before-move"], ["before-move:3"], ["before-move:5"], ["before-move:7"], ["before-move:8"], ["before-move:10"],
             ["before-manifest"], ["before-manifest:4"], ["before-manifest:7"], ["before-manifest:9"],
             ["after-manifest"], ["after-manifest:6"], ["after-manifest:10"],
-            ["before-move:6", "row:4", "before-manifest:2"],     // killed again while recovering
+            ["before-move:6", "row:4", "before-manifest:2"],  // killed again while recovering
         ]
         for (i, kills) in scenarios.enumerated() {
             let dir = root + "/run\(i)"

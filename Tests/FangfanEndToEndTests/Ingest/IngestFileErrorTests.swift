@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// FEEDS.md "A bad file is rejected whole and moved aside with a reason file beside it".
 extension IngestTests {
@@ -10,12 +10,16 @@ extension IngestTests {
 
     private func medicalXML(declared: Int?, records: Int, omit: String? = nil) -> [String] {
         let p = T.id(born: "19870315", seq: 123)
-        var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                     "<YBJSSJ DCDW=\"湛江市医疗保障局\" DCSJ=\"2021-06-02 08:00:00\"" + (declared.map { " JLS=\"\($0)\"" } ?? "") + ">"]
+        var lines = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<YBJSSJ DCDW=\"湛江市医疗保障局\" DCSJ=\"2021-06-02 08:00:00\"" + (declared.map { " JLS=\"\($0)\"" } ?? "") + ">",
+        ]
         for i in 0..<records {
-            var fields = [("JSLSH", "JS\(100 + i)"), ("JSLX", "1"), ("YJSLSH", ""), ("SFZH", p), ("XM", "陈大明"), ("JZLX", "住院"),
-                          ("YLJGMC", "徐闻县人民医院"), ("RYRQ", ""), ("CYRQ", ""), ("JSRQ", "2021-05-06"), ("YLZFY", "1000.00"),
-                          ("TCZF", "600.00"), ("DBZF", "100.00"), ("YLJZ", "0.00"), ("GRZF", "300.00")]
+            var fields = [
+                ("JSLSH", "JS\(100 + i)"), ("JSLX", "1"), ("YJSLSH", ""), ("SFZH", p), ("XM", "陈大明"), ("JZLX", "住院"),
+                ("YLJGMC", "徐闻县人民医院"), ("RYRQ", ""), ("CYRQ", ""), ("JSRQ", "2021-05-06"), ("YLZFY", "1000.00"),
+                ("TCZF", "600.00"), ("DBZF", "100.00"), ("YLJZ", "0.00"), ("GRZF", "300.00"),
+            ]
             if let o = omit { fields.removeAll { $0.0 == o } }
             lines.append("  <JL>" + fields.map { $0.1.isEmpty ? "<\($0.0)/>" : "<\($0.0)>\($0.1)</\($0.0)>" }.joined() + "</JL>")
         }
@@ -145,9 +149,9 @@ extension IngestTests {
     }
 
     func testFilesOfNoKnownFeedAreRejected() throws {
-        try put("收入.csv", goodIncome)                 // at the inbox root
-        try put("income/收入.txt", goodIncome)          // unknown extension
-        try put("taxes/收入.csv", goodIncome)           // unknown folder
+        try put("收入.csv", goodIncome)  // at the inbox root
+        try put("income/收入.txt", goodIncome)  // unknown extension
+        try put("taxes/收入.csv", goodIncome)  // unknown folder
         try put("income/收入.csv.zip", goodIncome)
         let report = try ingest()
         XCTAssertEqual(report.rejected, 4)
@@ -195,12 +199,14 @@ extension IngestTests {
 
     func testGzipBombIsRejected() throws {
         config.inflate.maxInflatedBytes = 256 << 10
-        let big = Array(String(repeating: "4408251010010001,2021-05,1000.00,200.00,0.00,100.00\n", count: 40_000).utf8)   // ~2 MB
+        let big = Array(String(repeating: "4408251010010001,2021-05,1000.00,200.00,0.00,100.00\n", count: 40_000).utf8)  // ~2 MB
         let bomb = try gzip(Array((T.incomeHeader + "\n").utf8) + big)
         XCTAssertLessThan(bomb.count, 64 << 10)
         try put("income/炸弹.csv.gz", bytes: bomb)
-        let xmlBomb = try gzip(Array((medicalXML(declared: 0, records: 0).dropLast().joined(separator: "\n")
-            + String(repeating: "<!-- padding padding padding -->", count: 40_000) + "</YBJSSJ>").utf8))
+        let xmlBomb = try gzip(
+            Array(
+                (medicalXML(declared: 0, records: 0).dropLast().joined(separator: "\n")
+                    + String(repeating: "<!-- padding padding padding -->", count: 40_000) + "</YBJSSJ>").utf8))
         try put("medical/炸弹.xml.gz", bytes: xmlBomb)
         // and by ratio, once past the grace size
         try ingest()

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The department samples (fixtures/samples, see its README) through ingest.
 extension IngestTests {
@@ -33,19 +33,23 @@ extension IngestTests {
             ("income/收入申报_2021Q1a.csv", [436, 433, 3, 0]),
             ("income/收入申报_2021Q1b.csv", [435, 432, 3, 0]),
             ("medical/医保结算_202012-202103.csv", [354, 349, 5, 0]),
-            ("medical/医保结算_202104-202105.xml", [353, 353, 0, 3]),   // three settlements re-sent from the CSV
+            ("medical/医保结算_202104-202105.xml", [353, 353, 0, 3]),  // three settlements re-sent from the CSV
             ("medical/医保结算_补传.xml", [0, 0, 0, 0]),
             ("roster/花名册_2021.csv", [548, 548, 0, 0]),
         ]
         // same modification time: ingested by name
         XCTAssertEqual(report.files.map(\.file), expected.map(\.0))
         for (f, c) in expected { XCTAssertEqual(try counts(f), c, f) }
-        XCTAssertEqual(report.files.map(\.status), [.accepted, .accepted, .accepted, .accepted, .accepted, .accepted, .accepted,
-                                                    .rejected, .accepted])
+        XCTAssertEqual(
+            report.files.map(\.status),
+            [
+                .accepted, .accepted, .accepted, .accepted, .accepted, .accepted, .accepted,
+                .rejected, .accepted,
+            ])
         try assertRejected("medical/医保结算_补传.xml", reasonContains: ["JLS=80", "50", "传输不完整"])
 
         XCTAssertEqual(try entry("income/收入申报_2021Q1b.csv").extra_columns, ["填报人"])
-        XCTAssertEqual(try entry("income/收入申报_2021Q1b.csv").encoding, "utf-8")     // BOM
+        XCTAssertEqual(try entry("income/收入申报_2021Q1b.csv").encoding, "utf-8")  // BOM
         XCTAssertEqual(try entry("income/收入申报_2021Q1a.csv").encoding, "utf-8")
         XCTAssertEqual(try entry("medical/医保结算_202012-202103.csv").encoding, "gb18030")
         XCTAssertEqual(try entry("roster/花名册_2021.csv").encoding, "gb18030")
@@ -54,18 +58,22 @@ extension IngestTests {
         let fa = "income/收入申报_2021Q1a.csv", fb = "income/收入申报_2021Q1b.csv", fm = "medical/医保结算_202012-202103.csv"
         XCTAssertEqual(try quarantine(fa), [35, 203, 280].map { [fa, "\($0)", "年月", "2021-13", "bad_month"] })
         XCTAssertEqual(try quarantine(fb), [330, 354, 381].map { [fb, "\($0)", "年月", "2021-13", "bad_month"] })
-        XCTAssertEqual(try quarantine(fm), [
-            [fm, "30", "个人自付", "12a.5", "bad_amount"],
-            [fm, "57", "身份证号", "440825198806192210", "id_check_char"],
-            [fm, "106", "医疗总费用", "188.32元", "amounts_do_not_add_up"],   // the raw value, as sent
-            [fm, "227", "身份证号", "4408251980A3011234", "id_length"],
-            [fm, "247", "结算日期", "2021-02-30", "bad_date"],
-        ])
+        XCTAssertEqual(
+            try quarantine(fm),
+            [
+                [fm, "30", "个人自付", "12a.5", "bad_amount"],
+                [fm, "57", "身份证号", "440825198806192210", "id_check_char"],
+                [fm, "106", "医疗总费用", "188.32元", "amounts_do_not_add_up"],  // the raw value, as sent
+                [fm, "227", "身份证号", "4408251980A3011234", "id_length"],
+                [fm, "247", "结算日期", "2021-02-30", "bad_date"],
+            ])
 
         // the re-sent settlements are counted once: 349 + 353 rows, 3 repeats
         var settlements = Set<String>()
         var rows = 0
-        try StagedStore(layout: layout).forEach(.medical) { settlements.insert($0.string(0)); rows += 1 }
+        try StagedStore(layout: layout).forEach(.medical) {
+            settlements.insert($0.string(0)); rows += 1
+        }
         XCTAssertEqual(rows, 702)
         XCTAssertEqual(settlements.count, 699)
         XCTAssertEqual(inboxFiles(), [])
@@ -108,12 +116,14 @@ extension IngestTests {
         for f in ["verification/核查结果_锦和镇_202105.csv", "verification/核查结果_锦和镇_202105.xlsx"] {
             XCTAssertEqual(try entry(f).status, .accepted)
             XCTAssertEqual(try counts(f), [4, 0, 4, 0], f)
-            XCTAssertEqual(try quarantine(f), [
-                [f, "2", "预警编号", "A-0001", "unknown_alert"],
-                [f, "3", "预警编号", "A-0002", "unknown_alert"],
-                [f, "4", "预警编号", "A-0003", "unknown_alert"],
-                [f, "5", "核查人", "", "missing_required"],
-            ], f)
+            XCTAssertEqual(
+                try quarantine(f),
+                [
+                    [f, "2", "预警编号", "A-0001", "unknown_alert"],
+                    [f, "3", "预警编号", "A-0002", "unknown_alert"],
+                    [f, "4", "预警编号", "A-0003", "unknown_alert"],
+                    [f, "5", "核查人", "", "missing_required"],
+                ], f)
             XCTAssertEqual(try entry(f).extra_columns, ["预警等级", "乡镇", "行政村", "户主姓名"])
         }
         XCTAssertEqual(try ledger.countsByState().values.reduce(0, +), 0, "nothing in the ledger changed")

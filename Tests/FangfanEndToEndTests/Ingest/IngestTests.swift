@@ -1,9 +1,9 @@
+import FangfanTestSupport
 import Foundation
 import Logging
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +27,8 @@ final class IngestTests: XCTestCase {
     var inbox: String { config.inbox }
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory
+        root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("fangfan-ingest-\(UUID().uuidString.prefix(12))").path
         try FileManager.default.createDirectory(atPath: root + "/inbox", withIntermediateDirectories: true)
         config = try PipelineConfig.load(path: IngestTests.defaultConfig)
@@ -75,15 +76,19 @@ final class IngestTests: XCTestCase {
     static let disasterHeader = "灾害编号,灾种,灾害名称,发生日期,户主身份证号,户主姓名,乡镇,行政村,房屋损毁程度,农作物受灾面积(亩),直接经济损失(元)"
 
     /// A roster row: household fields, then the person.
-    static func rosterRow(_ h: String, _ pid: String, _ name: String, _ rel: String = "户主", town: String = "锦和镇",
-                          village: String = "锦和村", type: String = "一般农户", labour: String = "普通劳动力",
-                          prev: String = "12000.00") -> String {
+    static func rosterRow(
+        _ h: String, _ pid: String, _ name: String, _ rel: String = "户主", town: String = "锦和镇",
+        village: String = "锦和村", type: String = "一般农户", labour: String = "普通劳动力",
+        prev: String = "12000.00"
+    ) -> String {
         [h, town, village, type, pid, name, rel, labour, prev].joined(separator: ",")
     }
 
     /// A medical CSV row; amounts total = fund + critical + assistance + oop.
-    static func medicalRow(_ sid: String, _ pid: String, kind: String = "正常", reverses: String = "", visit: String = "住院",
-                           settled: String = "2021-05-06", amounts: [String] = ["1000.00", "600.00", "100.00", "0.00", "300.00"]) -> String {
+    static func medicalRow(
+        _ sid: String, _ pid: String, kind: String = "正常", reverses: String = "", visit: String = "住院",
+        settled: String = "2021-05-06", amounts: [String] = ["1000.00", "600.00", "100.00", "0.00", "300.00"]
+    ) -> String {
         ([sid, kind, reverses, pid, "陈大明", visit, "徐闻县人民医院", "", "", settled] + amounts).joined(separator: ",")
     }
 
@@ -107,8 +112,9 @@ final class IngestTests: XCTestCase {
     @discardableResult
     func put(_ rel: String, bytes: [UInt8], age: Int = 600) throws -> String {
         let path = inbox + "/" + rel
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         try setAge(path, age)
         return path
@@ -125,7 +131,8 @@ final class IngestTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: tmp, contents: Data(bytes)))
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip") ? "/usr/bin/gzip" : "/bin/gzip")
+        p.executableURL = URL(
+            fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip") ? "/usr/bin/gzip" : "/bin/gzip")
         p.arguments = ["-9", "-c", "-n", tmp]
         let outPipe = Pipe()
         p.standardOutput = outPipe
@@ -211,8 +218,10 @@ final class IngestTests: XCTestCase {
     /// Asserts a file was rejected whole: status, reason, the original in state/rejected/ beside NAME.reason.txt,
     /// nothing staged or quarantined for it, and the inbox no longer holding it.
     @discardableResult
-    func assertRejected(_ rel: String, reasonContains needles: [String], original: [UInt8]? = nil,
-                        file: StaticString = #filePath, line: UInt = #line) throws -> ManifestEntry {
+    func assertRejected(
+        _ rel: String, reasonContains needles: [String], original: [UInt8]? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> ManifestEntry {
         let e = try entry(rel, file: file, line: line)
         XCTAssertEqual(e.status, .rejected, rel, file: file, line: line)
         let reason = e.reason ?? ""
@@ -268,7 +277,7 @@ final class IngestTests: XCTestCase {
             XCTAssertEqual(e.status, .accepted, e.file)
             XCTAssertEqual(e.quarantined, 0, "\(e.file): \(quarantineLines(seq: e.seq))")
             XCTAssertEqual(e.accepted, e.rows_read, e.file)
-            if e.feed != "disability" { XCTAssertGreaterThan(e.accepted, 0, e.file) }   // the clean disability file is a header only
+            if e.feed != "disability" { XCTAssertGreaterThan(e.accepted, 0, e.file) }  // the clean disability file is a header only
             XCTAssertEqual(e.stored_as, "archive/\(e.feed)/\(layout.seqName(e.seq))-\((e.file as NSString).lastPathComponent)")
             XCTAssertTrue(FileManager.default.fileExists(atPath: layout.root + "/" + e.stored_as))
         }
@@ -283,21 +292,27 @@ extension IngestTests {
     func testRosterIndexMadeByIngestEqualsTheOneFromTheStagedRoster() throws {
         typealias T = IngestTests
         func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
-        try put("roster/a.csv", [
-            T.rosterHeader,
-            T.rosterRow(T.hh(1), p(1), "甲", town: "锦和镇"),
-            T.rosterRow(T.hh(2), p(2), "乙"),
-            T.rosterRow(T.hh(1), p(3), "丙", "配偶", town: "锦和镇"),      // a household's rows apart
-        ], age: 900)
-        try put("roster/b.csv", [
-            T.rosterHeader,
-            T.rosterRow(T.hh(1), p(1), "甲", town: "前山镇"),
-            T.rosterRow(T.hh(3), p(4), "丁"),                              // two 户主: quarantined
-            T.rosterRow(T.hh(4), p(6), "己", prev: "1200.5"),
-            T.rosterRow(T.hh(3), p(5), "戊"),
-        ])
-        let report = try Ingestor(config: config, today: today, logger: IngestTests.quiet, findings: nil,
-                                  buildsRosterIndex: true).run()
+        try put(
+            "roster/a.csv",
+            [
+                T.rosterHeader,
+                T.rosterRow(T.hh(1), p(1), "甲", town: "锦和镇"),
+                T.rosterRow(T.hh(2), p(2), "乙"),
+                T.rosterRow(T.hh(1), p(3), "丙", "配偶", town: "锦和镇"),  // a household's rows apart
+            ], age: 900)
+        try put(
+            "roster/b.csv",
+            [
+                T.rosterHeader,
+                T.rosterRow(T.hh(1), p(1), "甲", town: "前山镇"),
+                T.rosterRow(T.hh(3), p(4), "丁"),  // two 户主: quarantined
+                T.rosterRow(T.hh(4), p(6), "己", prev: "1200.5"),
+                T.rosterRow(T.hh(3), p(5), "戊"),
+            ])
+        let report = try Ingestor(
+            config: config, today: today, logger: IngestTests.quiet, findings: nil,
+            buildsRosterIndex: true
+        ).run()
         let made = try XCTUnwrap(report.roster)
         let store = try StagedStore(layout: layout)
         XCTAssertEqual(made.seq, store.files(.roster).last?.entry.seq)
@@ -311,6 +326,6 @@ extension IngestTests {
         XCTAssertEqual(describe(made.index), describe(staged))
         XCTAssertEqual(made.index.households.count, 2)
         XCTAssertEqual(made.index.household(of: ResidentID.staged(Array(p(6).utf8))), 1)
-        XCTAssertNil(made.index.household(of: ResidentID.staged(Array(p(2).utf8))))   // only in the older roster
+        XCTAssertNil(made.index.household(of: ResidentID.staged(Array(p(2).utf8))))  // only in the older roster
     }
 }

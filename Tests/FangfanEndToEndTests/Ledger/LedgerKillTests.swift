@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +14,8 @@ final class LedgerKillTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
+        dir =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("fangfan-ledger-kill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
@@ -26,10 +27,10 @@ final class LedgerKillTests: XCTestCase {
     private func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
 
     private func alert(_ id: String, _ h: String, _ month: String, _ level: Level) -> LedgerAlert {
-        LedgerAlert(alertId: id, householdId: h, town: "锦和镇", village: "锦和村", month: month, level: level,
-                    triggers: ["illness"], householdType: "脱贫户")
+        LedgerAlert(
+            alertId: id, householdId: h, town: "锦和镇", village: "锦和村", month: month, level: level,
+            triggers: ["illness"], householdType: "脱贫户")
     }
-
 
     func testKillSafety() throws {
         #if os(Linux)

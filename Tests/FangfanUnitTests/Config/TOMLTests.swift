@@ -1,7 +1,7 @@
+import FangfanTestSupport
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class TOMLTests: XCTestCase {
     // MARK: Helpers
@@ -53,7 +53,8 @@ final class TOMLTests: XCTestCase {
 
     func testEmptyDocumentCommentsAndBlankLines() {
         XCTAssertEqual(parse("").entries.count, 0)
-        let t = parse("""
+        let t = parse(
+            """
             # a comment
 
                # indented comment
@@ -69,7 +70,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testBareQuotedAndDottedKeys() {
-        let t = parse("""
+        let t = parse(
+            """
             bare_key-1 = 1
             1234 = 2
             "quoted key" = 3
@@ -92,7 +94,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testTablesAndImplicitSuperTables() {
-        let t = parse("""
+        let t = parse(
+            """
             top = 0
             [server]
             host = "a"
@@ -116,7 +119,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testDottedKeysCanBeExtendedBySubTableHeaders() {
-        let t = parse("""
+        let t = parse(
+            """
             [fruit]
             apple.color = "red"
             apple.taste.sweet = true
@@ -129,7 +133,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testArraysOfTables() {
-        let t = parse("""
+        let t = parse(
+            """
             [[feeds.medical.fields]]
             name = "a"
             [feeds.medical.fields.map]
@@ -155,7 +160,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testInlineTables() {
-        let t = parse("""
+        let t = parse(
+            """
             point = { x = 1, y = -2 }
             empty = {}
             nested = { a = { b = "c" }, d.e = true, "户" = 'v' }
@@ -171,7 +177,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testArrays() {
-        let t = parse("""
+        let t = parse(
+            """
             ints = [1, 2, 3]
             empty = []
             mixed = [1, "x", 0.5, true]
@@ -201,7 +208,8 @@ final class TOMLTests: XCTestCase {
     // MARK: Strings
 
     func testBasicStringEscapes() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             s = "quote \" backslash \\ nl \n tab \t cr \r bs \b ff \f"
             u = "\u00e9\u6237 \U0001F600"
             lit = 'C:\path\no\escape'
@@ -212,7 +220,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testMultilineStrings() {
-        let t = parse(#"""
+        let t = parse(
+            #"""
             a = """
             Roses are red
             Violets are "blue\""""
@@ -247,7 +256,8 @@ final class TOMLTests: XCTestCase {
     // MARK: Numbers and booleans
 
     func testIntegers() {
-        let t = parse("""
+        let t = parse(
+            """
             a = 42
             b = +99
             c = -17
@@ -272,7 +282,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testDecimalsKeepExactText() {
-        let t = parse("""
+        let t = parse(
+            """
             a = 0.5
             b = 1.2
             c = -3.25e2
@@ -308,7 +319,8 @@ final class TOMLTests: XCTestCase {
     // MARK: Order and line numbers
 
     func testInsertionOrderIsPreserved() {
-        let t = parse("""
+        let t = parse(
+            """
             zeta = 1
             alpha = 2
             mid = 3
@@ -324,7 +336,8 @@ final class TOMLTests: XCTestCase {
     }
 
     func testLineNumbersOfKeys() {
-        let t = parse("""
+        let t = parse(
+            """
             # header comment
             name = "x"
 

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // The detect stage end to end from linked records (what fangfan-link writes: household_id, then the feed's
 // canonical fields in staged form), for December 2021: period = December 2021 alone, monitoring year 2022.
@@ -50,32 +50,40 @@ final class DetectorRulesTests: XCTestCase {
         try write("2021-12", .income, ["\(h1),\(h1),2021-12,500.00,200.00,50.00,50.00"])
         // settlement_id kind reverses person_id name visit_type hospital admitted discharged settled total fund critical assistance oop
         // H1: 3000.00, and a reversal of an earlier settlement −1000.00 counted as it is → 2000.00
-        try write("2021-12", .medical, [
-            "\(h1),JS1,正常,,\(p1),陈大明,住院,县医院,2021-12-01,2021-12-05,2021-12-05,9000.00,5000.00,500.00,500.00,3000.00",
-            "\(h1),JS0R,冲销,JS0,\(s1),王秀英,普通门诊,县医院,,,2021-12-20,-1500.00,-500.00,0.00,0.00,-1000.00",
-        ])
+        try write(
+            "2021-12", .medical,
+            [
+                "\(h1),JS1,正常,,\(p1),陈大明,住院,县医院,2021-12-01,2021-12-05,2021-12-05,9000.00,5000.00,500.00,500.00,3000.00",
+                "\(h1),JS0R,冲销,JS0,\(s1),王秀英,普通门诊,县医院,,,2021-12-20,-1500.00,-500.00,0.00,0.00,-1000.00",
+            ])
         // event_id hazard event_name occurred person_id name town village house_damage crop_area_mu direct_loss
         // H1: 一般损坏 (does not count as destroyed), loss 100.00; H2: 严重损坏, loss 0.00
-        try write("2021-12", .disaster, [
-            "\(h1),ZH1,台风,台风一号,2021-12-03,\(p1),陈大明,下洋镇,港沟村,一般损坏,0,100.00",
-            "\(h2),ZH1,台风,台风一号,2021-12-03,\(p2),林海,锦和镇,锦和村,严重损坏,1.5,0.00",
-        ])
+        try write(
+            "2021-12", .disaster,
+            [
+                "\(h1),ZH1,台风,台风一号,2021-12-03,\(p1),陈大明,下洋镇,港沟村,一般损坏,0,100.00",
+                "\(h2),ZH1,台风,台风一号,2021-12-03,\(p2),林海,锦和镇,锦和村,严重损坏,1.5,0.00",
+            ])
         // person_id name category grade issued change: only 新办 counts
-        try write("2021-12", .disability, [
-            "\(h1),\(p1),陈大明,肢体,三级,2021-12-08,新办",
-            "\(h1),\(p1),陈大明,肢体,一级,2021-12-09,换领",
-            "\(h2),\(p2),林海,视力,一级,2021-12-10,注销",
-        ])
+        try write(
+            "2021-12", .disability,
+            [
+                "\(h1),\(p1),陈大明,肢体,三级,2021-12-08,新办",
+                "\(h1),\(p1),陈大明,肢体,一级,2021-12-09,换领",
+                "\(h2),\(p2),林海,视力,一级,2021-12-10,注销",
+            ])
         // person_id name aid_type change persons amount date
-        try write("2021-12", .civil, [
-            "\(h1),\(p1),陈大明,临时救助,新增,1,2000.00,2021-12-11",
-            "\(h1),\(p1),陈大明,低保,续发,2,600.00,2021-12-12",
-            "\(h2),\(p2),林海,低保,停发,1,600.00,2021-12-13",
-            "\(h2),\(p2),林海,特困供养,停发,1,800.00,2021-12-14",
-            "\(h2),\(p2),林海,低保,新增,1,600.00,2021-12-15",
-            "\(h2),\(p2),林海,临时救助,停发,1,0.00,2021-12-16",
-            "\(h2),\(p2),林海,残疾人两项补贴,新增,1,100.00,2021-12-17",
-        ])
+        try write(
+            "2021-12", .civil,
+            [
+                "\(h1),\(p1),陈大明,临时救助,新增,1,2000.00,2021-12-11",
+                "\(h1),\(p1),陈大明,低保,续发,2,600.00,2021-12-12",
+                "\(h2),\(p2),林海,低保,停发,1,600.00,2021-12-13",
+                "\(h2),\(p2),林海,特困供养,停发,1,800.00,2021-12-14",
+                "\(h2),\(p2),林海,低保,新增,1,600.00,2021-12-15",
+                "\(h2),\(p2),林海,临时救助,停发,1,0.00,2021-12-16",
+                "\(h2),\(p2),林海,残疾人两项补贴,新增,1,100.00,2021-12-17",
+            ])
         // household_id person_id channel date risk reported_by note
         try write("2021-12", .application, ["\(h2),\(h2),,干部排查,2021-12-20,因病、因学,李村干,"])
     }
@@ -169,16 +177,20 @@ final class DetectorRulesTests: XCTestCase {
 /// alerts.jsonl is written by hand: it must be the document JSONEncoder would write, and decode back.
 final class AlertJSONTests: XCTestCase {
     func testHandWrittenLinesEqualJSONEncoderOutput() throws {
-        let a = Alert(alert_id: "YJ2021-4408250100080000-41", household_id: "4408250100080000", town: "下洋镇", village: "港沟村",
-                      level: .red, category: "边缘易致贫户", triggers: ["declared", "illness"], prev_income: "0.00",
-                      income_projected: "-12.50", rigid: "1.00", net_per_capita: "-4.50", line: "9600.00",
-                      evidence: [Evidence(trigger: "illness", source: "medical", record: "JS\"1\\", date: "2021-05-01", amount: "1.00",
-                                          text: "line\nbreak\ttab \u{01} 中文 / slash"),
-                                 Evidence(trigger: "declared", source: "application", record: nil, date: nil, amount: nil, text: "x")],
-                      notes: ["上年收入为零"], suggested: ["综合保障（健康帮扶、医疗救助）"], month: "2021-05",
-                      household_type: "一般农户", size: 3, head_name: "罗文", head_id_masked: "440825********9116",
-                      risk_types: ["因病"], channels: ["申报", "部门预警"], months_with_income: 0, period_months: 6,
-                      npc_numerator: -1350, npc_denominator: 300)
+        let a = Alert(
+            alert_id: "YJ2021-4408250100080000-41", household_id: "4408250100080000", town: "下洋镇", village: "港沟村",
+            level: .red, category: "边缘易致贫户", triggers: ["declared", "illness"], prev_income: "0.00",
+            income_projected: "-12.50", rigid: "1.00", net_per_capita: "-4.50", line: "9600.00",
+            evidence: [
+                Evidence(
+                    trigger: "illness", source: "medical", record: "JS\"1\\", date: "2021-05-01", amount: "1.00",
+                    text: "line\nbreak\ttab \u{01} 中文 / slash"),
+                Evidence(trigger: "declared", source: "application", record: nil, date: nil, amount: nil, text: "x"),
+            ],
+            notes: ["上年收入为零"], suggested: ["综合保障（健康帮扶、医疗救助）"], month: "2021-05",
+            household_type: "一般农户", size: 3, head_name: "罗文", head_id_masked: "440825********9116",
+            risk_types: ["因病"], channels: ["申报", "部门预警"], months_with_income: 0, period_months: 6,
+            npc_numerator: -1350, npc_denominator: 300)
         var mine: [UInt8] = []
         AlertJSON.line(&mine, a)
         let enc = JSONEncoder()
@@ -205,35 +217,38 @@ final class ListOrderTests: XCTestCase {
             XCTAssertEqual(a, expected, "n = \(n)")
         }
         var b = ["c", "a", "b"]
-        Detector.permute(&b, by: [1, 2, 0])   // worked by hand: positions get elements 1, 2, 0
+        Detector.permute(&b, by: [1, 2, 0])  // worked by hand: positions get elements 1, 2, 0
         XCTAssertEqual(b, ["a", "b", "c"])
     }
 
     func alert(_ town: String, _ household: String, _ level: Level, npc: (Int64, Int64)) -> Alert {
-        Alert(alert_id: "YJ2021-\(household)-01", household_id: household, town: town, village: "村", level: level,
-              category: "一般农户", triggers: [], prev_income: "0.00", income_projected: "0.00", rigid: "0.00",
-              net_per_capita: "0.00", line: "6000.00", evidence: [], notes: [], suggested: [], month: "2021-05",
-              household_type: "一般农户", size: 1, head_name: "", head_id_masked: "", risk_types: [], channels: [],
-              months_with_income: 0, period_months: 6, npc_numerator: npc.0, npc_denominator: npc.1)
+        Alert(
+            alert_id: "YJ2021-\(household)-01", household_id: household, town: town, village: "村", level: level,
+            category: "一般农户", triggers: [], prev_income: "0.00", income_projected: "0.00", rigid: "0.00",
+            net_per_capita: "0.00", line: "6000.00", evidence: [], notes: [], suggested: [], month: "2021-05",
+            household_type: "一般农户", size: 1, head_name: "", head_id_masked: "", risk_types: [], channels: [],
+            months_with_income: 0, period_months: 6, npc_numerator: npc.0, npc_denominator: npc.1)
     }
 
     func testListsGoByTownLevelNetPerCapitaThenHousehold() {
         let given = [
             alert("下洋镇", "4408250010010005", .yellow, npc: (100, 1)),
             alert("下洋镇", "4408250010010004", .red, npc: (700_000, 1)),
-            alert("下洋镇", "4408250010010003", .orange, npc: (1_000, 3)),     // 333.33… fen
-            alert("下洋镇", "4408250010010002", .orange, npc: (333, 1)),       // 333 fen: below 1000/3
-            alert("下洋镇", "4408250010010001", .orange, npc: (666, 2)),       // also 333 fen: tie, household id decides
+            alert("下洋镇", "4408250010010003", .orange, npc: (1_000, 3)),  // 333.33… fen
+            alert("下洋镇", "4408250010010002", .orange, npc: (333, 1)),  // 333 fen: below 1000/3
+            alert("下洋镇", "4408250010010001", .orange, npc: (666, 2)),  // also 333 fen: tie, household id decides
             alert("上坪镇", "4408250020010009", .yellow, npc: (-5, 1)),
             alert("下洋镇", "4408250010010006", .red, npc: (-1, 1)),
         ]
         var listed = given
         Detector.list(&listed, towns: ["下洋镇", "上坪镇", "中村镇"])
-        XCTAssertEqual(listed.map(\.household_id), [
-            "4408250020010009",                                         // 上坪镇 (U+4E0A) before 下洋镇 (U+4E0B)
-            "4408250010010006", "4408250010010004",                     // red: −1 fen before 7000 yuan
-            "4408250010010001", "4408250010010002", "4408250010010003", // orange: 333, 333 (by id), 333.33…
-            "4408250010010005",                                         // yellow
-        ])
+        XCTAssertEqual(
+            listed.map(\.household_id),
+            [
+                "4408250020010009",  // 上坪镇 (U+4E0A) before 下洋镇 (U+4E0B)
+                "4408250010010006", "4408250010010004",  // red: −1 fen before 7000 yuan
+                "4408250010010001", "4408250010010002", "4408250010010003",  // orange: 333, 333 (by id), 333.33…
+                "4408250010010005",  // yellow
+            ])
     }
 }

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class ReportPageTests: XCTestCase {
 
@@ -16,8 +16,9 @@ final class ReportPageTests: XCTestCase {
     /// A realistic month: 15 towns, 6 months of trend, some rejected files.
     static func example() -> ReportData {
         let towns = townNames.enumerated().map { i, name in
-            TownCounts(town: name, red: (i * 7) % 5, orange: (i * 5) % 9 + (i == 3 ? 12 : 0),
-                       yellow: (i * 11) % 14 + 2)
+            TownCounts(
+                town: name, red: (i * 7) % 5, orange: (i * 5) % 9 + (i == 3 ? 12 : 0),
+                yellow: (i * 11) % 14 + 2)
         }
         return ReportData(
             title: "徐闻县防返贫监测预警月报",
@@ -27,29 +28,41 @@ final class ReportPageTests: XCTestCase {
             generatedAt: "2021-06-03T02:15:07Z",
             households: 48_213,
             towns: towns,
-            riskTypes: [("因病", 61), ("收入骤减", 48), ("刚性支出骤增", 23), ("因灾", 17), ("因残", 12),
-                        ("救助变动", 9), ("因务工就业不稳", 4), ("因学", 2), ("其他", 1)],
+            riskTypes: [
+                ("因病", 61), ("收入骤减", 48), ("刚性支出骤增", 23), ("因灾", 17), ("因残", 12),
+                ("救助变动", 9), ("因务工就业不稳", 4), ("因学", 2), ("其他", 1),
+            ],
             channels: [("申报", 11), ("排查", 0), ("部门预警", 167)],
             cases: [("预警", 86), ("监测中", 412), ("不予纳入", 37), ("风险已消除", 129)],
-            trend: [("2020-12", 20, 44, 71), ("2021-01", 22, 51, 80), ("2021-02", 31, 49, 88),
-                    ("2021-03", 27, 40, 76), ("2021-04", 24, 45, 90), ("2021-05", 28, 61, 98)],
+            trend: [
+                ("2020-12", 20, 44, 71), ("2021-01", 22, 51, 80), ("2021-02", 31, 49, 88),
+                ("2021-03", 27, 40, 76), ("2021-04", 24, 45, 90), ("2021-05", 28, 61, 98),
+            ],
             quality: [
-                FeedQuality(feed: "花名册", files: 1, rejected: 0, duplicates: 0, rowsRead: 171_452,
-                            accepted: 171_452, quarantined: 0, unmatched: 0),
-                FeedQuality(feed: "收入", files: 2, rejected: 0, duplicates: 1, rowsRead: 48_213,
-                            accepted: 48_190, quarantined: 23, unmatched: 0),
-                FeedQuality(feed: "医保结算", files: 3, rejected: 1, duplicates: 0, rowsRead: 12_877,
-                            accepted: 12_801, quarantined: 76, unmatched: 311),
-                FeedQuality(feed: "民政救助", files: 1, rejected: 0, duplicates: 0, rowsRead: 3_904,
-                            accepted: 3_904, quarantined: 0, unmatched: 17),
-                FeedQuality(feed: "应急灾情", files: 1, rejected: 0, duplicates: 0, rowsRead: 655,
-                            accepted: 641, quarantined: 14, unmatched: 3),
-                FeedQuality(feed: "残联", files: 1, rejected: 0, duplicates: 0, rowsRead: 2_110,
-                            accepted: 2_110, quarantined: 0, unmatched: 0),
-                FeedQuality(feed: "农户申报", files: 2, rejected: 0, duplicates: 0, rowsRead: 11,
-                            accepted: 11, quarantined: 0, unmatched: 0),
-                FeedQuality(feed: "核实结果", files: 1, rejected: 1, duplicates: 0, rowsRead: 0,
-                            accepted: 0, quarantined: 0, unmatched: 0),
+                FeedQuality(
+                    feed: "花名册", files: 1, rejected: 0, duplicates: 0, rowsRead: 171_452,
+                    accepted: 171_452, quarantined: 0, unmatched: 0),
+                FeedQuality(
+                    feed: "收入", files: 2, rejected: 0, duplicates: 1, rowsRead: 48_213,
+                    accepted: 48_190, quarantined: 23, unmatched: 0),
+                FeedQuality(
+                    feed: "医保结算", files: 3, rejected: 1, duplicates: 0, rowsRead: 12_877,
+                    accepted: 12_801, quarantined: 76, unmatched: 311),
+                FeedQuality(
+                    feed: "民政救助", files: 1, rejected: 0, duplicates: 0, rowsRead: 3_904,
+                    accepted: 3_904, quarantined: 0, unmatched: 17),
+                FeedQuality(
+                    feed: "应急灾情", files: 1, rejected: 0, duplicates: 0, rowsRead: 655,
+                    accepted: 641, quarantined: 14, unmatched: 3),
+                FeedQuality(
+                    feed: "残联", files: 1, rejected: 0, duplicates: 0, rowsRead: 2_110,
+                    accepted: 2_110, quarantined: 0, unmatched: 0),
+                FeedQuality(
+                    feed: "农户申报", files: 2, rejected: 0, duplicates: 0, rowsRead: 11,
+                    accepted: 11, quarantined: 0, unmatched: 0),
+                FeedQuality(
+                    feed: "核实结果", files: 1, rejected: 1, duplicates: 0, rowsRead: 0,
+                    accepted: 0, quarantined: 0, unmatched: 0),
             ],
             rejectedFiles: [
                 ("medical/yb_2021-05_第3批.xlsx", "缺少必填列：结算日期"),
@@ -66,8 +79,11 @@ final class ReportPageTests: XCTestCase {
             riskTypes: [("因病", 0)], channels: [("申报", 0), ("排查", 0), ("部门预警", 0)],
             cases: [("预警", 0), ("监测中", 0), ("不予纳入", 0), ("风险已消除", 0)],
             trend: [("2021-05", 0, 0, 0)],
-            quality: [FeedQuality(feed: "医保结算", files: 0, rejected: 0, duplicates: 0, rowsRead: 0,
-                                  accepted: 0, quarantined: 0, unmatched: 0)],
+            quality: [
+                FeedQuality(
+                    feed: "医保结算", files: 0, rejected: 0, duplicates: 0, rowsRead: 0,
+                    accepted: 0, quarantined: 0, unmatched: 0)
+            ],
             rejectedFiles: [], eliminationSuggested: 0)
     }
 
@@ -106,14 +122,16 @@ final class ReportPageTests: XCTestCase {
 
     func testHeaderTilesAndTables() {
         let html = ReportPage.render(Self.example())
-        for s in ["徐闻县防返贫监测预警月报", "评估月份", "2021-05", "监测期", "2020-06 至 2021-05", "12 个月",
-                  "9600.00 元/人·年", "2021-06-03T02:15:07Z", "48,213 户",
-                  "预警户数", "台账在监测", "建议标注风险已消除", "拒收文件",
-                  "#c0392b", "#e67e22", "#f1c40f",
-                  "文件数", "拒收", "重复", "读取行数", "接收", "隔离", "未匹配", "接收率 %",
-                  "171,452", "99.4", "合计",
-                  "medical/yb_2021-05_第3批.xlsx", "缺少必填列：结算日期",
-                  "因务工就业不稳", "部门预警", "风险已消除"] {
+        for s in [
+            "徐闻县防返贫监测预警月报", "评估月份", "2021-05", "监测期", "2020-06 至 2021-05", "12 个月",
+            "9600.00 元/人·年", "2021-06-03T02:15:07Z", "48,213 户",
+            "预警户数", "台账在监测", "建议标注风险已消除", "拒收文件",
+            "#c0392b", "#e67e22", "#f1c40f",
+            "文件数", "拒收", "重复", "读取行数", "接收", "隔离", "未匹配", "接收率 %",
+            "171,452", "99.4", "合计",
+            "medical/yb_2021-05_第3批.xlsx", "缺少必填列：结算日期",
+            "因务工就业不稳", "部门预警", "风险已消除",
+        ] {
             XCTAssertTrue(html.contains(s), "missing \(s)")
         }
         // Level totals over the towns.
@@ -146,8 +164,10 @@ final class ReportPageTests: XCTestCase {
         d.channels.append((name: evil, count: 1))
         d.cases.append((state: evil, count: 2))
         d.trend.append((month: evil, red: 1, orange: 1, yellow: 1))
-        d.quality.append(FeedQuality(feed: evil, files: 1, rejected: 1, duplicates: 0, rowsRead: 3, accepted: 2,
-                                     quarantined: 1, unmatched: 0))
+        d.quality.append(
+            FeedQuality(
+                feed: evil, files: 1, rejected: 1, duplicates: 0, rowsRead: 3, accepted: 2,
+                quarantined: 1, unmatched: 0))
         d.rejectedFiles.append((file: "a<b>&c\"d'.csv", reason: "<i>坏</i> & \"错\""))
         d.generatedAt = "\"'><"
         let html = ReportPage.render(d)
@@ -201,7 +221,8 @@ final class ReportPageTests: XCTestCase {
         let one = ReportPage.render(d)
         assertClean(one)
         XCTAssertTrue(one.contains(">2021-05</text>"))
-        d.trend = (0..<36).map { i in (month: String(format: "%04d-%02d", 2019 + i / 12, i % 12 + 1), red: i, orange: 2 * i, yellow: 3 * i) }
+        d.trend = (0..<36).map { i in (month: String(format: "%04d-%02d", 2019 + i / 12, i % 12 + 1), red: i, orange: 2 * i, yellow: 3 * i)
+        }
         let many = ReportPage.render(d)
         assertClean(many)
         XCTAssertTrue(many.contains(">2019-01</text>"))

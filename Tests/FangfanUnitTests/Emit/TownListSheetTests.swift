@@ -1,20 +1,23 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The XLSX town list's sheet as cadres fill it in (RULES.md §13): the drop-down on 核查结论, the input message
 /// on 帮扶措施, the print setup; in the order OOXML requires.
 final class TownListSheetTests: XCTestCase {
     func parts(_ rows: Int) throws -> (sheet: String, workbook: String, bytes: [UInt8]) {
-        let row = TownList.Row(cells: TownList.columns.enumerated().map { i, c in
-            c.kind == .text ? (c.header == "核查结论" || c.header == "帮扶措施" ? "" : "x\(i)") : "1"
-        })
+        let row = TownList.Row(
+            cells: TownList.columns.enumerated().map { i, c in
+                c.kind == .text ? (c.header == "核查结论" || c.header == "帮扶措施" ? "" : "x\(i)") : "1"
+            })
         let bytes = try TownList.xlsx(Array(repeating: row, count: rows), town: "锦和镇")
         let archive = try ZipArchive(bytes: bytes)
-        return (String(decoding: try archive.read("xl/worksheets/sheet1.xml"), as: UTF8.self),
-                String(decoding: try archive.read("xl/workbook.xml"), as: UTF8.self), bytes)
+        return (
+            String(decoding: try archive.read("xl/worksheets/sheet1.xml"), as: UTF8.self),
+            String(decoding: try archive.read("xl/workbook.xml"), as: UTF8.self), bytes
+        )
     }
 
     func testDropDownOnFindingAndMessageOnMeasuresOverDataRowsAndTwoHundredMore() throws {
@@ -22,12 +25,14 @@ final class TownListSheetTests: XCTestCase {
         // 核查结论 is column U (the 21st), 帮扶措施 column X (the 24th); 3 data rows are rows 2–4, + 200 → 204
         XCTAssertEqual(TownList.columns[20].header, "核查结论")
         XCTAssertEqual(TownList.columns[23].header, "帮扶措施")
-        XCTAssertTrue(sheet.contains(#"<dataValidations count="2">"#
-            + #"<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="U2:U204">"#
-            + #"<formula1>&quot;确认纳入,不予纳入,风险已消除,待核&quot;</formula1></dataValidation>"#
-            + #"<dataValidation allowBlank="1" showInputMessage="1" promptTitle="帮扶措施" "#
-            + #"prompt="一项或多项，以、分隔：产业帮扶、就业帮扶、综合保障、扶志扶智、其他帮扶" sqref="X2:X204"/>"#
-            + "</dataValidations>"), sheet)
+        XCTAssertTrue(
+            sheet.contains(
+                #"<dataValidations count="2">"#
+                    + #"<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="U2:U204">"#
+                    + #"<formula1>&quot;确认纳入,不予纳入,风险已消除,待核&quot;</formula1></dataValidation>"#
+                    + #"<dataValidation allowBlank="1" showInputMessage="1" promptTitle="帮扶措施" "#
+                    + #"prompt="一项或多项，以、分隔：产业帮扶、就业帮扶、综合保障、扶志扶智、其他帮扶" sqref="X2:X204"/>"#
+                    + "</dataValidations>"), sheet)
         // an empty list still offers the drop-down on the 200 rows a cadre would add (rows 2–201)
         XCTAssertTrue(try parts(0).sheet.contains(#"sqref="U2:U201""#))
     }
@@ -36,15 +41,19 @@ final class TownListSheetTests: XCTestCase {
         let (sheet, workbook, _) = try parts(2)
         XCTAssertTrue(sheet.contains(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#))
         XCTAssertTrue(sheet.contains(#"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#))
-        let order = ["<sheetPr>", "<dimension ", "<sheetViews>", "<sheetFormatPr ", "<cols>", "<sheetData>", "<autoFilter ",
-                     "<dataValidations ", "<pageMargins ", "<pageSetup ", "</worksheet>"]
+        let order = [
+            "<sheetPr>", "<dimension ", "<sheetViews>", "<sheetFormatPr ", "<cols>", "<sheetData>", "<autoFilter ",
+            "<dataValidations ", "<pageMargins ", "<pageSetup ", "</worksheet>",
+        ]
         let positions = try order.map { tag in try XCTUnwrap(sheet.range(of: tag), tag).lowerBound }
         XCTAssertEqual(positions, positions.sorted(), "CT_Worksheet's element order")
         XCTAssertTrue(sheet.hasPrefix(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n<worksheet "))
-        XCTAssertTrue(workbook.contains(#"<definedName name="_xlnm.Print_Titles" localSheetId="0">'锦和镇'!$1:$1</definedName>"#),
-                      workbook)
-        XCTAssertTrue(workbook.contains(#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'锦和镇'!$A$1:$Y$3</definedName>"#),
-                      workbook)
+        XCTAssertTrue(
+            workbook.contains(#"<definedName name="_xlnm.Print_Titles" localSheetId="0">'锦和镇'!$1:$1</definedName>"#),
+            workbook)
+        XCTAssertTrue(
+            workbook.contains(#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'锦和镇'!$A$1:$Y$3</definedName>"#),
+            workbook)
     }
 
     func testSameRowsSameBytesAndStillReadable() throws {
@@ -64,13 +73,15 @@ final class TownListSheetTests: XCTestCase {
         for absent in ["<sheetPr>", "<dataValidations", "<pageSetup "] { XCTAssertFalse(sheet.contains(absent), absent) }
         XCTAssertFalse(workbook.contains("Print_Titles"))
         for bad in [["a,b"], ["a\"b"], [""], [String(repeating: "长", count: 256)]] {
-            let spec = XLSXSheetSpec(name: "x", columns: [XLSXColumn(header: "h", width: 10)], rows: [],
-                                     validations: [XLSXValidation(column: 0, values: bad)])
+            let spec = XLSXSheetSpec(
+                name: "x", columns: [XLSXColumn(header: "h", width: 10)], rows: [],
+                validations: [XLSXValidation(column: 0, values: bad)])
             XCTAssertThrowsError(try XLSXWriter.data(spec), "\(bad)")
         }
         // the range stops at the sheet's last row
-        let near = XLSXSheetSpec(name: "x", columns: [XLSXColumn(header: "h", width: 10)], rows: [],
-                                 validations: [XLSXValidation(column: 1, values: ["是"], extraRows: 2_000_000)])
+        let near = XLSXSheetSpec(
+            name: "x", columns: [XLSXColumn(header: "h", width: 10)], rows: [],
+            validations: [XLSXValidation(column: 1, values: ["是"], extraRows: 2_000_000)])
         XCTAssertTrue(try XLSXWriter.dataValidations(near).contains(#"sqref="B2:B1048576""#))
     }
 }

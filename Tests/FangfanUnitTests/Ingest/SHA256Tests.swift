@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class SHA256Tests: XCTestCase {
     private func digest(_ s: String) -> String { SHA256Hasher.hash(Array(s.utf8)) }
@@ -115,8 +115,9 @@ final class SHA256Tests: XCTestCase {
             let bytes = randomBytes(start + length)
             let expected = SHA256Hasher.hash(Array(bytes[start...]))
             for maxPiece in [1, 7, 64, 130] {
-                XCTAssertEqual(digest(bytes, from: start, maxPiece: maxPiece), expected,
-                               "length \(length), pieces up to \(maxPiece)")
+                XCTAssertEqual(
+                    digest(bytes, from: start, maxPiece: maxPiece), expected,
+                    "length \(length), pieces up to \(maxPiece)")
             }
         }
         for length in [1 << 20, 3 * (1 << 20) + 37, 4 * (1 << 20) - 1] {

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// A record as read: its starting line and its fields' bytes (byte-exact, unlike String ==).
 struct ReadRecord: Equatable, CustomStringConvertible {
@@ -38,11 +38,14 @@ enum Cuts {
 }
 
 /// Reads every record of `bytes`; `.auto` that meets non-UTF-8 bytes starts again as GB18030, as the ingest does.
-func readCSV(_ bytes: [UInt8], encoding: TextEncoding = .utf8, pieces: [Int] = [],
-             limits: CSVLimits = CSVLimits()) throws -> [ReadRecord] {
+func readCSV(
+    _ bytes: [UInt8], encoding: TextEncoding = .utf8, pieces: [Int] = [],
+    limits: CSVLimits = CSVLimits()
+) throws -> [ReadRecord] {
     do {
-        let reader = CSVReader(try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding),
-                               limits: limits)
+        let reader = CSVReader(
+            try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding),
+            limits: limits)
         var out: [ReadRecord] = []
         while let r = try reader.next() { out.append(ReadRecord(r)) }
         return out
@@ -66,11 +69,11 @@ func errorThrown<T>(_ body: () throws -> T, file: StaticString = #filePath, line
 
 /// GB18030 bytes of the few characters the fixtures use (GB 18030-2005 tables).
 enum GB18030Bytes {
-    static let zhong: [UInt8] = [0xD6, 0xD0]            // 中 U+4E2D
-    static let wen: [UInt8] = [0xCE, 0xC4]              // 文 U+6587
-    static let eAcute: [UInt8] = [0xA8, 0xA6]           // é U+00E9
-    static let euro: [UInt8] = [0xA2, 0xE3]             // € U+20AC
-    static let grin: [UInt8] = [0x94, 0x39, 0xFC, 0x36] // 😀 U+1F600, a four-byte sequence
+    static let zhong: [UInt8] = [0xD6, 0xD0]  // 中 U+4E2D
+    static let wen: [UInt8] = [0xCE, 0xC4]  // 文 U+6587
+    static let eAcute: [UInt8] = [0xA8, 0xA6]  // é U+00E9
+    static let euro: [UInt8] = [0xA2, 0xE3]  // € U+20AC
+    static let grin: [UInt8] = [0x94, 0x39, 0xFC, 0x36]  // 😀 U+1F600, a four-byte sequence
     static func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
 }
 
@@ -85,57 +88,75 @@ final class CSVReaderTests: XCTestCase {
 
     func testCommaInQuotes() throws {
         let csv = "first,last,address,city,zip\nJohn,Doe,120 any st.,\"Anytown, WW\",08123\n"
-        XCTAssertEqual(try readCSV(csv), [
-            ReadRecord(1, ["first", "last", "address", "city", "zip"]),
-            ReadRecord(2, ["John", "Doe", "120 any st.", "Anytown, WW", "08123"]),
-        ])
+        XCTAssertEqual(
+            try readCSV(csv),
+            [
+                ReadRecord(1, ["first", "last", "address", "city", "zip"]),
+                ReadRecord(2, ["John", "Doe", "120 any st.", "Anytown, WW", "08123"]),
+            ])
     }
 
     func testEscapedQuotes() throws {
-        XCTAssertEqual(try readCSV("a,b\n1,\"ha \"\"ha\"\" ha\"\n3,4\n"), [
-            ReadRecord(1, ["a", "b"]), ReadRecord(2, ["1", "ha \"ha\" ha"]), ReadRecord(3, ["3", "4"]),
-        ])
-        XCTAssertEqual(try readCSV("key,val\n1,\"{\"\"type\"\": \"\"Point\"\", \"\"coordinates\"\": [102.0, 0.5]}\"\n"), [
-            ReadRecord(1, ["key", "val"]), ReadRecord(2, ["1", "{\"type\": \"Point\", \"coordinates\": [102.0, 0.5]}"]),
-        ])
+        XCTAssertEqual(
+            try readCSV("a,b\n1,\"ha \"\"ha\"\" ha\"\n3,4\n"),
+            [
+                ReadRecord(1, ["a", "b"]), ReadRecord(2, ["1", "ha \"ha\" ha"]), ReadRecord(3, ["3", "4"]),
+            ])
+        XCTAssertEqual(
+            try readCSV("key,val\n1,\"{\"\"type\"\": \"\"Point\"\", \"\"coordinates\"\": [102.0, 0.5]}\"\n"),
+            [
+                ReadRecord(1, ["key", "val"]), ReadRecord(2, ["1", "{\"type\": \"Point\", \"coordinates\": [102.0, 0.5]}"]),
+            ])
         XCTAssertEqual(try readCSV("\"\"\"\"\n\"a\"\"\"\n"), [ReadRecord(1, ["\""]), ReadRecord(2, ["a\""])])
     }
 
     func testNewlinesInQuotesKeepTheRecordsStartingLine() throws {
         let csv = "a,b,c\n1,2,3\n\"Once upon \na time\",5,6\n7,8,9\n"
-        XCTAssertEqual(try readCSV(csv), [
-            ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]),
-            ReadRecord(3, ["Once upon \na time", "5", "6"]), ReadRecord(5, ["7", "8", "9"]),
-        ])
+        XCTAssertEqual(
+            try readCSV(csv),
+            [
+                ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]),
+                ReadRecord(3, ["Once upon \na time", "5", "6"]), ReadRecord(5, ["7", "8", "9"]),
+            ])
         // CRLF files keep the CRLF inside the quoted field, as sent
         let crlf = "a,b,c\r\n1,2,3\r\n\"Once upon \r\na time\",5,6\r\n7,8,9\r\n"
-        XCTAssertEqual(try readCSV(crlf), [
-            ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]),
-            ReadRecord(3, ["Once upon \r\na time", "5", "6"]), ReadRecord(5, ["7", "8", "9"]),
-        ])
+        XCTAssertEqual(
+            try readCSV(crlf),
+            [
+                ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]),
+                ReadRecord(3, ["Once upon \r\na time", "5", "6"]), ReadRecord(5, ["7", "8", "9"]),
+            ])
     }
 
     func testQuotesAndNewlines() throws {
-        XCTAssertEqual(try readCSV("a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n"), [
-            ReadRecord(1, ["a", "b"]), ReadRecord(2, ["1", "ha \n\"ha\" \nha"]), ReadRecord(5, ["3", "4"]),
-        ])
+        XCTAssertEqual(
+            try readCSV("a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n"),
+            [
+                ReadRecord(1, ["a", "b"]), ReadRecord(2, ["1", "ha \n\"ha\" \nha"]), ReadRecord(5, ["3", "4"]),
+            ])
     }
 
     func testPhysicalLineNumbersAfterMultiLineFields() throws {
         let csv = "h1,h2\n\"x\n\ny\",1\n\"p\r\nq\",2\r\nlast,3"
-        XCTAssertEqual(try readCSV(csv), [
-            ReadRecord(1, ["h1", "h2"]), ReadRecord(2, ["x\n\ny", "1"]), ReadRecord(5, ["p\r\nq", "2"]),
-            ReadRecord(7, ["last", "3"]),
-        ])
+        XCTAssertEqual(
+            try readCSV(csv),
+            [
+                ReadRecord(1, ["h1", "h2"]), ReadRecord(2, ["x\n\ny", "1"]), ReadRecord(5, ["p\r\nq", "2"]),
+                ReadRecord(7, ["last", "3"]),
+            ])
     }
 
     func testEmptyFields() throws {
-        XCTAssertEqual(try readCSV("a,b,c\n1,\"\",\"\"\n2,3,4\n"), [
-            ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "", ""]), ReadRecord(3, ["2", "3", "4"]),
-        ])
-        XCTAssertEqual(try readCSV("a,b,c\r\n1,\"\",\"\"\r\n2,3,4\r\n"), [
-            ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "", ""]), ReadRecord(3, ["2", "3", "4"]),
-        ])
+        XCTAssertEqual(
+            try readCSV("a,b,c\n1,\"\",\"\"\n2,3,4\n"),
+            [
+                ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "", ""]), ReadRecord(3, ["2", "3", "4"]),
+            ])
+        XCTAssertEqual(
+            try readCSV("a,b,c\r\n1,\"\",\"\"\r\n2,3,4\r\n"),
+            [
+                ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "", ""]), ReadRecord(3, ["2", "3", "4"]),
+            ])
         XCTAssertEqual(try readCSV(",,\n,x,\n"), [ReadRecord(1, ["", "", ""]), ReadRecord(2, ["", "x", ""])])
     }
 
@@ -151,12 +172,16 @@ final class CSVReaderTests: XCTestCase {
     }
 
     func testUTF8() throws {
-        XCTAssertEqual(try readCSV("a,b,c\n1,2,3\n4,5,ʤ\n"), [
-            ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]), ReadRecord(3, ["4", "5", "ʤ"]),
-        ])
-        XCTAssertEqual(try readCSV("户编号,姓名\n4408250080090000,\"张勇玉，\"\"玉\"\"\"\n"), [
-            ReadRecord(1, ["户编号", "姓名"]), ReadRecord(2, ["4408250080090000", "张勇玉，\"玉\""]),
-        ])
+        XCTAssertEqual(
+            try readCSV("a,b,c\n1,2,3\n4,5,ʤ\n"),
+            [
+                ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"]), ReadRecord(3, ["4", "5", "ʤ"]),
+            ])
+        XCTAssertEqual(
+            try readCSV("户编号,姓名\n4408250080090000,\"张勇玉，\"\"玉\"\"\"\n"),
+            [
+                ReadRecord(1, ["户编号", "姓名"]), ReadRecord(2, ["4408250080090000", "张勇玉，\"玉\""]),
+            ])
     }
 
     func testSpacesAreKept() throws {
@@ -185,18 +210,21 @@ final class CSVReaderTests: XCTestCase {
     }
 
     func testByteOrderMarkIsNotPartOfTheFirstField() throws {
-        XCTAssertEqual(try readCSV([0xEF, 0xBB, 0xBF] + Array("户编号,x\n1,2\n".utf8), encoding: .auto),
-                       [ReadRecord(1, ["户编号", "x"]), ReadRecord(2, ["1", "2"])])
-        XCTAssertEqual(try readCSV([0xEF, 0xBB, 0xBF] + Array("\"a\",b\n".utf8), encoding: .utf8),
-                       [ReadRecord(1, ["a", "b"])])
+        XCTAssertEqual(
+            try readCSV([0xEF, 0xBB, 0xBF] + Array("户编号,x\n1,2\n".utf8), encoding: .auto),
+            [ReadRecord(1, ["户编号", "x"]), ReadRecord(2, ["1", "2"])])
+        XCTAssertEqual(
+            try readCSV([0xEF, 0xBB, 0xBF] + Array("\"a\",b\n".utf8), encoding: .utf8),
+            [ReadRecord(1, ["a", "b"])])
     }
 
     // MARK: - bad files
 
     func testUnterminatedQuoteNamesTheLineWhereItOpened() {
         XCTAssertEqual(errorThrown { try readCSV("a,b\n1,\"abc\ndef\n") } as? InputError, .unterminatedQuote(line: 2))
-        XCTAssertEqual(errorThrown { try readCSV("a,b\n\"x\ny\",1\n2,\"open") } as? InputError,
-                       .unterminatedQuote(line: 4))
+        XCTAssertEqual(
+            errorThrown { try readCSV("a,b\n\"x\ny\",1\n2,\"open") } as? InputError,
+            .unterminatedQuote(line: 4))
         XCTAssertEqual(errorThrown { try readCSV("\"") } as? InputError, .unterminatedQuote(line: 1))
         XCTAssertEqual(errorThrown { try readCSV("a\r\nb\r\n\"c\r\n\r\n") } as? InputError, .unterminatedQuote(line: 3))
         // a doubled quote at the end is still inside the field
@@ -205,16 +233,20 @@ final class CSVReaderTests: XCTestCase {
 
     func testFieldTooLarge() {
         let limits = CSVLimits(maxFieldBytes: 5, maxFields: 100)
-        XCTAssertEqual(try readCSV("abcde,\"vwxyz\",\"ab\"\"cd\"\n", limits: limits),
-                       [ReadRecord(1, ["abcde", "vwxyz", "ab\"cd"])])
-        XCTAssertEqual(errorThrown { try readCSV("ok\nabcdef\n", limits: limits) } as? InputError,
-                       .fieldTooLarge(line: 2, limit: 5))
-        XCTAssertEqual(errorThrown { try readCSV("ok\nx,\"abc\ndef\"\n", limits: limits) } as? InputError,
-                       .fieldTooLarge(line: 2, limit: 5))
+        XCTAssertEqual(
+            try readCSV("abcde,\"vwxyz\",\"ab\"\"cd\"\n", limits: limits),
+            [ReadRecord(1, ["abcde", "vwxyz", "ab\"cd"])])
+        XCTAssertEqual(
+            errorThrown { try readCSV("ok\nabcdef\n", limits: limits) } as? InputError,
+            .fieldTooLarge(line: 2, limit: 5))
+        XCTAssertEqual(
+            errorThrown { try readCSV("ok\nx,\"abc\ndef\"\n", limits: limits) } as? InputError,
+            .fieldTooLarge(line: 2, limit: 5))
         // a quoted field made only of doubled quotes grows too: 6 quotes inside
-        XCTAssertEqual(errorThrown { try readCSV("\"" + String(repeating: "\"\"", count: 6) + "\"\n", limits: limits) }
-                       as? InputError, .fieldTooLarge(line: 1, limit: 5))
-        let quotes = [0x22] + [UInt8](repeating: 0x22, count: 4 << 20) + [0x22, 0x0A]   // 2 Mi quotes inside
+        XCTAssertEqual(
+            errorThrown { try readCSV("\"" + String(repeating: "\"\"", count: 6) + "\"\n", limits: limits) }
+                as? InputError, .fieldTooLarge(line: 1, limit: 5))
+        let quotes = [0x22] + [UInt8](repeating: 0x22, count: 4 << 20) + [0x22, 0x0A]  // 2 Mi quotes inside
         XCTAssertEqual(errorThrown { try readCSV(quotes) } as? InputError, .fieldTooLarge(line: 1, limit: 1 << 20))
         // with the default limit (1 MiB), a 2 MiB field
         let big = [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20) + [0x0A]
@@ -224,14 +256,18 @@ final class CSVReaderTests: XCTestCase {
     func testRecordTooLarge() {
         let limits = CSVLimits(maxFieldBytes: 100, maxFields: 3)
         XCTAssertEqual(try readCSV("a,b,c\n1,2,3", limits: limits), [ReadRecord(1, ["a", "b", "c"]), ReadRecord(2, ["1", "2", "3"])])
-        XCTAssertEqual(errorThrown { try readCSV("a,b,c\n1,2,3,4\n", limits: limits) } as? InputError,
-                       .recordTooLarge(line: 2, limit: 3))
-        XCTAssertEqual(errorThrown { try readCSV("a,b,c,\n", limits: limits) } as? InputError,
-                       .recordTooLarge(line: 1, limit: 3))
-        XCTAssertEqual(errorThrown { try readCSV("a,b,c,d", limits: limits) } as? InputError,
-                       .recordTooLarge(line: 1, limit: 3))
-        XCTAssertEqual(errorThrown { try readCSV("a,b,c,d,e,f,g\n", limits: limits) } as? InputError,
-                       .recordTooLarge(line: 1, limit: 3))
+        XCTAssertEqual(
+            errorThrown { try readCSV("a,b,c\n1,2,3,4\n", limits: limits) } as? InputError,
+            .recordTooLarge(line: 2, limit: 3))
+        XCTAssertEqual(
+            errorThrown { try readCSV("a,b,c,\n", limits: limits) } as? InputError,
+            .recordTooLarge(line: 1, limit: 3))
+        XCTAssertEqual(
+            errorThrown { try readCSV("a,b,c,d", limits: limits) } as? InputError,
+            .recordTooLarge(line: 1, limit: 3))
+        XCTAssertEqual(
+            errorThrown { try readCSV("a,b,c,d,e,f,g\n", limits: limits) } as? InputError,
+            .recordTooLarge(line: 1, limit: 3))
     }
 
     /// The record limit counts the fields' bytes, not the commas between them, whether the line is read
@@ -241,10 +277,12 @@ final class CSVReaderTests: XCTestCase {
         for pieces in [[], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]] {
             XCTAssertEqual(try readCSV("ab,cd,ef\n", pieces: pieces, limits: limits), [ReadRecord(1, ["ab", "cd", "ef"])])
             XCTAssertEqual(try readCSV("\"ab\",cd,ef\n", pieces: pieces, limits: limits), [ReadRecord(1, ["ab", "cd", "ef"])])
-            XCTAssertEqual(errorThrown { try readCSV("x\nab,cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
-                           .recordBytesTooLarge(line: 2, limit: 6))
-            XCTAssertEqual(errorThrown { try readCSV("x\n\"ab\",cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
-                           .recordBytesTooLarge(line: 2, limit: 6))
+            XCTAssertEqual(
+                errorThrown { try readCSV("x\nab,cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
+                .recordBytesTooLarge(line: 2, limit: 6))
+            XCTAssertEqual(
+                errorThrown { try readCSV("x\n\"ab\",cd,efg\n", pieces: pieces, limits: limits) } as? InputError,
+                .recordBytesTooLarge(line: 2, limit: 6))
         }
     }
 
@@ -262,8 +300,9 @@ final class CSVReaderTests: XCTestCase {
     func testMillionCommasFailFast() throws {
         let line = [UInt8](repeating: UInt8(ascii: ","), count: 1_000_000) + [0x0A]
         let start = Date()
-        XCTAssertEqual(errorThrown { try readCSV(Array("a,b\n".utf8) + line) } as? InputError,
-                       .recordTooLarge(line: 2, limit: CSVLimits().maxFields))
+        XCTAssertEqual(
+            errorThrown { try readCSV(Array("a,b\n".utf8) + line) } as? InputError,
+            .recordTooLarge(line: 2, limit: CSVLimits().maxFields))
         XCTAssertLessThan(Date().timeIntervalSince(start), 2)
         // it stops at the limit: with small blocks, only the first few kilobytes of the line are ever read
         let reader = CSVReader(try DecodedSource(MemoryByteSource(line), encoding: .utf8, blockSize: 1 << 12))
@@ -301,8 +340,11 @@ final class CSVReaderTests: XCTestCase {
 
     func testSplitInvarianceOnGB18030Fixture() throws {
         // 中文,"é€😀"\r\n"a,""中""\r\n😀",€\r\n,\r\n
-        let bytes = GB18030Bytes.zhong + GB18030Bytes.wen + GB18030Bytes.ascii(",\"") + GB18030Bytes.eAcute + GB18030Bytes.euro + GB18030Bytes.grin + GB18030Bytes.ascii("\"\r\n\"a,\"\"")
-            + GB18030Bytes.zhong + GB18030Bytes.ascii("\"\"\r\n") + GB18030Bytes.grin + GB18030Bytes.ascii("\",") + GB18030Bytes.euro + GB18030Bytes.ascii("\r\n,\r\n")
+        let bytes =
+            GB18030Bytes.zhong + GB18030Bytes.wen + GB18030Bytes.ascii(",\"") + GB18030Bytes.eAcute + GB18030Bytes.euro + GB18030Bytes.grin
+            + GB18030Bytes.ascii("\"\r\n\"a,\"\"")
+            + GB18030Bytes.zhong + GB18030Bytes.ascii("\"\"\r\n") + GB18030Bytes.grin + GB18030Bytes.ascii("\",") + GB18030Bytes.euro
+            + GB18030Bytes.ascii("\r\n,\r\n")
         let expected = [ReadRecord(1, ["中文", "é€😀"]), ReadRecord(2, ["a,\"中\"\r\n😀", "€"]), ReadRecord(4, ["", ""])]
         XCTAssertEqual(try readCSV(bytes, encoding: .gb18030), expected)
         XCTAssertEqual(try readCSV(bytes, encoding: .auto), expected)
@@ -344,8 +386,9 @@ final class CSVReaderTests: XCTestCase {
         let bytes = try SharedSamples.bytes("messy/roster/花名册_2021.csv")
         let records = try readCSV(bytes, encoding: .gb18030)
         XCTAssertEqual(records.first, ReadRecord(1, ["户编号", "乡镇", "行政村", "户类型", "身份证号", "姓名", "与户主关系", "劳动技能", "上年家庭纯收入"]))
-        XCTAssertEqual(records.dropFirst().first,
-                       ReadRecord(2, ["4408250080090000", "下桥镇", "头桥村", "一般农户", "44082519770210271X", "张勇玉", "户主", "弱劳动力或半劳动力", "108883.76元"]))
+        XCTAssertEqual(
+            records.dropFirst().first,
+            ReadRecord(2, ["4408250080090000", "下桥镇", "头桥村", "一般农户", "44082519770210271X", "张勇玉", "户主", "弱劳动力或半劳动力", "108883.76元"]))
     }
 }
 

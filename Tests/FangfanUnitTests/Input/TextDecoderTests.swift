@@ -1,12 +1,14 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// Every decoded UTF-8 byte of `bytes`.
-private func decodeAll(_ bytes: [UInt8], _ encoding: TextEncoding, pieces: [Int] = [],
-                       blockSize: Int = 1 << 20) throws -> [UInt8] {
+private func decodeAll(
+    _ bytes: [UInt8], _ encoding: TextEncoding, pieces: [Int] = [],
+    blockSize: Int = 1 << 20
+) throws -> [UInt8] {
     let d = try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding, blockSize: blockSize)
     var out = [UInt8]()
     while try d.next(into: &out) {}
@@ -98,14 +100,14 @@ final class UTF8DecodingTests: XCTestCase {
 
     func testOverlongSurrogateAndOutOfRangeFormsAreInvalid() {
         let invalid: [[UInt8]] = [
-            [0xC0, 0xAF], [0xC1, 0xBF],                   // overlong two-byte
-            [0xE0, 0x80, 0xAF], [0xE0, 0x9F, 0xBF],       // overlong three-byte
-            [0xF0, 0x80, 0x80, 0xAF], [0xF0, 0x8F, 0xBF, 0xBF], // overlong four-byte
-            [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF],       // UTF-16 surrogates U+D800, U+DFFF
-            [0xF4, 0x90, 0x80, 0x80],                     // above U+10FFFF
+            [0xC0, 0xAF], [0xC1, 0xBF],  // overlong two-byte
+            [0xE0, 0x80, 0xAF], [0xE0, 0x9F, 0xBF],  // overlong three-byte
+            [0xF0, 0x80, 0x80, 0xAF], [0xF0, 0x8F, 0xBF, 0xBF],  // overlong four-byte
+            [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF],  // UTF-16 surrogates U+D800, U+DFFF
+            [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
             [0xF5, 0x80, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xFE], [0xFF],
-            [0x80], [0xBF],                               // continuation bytes with no lead
-            [0xC2, 0x41], [0xE4, 0xB8, 0x41], [0xF0, 0x9F, 0x98, 0x41], // lead cut short by ASCII
+            [0x80], [0xBF],  // continuation bytes with no lead
+            [0xC2, 0x41], [0xE4, 0xB8, 0x41], [0xF0, 0x9F, 0x98, 0x41],  // lead cut short by ASCII
         ]
         for seq in invalid {
             let bytes = ascii("ab") + seq + ascii("cd")
@@ -120,9 +122,11 @@ final class UTF8DecodingTests: XCTestCase {
     /// or cut byte by byte.
     func testAgreesWithSwiftsValidationOnRandomBytes() {
         var rng = Cuts.SplitMix64(seed: 11)
-        let pool: [[UInt8]] = [Array("中".utf8), Array("文".utf8), Array("a".utf8), [0xED, 0x9F, 0xBF], [0xEF, 0xBF, 0xBF],
-                               [0xE0, 0xA0, 0x80], [0xEE, 0x80, 0x80], [0xE4], [0xB8], [0xED, 0xA0, 0x80], [0xE4, 0xB8],
-                               [0xE0, 0x9F, 0xBF], [0xC2, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xFF], [0xE1, 0x41, 0x80]]
+        let pool: [[UInt8]] = [
+            Array("中".utf8), Array("文".utf8), Array("a".utf8), [0xED, 0x9F, 0xBF], [0xEF, 0xBF, 0xBF],
+            [0xE0, 0xA0, 0x80], [0xEE, 0x80, 0x80], [0xE4], [0xB8], [0xED, 0xA0, 0x80], [0xE4, 0xB8],
+            [0xE0, 0x9F, 0xBF], [0xC2, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xFF], [0xE1, 0x41, 0x80],
+        ]
         for _ in 0..<3000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int(rng.next() % 14) { bytes += pool[Int(rng.next() % UInt64(pool.count))] }
@@ -135,10 +139,10 @@ final class UTF8DecodingTests: XCTestCase {
 
     func testBoundaryFormsAreValid() throws {
         let valid: [[UInt8]] = [
-            [0xC2, 0x80], [0xDF, 0xBF],                   // U+0080, U+07FF
-            [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF],       // U+0800, U+D7FF
-            [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF],       // U+E000, U+FFFF
-            [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], // U+10000, U+10FFFF
+            [0xC2, 0x80], [0xDF, 0xBF],  // U+0080, U+07FF
+            [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF],  // U+0800, U+D7FF
+            [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF],  // U+E000, U+FFFF
+            [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],  // U+10000, U+10FFFF
         ]
         for seq in valid {
             let bytes = ascii("ab") + seq + ascii("cd")
@@ -161,7 +165,9 @@ final class UTF8DecodingTests: XCTestCase {
 
 final class GB18030DecodingTests: XCTestCase {
     // 中文,é€😀\r\n in GB18030
-    static let text = GB18030Bytes.zhong + GB18030Bytes.wen + GB18030Bytes.ascii(",") + GB18030Bytes.eAcute + GB18030Bytes.euro + GB18030Bytes.grin + GB18030Bytes.ascii("\r\n")
+    static let text =
+        GB18030Bytes.zhong + GB18030Bytes.wen + GB18030Bytes.ascii(",") + GB18030Bytes.eAcute + GB18030Bytes.euro + GB18030Bytes.grin
+        + GB18030Bytes.ascii("\r\n")
 
     func testDecodesTwoAndFourByteSequences() throws {
         XCTAssertEqual(try decodeAll(Self.text, .gb18030), ascii("中文,é€😀\r\n"))
@@ -208,7 +214,7 @@ final class GB18030DecodingTests: XCTestCase {
         // 一 (D2 BB) happens to be valid UTF-8 (U+04BB): the first invalid byte is 中's, at 4
         XCTAssertEqual(notUTF8Offset { try decodeAll(ascii("x,") + [0xD2, 0xBB] + GB18030Bytes.zhong, .auto) }, 4)
         // after a long UTF-8 prefix, in a later block
-        let late = ascii(String(repeating: "锦和镇,", count: 10)) + GB18030Bytes.zhong   // 10 × 10 bytes
+        let late = ascii(String(repeating: "锦和镇,", count: 10)) + GB18030Bytes.zhong  // 10 × 10 bytes
         XCTAssertEqual(notUTF8Offset { try decodeAll(late, .auto, blockSize: 16) }, 100)
         for seed in UInt64(1)...20 {
             XCTAssertEqual(notUTF8Offset { try decodeAll(late, .auto, pieces: Cuts.random(seed: seed)) }, 100)
@@ -238,7 +244,7 @@ final class BinaryInputTests: XCTestCase {
             let src = try DecodedSource(MemoryByteSource(bytes, pieces: [5]), encoding: encoding)
             var out: [UInt8] = []
             XCTAssertThrowsError(try { while try src.next(into: &out) {} }()) { e in
-                if encoding == .gb18030, case InputError.undecodable = e { return }   // the header is not GB18030
+                if encoding == .gb18030, case InputError.undecodable = e { return }  // the header is not GB18030
                 XCTAssertEqual(e as? InputError, .binary(offset: bytes.count - 3), "\(encoding)")
             }
         }

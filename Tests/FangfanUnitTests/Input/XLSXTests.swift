@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class XLSXTests: XCTestCase {
     // MARK: - Writer → reader
@@ -14,15 +14,21 @@ final class XLSXTests: XCTestCase {
             XLSXColumn(header: "备注", width: 40),
         ]
         var rows: [[XLSXCell]] = [
-            [.text("4408250050030001"), .text("440825199001011234"), .text("陈伟"), .number("-1234.50"),
-             .text(#"=HYPERLINK("http://x")"#)],
+            [
+                .text("4408250050030001"), .text("440825199001011234"), .text("陈伟"), .number("-1234.50"),
+                .text(#"=HYPERLINK("http://x")"#),
+            ],
             [.text("4408250050030002"), .empty, .text("黄芳"), .number("0"), .empty],
-            [.text("  两端空格 "), .text("a & <b> \"q\" 'y'"), .text("行一\n行二\r\n行三\t列"), .number("1234567.89"),
-             .text("控制\u{1}字符\u{1F}与 _x0041_ 字面")],
+            [
+                .text("  两端空格 "), .text("a & <b> \"q\" 'y'"), .text("行一\n行二\r\n行三\t列"), .number("1234567.89"),
+                .text("控制\u{1}字符\u{1F}与 _x0041_ 字面"),
+            ],
         ]
         for i in 0..<1000 {
-            rows.append([.text(String(format: "44082500500%05d", i)), .text("44082519900101\(String(format: "%04d", i))"),
-                         .text("名字\(i)"), .number("\(i).\(String(format: "%02d", i % 100))")])
+            rows.append([
+                .text(String(format: "44082500500%05d", i)), .text("44082519900101\(String(format: "%04d", i))"),
+                .text("名字\(i)"), .number("\(i).\(String(format: "%02d", i % 100))"),
+            ])
         }
         let sheet = XLSXSheetSpec(name: "锦和镇", columns: columns, rows: rows)
         let read = try XLSXReader.firstSheetRows(bytes: try XLSXWriter.data(sheet))
@@ -30,30 +36,49 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(read.count, 1 + rows.count)
         XCTAssertEqual(read.map(\.number), Array(1...(1 + rows.count)))
         XCTAssertEqual(read[0].cells, columns.map { .text($0.header) })
-        XCTAssertEqual(read[1].cells, [.text("4408250050030001"), .text("440825199001011234"), .text("陈伟"),
-                                       .number("-1234.50"), .text(#"=HYPERLINK("http://x")"#)])
+        XCTAssertEqual(
+            read[1].cells,
+            [
+                .text("4408250050030001"), .text("440825199001011234"), .text("陈伟"),
+                .number("-1234.50"), .text(#"=HYPERLINK("http://x")"#),
+            ])
         XCTAssertEqual(read[2].cells, [.text("4408250050030002"), nil, .text("黄芳"), .number("0")])
-        XCTAssertEqual(read[3].cells, [.text("  两端空格 "), .text("a & <b> \"q\" 'y'"), .text("行一\n行二\r\n行三\t列"),
-                                       .number("1234567.89"), .text("控制\u{1}字符\u{1F}与 _x0041_ 字面")])
-        XCTAssertEqual(read[1003].cells, [.text("4408250050000999"), .text("440825199001010999"), .text("名字999"),
-                                          .number("999.99")])
+        XCTAssertEqual(
+            read[3].cells,
+            [
+                .text("  两端空格 "), .text("a & <b> \"q\" 'y'"), .text("行一\n行二\r\n行三\t列"),
+                .number("1234567.89"), .text("控制\u{1}字符\u{1F}与 _x0041_ 字面"),
+            ])
+        XCTAssertEqual(
+            read[1003].cells,
+            [
+                .text("4408250050000999"), .text("440825199001010999"), .text("名字999"),
+                .number("999.99"),
+            ])
     }
 
     func testOutputIsDeterministic() throws {
-        let sheet = XLSXSheetSpec(name: "东港村", columns: [XLSXColumn(header: "户编号", width: 18)],
-                                  rows: [[.text("4408250050030001")], [.number("12.00")]])
+        let sheet = XLSXSheetSpec(
+            name: "东港村", columns: [XLSXColumn(header: "户编号", width: 18)],
+            rows: [[.text("4408250050030001")], [.number("12.00")]])
         XCTAssertEqual(try XLSXWriter.data(sheet), try XLSXWriter.data(sheet))
     }
 
     func testWorkbookParts() throws {
-        let sheet = XLSXSheetSpec(name: "镇: [测试]/? 'x'", columns: [XLSXColumn(header: "预警编号", width: 12),
-                                                                     XLSXColumn(header: "金额", width: 10)],
-                                  rows: [[.text("A-0001"), .number("5.5")], [.empty]])
+        let sheet = XLSXSheetSpec(
+            name: "镇: [测试]/? 'x'",
+            columns: [
+                XLSXColumn(header: "预警编号", width: 12),
+                XLSXColumn(header: "金额", width: 10),
+            ],
+            rows: [[.text("A-0001"), .number("5.5")], [.empty]])
         let archive = try ZipArchive(bytes: try XLSXWriter.data(sheet))
-        XCTAssertEqual(Set(archive.entries.map(\.name)), [
-            "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "xl/workbook.xml",
-            "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml",
-        ])
+        XCTAssertEqual(
+            Set(archive.entries.map(\.name)),
+            [
+                "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "xl/workbook.xml",
+                "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml",
+            ])
         let worksheet = String(decoding: try archive.read("xl/worksheets/sheet1.xml"), as: UTF8.self)
         XCTAssertTrue(worksheet.contains(#"<dimension ref="A1:B3"/>"#))
         XCTAssertTrue(worksheet.contains(#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#))
@@ -90,12 +115,14 @@ final class XLSXTests: XCTestCase {
             ("a_b", "<t>a_b</t>"),
             ("坏\u{FFFE}字", "<t>坏_xFFFE_字</t>"),
         ]
-        let sheet = XLSXSheetSpec(name: "t", columns: [XLSXColumn(header: "h", width: 10)],
-                                  rows: cases.map { [.text($0.0)] })
+        let sheet = XLSXSheetSpec(
+            name: "t", columns: [XLSXColumn(header: "h", width: 10)],
+            rows: cases.map { [.text($0.0)] })
         let xml = String(decoding: try XLSXWriter.worksheet(sheet), as: UTF8.self)
         for (i, (_, expected)) in cases.enumerated() {
-            XCTAssertTrue(xml.contains(#"<c r="A\#(i + 2)" s="2" t="inlineStr"><is>"# + expected + "</is></c>"),
-                          "row \(i + 2): \(expected)")
+            XCTAssertTrue(
+                xml.contains(#"<c r="A\#(i + 2)" s="2" t="inlineStr"><is>"# + expected + "</is></c>"),
+                "row \(i + 2): \(expected)")
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-cells-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -127,8 +154,9 @@ final class XLSXTests: XCTestCase {
     }
 
     func testTooMuchForASheetIsRefused() {
-        let long = XLSXSheetSpec(name: "x", columns: [XLSXColumn(header: "备注", width: 10)],
-                                 rows: [[.text(String(repeating: "长", count: 32_768))]])
+        let long = XLSXSheetSpec(
+            name: "x", columns: [XLSXColumn(header: "备注", width: 10)],
+            rows: [[.text(String(repeating: "长", count: 32_768))]])
         XCTAssertThrowsError(try XLSXWriter.data(long)) { XCTAssertEqual($0 as? XLSXError, .textTooLong(cell: "A2", limit: 32_767)) }
         let wide = XLSXSheetSpec(name: "x", columns: [], rows: [Array(repeating: .empty, count: 16_385)])
         XCTAssertThrowsError(try XLSXWriter.data(wide)) { XCTAssertEqual($0 as? XLSXError, .tooManyColumns(limit: 16_384)) }
@@ -147,8 +175,9 @@ final class XLSXTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("锦和镇.xlsx").path
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
-        let sheet = XLSXSheetSpec(name: "锦和镇", columns: [XLSXColumn(header: "户编号", width: 18)],
-                                  rows: [[.text("4408250050030001")]])
+        let sheet = XLSXSheetSpec(
+            name: "锦和镇", columns: [XLSXColumn(header: "户编号", width: 18)],
+            rows: [[.text("4408250050030001")]])
         try XLSXWriter.write(sheet, to: path)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["锦和镇.xlsx"])
         XCTAssertEqual(try XLSXReader.firstSheetRows(path: path).last?.cells, [.text("4408250050030001")])
@@ -163,8 +192,12 @@ final class XLSXTests: XCTestCase {
     func testReadsTheVerificationSample() throws {
         let rows = try XLSXReader.firstSheetRows(path: SharedSamples.root.path + "/verification/核查结果_锦和镇_202105.xlsx")
         XCTAssertEqual(rows.count, 5)
-        XCTAssertEqual(rows[0].cells, ["预警编号", "预警等级", "乡镇", "行政村", "户编号", "户主姓名", "核查结论", "核查人",
-                                       "核查日期", "帮扶措施", "备注"].map { .text($0) })
+        XCTAssertEqual(
+            rows[0].cells,
+            [
+                "预警编号", "预警等级", "乡镇", "行政村", "户编号", "户主姓名", "核查结论", "核查人",
+                "核查日期", "帮扶措施", "备注",
+            ].map { .text($0) })
         XCTAssertEqual(rows.map(\.number), [1, 2, 3, 4, 5])
         XCTAssertEqual(rows[1].cells[0], .text("A-0001"))
         XCTAssertEqual(rows[1].cells[4], .text("4408250050030001"))
@@ -173,9 +206,13 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(rows[3].cells[0], .text("A-0003"))
         XCTAssertEqual(rows[3].cells[4], .text("4408250050040003"))
         XCTAssertEqual(rows[3].cells[7], nil)
-        XCTAssertEqual(rows[4].cells, [.text("A-0004"), .text("黄色"), .text("锦和镇"), .text("北潭村"),
-                                       .text("4408250050040004"), .text("李娜"), .text("确认纳入"), nil, .text("2021-06-09"),
-                                       .text("产业帮扶"), .text("缺核查人：应进隔离区")])
+        XCTAssertEqual(
+            rows[4].cells,
+            [
+                .text("A-0004"), .text("黄色"), .text("锦和镇"), .text("北潭村"),
+                .text("4408250050040004"), .text("李娜"), .text("确认纳入"), nil, .text("2021-06-09"),
+                .text("产业帮扶"), .text("缺核查人：应进隔离区"),
+            ])
     }
 
     /// What Excel writes: shared strings (rich runs, phonetic hints, `_x000D_`), typed cells, formulas,
@@ -224,8 +261,12 @@ final class XLSXTests: XCTestCase {
             bytes: try Self.workbook(sheet: sheet, sharedStrings: sst, sharedStringsTarget: "strings/sst.xml"))
         XCTAssertEqual(rows.count, 1)
         XCTAssertEqual(rows[0].number, 2)
-        XCTAssertEqual(rows[0].cells, [.text(""), .text(""), .text("三"), .text("四"), nil, .text(""), .text(""), nil,
-                                       .number("7")])
+        XCTAssertEqual(
+            rows[0].cells,
+            [
+                .text(""), .text(""), .text("三"), .text("四"), nil, .text(""), .text(""), nil,
+                .number("7"),
+            ])
     }
 
     func testCellReferences() {
@@ -250,8 +291,9 @@ final class XLSXTests: XCTestCase {
         let zeros = ZipArchiveTests.gigabyteOfZeros
         for declared in [1 << 30, 1 << 20] {
             var zip = try Self.workbookParts()
-            try zip.addRaw("xl/worksheets/sheet1.xml", method: 8, payload: zeros.payload, crc32: zeros.crc,
-                           uncompressedSize: declared)
+            try zip.addRaw(
+                "xl/worksheets/sheet1.xml", method: 8, payload: zeros.payload, crc32: zeros.crc,
+                uncompressedSize: declared)
             let bytes = try zip.finish()
             let start = Date()
             XCTAssertThrowsError(try XLSXReader.firstSheetRows(bytes: bytes)) { error in
@@ -294,7 +336,8 @@ final class XLSXTests: XCTestCase {
     }
 
     func testExternalEntityIsRefused() throws {
-        let xxe = #"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>"#
+        let xxe =
+            #"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>"#
             + #"<worksheet><sheetData><row><c t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>"#
         XCTAssertThrowsError(try XLSXReader.firstSheetRows(bytes: try Self.workbook(sheet: xxe))) {
             XCTAssertEqual($0 as? XLSXError, .doctype(part: "xl/worksheets/sheet1.xml"))
@@ -308,7 +351,8 @@ final class XLSXTests: XCTestCase {
     }
 
     func testDeepNestingIsRefused() throws {
-        let deep = "<worksheet><sheetData>" + String(repeating: "<x>", count: 100) + String(repeating: "</x>", count: 100)
+        let deep =
+            "<worksheet><sheetData>" + String(repeating: "<x>", count: 100) + String(repeating: "</x>", count: 100)
             + "</sheetData></worksheet>"
         XCTAssertThrowsError(try XLSXReader.firstSheetRows(bytes: try Self.workbook(sheet: deep))) {
             XCTAssertEqual($0 as? XLSXError, .tooDeep(part: "xl/worksheets/sheet1.xml", limit: 64))
@@ -335,12 +379,16 @@ final class XLSXTests: XCTestCase {
     func testBadCellsAreRefused() throws {
         let cases: [(String, XLSXError)] = [
             (#"<row r="1"><c r="1A"><v>1</v></c></row>"#, .badCellReference(part: "xl/worksheets/sheet1.xml", reference: "1A")),
-            (#"<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>1</v></c></row>"#,
-             .badCellReference(part: "xl/worksheets/sheet1.xml", reference: "A1")),
+            (
+                #"<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>1</v></c></row>"#,
+                .badCellReference(part: "xl/worksheets/sheet1.xml", reference: "A1")
+            ),
             (#"<row r="2"/><row r="1"/>"#, .badRowNumber(part: "xl/worksheets/sheet1.xml", value: "1")),
             (#"<row r="1048577"/>"#, .badRowNumber(part: "xl/worksheets/sheet1.xml", value: "1048577")),
-            (#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
-             .sharedStringIndex(part: "xl/worksheets/sheet1.xml", cell: "A1", index: "0")),
+            (
+                #"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+                .sharedStringIndex(part: "xl/worksheets/sheet1.xml", cell: "A1", index: "0")
+            ),
         ]
         for (rows, expected) in cases {
             let sheet = "<worksheet><sheetData>\(rows)</sheetData></worksheet>"
@@ -348,7 +396,8 @@ final class XLSXTests: XCTestCase {
                 XCTAssertEqual($0 as? XLSXError, expected)
             }
         }
-        let wide = "<worksheet><sheetData>" + (1...10).map { #"<row r="\#($0)"><c r="XFD\#($0)"><v>1</v></c></row>"# }.joined()
+        let wide =
+            "<worksheet><sheetData>" + (1...10).map { #"<row r="\#($0)"><c r="XFD\#($0)"><v>1</v></c></row>"# }.joined()
             + "</sheetData></worksheet>"
         let limits = XLSXReadLimits(maxCells: 100_000)
         XCTAssertThrowsError(try XLSXReader.firstSheetRows(bytes: try Self.workbook(sheet: wide), limits: limits)) {
@@ -357,8 +406,9 @@ final class XLSXTests: XCTestCase {
     }
 
     func testTruncatedWorkbookIsRefused() throws {
-        let sheet = XLSXSheetSpec(name: "x", columns: [XLSXColumn(header: "户编号", width: 18)],
-                                  rows: (0..<50).map { [.text("44082500500300\($0)")] })
+        let sheet = XLSXSheetSpec(
+            name: "x", columns: [XLSXColumn(header: "户编号", width: 18)],
+            rows: (0..<50).map { [.text("44082500500300\($0)")] })
         let bytes = try XLSXWriter.data(sheet)
         for length in stride(from: 0, to: bytes.count, by: 13) {
             XCTAssertThrowsError(try XLSXReader.firstSheetRows(bytes: Array(bytes[0..<length])), "\(length)")
@@ -385,31 +435,37 @@ final class XLSXTests: XCTestCase {
 
     // MARK: - Helpers
 
-
     static let minimalSheet = #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#
 
     /// Every part of a workbook but its sheet; `sharedStrings` goes to xl/`sharedStringsTarget`, named in the relationships.
     static func workbookParts(sharedStrings: String? = nil, sharedStringsTarget: String = "sharedStrings.xml") throws -> ZipBuilder {
         var zip = ZipBuilder()
-        try zip.add("xl/workbook.xml", Array("""
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-            <sheets><sheet name="一" sheetId="1" r:id="rId7"/><sheet name="二" sheetId="2" r:id="rId1"/></sheets></workbook>
-            """.utf8))
-        try zip.add("xl/_rels/workbook.xml.rels", Array("""
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>\
-            <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
-            <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="\(sharedStringsTarget)"/>\
-            </Relationships>
-            """.utf8))
+        try zip.add(
+            "xl/workbook.xml",
+            Array(
+                """
+                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+                xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
+                <sheets><sheet name="一" sheetId="1" r:id="rId7"/><sheet name="二" sheetId="2" r:id="rId1"/></sheets></workbook>
+                """.utf8))
+        try zip.add(
+            "xl/_rels/workbook.xml.rels",
+            Array(
+                """
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+                <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>\
+                <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+                <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="\(sharedStringsTarget)"/>\
+                </Relationships>
+                """.utf8))
         try zip.add("xl/worksheets/sheet2.xml", Array(minimalSheet.utf8))
         if let sharedStrings { try zip.add("xl/" + sharedStringsTarget, Array(sharedStrings.utf8)) }
         return zip
     }
 
     static func workbook(sheet: String, sharedStrings: String? = nil, sharedStringsTarget: String = "sharedStrings.xml")
-        throws -> [UInt8] {
+        throws -> [UInt8]
+    {
         var zip = try workbookParts(sharedStrings: sharedStrings, sharedStringsTarget: sharedStringsTarget)
         try zip.add("xl/worksheets/sheet1.xml", Array(sheet.utf8))
         return try zip.finish()
@@ -417,8 +473,9 @@ final class XLSXTests: XCTestCase {
 
     /// UTF-16LE with a BOM, the declaration saying so.
     static func utf16(_ xml: String) -> [UInt8] {
-        let declared = xml.replacingOccurrences(of: #"<?xml version="1.0"?>"#,
-                                                with: #"<?xml version="1.0" encoding="UTF-16"?>"#)
+        let declared = xml.replacingOccurrences(
+            of: #"<?xml version="1.0"?>"#,
+            with: #"<?xml version="1.0" encoding="UTF-16"?>"#)
         return [0xFF, 0xFE] + declared.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     }
 

@@ -1,8 +1,8 @@
 import CFangfanXML
+import FangfanTestSupport
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// Attribute values as the SAX2 reader decodes them (libxml2 hands `&` from a reference over as
 /// `&#38;`) against libxml2's own tree values, read with its text reader.
@@ -12,7 +12,10 @@ final class XMLAttributeValueTests: XCTestCase {
         let bytes = Array(xml.utf8)
         bytes.withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { c in
-                let r = xmlReaderForMemory(c, Int32(p.count), nil, nil, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue))!
+                let r = xmlReaderForMemory(
+                    c, Int32(p.count), nil, nil,
+                    Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue)
+                )!
                 while xmlTextReaderRead(r) == 1 {
                     if xmlTextReaderNodeType(r) == Int32(XML_READER_TYPE_ELEMENT.rawValue) {
                         var a: [String: String] = [:]
@@ -33,10 +36,13 @@ final class XMLAttributeValueTests: XCTestCase {
     }
 
     func testAttributeValuesMatchTheTextReader() throws {
-        let values = ["a &amp; b", "&#38;", "&amp;#38;", "x&lt;y&gt;z&quot;&apos;", "&#x4E2D;文&#20013;", "tab\there\nnl\r\ncr",
-                      "  spaced  ", "", "&amp;&amp;", "a&#38;#38;b", "&#9;&#10;&#13;", "中文 &amp; 数字 123"]
+        let values = [
+            "a &amp; b", "&#38;", "&amp;#38;", "x&lt;y&gt;z&quot;&apos;", "&#x4E2D;文&#20013;", "tab\there\nnl\r\ncr",
+            "  spaced  ", "", "&amp;&amp;", "a&#38;#38;b", "&#9;&#10;&#13;", "中文 &amp; 数字 123",
+        ]
         for v in values {
-            let xml = "<?xml version=\"1.0\"?>\n<R X=\"\(v)\"><G N=\"\(v)\"><REC ID=\"\(v)\" x:Y='\(v)' xmlns:x='urn:x'><F>1</F></REC></G></R>"
+            let xml =
+                "<?xml version=\"1.0\"?>\n<R X=\"\(v)\"><G N=\"\(v)\"><REC ID=\"\(v)\" x:Y='\(v)' xmlns:x='urn:x'><F>1</F></REC></G></R>"
             let expected = textReaderAttributes(xml)
             let spec = XMLRecordSpec(root: "R", record: "REC", fields: [("id", "@ID"), ("y", "@Y"), ("n", "G/@N"), ("f", "F")])
             let reader = try XMLRecordReader(source: MemoryByteSource(Array(xml.utf8)), spec: spec)

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class XMLRecordReaderTests: XCTestCase {
 
@@ -11,8 +11,10 @@ final class XMLRecordReaderTests: XCTestCase {
     /// The department samples kept in the repository (fixtures/samples, see its README).
     static let samples: URL = SharedSamples.root
 
-    static let medicalFields = ["JSLSH", "JSLX", "YJSLSH", "SFZH", "XM", "JZLX", "YLJGMC", "RYRQ", "CYRQ",
-                                "JSRQ", "YLZFY", "TCZF", "DBZF", "YLJZ", "GRZF"]
+    static let medicalFields = [
+        "JSLSH", "JSLX", "YJSLSH", "SFZH", "XM", "JZLX", "YLJGMC", "RYRQ", "CYRQ",
+        "JSRQ", "YLZFY", "TCZF", "DBZF", "YLJZ", "GRZF",
+    ]
     static let medical = XMLRecordSpec(
         root: "YBJSSJ", record: "JL", fields: medicalFields.map { ($0, $0) }, countAttribute: "JLS")
     static let civil = XMLRecordSpec(
@@ -20,10 +22,12 @@ final class XMLRecordReaderTests: XCTestCase {
         fields: ["SFZH", "XM", "JZLX", "BDLX", "BZRS", "JE", "RQ"].map { ($0, $0) }, countAttribute: "JLS")
     static let disaster = XMLRecordSpec(
         root: "ZQSJ", record: "SZH",
-        fields: [("event_id", "ZHSJ/@BH"), ("hazard", "ZHSJ/@ZZ"), ("event_name", "ZHSJ/@MC"),
-                 ("occurred", "ZHSJ/@FSRQ"), ("person_id", "HZSFZH"), ("name", "HZXM"), ("town", "XZ"),
-                 ("village", "CUN"), ("house_damage", "FWSH"), ("crop_area_mu", "NZWSZMJ"),
-                 ("direct_loss", "ZJJJSS")],
+        fields: [
+            ("event_id", "ZHSJ/@BH"), ("hazard", "ZHSJ/@ZZ"), ("event_name", "ZHSJ/@MC"),
+            ("occurred", "ZHSJ/@FSRQ"), ("person_id", "HZSFZH"), ("name", "HZXM"), ("town", "XZ"),
+            ("village", "CUN"), ("house_damage", "FWSH"), ("crop_area_mu", "NZWSZMJ"),
+            ("direct_loss", "ZJJJSS"),
+        ],
         countAttribute: "JLS")
 
     static let medicalGB = "messy/medical/医保结算_202104-202105.xml"
@@ -63,21 +67,27 @@ final class XMLRecordReaderTests: XCTestCase {
         while let r = try reader.next() { records.append(r) }
         XCTAssertNil(try reader.next(), "stays at the end")
         XCTAssertEqual(reader.recordsRead, records.count)
-        return ReadResult(records: records, rootAttributes: reader.rootAttributes,
-                      declaredCount: reader.declaredCount, fieldsSeen: reader.fieldsSeen)
+        return ReadResult(
+            records: records, rootAttributes: reader.rootAttributes,
+            declaredCount: reader.declaredCount, fieldsSeen: reader.fieldsSeen)
     }
 
     /// Also checks that the parse in pieces on both cores gives the same (`XMLParallelParseTests`).
-    func readAll(_ text: String, _ spec: XMLRecordSpec, maxDepth: Int = 32,
-                 file: StaticString = #filePath, line: UInt = #line) throws -> ReadResult {
-        XMLParallelParseTests.assertPiecesAgree(Array(text.utf8), spec, "readAll", maxDepth: maxDepth, sizes: [1, 50],
-                                                file: file, line: line)
+    func readAll(
+        _ text: String, _ spec: XMLRecordSpec, maxDepth: Int = 32,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> ReadResult {
+        XMLParallelParseTests.assertPiecesAgree(
+            Array(text.utf8), spec, "readAll", maxDepth: maxDepth, sizes: [1, 50],
+            file: file, line: line)
         return try readAll(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth)
     }
 
     /// Reads until the reader throws; returns the error, the records read before it and the time taken.
-    func readError(_ source: ByteSource, _ spec: XMLRecordSpec = medical, maxDepth: Int = 32,
-                   file: StaticString = #filePath, line: UInt = #line) -> (XMLReadError?, [XMLRecord], TimeInterval) {
+    func readError(
+        _ source: ByteSource, _ spec: XMLRecordSpec = medical, maxDepth: Int = 32,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> (XMLReadError?, [XMLRecord], TimeInterval) {
         let start = Date()
         var records: [XMLRecord] = []
         do {
@@ -95,10 +105,13 @@ final class XMLRecordReaderTests: XCTestCase {
     }
 
     /// Also checks that the parse in pieces on both cores gives the same (`XMLParallelParseTests`).
-    func readError(_ text: String, _ spec: XMLRecordSpec = medical, maxDepth: Int = 32,
-                   file: StaticString = #filePath, line: UInt = #line) -> (XMLReadError?, [XMLRecord], TimeInterval) {
-        XMLParallelParseTests.assertPiecesAgree(Array(text.utf8), spec, "readError", maxDepth: maxDepth, sizes: [1, 50],
-                                                file: file, line: line)
+    func readError(
+        _ text: String, _ spec: XMLRecordSpec = medical, maxDepth: Int = 32,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> (XMLReadError?, [XMLRecord], TimeInterval) {
+        XMLParallelParseTests.assertPiecesAgree(
+            Array(text.utf8), spec, "readError", maxDepth: maxDepth, sizes: [1, 50],
+            file: file, line: line)
         return readError(MemoryByteSource(Array(text.utf8)), spec, maxDepth: maxDepth, file: file, line: line)
     }
 
@@ -190,14 +203,20 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(result.records.count, 7)
         XCTAssertNil(result.declaredCount, "no JLS on this root")
         XCTAssertEqual(result.rootAttributes["DCDW"], "徐闻县应急管理局")
-        XCTAssertEqual(result.records.map { value($0, spec, "event_id") },
-                       ["ZH2020015", "ZH2021001", "ZH2021001", "ZH2021001", "ZH2021004", "ZH2021004", "ZH2021004"])
-        XCTAssertEqual(result.records.map { value($0, spec, "hazard") },
-                       ["台风", "低温冷冻", "低温冷冻", "低温冷冻", "风雹", "风雹", "风雹"])
+        XCTAssertEqual(
+            result.records.map { value($0, spec, "event_id") },
+            ["ZH2020015", "ZH2021001", "ZH2021001", "ZH2021001", "ZH2021004", "ZH2021004", "ZH2021004"])
+        XCTAssertEqual(
+            result.records.map { value($0, spec, "hazard") },
+            ["台风", "低温冷冻", "低温冷冻", "低温冷冻", "风雹", "风雹", "风雹"])
         XCTAssertEqual(result.records.map(\.line), [4, 7, 8, 9, 12, 13, 14])
         let second = result.records[1]
-        XCTAssertEqual(second.values, ["ZH2021001", "低温冷冻", "2021年1月低温冷冻灾害", "2021/1/12", "44082519620715514X",
-                                       "蔡华", "前山镇", "头沟村", "无", "2.6", "7008.75"])
+        XCTAssertEqual(
+            second.values,
+            [
+                "ZH2021001", "低温冷冻", "2021年1月低温冷冻灾害", "2021/1/12", "44082519620715514X",
+                "蔡华", "前山镇", "头沟村", "无", "2.6", "7008.75",
+            ])
         XCTAssertEqual(value(result.records[0], spec, "event_name"), "2020年第16号台风浪卡")
         XCTAssertEqual(value(result.records[6], spec, "name"), "郑刚")
         XCTAssertEqual(result.fieldsSeen, Set(0..<spec.fields.count))
@@ -245,8 +264,10 @@ final class XMLRecordReaderTests: XCTestCase {
     func testFieldPathForms() throws {
         let spec = XMLRecordSpec(
             root: "R", record: "REC",
-            fields: [("id", "@ID"), ("event", "EV/@BH"), ("group", "G/@N"), ("name", "XM"), ("deep", "A/B"),
-                     ("note", "BZ"), ("missing", "NONE"), ("self", "REC/@ID"), ("rootattr", "R/@DCDW")],
+            fields: [
+                ("id", "@ID"), ("event", "EV/@BH"), ("group", "G/@N"), ("name", "XM"), ("deep", "A/B"),
+                ("note", "BZ"), ("missing", "NONE"), ("self", "REC/@ID"), ("rootattr", "R/@DCDW"),
+            ],
             countAttribute: "JLS")
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -270,16 +291,20 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(result.declaredCount, 4)
         XCTAssertEqual(result.rootAttributes, ["DCDW": "单位", "JLS": " 4 "], "namespace declarations are not attributes")
         XCTAssertEqual(result.records.count, 4)
-        XCTAssertEqual(result.records[0].values,
-                       ["1", "E1", "outer", "陈大明<&>", "deep", "  a & b 中 ", nil, "1", "单位"])
+        XCTAssertEqual(
+            result.records[0].values,
+            ["1", "E1", "outer", "陈大明<&>", "deep", "  a & b 中 ", nil, "1", "单位"])
         XCTAssertEqual(result.records[0].line, 7)
-        XCTAssertEqual(result.records[1].values,
-                       ["2", "E2", "outer", "first", nil, "", nil, "2", "单位"], "nearest EV wins; first XM wins")
-        XCTAssertEqual(result.records[2].values,
-                       ["3", "E1", "outer", "namespaced", nil, "\nmulti\nline", nil, "3", "单位"], "back to the outer EV")
+        XCTAssertEqual(
+            result.records[1].values,
+            ["2", "E2", "outer", "first", nil, "", nil, "2", "单位"], "nearest EV wins; first XM wins")
+        XCTAssertEqual(
+            result.records[2].values,
+            ["3", "E1", "outer", "namespaced", nil, "\nmulti\nline", nil, "3", "单位"], "back to the outer EV")
         XCTAssertEqual(result.records[2].line, 9)
-        XCTAssertEqual(result.records[3].values,
-                       ["4", nil, nil, nil, nil, nil, nil, "4", "单位"], "empty record; EV E3 and G closed")
+        XCTAssertEqual(
+            result.records[3].values,
+            ["4", nil, nil, nil, nil, nil, nil, "4", "单位"], "empty record; EV E3 and G closed")
         XCTAssertEqual(result.records[3].line, 15)
         XCTAssertEqual(result.fieldsSeen, [0, 1, 2, 3, 4, 5, 7, 8], "field 6 never appeared")
     }
@@ -288,8 +313,10 @@ final class XMLRecordReaderTests: XCTestCase {
         for path in ["", "A//B", "@", "A/@B/C", "A/B/@C", "@A/@B", "@A/B"] {
             let spec = XMLRecordSpec(root: "R", record: "REC", fields: [("f", path)])
             XCTAssertThrowsError(try XMLRecordReader(source: MemoryByteSource([]), spec: spec), path) {
-                XCTAssertEqual($0 as? InputError, .xml(
-                    "XML field path \"\(path)\" is not one of the forms NAME, NAME/NAME, @ATTR, ELEMENT/@ATTR"))
+                XCTAssertEqual(
+                    $0 as? InputError,
+                    .xml(
+                        "XML field path \"\(path)\" is not one of the forms NAME, NAME/NAME, @ATTR, ELEMENT/@ATTR"))
             }
         }
     }
@@ -350,7 +377,8 @@ final class XMLRecordReaderTests: XCTestCase {
     func testDoctypeIsRefusedEvenWhenTheByteScanCannotSeeIt() {
         // UTF-16 hides the ASCII bytes of "<!DOCTYPE" from the prolog scan: the DOCTYPE node is refused
         // when libxml2 reports it, and the external entity is still never loaded.
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<!DOCTYPE YBJSSJ [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<YBJSSJ><JL><JSLSH>&xxe;</JSLSH></JL></YBJSSJ>"
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<!DOCTYPE YBJSSJ [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<YBJSSJ><JL><JSLSH>&xxe;</JSLSH></JL></YBJSSJ>"
         var bytes: [UInt8] = [0xFF, 0xFE]
         for unit in xml.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         let (error, records, time) = readError(MemoryByteSource(bytes))
@@ -385,7 +413,8 @@ final class XMLRecordReaderTests: XCTestCase {
     }
 
     func testDeepNestingIsRefused() {
-        let xml = "<?xml version=\"1.0\"?>\n<YBJSSJ>\n" + String(repeating: "<a>", count: 10_000)
+        let xml =
+            "<?xml version=\"1.0\"?>\n<YBJSSJ>\n" + String(repeating: "<a>", count: 10_000)
             + String(repeating: "</a>", count: 10_000) + "</YBJSSJ>"
         let (error, _, time) = readError(xml)
         XCTAssertEqual(error, .tooDeep(line: 3, limit: 32))
@@ -398,7 +427,8 @@ final class XMLRecordReaderTests: XCTestCase {
     }
 
     func testUnclosedTagIsMalformedWithLineAndColumn() {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YBJSSJ JLS=\"2\">\n  <JL><JSLSH>1</JSLSH></JL>\n  <JL><JSLSH>2</JSLSH>\n</YBJSSJ>\n"
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YBJSSJ JLS=\"2\">\n  <JL><JSLSH>1</JSLSH></JL>\n  <JL><JSLSH>2</JSLSH>\n</YBJSSJ>\n"
         let (error, records, time) = readError(xml)
         XCTAssertLessThanOrEqual(records.count, 1, "records before the fault may be handed out; the caller rejects the file")
         guard case .malformed(let line, let column, let message) = error else { return XCTFail("\(String(describing: error))") }
@@ -489,10 +519,14 @@ final class XMLRecordReaderTests: XCTestCase {
         let plain = Array("<?xml version=\"1.0\"?>\n<YBJSSJ>\n\(records)</YBJSSJ>\n".utf8)
         let gz = try Self.gzip(plain)
         let cases: [(InflateLimits, String, String)] = [
-            (InflateLimits(maxInflatedBytes: 512 << 10, maxRatio: 1_000_000, ratioGrace: 1 << 30),
-             "gzip inflates past 524288 bytes", "refused as a compression bomb"),
-            (InflateLimits(maxInflatedBytes: 1 << 30, maxRatio: 50, ratioGrace: 256 << 10),
-             "gzip inflates", "(more than 50×): refused as a compression bomb"),
+            (
+                InflateLimits(maxInflatedBytes: 512 << 10, maxRatio: 1_000_000, ratioGrace: 1 << 30),
+                "gzip inflates past 524288 bytes", "refused as a compression bomb"
+            ),
+            (
+                InflateLimits(maxInflatedBytes: 1 << 30, maxRatio: 50, ratioGrace: 256 << 10),
+                "gzip inflates", "(more than 50×): refused as a compression bomb"
+            ),
         ]
         for (limits, prefix, suffix) in cases {
             let start = Date()
@@ -511,8 +545,9 @@ final class XMLRecordReaderTests: XCTestCase {
         }
         // A truncated gzip file: the inflater's own message, not a parse error.
         let sample = try drain(FileByteSource(path: samplePath(Self.disasterGz)))
-        let (truncated, _, _) = readError(try InflateByteSource(MemoryByteSource(Array(sample.prefix(sample.count / 2)))),
-                                          Self.disaster)
+        let (truncated, _, _) = readError(
+            try InflateByteSource(MemoryByteSource(Array(sample.prefix(sample.count / 2)))),
+            Self.disaster)
         XCTAssertEqual(truncated, .source(InputError.gzipCorrupt("the stream ends before its end marker (truncated file)").description))
     }
 
@@ -541,7 +576,8 @@ final class XMLRecordReaderTests: XCTestCase {
     /// Resident memory in KB.
     func residentKB() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
     }
 
@@ -584,7 +620,8 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(reader.declaredCount, count)
         // Past line 65535 the line numbers still hold (checked on every record above).
         print("large file: \(size) bytes; resident \(before) KB before reading, \(peak) KB at most while reading")
-        XCTAssertLessThan(peak - before, Bounds.kilobytes(16 << 10), "resident memory grew by \(peak - before) KB on a \(size >> 20) MB file")
+        XCTAssertLessThan(
+            peak - before, Bounds.kilobytes(16 << 10), "resident memory grew by \(peak - before) KB on a \(size >> 20) MB file")
     }
 
     /// A medical file of `records` records, one per line, written in pieces.
@@ -592,10 +629,14 @@ final class XMLRecordReaderTests: XCTestCase {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        try handle.write(contentsOf: Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YBJSSJ DCDW=\"湛江市医疗保障局\" DCSJ=\"2021-06-02 08:00:00\" JLS=\"\(records)\">\n".utf8))
+        try handle.write(
+            contentsOf: Data(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YBJSSJ DCDW=\"湛江市医疗保障局\" DCSJ=\"2021-06-02 08:00:00\" JLS=\"\(records)\">\n"
+                    .utf8))
         var chunk = ""
         for i in 1...records {
-            chunk += "  <JL><JSLSH>JS\(i)</JSLSH><JSLX>1</JSLX><YJSLSH/><SFZH>440825198909081391</SFZH><XM>陈大明\(i % 97)</XM><JZLX>普通门诊</JZLX><YLJGMC>广东医科大学附属医院</YLJGMC><RYRQ/><CYRQ/><JSRQ>2021/6/11</JSRQ><YLZFY>578.74</YLZFY><TCZF>403.31</TCZF><DBZF>0.00</DBZF><YLJZ>0.00</YLJZ><GRZF>175.43</GRZF></JL>\n"
+            chunk +=
+                "  <JL><JSLSH>JS\(i)</JSLSH><JSLX>1</JSLX><YJSLSH/><SFZH>440825198909081391</SFZH><XM>陈大明\(i % 97)</XM><JZLX>普通门诊</JZLX><YLJGMC>广东医科大学附属医院</YLJGMC><RYRQ/><CYRQ/><JSRQ>2021/6/11</JSRQ><YLZFY>578.74</YLZFY><TCZF>403.31</TCZF><DBZF>0.00</DBZF><YLJZ>0.00</YLJZ><GRZF>175.43</GRZF></JL>\n"
             if i % 5000 == 0 {
                 try handle.write(contentsOf: Data(chunk.utf8))
                 chunk = ""

@@ -1,8 +1,8 @@
 import CFangfanZlib
+import FangfanTestSupport
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 final class ZipArchiveTests: XCTestCase {
     func testBuildAndReadBack() throws {
@@ -149,8 +149,9 @@ final class ZipArchiveTests: XCTestCase {
 
     func testHonestGigabyteEntryIsRefusedBeforeInflating() throws {
         var zip = ZipBuilder()
-        try zip.addRaw("zeros.xml", method: 8, payload: Self.gigabyteOfZeros.payload, crc32: Self.gigabyteOfZeros.crc,
-                       uncompressedSize: 1 << 30)
+        try zip.addRaw(
+            "zeros.xml", method: 8, payload: Self.gigabyteOfZeros.payload, crc32: Self.gigabyteOfZeros.crc,
+            uncompressedSize: 1 << 30)
         let bytes = try zip.finish()
         let start = Date()
         XCTAssertThrowsError(try ZipArchive(bytes: bytes).read("zeros.xml")) { error in
@@ -161,8 +162,9 @@ final class ZipArchiveTests: XCTestCase {
 
     func testEntryInflatingPastItsDeclaredSizeIsRefused() throws {
         var zip = ZipBuilder()
-        try zip.addRaw("zeros.xml", method: 8, payload: Self.gigabyteOfZeros.payload, crc32: Self.gigabyteOfZeros.crc,
-                       uncompressedSize: 1 << 20)
+        try zip.addRaw(
+            "zeros.xml", method: 8, payload: Self.gigabyteOfZeros.payload, crc32: Self.gigabyteOfZeros.crc,
+            uncompressedSize: 1 << 20)
         let bytes = try zip.finish()
         let start = Date()
         XCTAssertThrowsError(try ZipArchive(bytes: bytes).read("zeros.xml")) { error in

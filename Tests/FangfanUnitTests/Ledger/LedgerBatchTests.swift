@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // recordMonth's fast paths: JSON lists written and read without JSONEncoder/JSONDecoder, and rows inserted
 // in batches (more rows than one statement takes, flushed by powers of two).
@@ -40,8 +40,11 @@ final class LedgerBatchTests: XCTestCase {
     /// length (the same order as the strings), as strings otherwise.
     func testAlertsAreAppliedInHouseholdOrder() {
         func alerts(_ ids: [String]) -> [LedgerAlert] {
-            ids.map { LedgerAlert(alertId: "A-\($0)", householdId: $0, town: "镇", village: "村", month: "2021-05",
-                                  level: .red, triggers: [], householdType: "一般农户") }
+            ids.map {
+                LedgerAlert(
+                    alertId: "A-\($0)", householdId: $0, town: "镇", village: "村", month: "2021-05",
+                    level: .red, triggers: [], householdType: "一般农户")
+            }
         }
         let digits = ["4408250020010000", "4408250010020000", "4408250010010000", "9408250010010000"]
         XCTAssertEqual(Ledger.byHousehold(alerts(digits)).map { digits[$0] }, digits.sorted())
@@ -53,7 +56,8 @@ final class LedgerBatchTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
+        dir =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("fangfan-ledger-batch-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }

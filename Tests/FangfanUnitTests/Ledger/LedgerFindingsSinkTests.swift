@@ -1,7 +1,6 @@
+import FangfanCore
 import Foundation
 import XCTest
-
-import FangfanCore
 
 /// The ledger as ingest's `FindingsSink`: validated verification rows → findings → quarantine problems.
 final class LedgerFindingsSinkTests: XCTestCase {
@@ -29,14 +28,18 @@ final class LedgerFindingsSinkTests: XCTestCase {
         try l.recordMonth(
             "2021-05", run: "run 2021-05",
             alerts: [
-                LedgerAlert(alertId: "R1", householdId: h1, town: "锦和镇", village: "锦和村", month: "2021-05",
-                            level: .red, triggers: ["illness"], householdType: "脱贫户"),
-                LedgerAlert(alertId: "R2", householdId: h2, town: "锦和镇", village: "锦和村", month: "2021-05",
-                            level: .red, triggers: ["illness"], householdType: "监测户"),
+                LedgerAlert(
+                    alertId: "R1", householdId: h1, town: "锦和镇", village: "锦和村", month: "2021-05",
+                    level: .red, triggers: ["illness"], householdType: "脱贫户"),
+                LedgerAlert(
+                    alertId: "R2", householdId: h2, town: "锦和镇", village: "锦和村", month: "2021-05",
+                    level: .red, triggers: ["illness"], householdType: "监测户"),
             ], evaluations: [])
         let rows = [
-            row(["alert_id": "R1", "household_id": h1, "finding": "确认纳入", "verified_by": "李明",
-                 "verified_on": "2021-06-01", "measures": "就业帮扶、产业帮扶", "note": "已走访"]),
+            row([
+                "alert_id": "R1", "household_id": h1, "finding": "确认纳入", "verified_by": "李明",
+                "verified_on": "2021-06-01", "measures": "就业帮扶、产业帮扶", "note": "已走访",
+            ]),
             row(["alert_id": "NOPE", "household_id": h1, "finding": "确认纳入", "verified_by": "李明"]),
             row(["alert_id": "R1", "household_id": h2, "finding": "确认纳入", "verified_by": "李明"]),
             row(["alert_id": "R2", "household_id": h2, "finding": "不予纳入", "verified_by": "李明"]),

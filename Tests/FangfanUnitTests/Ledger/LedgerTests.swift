@@ -1,7 +1,6 @@
+import FangfanCore
 import Foundation
 import XCTest
-
-import FangfanCore
 
 #if canImport(Glibc)
 import Glibc
@@ -124,7 +123,8 @@ final class LedgerTests: XCTestCase {
     private let now = "2021-06-02T08:00:00Z"
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
+        dir =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("fangfan-ledger-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
@@ -498,9 +498,10 @@ final class LedgerTests: XCTestCase {
         try record(l, "2021-05", may, evals)
         XCTAssertEqual(try l.caseStates(), states)
         XCTAssertEqual(try (1...3).map { try l.history(household: hh($0)) }, histories)
-        XCTAssertTrue(try l.alertCountsByMonth().elementsEqual(
-            [("2021-04", Level.red, 1), ("2021-05", .red, 1), ("2021-05", .orange, 1), ("2021-05", .yellow, 1)],
-            by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
+        XCTAssertTrue(
+            try l.alertCountsByMonth().elementsEqual(
+                [("2021-04", Level.red, 1), ("2021-05", .red, 1), ("2021-05", .orange, 1), ("2021-05", .yellow, 1)],
+                by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
 
         // a finding between the runs is not undone by a rerun
         XCTAssertEqual(try l.applyFinding(finding("O3", hh(3), .reject), source: "f"), .applied(from: .warned, to: .rejected))
@@ -510,9 +511,10 @@ final class LedgerTests: XCTestCase {
 
         // a rerun with different alerts replaces the month's alerts; every id stays known
         try record(l, "2021-05", [alert("R1", hh(1), "2021-05", .red)], evals)
-        XCTAssertTrue(try l.alertCountsByMonth().elementsEqual(
-            [("2021-04", Level.red, 1), ("2021-05", .red, 1)],
-            by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
+        XCTAssertTrue(
+            try l.alertCountsByMonth().elementsEqual(
+                [("2021-04", Level.red, 1), ("2021-05", .red, 1)],
+                by: { $0.month == $1.0 && $0.level == $1.1 && $0.count == $1.2 }))
         XCTAssertEqual(try l.alertHousehold("Y2"), hh(2))
         XCTAssertEqual(try l.alertHousehold("O3"), hh(3))
         XCTAssertEqual(try l.history(household: hh(1)).count, 2)

@@ -11,10 +11,12 @@ final class ReviewCandidateIndexTests: XCTestCase {
     }
 
     func roster(_ members: [(UInt64, String)]) -> RosterIndex {
-        RosterIndex(members.enumerated().map { i, m in
-            Household(id: HouseholdID(key: 4408250010010000 + UInt64(i)), town: "下洋镇", village: "港沟村", type: .lifted,
-                      prevIncome: Money(fen: 1_000_000), members: [member(m.0, m.1)])
-        })
+        RosterIndex(
+            members.enumerated().map { i, m in
+                Household(
+                    id: HouseholdID(key: 4408250010010000 + UInt64(i)), town: "下洋镇", village: "港沟村", type: .lifted,
+                    prevIncome: Money(fen: 1_000_000), members: [member(m.0, m.1)])
+            })
     }
 
     func testSameNameRequiredAndEveryRuleFound() {
@@ -26,8 +28,9 @@ final class ReviewCandidateIndexTests: XCTestCase {
         XCTAssertEqual(index.candidates(name: "陈大明", id: DamagedID(wrongCheck)).map(\.person), [id])
         XCTAssertEqual(index.candidates(name: "陈大明", id: DamagedID(wrongCheck)).first?.rules, [.checkChar])
         XCTAssertEqual(index.candidates(name: "林秀", id: DamagedID(wrongCheck)).map(\.person), [], "a different name")
-        XCTAssertEqual(index.candidates(name: "黄伟", id: DamagedID(wrongCheck)).map(\.person), [ResidentID(key: 44082519640112346)],
-                       "one digit from 黄伟: the rules are per name")
+        XCTAssertEqual(
+            index.candidates(name: "黄伟", id: DamagedID(wrongCheck)).map(\.person), [ResidentID(key: 44082519640112346)],
+            "one digit from 黄伟: the rules are per name")
         XCTAssertEqual(index.candidates(name: "", id: DamagedID(wrongCheck)).map(\.person), [], "no name, no candidate")
         XCTAssertEqual(index.candidates(name: "陈大明", id: DamagedID("4.40825196401E+17")).map(\.person), [id])
         XCTAssertEqual(index.candidates(name: "陈大明", id: DamagedID("440825196401123000")).map(\.person), [id])
@@ -59,15 +62,16 @@ final class ReviewCandidateIndexTests: XCTestCase {
             case 3: let p = Int(next() % 16); s.swapAt(p, p + 1)
             case 4:
                 let digits = 6 + Int(next() % 10)
-                guard let n = UInt64(String(s)) else { continue }   // an ID ending in X is never a number
+                guard let n = UInt64(String(s)) else { continue }  // an ID ending in X is never a number
                 let m = ReviewRules.roundHalfUp(n, toDigits: digits)
                 let t = String(m)
                 s = Array("\(t.prefix(1)).\(t.dropFirst())E+17")
             default: let p = Int(next() % 17), q = Int(next() % 17); s[p] = "9"; s[q] = "0"
             }
             let d = DamagedID(String(s))
-            XCTAssertEqual(index.candidates(name: name, id: d), ReviewCandidateIndex.plainCandidates(roster: r, name: name, id: d),
-                           "case \(i % 6): \(String(s))")
+            XCTAssertEqual(
+                index.candidates(name: name, id: d), ReviewCandidateIndex.plainCandidates(roster: r, name: name, id: d),
+                "case \(i % 6): \(String(s))")
         }
     }
 

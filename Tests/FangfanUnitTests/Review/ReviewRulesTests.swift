@@ -22,8 +22,9 @@ final class ReviewRulesTests: XCTestCase {
         XCTAssertEqual(rules("440825196401123100", "440825196401123456"), [], "ends in 100, not 000")
         // both rules: the first 17 are equal too (the candidate's 16th and 17th digits are 0); 依据 names both, in order
         XCTAssertEqual(rules("440825196401123000", "44082519640112300X"), ["check_char", "excel_precision"])
-        let e = ReviewRules.evidence(ReviewRules.matches(DamagedID("440825196401123000"), "44082519640112300X"),
-                                     DamagedID("440825196401123000"), "44082519640112300X")
+        let e = ReviewRules.evidence(
+            ReviewRules.matches(DamagedID("440825196401123000"), "44082519640112300X"),
+            DamagedID("440825196401123000"), "44082519640112300X")
         XCTAssertTrue(e.hasPrefix("check_char、excel_precision："), e)
     }
 

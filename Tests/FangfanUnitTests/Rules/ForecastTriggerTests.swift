@@ -1,16 +1,17 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// RULES.md §9, forecast crossing (收入下滑预警). Every figure worked out by hand in the comments, in fen:
 /// line 9600.00 × 2 members = 1,920,000 fen a year for the household; n = 3 (the default).
 final class ForecastTriggerTests: XCTestCase {
     /// Two members, 一般农户, prev_income 25000.00 (income_drop's 0.7 × 25,000 = 17,500 is below the examples'
     /// projected 21,000).
-    let h = R.household(type: .general, prev: "25000.00",
-                        members: [R.member("陈大明", born: "19800101", seq: 11), R.member("林秀", born: "19820303", seq: 22, relation: "配偶")])
+    let h = R.household(
+        type: .general, prev: "25000.00",
+        members: [R.member("陈大明", born: "19800101", seq: 11), R.member("林秀", born: "19820303", seq: 22, relation: "配偶")])
 
     /// Figures for a period of `k` months, every month declared: `earlier` yuan a month for the first k − 3
     /// months and `recent` yuan a month for the last three; `rigid` as medical out-of-pocket.
@@ -23,8 +24,10 @@ final class ForecastTriggerTests: XCTestCase {
     }
 
     func fires(_ f: HouseholdFigures, month: String = "2021-05", rules: RuleParameters = R.rules) -> FiredTrigger? {
-        ForecastTrigger().evaluate(TriggerContext(household: h, figures: f, settlements: [], disasters: [], rules: rules,
-                                                  period: R.period(month), line: R.line))
+        ForecastTrigger().evaluate(
+            TriggerContext(
+                household: h, figures: f, settlements: [], disasters: [], rules: rules,
+                period: R.period(month), line: R.line))
     }
 
     /// The example of §9: May, 2,500 a month December–February, 1,000 a month March–May.
@@ -32,9 +35,11 @@ final class ForecastTriggerTests: XCTestCase {
         let t = try XCTUnwrap(fires(figures(k: 6, earlier: 2500, recent: 1000)))
         XCTAssertEqual(t.code, "forecast")
         XCTAssertEqual(t.riskTypes, ["收入下滑预警"])
-        XCTAssertEqual(t.evidence.map(\.text), [
-            "近3个月（2021-03至2021-05）收入 3000.00 元，月均 1000.00 元，低于此前月均 2500.00 元；按近3个月水平推算全年收入 16500.00 元，扣除刚性支出后人均 8250.00 元，将低于监测线 9600.00 元",
-        ])
+        XCTAssertEqual(
+            t.evidence.map(\.text),
+            [
+                "近3个月（2021-03至2021-05）收入 3000.00 元，月均 1000.00 元，低于此前月均 2500.00 元；按近3个月水平推算全年收入 16500.00 元，扣除刚性支出后人均 8250.00 元，将低于监测线 9600.00 元"
+            ])
         // by the period average: 10,500 × 12 / 6 = 21,000, 10,500 a person: not below, so §5 alone says no alert
         let d = R.evaluate(h, figures(k: 6, earlier: 2500, recent: 1000))
         XCTAssertEqual(d.fired.map(\.code), ["forecast"])
@@ -57,8 +62,10 @@ final class ForecastTriggerTests: XCTestCase {
     /// Condition 2: 12 × observed − 6 × rigid ≥ 6 × 1,920,000 = 11,520,000. observed = 1,050,000 fen:
     /// 12,600,000 − 6 × rigid ≥ 11,520,000 ⇔ rigid ≤ 180,000 fen.
     func testConditionTwoOneFenEitherSide() {
-        XCTAssertNotNil(fires(figures(k: 6, earlier: 2500, recent: 1000, rigidFen: 180_000)),
-                        "= 11,520,000: at the line by the period average, not below (and condition 3: 3 × 870,000 + 6 × 300,000 = 4,410,000 < 5,760,000)")
+        XCTAssertNotNil(
+            fires(figures(k: 6, earlier: 2500, recent: 1000, rigidFen: 180_000)),
+            "= 11,520,000: at the line by the period average, not below (and condition 3: 3 × 870,000 + 6 × 300,000 = 4,410,000 < 5,760,000)"
+        )
         XCTAssertNil(fires(figures(k: 6, earlier: 2500, recent: 1000, rigidFen: 180_001)), "below the line already: §5's business")
     }
 

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // RULES.md §5 alert levels and categories; §8 alert ids. Line 9600.00: below = npc < 9600.00,
 // near = npc < 1.2 × 9600.00 = 11520.00.
@@ -36,8 +36,9 @@ final class LevelRulesTests: XCTestCase {
             ("1152000 fen as a fraction", 24_192_000, 21, t, .yellow),
         ]
         for (label, n, d, triggers, want) in table {
-            XCTAssertEqual(Level.of(triggers: triggers, netPerCapita: FenFraction(n, d), line: R.line, nearFactor: R.rules.nearFactor),
-                           want, label)
+            XCTAssertEqual(
+                Level.of(triggers: triggers, netPerCapita: FenFraction(n, d), line: R.line, nearFactor: R.rules.nearFactor),
+                want, label)
         }
     }
 
@@ -144,8 +145,10 @@ final class CategoryRulesTests: XCTestCase {
     func testCategoryThroughDetector() {
         // A 监测中 household is listed as 在监测 with all its current triggers.
         let f = R.figures(observed: "4200.00", months: 6, oop: "5000.00")  // income_drop (8400 ≤ 8400) and illness (bar)
-        for (type, monitored, want) in [(HouseholdType.lifted, false, "脱贫不稳定户"), (.general, false, "边缘易致贫户"),
-                                        (.monitored, false, "在监测"), (.lifted, true, "在监测")] {
+        for (type, monitored, want) in [
+            (HouseholdType.lifted, false, "脱贫不稳定户"), (.general, false, "边缘易致贫户"),
+            (.monitored, false, "在监测"), (.lifted, true, "在监测"),
+        ] {
             let h = R.household(type: type, prev: "12000.00")
             let a = R.evaluate(h, f, monitoredCase: monitored).alert!
             XCTAssertEqual(a.category, want, "\(type)")
@@ -178,10 +181,12 @@ final class AlertIdRulesTests: XCTestCase {
         for (set, hex) in table {
             XCTAssertEqual(Alert.id(household: h, monitoringYear: 2021, triggers: set), "YJ2021-4408250100080000-" + hex, "\(set)")
         }
-        XCTAssertNotEqual(Alert.id(household: h, monitoringYear: 2021, triggers: ["illness"]),
-                          Alert.id(household: h, monitoringYear: 2022, triggers: ["illness"]))
-        XCTAssertNotEqual(Alert.id(household: h, monitoringYear: 2021, triggers: ["illness"]),
-                          Alert.id(household: HouseholdID(key: R.hid + 1), monitoringYear: 2021, triggers: ["illness"]))
+        XCTAssertNotEqual(
+            Alert.id(household: h, monitoringYear: 2021, triggers: ["illness"]),
+            Alert.id(household: h, monitoringYear: 2022, triggers: ["illness"]))
+        XCTAssertNotEqual(
+            Alert.id(household: h, monitoringYear: 2021, triggers: ["illness"]),
+            Alert.id(household: HouseholdID(key: R.hid + 1), monitoringYear: 2021, triggers: ["illness"]))
     }
 
     func testIdAcrossMonths() {

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // RULES.md §6 suggested assistance, row by row. Triggers are produced by the real triggers from figures
 // (so the disability trigger's record of who is disabled is what the suggestions see). A category with
@@ -58,8 +58,9 @@ final class SuggestionRulesTests: XCTestCase {
         XCTAssertEqual(suggest(h, R.figures(observed: "6000.00", months: 6, destroyed: true), .yellow), [Self.relief, "其他帮扶"])
         // both, in a household without labour: one 综合保障 carrying all details
         let noLabour = R.household(type: .lifted, prev: "12000.00", members: [lostHead])
-        XCTAssertEqual(suggest(noLabour, R.figures(observed: "6000.00", months: 6, oop: "5000.00", destroyed: true), .red),
-                       ["综合保障（健康帮扶、医疗救助、临时救助、灾害救助）", "其他帮扶"])
+        XCTAssertEqual(
+            suggest(noLabour, R.figures(observed: "6000.00", months: 6, oop: "5000.00", destroyed: true), .red),
+            ["综合保障（健康帮扶、医疗救助、临时救助、灾害救助）", "其他帮扶"])
     }
 
     func testDisability() {
@@ -68,29 +69,37 @@ final class SuggestionRulesTests: XCTestCase {
         XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(head)]), .yellow), [Self.disabled])
         // another member is 技能劳动力: plus 就业帮扶
         h = R.household(prev: "30000.00", members: [head, weakSpouse, skilledSon])
-        XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(head, grade: "三级")]), .yellow),
-                       [Self.disabled, "就业帮扶"])
+        XCTAssertEqual(
+            suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(head, grade: "三级")]), .yellow),
+            [Self.disabled, "就业帮扶"])
         // both main-labour members got certificates: nobody else can work
-        XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6,
-                                            disabilities: [certificate(head), certificate(skilledSon)]), .yellow),
-                       [Self.disabled])
+        XCTAssertEqual(
+            suggest(
+                h,
+                R.figures(
+                    observed: "15000.00", months: 6,
+                    disabilities: [certificate(head), certificate(skilledSon)]), .yellow),
+            [Self.disabled])
         // "another member" is another person, not another name: two members both called 王芳, one disabled
         let wang1 = R.member("王芳", born: "19800101", seq: 61, relation: "户主", labour: .ordinary)
         let wang2 = R.member("王芳", born: "20010101", seq: 62, relation: "之女", labour: .ordinary)
         h = R.household(prev: "30000.00", members: [wang1, wang2])
-        XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(wang1)]), .yellow),
-                       [Self.disabled, "就业帮扶"])
+        XCTAssertEqual(
+            suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(wang1)]), .yellow),
+            [Self.disabled, "就业帮扶"])
         // and the other way round: the head 王芳 is 弱劳动力, the daughter 王芳 (the only main labour) is disabled —
         // nobody else can work, whatever the names say
         let weakWang = R.member("王芳", born: "19800101", seq: 61, relation: "户主", labour: .weak)
         h = R.household(prev: "30000.00", members: [weakWang, wang2])
-        XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(wang2)]), .yellow),
-                       [Self.disabled])
+        XCTAssertEqual(
+            suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(wang2)]), .yellow),
+            [Self.disabled])
         // a member whose name contains another's ("陈大明" inside "陈大明明") is not mistaken for the disabled one
         let ming2 = R.member("陈大明明", born: "20010101", seq: 63, relation: "之子", labour: .ordinary)
         h = R.household(prev: "30000.00", members: [head, ming2])
-        XCTAssertEqual(suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(ming2)]), .yellow),
-                       [Self.disabled, "就业帮扶"])
+        XCTAssertEqual(
+            suggest(h, R.figures(observed: "15000.00", months: 6, disabilities: [certificate(ming2)]), .yellow),
+            [Self.disabled, "就业帮扶"])
     }
 
     func testDeclaredRiskTypes() {
@@ -122,8 +131,9 @@ final class SuggestionRulesTests: XCTestCase {
         // The head (only main labour) got a certificate and the household also declared 因残: the declared risk
         // type is "as the trigger above", so it must not bring the 就业帮扶 that the trigger itself withholds.
         let h = R.household(prev: "30000.00", members: [head, weakSpouse])
-        let f = R.figures(observed: "15000.00", months: 6, disabilities: [certificate(head)],
-                          declarations: [R.declaration(["因残"])])
+        let f = R.figures(
+            observed: "15000.00", months: 6, disabilities: [certificate(head)],
+            declarations: [R.declaration(["因残"])])
         XCTAssertEqual(R.codes(h, f), ["disability", "declared"])
         XCTAssertEqual(suggest(h, f, .orange), [Self.disabled])
     }

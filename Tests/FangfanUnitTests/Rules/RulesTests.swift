@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // Tests of RULES.md §1–§6 (the rules of the detect stage). Every expected value in the Rules*Tests files is
 // worked out by hand from RULES.md — the arithmetic is in the comments — never taken from the code under test.
@@ -46,25 +46,31 @@ enum R {
         ResidentID(key: UInt64("440825" + born + String(format: "%03d", seq))!)
     }
 
-    static func member(_ name: String, born: String = "19800101", seq: Int = 1, relation: String = "户主",
-                       labour: Labour = .ordinary) -> Member {
+    static func member(
+        _ name: String, born: String = "19800101", seq: Int = 1, relation: String = "户主",
+        labour: Labour = .ordinary
+    ) -> Member {
         Member(person: person(born: born, seq: seq), name: name, relation: relation, labour: labour)
     }
 
     /// One head of household, 普通劳动力, 41 in 2021.
     static let defaultMembers = [member("陈大明", born: "19800101", seq: 11)]
 
-    static func household(_ id: UInt64 = hid, type: HouseholdType = .lifted, prev: String,
-                          members: [Member] = defaultMembers, town: String = "下洋镇", village: String = "港沟村") -> Household {
+    static func household(
+        _ id: UInt64 = hid, type: HouseholdType = .lifted, prev: String,
+        members: [Member] = defaultMembers, town: String = "下洋镇", village: String = "港沟村"
+    ) -> Household {
         Household(id: HouseholdID(key: id), town: town, village: village, type: type, prevIncome: y(prev), members: members)
     }
 
     /// Figures of the period; `months` of them declared (the lowest bits: which months does not matter to §3).
     /// The income is spread evenly over the declared months, so the last three (§9's `recent`) hold their share
     /// rounded up: a flat income, which never makes a forecast. §9's tests set `incomeRecent` themselves.
-    static func figures(observed: String = "0", months: Int = 0, oop: String = "0", loss: String = "0",
-                        destroyed: Bool = false, disabilities: [NewDisability] = [], aid: [String] = [],
-                        declarations: [Declaration] = []) -> HouseholdFigures {
+    static func figures(
+        observed: String = "0", months: Int = 0, oop: String = "0", loss: String = "0",
+        destroyed: Bool = false, disabilities: [NewDisability] = [], aid: [String] = [],
+        declarations: [Declaration] = []
+    ) -> HouseholdFigures {
         var f = HouseholdFigures()
         f.incomeObserved = y(observed)
         if months > 0 {
@@ -82,17 +88,22 @@ enum R {
         return f
     }
 
-    static func declaration(_ risks: [String], channel: String = "农户申报", date: String = "2021-05-06",
-                            by: String = "") -> Declaration {
+    static func declaration(
+        _ risks: [String], channel: String = "农户申报", date: String = "2021-05-06",
+        by: String = ""
+    ) -> Declaration {
         Declaration(channel: channel, date: day(date), risks: risks, reportedBy: by)
     }
 
     static func period(_ m: String) -> MonitoringPeriod { MonitoringPeriod(evaluating: month(m)) }
 
-    static func context(_ h: Household, _ f: HouseholdFigures, month m: String = "2021-05",
-                        settlements: [SettlementRecord] = [], disasters: [DisasterRecord] = []) -> TriggerContext {
-        TriggerContext(household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
-                       period: period(m), line: line)
+    static func context(
+        _ h: Household, _ f: HouseholdFigures, month m: String = "2021-05",
+        settlements: [SettlementRecord] = [], disasters: [DisasterRecord] = []
+    ) -> TriggerContext {
+        TriggerContext(
+            household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
+            period: period(m), line: line)
     }
 
     static func detector(_ m: String, root: String = "/nonexistent-fangfan-state") -> Detector {
@@ -100,7 +111,8 @@ enum R {
     }
 
     static func evaluate(_ h: Household, _ f: HouseholdFigures, month m: String = "2021-05", monitoredCase: Bool = false)
-        -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
+        -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger])
+    {
         detector(m).evaluate(h, f, settlements: [], disasters: [], monitoredCase: monitoredCase)
     }
 
@@ -109,7 +121,8 @@ enum R {
 
     /// The codes that fire, in registry order.
     static func codes(_ h: Household, _ f: HouseholdFigures, month m: String = "2021-05", monitoredCase: Bool = false)
-        -> [String] {
+        -> [String]
+    {
         evaluate(h, f, month: m, monitoredCase: monitoredCase).fired.map(\.code)
     }
 }

@@ -1,18 +1,24 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // RULES.md §4, each trigger at, one fen below and one fen above its threshold. Fixtures in RulesTests.swift.
 
 final class TriggerRulesTests: XCTestCase {
     func testRegistry() {
         // The order of §4's table, then §9's forecast (also the bit order of alert ids), and each trigger's risk type.
-        XCTAssertEqual(Triggers.codes, ["illness", "disaster", "spending_surge", "income_drop", "disability", "aid_change", "declared",
-                                        "forecast"])
-        let types = ["illness": "因病", "disaster": "因灾", "spending_surge": "刚性支出骤增", "income_drop": "收入骤减",
-                     "disability": "因残", "aid_change": "救助变动", "forecast": "收入下滑预警"]
+        XCTAssertEqual(
+            Triggers.codes,
+            [
+                "illness", "disaster", "spending_surge", "income_drop", "disability", "aid_change", "declared",
+                "forecast",
+            ])
+        let types = [
+            "illness": "因病", "disaster": "因灾", "spending_surge": "刚性支出骤增", "income_drop": "收入骤减",
+            "disability": "因残", "aid_change": "救助变动", "forecast": "收入下滑预警",
+        ]
         for (code, type) in types { XCTAssertEqual(Triggers.riskType(code), type, code) }
     }
 
@@ -38,8 +44,12 @@ final class TriggerRulesTests: XCTestCase {
             Case(label: "一般农户 bar", type: .general, prev: "30000.00", oop: "10000.00", monitored: false, fires: true),
             // RULES.md §4 names the roster's 户类型 for the bars; a 一般农户 with a 监测中 case in the ledger keeps the
             // 10000.00 bar (the oracle reads the roster type too; §5 distinguishes the ledger state from the type).
-            Case(label: "一般农户 monitored in the ledger, fragile bar", type: .general, prev: "30000.00", oop: "5000.00", monitored: true, fires: false),
-            Case(label: "一般农户 monitored in the ledger, its bar", type: .general, prev: "30000.00", oop: "10000.00", monitored: true, fires: true),
+            Case(
+                label: "一般农户 monitored in the ledger, fragile bar", type: .general, prev: "30000.00", oop: "5000.00", monitored: true,
+                fires: false),
+            Case(
+                label: "一般农户 monitored in the ledger, its bar", type: .general, prev: "30000.00", oop: "10000.00", monitored: true,
+                fires: true),
             // prev 0: the 0.5 × test is skipped (0 ≥ 0.5 × 0 would fire on anything); only the bars apply
             Case(label: "prev 0, oop 0", type: .lifted, prev: "0", oop: "0", monitored: false, fires: false),
             Case(label: "prev 0, oop 0.01", type: .lifted, prev: "0", oop: "0.01", monitored: false, fires: false),
@@ -54,7 +64,9 @@ final class TriggerRulesTests: XCTestCase {
         for c in table {
             let h = R.household(type: c.type, prev: c.prev), f = R.figures(oop: c.oop)
             // a case monitored in the ledger goes through the detector, which knows the ledger's states
-            let t = c.monitored ? R.evaluate(h, f, monitoredCase: true).fired.first { $0.code == "illness" }
+            let t =
+                c.monitored
+                ? R.evaluate(h, f, monitoredCase: true).fired.first { $0.code == "illness" }
                 : IllnessTrigger().evaluate(R.context(h, f))
             XCTAssertEqual(t != nil, c.fires, c.label)
             if let t {
@@ -95,8 +107,11 @@ final class TriggerRulesTests: XCTestCase {
         let drop = try! XCTUnwrap(IncomeDropTrigger().evaluate(R.context(h, R.figures(observed: "100.00", months: 6))))
         XCTAssertTrue(drop.evidence[0].text.contains("0.7 倍"), drop.evidence[0].text)
         // a 一般农户 with a monitored case keeps its own bar, and the evidence names it
-        let mon = try! XCTUnwrap(R.evaluate(R.household(type: .general, prev: "30000.00"), R.figures(oop: "10000.00"),
-                                            monitoredCase: true).fired.first { $0.code == "illness" })
+        let mon = try! XCTUnwrap(
+            R.evaluate(
+                R.household(type: .general, prev: "30000.00"), R.figures(oop: "10000.00"),
+                monitoredCase: true
+            ).fired.first { $0.code == "illness" })
         XCTAssertTrue(mon.evidence[0].text.contains("一般农户标准 10000.00 元"), mon.evidence[0].text)
         XCTAssertEqual(Ratio(1, 2).description, "0.5")
         XCTAssertEqual(Ratio(1, 3).description, "1/3")
@@ -221,8 +236,9 @@ final class TriggerRulesTests: XCTestCase {
         let h = R.household(type: .lifted, prev: "30000.00", members: R.defaultMembers + [leap])
         for (date, fires) in [("2020-02-28", false), ("2020-02-29", true)] {
             let d = NewDisability(person: leap.person, name: leap.name, grade: "二级", issued: R.day(date))
-            XCTAssertEqual(DisabilityTrigger().evaluate(R.context(h, R.figures(disabilities: [d]), month: "2020-05")) != nil,
-                           fires, date)
+            XCTAssertEqual(
+                DisabilityTrigger().evaluate(R.context(h, R.figures(disabilities: [d]), month: "2020-05")) != nil,
+                fires, date)
         }
         // A certificate of someone who is not a member of this household never fires here.
         let stranger = NewDisability(person: R.person(born: "19800101", seq: 99), name: "外人", grade: "一级", issued: R.day(issued))
@@ -279,8 +295,9 @@ final class TriggerRulesTests: XCTestCase {
         XCTAssertEqual(t.evidence.count, 2)
         XCTAssertEqual(t.evidence.map(\.record), ["干部排查", "农户申报"])
         XCTAssertEqual(t.evidence.map(\.date), ["2021-05-06", "2021-03-01"])
-        XCTAssertTrue(t.evidence[0].text.contains("干部排查") && t.evidence[0].text.contains("2021-05-06")
-                      && t.evidence[0].text.contains("因病、因学"), t.evidence[0].text)
+        XCTAssertTrue(
+            t.evidence[0].text.contains("干部排查") && t.evidence[0].text.contains("2021-05-06")
+                && t.evidence[0].text.contains("因病、因学"), t.evidence[0].text)
         // any declaration fires, whatever the figures
         let one = R.figures(observed: "90000.00", months: 6, declarations: [R.declaration(["其他"])])
         XCTAssertEqual(R.codes(h, one), ["declared"])

@@ -1,6 +1,7 @@
-import XCTest
-@testable import FangfanCore
 import FangfanTestSupport
+import XCTest
+
+@testable import FangfanCore
 
 final class HashIndexTests: XCTestCase {
     /// Against Dictionary on the same operations: inserts past several growths, overwrites, absent keys,
@@ -10,13 +11,13 @@ final class HashIndexTests: XCTestCase {
         var reference: [UInt64: Int32] = [:]
         var rng = SystemRandomNumberGenerator()
         var keys: [UInt64] = [0, UInt64.max, 1 << 63]
-        for i in 0..<5_000 { keys.append(UInt64(i) << 32) }                // same low bits
+        for i in 0..<5_000 { keys.append(UInt64(i) << 32) }  // same low bits
         for _ in 0..<20_000 { keys.append(rng.next()) }
         for (n, k) in keys.enumerated() {
             index[k] = Int32(n)
             reference[k] = Int32(n)
         }
-        for (n, k) in keys.enumerated() where n % 3 == 0 {                   // overwrite a third
+        for (n, k) in keys.enumerated() where n % 3 == 0 {  // overwrite a third
             index[k] = Int32(n + 1)
             reference[k] = Int32(n + 1)
         }
@@ -24,7 +25,7 @@ final class HashIndexTests: XCTestCase {
         for k in keys { XCTAssertEqual(index[k], reference[k]) }
         for _ in 0..<20_000 {
             let k = rng.next() as UInt64
-            XCTAssertEqual(index[k], reference[k])                          // almost surely absent
+            XCTAssertEqual(index[k], reference[k])  // almost surely absent
         }
         XCTAssertNil(HashIndex()[42])
     }
@@ -68,7 +69,7 @@ final class RosterGroupingTests: XCTestCase {
         XCTAssertTrue(RosterCheck.isGrouped([]))
         XCTAssertTrue(RosterCheck.isGrouped([5]))
         XCTAssertTrue(RosterCheck.isGrouped([1, 1, 2, 2, 2, 3]))
-        XCTAssertTrue(RosterCheck.isGrouped([3, 3, 1, 2, 2]))      // any order of households
+        XCTAssertTrue(RosterCheck.isGrouped([3, 3, 1, 2, 2]))  // any order of households
         XCTAssertFalse(RosterCheck.isGrouped([1, 2, 1]))
         XCTAssertFalse(RosterCheck.isGrouped([1, 1, 2, 3, 3, 2]))
         XCTAssertFalse(RosterCheck.isGrouped([1, 2, 2, 1, 1]))

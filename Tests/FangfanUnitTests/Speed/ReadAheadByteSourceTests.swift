@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// `ReadAheadByteSource` gives exactly what its inner source gives, in order, errors included.
 final class ReadAheadByteSourceTests: XCTestCase {
@@ -19,8 +19,10 @@ final class ReadAheadByteSourceTests: XCTestCase {
     func testSameBytesWhateverTheBlockAndReadSizes() throws {
         var rng = Cuts.SplitMix64(seed: 17)
         let bytes = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        for (blockSize, readSize, pieces) in [(1, 1, [Int]()), (7, 3, [5, 1, 9]), (4096, 65536, []), (256 << 10, 1000, [70_000]),
-                                              (100, 100_000, Cuts.random(seed: 3))] {
+        for (blockSize, readSize, pieces) in [
+            (1, 1, [Int]()), (7, 3, [5, 1, 9]), (4096, 65536, []), (256 << 10, 1000, [70_000]),
+            (100, 100_000, Cuts.random(seed: 3)),
+        ] {
             // a block per byte hands over a block per byte: a shorter input keeps the test quick
             let bytes = blockSize < 100 ? Array(bytes.prefix(5000)) : bytes
             let source = ReadAheadByteSource(MemoryByteSource(bytes, pieces: pieces), blockSize: blockSize)
@@ -38,13 +40,15 @@ final class ReadAheadByteSourceTests: XCTestCase {
             let source = ReadAheadByteSource(XMLRecordReaderTests.FailingSource(bytes, failAfter: failAfter), blockSize: 4096)
             var out: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 1000)
-            XCTAssertThrowsError(try {
-                while true {
-                    let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-                    if n == 0 { break }
-                    out += buffer[0..<n]
-                }
-            }()) { XCTAssertEqual("\($0)", "disk on fire") }
+            XCTAssertThrowsError(
+                try {
+                    while true {
+                        let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+                        if n == 0 { break }
+                        out += buffer[0..<n]
+                    }
+                }()
+            ) { XCTAssertEqual("\($0)", "disk on fire") }
             XCTAssertEqual(out, Array(bytes.prefix(failAfter)), "every byte before the error, after \(failAfter)")
             XCTAssertThrowsError(try buffer.withUnsafeMutableBytes { try source.read(into: $0) }, "the error stays")
         }

@@ -1,6 +1,7 @@
-import XCTest
-@testable import FangfanCore
 import FangfanTestSupport
+import XCTest
+
+@testable import FangfanCore
 
 final class SortedKeysTests: XCTestCase {
     /// The radix sort against the standard sort: random keys, keys that share their high bytes (passes
@@ -9,8 +10,8 @@ final class SortedKeysTests: XCTestCase {
         var g = SystemRandomNumberGenerator()
         var wide = (0..<50_000).map { _ in g.next() as UInt64 }
         wide += [0, UInt64.max, 1 << 63, 0, UInt64.max]
-        let narrow = (0..<30_000).map { _ in UInt64.random(in: 0..<65_536, using: &g) }   // six equal bytes
-        let high = (0..<30_000).map { _ in UInt64.random(in: 0..<256, using: &g) << 56 }   // seven equal bytes
+        let narrow = (0..<30_000).map { _ in UInt64.random(in: 0..<65_536, using: &g) }  // six equal bytes
+        let high = (0..<30_000).map { _ in UInt64.random(in: 0..<256, using: &g) << 56 }  // seven equal bytes
         for keys in [wide, narrow, high, [3, 1, 2], [], [9]] {
             var sorted = keys
             SortedKeys.sort(&sorted)

@@ -1,8 +1,8 @@
+import FangfanTestSupport
 import Foundation
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 /// The parse in pieces on both cores (`XMLParallelParse`) must give exactly what the parse in one
 /// sequence gives: the same records (numbers, lines, values), root attributes and declared count, and
@@ -34,13 +34,16 @@ final class XMLParallelParseTests: XCTestCase {
 
     /// Reads `bytes` in one sequence (`pieceBytes` nil) or in pieces of about `pieceBytes`, from a
     /// source that hands over `split` bytes at a time.
-    static func read(_ bytes: [UInt8], _ spec: XMLRecordSpec, pieceBytes: Int?, split: [Int] = [],
-                     maxDepth: Int = 32) -> Outcome {
+    static func read(
+        _ bytes: [UInt8], _ spec: XMLRecordSpec, pieceBytes: Int?, split: [Int] = [],
+        maxDepth: Int = 32
+    ) -> Outcome {
         var out = Outcome()
         do {
             let reopen: (() throws -> ByteSource)? = pieceBytes == nil ? nil : { MemoryByteSource(bytes, pieces: split) }
-            let reader = try XMLRecordReader(source: MemoryByteSource(bytes, pieces: split), spec: spec, maxDepth: maxDepth,
-                                             reopen: reopen, pieceBytes: pieceBytes ?? 1)
+            let reader = try XMLRecordReader(
+                source: MemoryByteSource(bytes, pieces: split), spec: spec, maxDepth: maxDepth,
+                reopen: reopen, pieceBytes: pieceBytes ?? 1)
             defer {
                 out.rootAttributes = reader.rootAttributes
                 out.declaredCount = reader.declaredCount
@@ -63,9 +66,11 @@ final class XMLParallelParseTests: XCTestCase {
     /// Checks that pieces of several sizes give what one sequence gives; returns that outcome and
     /// the outcomes in pieces.
     @discardableResult
-    static func assertPiecesAgree(_ bytes: [UInt8], _ spec: XMLRecordSpec, _ name: String, maxDepth: Int = 32,
-                                  sizes: [Int] = [1, 40, 97, 300, 1 << 20], split: [Int] = [],
-                                  file: StaticString = #filePath, line: UInt = #line) -> (Outcome, [Outcome]) {
+    static func assertPiecesAgree(
+        _ bytes: [UInt8], _ spec: XMLRecordSpec, _ name: String, maxDepth: Int = 32,
+        sizes: [Int] = [1, 40, 97, 300, 1 << 20], split: [Int] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> (Outcome, [Outcome]) {
         let whole = read(bytes, spec, pieceBytes: nil, split: split, maxDepth: maxDepth)
         var parts: [Outcome] = []
         for size in sizes {
@@ -93,8 +98,10 @@ final class XMLParallelParseTests: XCTestCase {
         return (0..<257).map { _ in range.lowerBound + rng.int(range.count) }
     }
 
-    static let texts = ["陈大明", "¥12 €3 𠀀镕", "ｱ·é", "JS00\(1)", "", " 普通门诊 ", "a &amp; b", "&lt;x&gt;", "&#38;&#x4E2D;", "2021-05-03", "1,234.50",
-                        "<![CDATA[<b>粗</b>]]>"]
+    static let texts = [
+        "陈大明", "¥12 €3 𠀀镕", "ｱ·é", "JS00\(1)", "", " 普通门诊 ", "a &amp; b", "&lt;x&gt;", "&#38;&#x4E2D;", "2021-05-03", "1,234.50",
+        "<![CDATA[<b>粗</b>]]>",
+    ]
     /// Text that looks like a cut but is not one: inside a CDATA section or (as a comment) between fields.
     static let decoys = ["<![CDATA[</JL>]]>", "<!-- </JL> -->", "<!--</ZHSJ>-->"]
 
@@ -161,8 +168,9 @@ final class XMLParallelParseTests: XCTestCase {
         for round in 0..<24 {
             let crlf = round % 3 == 2
             let text = Self.medicalDocument(&rng, records: 20 + rng.int(60), tricky: false, crlf: crlf)
-            let (whole, parts) = Self.assertPiecesAgree(Array(text.utf8), Self.medical, "plain \(round)",
-                                                        split: round % 2 == 0 ? [] : Self.pieces(seed: UInt64(round)))
+            let (whole, parts) = Self.assertPiecesAgree(
+                Array(text.utf8), Self.medical, "plain \(round)",
+                split: round % 2 == 0 ? [] : Self.pieces(seed: UInt64(round)))
             XCTAssertNil(whole.error, "plain \(round)")
             XCTAssertGreaterThan(whole.records.count, 19)
             // plain documents are cut and parsed on both cores, never handed to the sequential parse
@@ -177,8 +185,9 @@ final class XMLParallelParseTests: XCTestCase {
         var tookOver = 0, cut = 0
         for round in 0..<40 {
             let text = Self.medicalDocument(&rng, records: 10 + rng.int(50), tricky: true, crlf: round % 4 == 1)
-            let (whole, parts) = Self.assertPiecesAgree(Array(text.utf8), Self.medical, "tricky \(round)",
-                                                        split: round % 3 == 0 ? [1, 7, 2] : [])
+            let (whole, parts) = Self.assertPiecesAgree(
+                Array(text.utf8), Self.medical, "tricky \(round)",
+                split: round % 3 == 0 ? [1, 7, 2] : [])
             XCTAssertNil(whole.error, "tricky \(round): \(text)")
             if parts[1].pieces?.tookOver == true { tookOver += 1 } else { cut += 1 }
         }
@@ -207,8 +216,9 @@ final class XMLParallelParseTests: XCTestCase {
                 .replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"GB18030\"")
             guard text.hasPrefix("<?xml") else { continue }
             let bytes = try gb18030(text)
-            let (whole, parts) = Self.assertPiecesAgree(bytes, Self.medical, "GB18030 \(round)",
-                                                        split: Self.pieces(seed: UInt64(round), range: 1...5))
+            let (whole, parts) = Self.assertPiecesAgree(
+                bytes, Self.medical, "GB18030 \(round)",
+                split: Self.pieces(seed: UInt64(round), range: 1...5))
             XCTAssertNil(whole.error)
             XCTAssertEqual(whole.records.count, 40)
             if round % 2 == 0 { XCTAssertEqual(parts[1].pieces?.tookOver, false) }
@@ -237,8 +247,10 @@ final class XMLParallelParseTests: XCTestCase {
     /// Bytes taken out, put in or cut off anywhere: the same records before the same error.
     func testBrokenDocumentsGiveTheSequentialError() throws {
         var rng = Rng(state: 23)
-        let insertions: [[UInt8]] = [Array("<".utf8), Array("&".utf8), Array("</JL>".utf8), Array("<!DOCTYPE x>".utf8),
-                                     Array("&ent;".utf8), [0xFF], [0x00], Array("<JL>".utf8)]
+        let insertions: [[UInt8]] = [
+            Array("<".utf8), Array("&".utf8), Array("</JL>".utf8), Array("<!DOCTYPE x>".utf8),
+            Array("&ent;".utf8), [0xFF], [0x00], Array("<JL>".utf8),
+        ]
         var errors = 0
         for round in 0..<60 {
             let text = Self.medicalDocument(&rng, records: 30, tricky: round % 2 == 0, crlf: false)
@@ -262,7 +274,11 @@ final class XMLParallelParseTests: XCTestCase {
             ("entity", "<YBJSSJ>\n\(records)<JL><JSLSH>&a;</JSLSH></JL>\n\(records)</YBJSSJ>\n"),
             ("wrong root", "<MZJZ>\n\(records)</MZJZ>\n"),
             ("declared count", "<YBJSSJ JLS=\"many\">\n\(records)</YBJSSJ>\n"),
-            ("deep", "<YBJSSJ>\n\(records)<JL>" + String(repeating: "<A>", count: 40) + String(repeating: "</A>", count: 40) + "</JL>\n\(records)</YBJSSJ>\n"),
+            (
+                "deep",
+                "<YBJSSJ>\n\(records)<JL>" + String(repeating: "<A>", count: 40) + String(repeating: "</A>", count: 40)
+                    + "</JL>\n\(records)</YBJSSJ>\n"
+            ),
             ("doctype in content", "<YBJSSJ>\n\(records)<!DOCTYPE x>\n\(records)</YBJSSJ>\n"),
             ("second root", "<YBJSSJ>\n\(records)</YBJSSJ>\n<YBJSSJ>\n\(records)</YBJSSJ>\n"),
             ("unclosed", "<YBJSSJ>\n\(records)<JL><JSLSH>x</JSLSH>\n\(records)"),
@@ -286,8 +302,9 @@ final class XMLParallelParseTests: XCTestCase {
         let text = "<YBJSSJ>\n" + (1...200).map { "<JL><JSLSH>JS\($0)</JSLSH></JL>\n" }.joined() + "</YBJSSJ>\n"
         let bytes = Array(text.utf8)
         for failAfter in [0, 10, 1000, 5000] {
-            let reader = try XMLRecordReader(source: R.FailingSource(bytes, failAfter: failAfter), spec: Self.medical,
-                                             reopen: { R.FailingSource(bytes, failAfter: failAfter) }, pieceBytes: 300)
+            let reader = try XMLRecordReader(
+                source: R.FailingSource(bytes, failAfter: failAfter), spec: Self.medical,
+                reopen: { R.FailingSource(bytes, failAfter: failAfter) }, pieceBytes: 300)
             var n = 0
             XCTAssertThrowsError(try { while try reader.next() != nil { n += 1 } }()) {
                 XCTAssertEqual($0 as? XMLReadError, .source("disk on fire"), "after \(failAfter) bytes")
@@ -297,8 +314,9 @@ final class XMLParallelParseTests: XCTestCase {
         }
         struct Gone: Error, CustomStringConvertible { var description: String { "the file is gone" } }
         let broken = Array((text + "<x>").utf8)
-        let reader = try XMLRecordReader(source: MemoryByteSource(broken), spec: Self.medical,
-                                         reopen: { throw Gone() }, pieceBytes: 300)
+        let reader = try XMLRecordReader(
+            source: MemoryByteSource(broken), spec: Self.medical,
+            reopen: { throw Gone() }, pieceBytes: 300)
         var n = 0
         XCTAssertThrowsError(try { while try reader.next() != nil { n += 1 } }()) {
             XCTAssertEqual($0 as? XMLReadError, .source("the file is gone"))
@@ -325,11 +343,13 @@ final class XMLParallelParseTests: XCTestCase {
         // names of 300 bytes: the sequential parse hands a block (256 KB of field text) before the end
         let name = String(repeating: "x", count: 300)
         let records = (1...3000).map { "<JL><JSLSH>JS\($0)</JSLSH><XM>\(name)</XM></JL>\n" }
-        let text = "<YBJSSJ>\n" + records[..<2000].joined() + "<!-- " + String(repeating: "</JL> ", count: 2000) + "-->\n"
+        let text =
+            "<YBJSSJ>\n" + records[..<2000].joined() + "<!-- " + String(repeating: "</JL> ", count: 2000) + "-->\n"
             + records[2000...].joined() + "</YBJSSJ>\n"
         let bytes = Array(text.utf8)
-        let reader = try XMLRecordReader(source: ReadAheadSource(bytes), spec: Self.medical,
-                                         reopen: { MemoryByteSource(bytes, pieces: [1000]) }, pieceBytes: 4000)
+        let reader = try XMLRecordReader(
+            source: ReadAheadSource(bytes), spec: Self.medical,
+            reopen: { MemoryByteSource(bytes, pieces: [1000]) }, pieceBytes: 4000)
         var last = 0, n = 0
         while try reader.next() != nil {
             n += 1
@@ -351,8 +371,9 @@ final class XMLParallelParseTests: XCTestCase {
             do {
                 let memory = MemoryByteSource(bytes)
                 source = memory
-                let reader = try XMLRecordReader(source: memory, spec: Self.medical,
-                                                 reopen: { MemoryByteSource(bytes) }, pieceBytes: 1000)
+                let reader = try XMLRecordReader(
+                    source: memory, spec: Self.medical,
+                    reopen: { MemoryByteSource(bytes) }, pieceBytes: 1000)
                 for _ in 0..<stopAfter { _ = try reader.next() }
             }
             let deadline = Date().addingTimeInterval(Bounds.seconds(2))
@@ -390,8 +411,9 @@ final class XMLParallelParseTests: XCTestCase {
             let rest = bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[first.used...])) }
             XCTAssertEqual(rest.map { first.text + $0.text }, decoded?.text, "cut at \(cut)")
             if cut - first.used > 0 {
-                XCTAssertNil(bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[0..<cut])) },
-                             "a cut character at the end of the text is an error")
+                XCTAssertNil(
+                    bytes.withUnsafeBufferPointer { table.decode(UnsafeBufferPointer(rebasing: $0[0..<cut])) },
+                    "a cut character at the end of the text is an error")
             }
         }
         var allPairs: [UInt8] = []
@@ -421,7 +443,8 @@ final class XMLParallelParseTests: XCTestCase {
         XCTAssertFalse(declared("<?xml version=\"1.0\" encoding=\"UTF-8\"?><R>"))
         XCTAssertFalse(declared("<?xml version=\"1.0\" encoding=\"GBK\"?><R>"))
         XCTAssertFalse(declared("<?xml version=\"1.0\"?><R>"))
-        XCTAssertFalse(declared("\u{FEFF}<?xml version=\"1.0\" encoding=\"GB18030\"?><R>"), "a UTF-8 byte-order mark is libxml2's to settle")
+        XCTAssertFalse(
+            declared("\u{FEFF}<?xml version=\"1.0\" encoding=\"GB18030\"?><R>"), "a UTF-8 byte-order mark is libxml2's to settle")
         XCTAssertFalse(declared("<R><?xml encoding=\"GB18030\"?>"))
     }
 
@@ -431,11 +454,14 @@ final class XMLParallelParseTests: XCTestCase {
         func head(_ s: String) -> String? {
             let b = Array(s.utf8)
             return b.withUnsafeBufferPointer { p in
-                XMLPieceCutter.findHead(p).map { String(decoding: b[0..<$0.0], as: UTF8.self) + "|" + String(decoding: b[$0.1], as: UTF8.self) }
+                XMLPieceCutter.findHead(p).map {
+                    String(decoding: b[0..<$0.0], as: UTF8.self) + "|" + String(decoding: b[$0.1], as: UTF8.self)
+                }
             }
         }
-        XCTAssertEqual(head("<?xml version=\"1.0\"?>\n<!-- c -->\n<?pi x?>\n<R a=\"1>2\" b='/>'>\n<JL/>"),
-                       "<?xml version=\"1.0\"?>\n<!-- c -->\n<?pi x?>\n<R a=\"1>2\" b='/>'>|R")
+        XCTAssertEqual(
+            head("<?xml version=\"1.0\"?>\n<!-- c -->\n<?pi x?>\n<R a=\"1>2\" b='/>'>\n<JL/>"),
+            "<?xml version=\"1.0\"?>\n<!-- c -->\n<?pi x?>\n<R a=\"1>2\" b='/>'>|R")
         XCTAssertEqual(head("\u{FEFF}<R\n>x"), "\u{FEFF}<R\n>|R")
         XCTAssertNil(head("<!DOCTYPE R><R>"))
         XCTAssertNil(head("<R/>"))

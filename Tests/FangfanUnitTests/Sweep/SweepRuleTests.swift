@@ -21,8 +21,9 @@ final class SweepRuleTests: XCTestCase {
     static func household(_ v: String, _ seq: Int, _ type: HouseholdType) -> Household {
         let (town, village) = place(v)
         let person = ResidentID(key: UInt64("44082519700101" + String(format: "%03d", seq + (v == "A" ? 0 : v == "B" ? 300 : 600)))!)
-        return Household(id: HouseholdID(key: hid(v, seq)), town: town, village: village, type: type,
-                         prevIncome: Money(fen: 1_000_000), members: [Member(person: person, name: "户\(v)\(seq)", relation: "户主", labour: .ordinary)])
+        return Household(
+            id: HouseholdID(key: hid(v, seq)), town: town, village: village, type: type,
+            prevIncome: Money(fen: 1_000_000), members: [Member(person: person, name: "户\(v)\(seq)", relation: "户主", labour: .ordinary)])
     }
 
     /// The roster of the main test. Households 1–7 and 40 have a record in the event; the rest do not.
@@ -40,16 +41,19 @@ final class SweepRuleTests: XCTestCase {
     static let cases: [UInt64: CaseState] = [
         hid("A", 10): .monitored, hid("A", 12): .eliminated, hid("A", 13): .warned, hid("A", 14): .warned,
         hid("A", 16): .rejected, hid("A", 18): .rejected, hid("A", 19): .monitored,
-        hid("A", 2): .warned,   // a case does not move a household with a record out of the damage order
+        hid("A", 2): .warned,  // a case does not move a household with a record out of the damage order
         hid("B", 30): .monitored,
     ]
 
-    func record(_ index: RosterIndex, _ v: String, _ seq: Int, damage: String, loss: String,
-                town: String? = nil, village: String? = nil) -> SweepRule.Record {
+    func record(
+        _ index: RosterIndex, _ v: String, _ seq: Int, damage: String, loss: String,
+        town: String? = nil, village: String? = nil
+    ) -> SweepRule.Record {
         let i = index.index(of: HouseholdID(key: Self.hid(v, seq)))!
         let (t, vl) = Self.place(v)
-        return SweepRule.Record(household: i, town: town ?? t, village: village ?? vl, damage: damage,
-                                loss: loss.isEmpty ? .zero : R.y(loss))
+        return SweepRule.Record(
+            household: i, town: town ?? t, village: village ?? vl, damage: damage,
+            loss: loss.isEmpty ? .zero : R.y(loss))
     }
 
     func select(_ records: [SweepRule.Record], _ index: RosterIndex, asked: UnsafeMutablePointer<[Int]>? = nil) -> SweepRule.Selection {
@@ -74,14 +78,14 @@ final class SweepRuleTests: XCTestCase {
         let records = [
             record(index, "A", 6, damage: "无", loss: "0.00"),
             record(index, "A", 2, damage: "严重损坏", loss: "50000.00"),
-            record(index, "A", 4, damage: "一般损坏", loss: ""),                 // a blank loss is 0
+            record(index, "A", 4, damage: "一般损坏", loss: ""),  // a blank loss is 0
             record(index, "A", 1, damage: "倒塌", loss: "1000.00"),
             record(index, "A", 7, damage: "严重损坏", loss: "50000.00"),
             record(index, "A", 3, damage: "严重损坏", loss: "80000.00"),
             record(index, "A", 5, damage: "一般损坏", loss: "10.00"),
-            record(index, "C", 40, damage: "无", loss: "100.00", town: "", village: ""),   // lacks both: the roster's
+            record(index, "C", 40, damage: "无", loss: "100.00", town: "", village: ""),  // lacks both: the roster's
             SweepRule.Record(household: nil, town: "锦和镇", village: "锦和村", damage: "倒塌", loss: R.y("99999.00")),  // no one in the roster
-            SweepRule.Record(household: nil, town: "", village: "港沟村", damage: "倒塌", loss: .zero),       // unmatched, no place
+            SweepRule.Record(household: nil, town: "", village: "港沟村", damage: "倒塌", loss: .zero),  // unmatched, no place
         ]
         var asked: [Int] = []
         let sel = select(records, index, asked: &asked)
@@ -90,8 +94,12 @@ final class SweepRuleTests: XCTestCase {
         // Then the others. 监测中/风险已消除: A19 (监测户), A12 (脱贫户), A10 (一般农户). 预警: A13 (脱贫户), A14 (一般农户).
         // No case (不予纳入 counts as none): A11 and A18 (监测户, by number), A15 then C41 (脱贫户, by number).
         // Not listed: A16 (一般农户 with only a 不予纳入 case), A17 and C42 (一般农户, no case), B30 (village not struck).
-        XCTAssertEqual(ids(sel, index), ["A1", "A3", "A2", "A7", "A5", "A4", "C40", "A6",
-                                         "A19", "A12", "A10", "A13", "A14", "A11", "A18", "A15", "C41"])
+        XCTAssertEqual(
+            ids(sel, index),
+            [
+                "A1", "A3", "A2", "A7", "A5", "A4", "C40", "A6",
+                "A19", "A12", "A10", "A13", "A14", "A11", "A18", "A15", "C41",
+            ])
         XCTAssertEqual(sel.struck, 8)
         XCTAssertEqual(sel.unmatched.count, 2)
         // struck villages: A (records and the unmatched one), C (from C40's roster entry); B is not struck
@@ -138,8 +146,9 @@ final class SweepRuleTests: XCTestCase {
 
     func testRanks() {
         XCTAssertEqual(SweepRule.damages.map(SweepRule.damageRank), [0, 1, 2, 3])
-        XCTAssertEqual([CaseState.monitored, .eliminated, .warned, .rejected].map(SweepRule.caseGroup) + [SweepRule.caseGroup(nil)],
-                       [0, 0, 1, 2, 2])
+        XCTAssertEqual(
+            [CaseState.monitored, .eliminated, .warned, .rejected].map(SweepRule.caseGroup) + [SweepRule.caseGroup(nil)],
+            [0, 0, 1, 2, 2])
         XCTAssertEqual([HouseholdType.monitored, .lifted, .general].map(SweepRule.typeRank), [0, 1, 2])
         XCTAssertTrue(SweepRule.isFragile(.lifted, nil))
         XCTAssertTrue(SweepRule.isFragile(.monitored, .rejected))
@@ -151,16 +160,22 @@ final class SweepRuleTests: XCTestCase {
     func testListCellsAndEscaping() throws {
         let index = RosterIndex(Self.roster)
         let sel = select([record(index, "A", 1, damage: "倒塌", loss: "")], index)
-        let struck = SweepList.cells(eventId: "ZH1", eventName: "=台风", row: sel.rows[0], household: index.households[sel.rows[0].household], level: .red)
-        XCTAssertEqual(struck, ["ZH1", "=台风", "锦和镇", "锦和村", "4408250050010001", "户A1", "440825********0011", "一般农户", "1", "",
-                                "是", "倒塌", "0.00", "10000.00", "红色", "", "", "", ""])
+        let struck = SweepList.cells(
+            eventId: "ZH1", eventName: "=台风", row: sel.rows[0], household: index.households[sel.rows[0].household], level: .red)
+        XCTAssertEqual(
+            struck,
+            [
+                "ZH1", "=台风", "锦和镇", "锦和村", "4408250050010001", "户A1", "440825********0011", "一般农户", "1", "",
+                "是", "倒塌", "0.00", "10000.00", "红色", "", "", "", "",
+            ])
         let other = sel.rows.first { $0.record == nil }!
         let cells = SweepList.cells(eventId: "ZH1", eventName: "台风", row: other, household: index.households[other.household], level: nil)
         XCTAssertEqual(Array(cells[9...14]), ["监测中", "否", "", "", "10000.00", ""])
         XCTAssertEqual(SweepList.columns.count, struck.count)
         XCTAssertEqual(SweepList.columns.suffix(4).map(\.header), ["排查结论", "排查人", "排查日期", "备注"])
         let csv = String(decoding: SweepList.csv([struck]), as: UTF8.self)
-        XCTAssertTrue(csv.hasPrefix("\u{FEFF}灾害编号,灾害名称,乡镇,行政村,户编号,户主姓名,户主身份证号,户类型,家庭人口,台账状态,本次受灾,房屋损毁程度,直接经济损失,上年家庭纯收入,最近预警等级,排查结论,排查人,排查日期,备注\n"))
+        XCTAssertTrue(
+            csv.hasPrefix("\u{FEFF}灾害编号,灾害名称,乡镇,行政村,户编号,户主姓名,户主身份证号,户类型,家庭人口,台账状态,本次受灾,房屋损毁程度,直接经济损失,上年家庭纯收入,最近预警等级,排查结论,排查人,排查日期,备注\n"))
         XCTAssertTrue(csv.contains("ZH1,'=台风,"), "formula-like text is escaped")
         XCTAssertTrue(csv.contains(",0.00,10000.00,红色,,,,\n"), "money stays plain numbers")
         let xlsx = try SweepList.xlsx([struck], town: "锦和镇")
@@ -190,16 +205,19 @@ final class SweepRuleTests: XCTestCase {
             for o in file.households(of: v) {
                 let h = try file.household(o, relations: &relations)
                 let original = list.first { $0.id == h.id }!
-                XCTAssertEqual([h.town, h.village, h.type.rawValue, h.prevIncome.description],
-                               [original.town, original.village, original.type.rawValue, original.prevIncome.description])
-                XCTAssertEqual(h.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" },
-                               original.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" })
+                XCTAssertEqual(
+                    [h.town, h.village, h.type.rawValue, h.prevIncome.description],
+                    [original.town, original.village, original.type.rawValue, original.prevIncome.description])
+                XCTAssertEqual(
+                    h.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" },
+                    original.members.map { "\($0.person)|\($0.name)|\($0.relation)|\($0.labour)" })
                 seen.append(h.id.key)
             }
         }
         XCTAssertEqual(Set(seen), Set(list.map(\.id.key)))
-        XCTAssertEqual(file.household(of: ResidentID(key: 44082519900101999)).map { try! file.household($0, relations: &relations).id.key },
-                       Self.hid("A", 1))
+        XCTAssertEqual(
+            file.household(of: ResidentID(key: 44082519900101999)).map { try! file.household($0, relations: &relations).id.key },
+            Self.hid("A", 1))
         XCTAssertNil(file.household(of: ResidentID(key: 44082519900101998)))
         // a damaged file is not used (the sweep then reads the whole roster and writes it again)
         let path = SweepRosterIndex.path(layout, seq: 7)
@@ -215,17 +233,23 @@ final class SweepRuleTests: XCTestCase {
         let l = try Ledger(path: dir + "/ledger.sqlite")
         func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
         func alert(_ id: String, _ h: Int, _ m: String, _ level: Level, type: String = "一般农户") -> LedgerAlert {
-            LedgerAlert(alertId: id, householdId: hh(h), town: "锦和镇", village: "锦和村", month: m, level: level,
-                        triggers: ["illness"], householdType: type)
+            LedgerAlert(
+                alertId: id, householdId: hh(h), town: "锦和镇", village: "锦和村", month: m, level: level,
+                triggers: ["illness"], householdType: type)
         }
         // 1: yellow in March, red in April → 红 (and a case 预警). 2: orange in April, yellow in May → 黄 (case 预警
         // from April). 3: orange in April, yellow in May, then May rerun without it → back to April's 橙.
         // 4: a 监测户 with a red alert → case 监测中. 5: nothing.
         try l.recordMonth("2021-03", run: "run", alerts: [alert("Y1", 1, "2021-03", .yellow)], evaluations: [])
-        try l.recordMonth("2021-04", run: "run", alerts: [alert("R1", 1, "2021-04", .red), alert("O2", 2, "2021-04", .orange),
-                                                          alert("O3", 3, "2021-04", .orange), alert("R4", 4, "2021-04", .red, type: "监测户")],
-                          evaluations: [])
-        try l.recordMonth("2021-05", run: "run", alerts: [alert("Y2", 2, "2021-05", .yellow), alert("Y3", 3, "2021-05", .yellow)], evaluations: [])
+        try l.recordMonth(
+            "2021-04", run: "run",
+            alerts: [
+                alert("R1", 1, "2021-04", .red), alert("O2", 2, "2021-04", .orange),
+                alert("O3", 3, "2021-04", .orange), alert("R4", 4, "2021-04", .red, type: "监测户"),
+            ],
+            evaluations: [])
+        try l.recordMonth(
+            "2021-05", run: "run", alerts: [alert("Y2", 2, "2021-05", .yellow), alert("Y3", 3, "2021-05", .yellow)], evaluations: [])
         try l.recordMonth("2021-05", run: "run", alerts: [alert("Y2", 2, "2021-05", .yellow)], evaluations: [])
         let all = (1...5).map(hh)
         XCTAssertEqual(try l.latestAlertLevels(of: all), [hh(1): .red, hh(2): .yellow, hh(3): .orange, hh(4): .red])

@@ -1,7 +1,7 @@
+import FangfanTestSupport
 import XCTest
 
 @testable import FangfanCore
-import FangfanTestSupport
 
 // Unit tests for the values of FEEDS.md "Values that appear in every feed".
 // Every expected value below was worked out by hand from the spec, never produced by the code under test.
@@ -9,8 +9,10 @@ import FangfanTestSupport
 private func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 
 /// The value of a success, or a test failure naming the raw input.
-private func success<T>(_ r: Result<T, ValueError>, _ raw: String,
-                        file: StaticString = #filePath, line: UInt = #line) -> T? {
+private func success<T>(
+    _ r: Result<T, ValueError>, _ raw: String,
+    file: StaticString = #filePath, line: UInt = #line
+) -> T? {
     switch r {
     case .success(let v): return v
     case .failure(let e):
@@ -20,8 +22,10 @@ private func success<T>(_ r: Result<T, ValueError>, _ raw: String,
 }
 
 /// The error of a failure, or a test failure naming what was accepted.
-private func failure<T>(_ r: Result<T, ValueError>, _ raw: String,
-                        file: StaticString = #filePath, line: UInt = #line) -> ValueError? {
+private func failure<T>(
+    _ r: Result<T, ValueError>, _ raw: String,
+    file: StaticString = #filePath, line: UInt = #line
+) -> ValueError? {
     switch r {
     case .success(let v):
         XCTFail("'\(raw)' was accepted as \(v), expected a refusal", file: file, line: line)
@@ -113,13 +117,13 @@ final class ResidentIDTests: XCTestCase {
     }
 
     func testWrongLength() {
-        assertRefused("44082519900101123", .idLength)       // 17
-        assertRefused("4408251990010112321", .idLength)     // 19
-        assertRefused("4408251990010112", .idLength)        // 16
+        assertRefused("44082519900101123", .idLength)  // 17
+        assertRefused("4408251990010112321", .idLength)  // 19
+        assertRefused("4408251990010112", .idLength)  // 16
         assertRefused("440825", .idLength)
-        assertRefused("4408256502034412", .idLength)        // 16
-        assertRefused("44082565020344X", .idLength)         // 15 with a letter
-        assertRefused("4408251990 01011232", .idLength)     // inner space: 19 chars
+        assertRefused("4408256502034412", .idLength)  // 16
+        assertRefused("44082565020344X", .idLength)  // 15 with a letter
+        assertRefused("4408251990 01011232", .idLength)  // inner space: 19 chars
     }
 
     func testWrongLengthMessageCountsCharactersNotBytes() {
@@ -131,10 +135,10 @@ final class ResidentIDTests: XCTestCase {
     }
 
     func testBadCheckChar() {
-        assertRefused("440825199001011233", .idCheckChar)   // should be 2
+        assertRefused("440825199001011233", .idCheckChar)  // should be 2
         assertRefused("440825199001011231", .idCheckChar)
         assertRefused("44082519900101123X", .idCheckChar)
-        assertRefused("440825199001011030", .idCheckChar)   // should be X
+        assertRefused("440825199001011030", .idCheckChar)  // should be X
         assertRefused("44082519900101103Y", .idCheckChar)
         assertRefused("11010519491231002１", .idCheckChar)  // full-width 1, should be X
     }
@@ -152,8 +156,8 @@ final class ResidentIDTests: XCTestCase {
     }
 
     func testBirthDateBoundaries() {
-        assertAccepted("44082519000101001X", "44082519000101001X")    // 1900-01-01, the first day allowed
-        assertAccepted("440825202106010011", "440825202106010011")    // born on the day the pipeline runs
+        assertAccepted("44082519000101001X", "44082519000101001X")  // 1900-01-01, the first day allowed
+        assertAccepted("440825202106010011", "440825202106010011")  // born on the day the pipeline runs
     }
 
     func testScientificNotationSaysReExportAsText() {
@@ -196,9 +200,10 @@ final class ResidentIDTests: XCTestCase {
     }
 
     func testAgeOnBirthdays() {
-        guard let young = success(parse("440825200505030010"), ""),     // born 2005-05-03
-              let old = success(parse("440825196005030015"), ""),       // born 1960-05-03
-              let leap = success(parse("440825200002290013"), "") else { return }  // born 2000-02-29
+        guard let young = success(parse("440825200505030010"), ""),  // born 2005-05-03
+            let old = success(parse("440825196005030015"), ""),  // born 1960-05-03
+            let leap = success(parse("440825200002290013"), "")
+        else { return }  // born 2000-02-29
         // 16th birthday exactly, and the day before
         XCTAssertEqual(young.birthDate.age(on: day(2021, 5, 3)), 16)
         XCTAssertEqual(young.birthDate.age(on: day(2021, 5, 2)), 15)
@@ -244,8 +249,10 @@ final class HouseholdIDTests: XCTestCase {
     }
 
     func testRefused() {
-        for raw in ["440825101002001", "44082510100200140", "440825101002001A", "4408251010O20014",
-                    "4408-2510-1002-0014", "4408251010 020014", "4.40825101002014E+15", "4.40825E+15", "abc"] {
+        for raw in [
+            "440825101002001", "44082510100200140", "440825101002001A", "4408251010O20014",
+            "4408-2510-1002-0014", "4408251010 020014", "4.40825101002014E+15", "4.40825E+15", "abc",
+        ] {
             guard let e = failure(parse(raw), raw) else { continue }
             XCTAssertEqual(e.code, .householdID, raw)
         }
@@ -263,8 +270,10 @@ final class MonthTests: XCTestCase {
     func parse(_ raw: String) -> Result<Month, ValueError> { Month.parse(utf8(raw)) }
 
     func testEverySpelling() {
-        for raw in ["2021-05", "2021/05", "202105", "2021年5月", "2021年05月", "2021-5", "2021/5", " 2021-05 ",
-                    "\u{3000}2021年5月"] {
+        for raw in [
+            "2021-05", "2021/05", "202105", "2021年5月", "2021年05月", "2021-5", "2021/5", " 2021-05 ",
+            "\u{3000}2021年5月",
+        ] {
             XCTAssertEqual(success(parse(raw), raw), month(2021, 5), raw)
         }
         XCTAssertEqual(success(parse("2020-12"), ""), month(2020, 12))
@@ -274,9 +283,11 @@ final class MonthTests: XCTestCase {
 
     func testRefused() {
         // FEEDS.md lists the accepted spellings; anything else is bad_month (no dots, no two-digit years)
-        for raw in ["2021-13", "2021-00", "202113", "202100", "2021年13月", "2021年0月", "21-05", "2105",
-                    "2021.05", "2021-05-03", "20210503", "2021-005", "2021年5", "2021年月", "2021/5/", "2021-",
-                    "May 2021", "2021 05", "abcdef", "1899-12", ""] {
+        for raw in [
+            "2021-13", "2021-00", "202113", "202100", "2021年13月", "2021年0月", "21-05", "2105",
+            "2021.05", "2021-05-03", "20210503", "2021-005", "2021年5", "2021年月", "2021/5/", "2021-",
+            "May 2021", "2021 05", "abcdef", "1899-12", "",
+        ] {
             guard let e = failure(parse(raw), raw) else { continue }
             XCTAssertEqual(e.code, .badMonth, raw)
         }
@@ -337,27 +348,33 @@ final class DayTests: XCTestCase {
     func parse(_ raw: String) -> Result<Day, ValueError> { Day.parse(utf8(raw)) }
 
     func testEverySpelling() {
-        for raw in ["2021-05-03", "2021-5-3", "2021-05-3", "2021-5-03", "2021/5/3", "2021/05/03", "2021.5.3",
-                    "2021.05.03", "20210503", "2021年5月3日", "2021年05月03日", " 2021-05-03\u{3000}",
-                    "２０２１-５-３", "２０２１年５月３日"] {
+        for raw in [
+            "2021-05-03", "2021-5-3", "2021-05-3", "2021-5-03", "2021/5/3", "2021/05/03", "2021.5.3",
+            "2021.05.03", "20210503", "2021年5月3日", "2021年05月03日", " 2021-05-03\u{3000}",
+            "２０２１-５-３", "２０２１年５月３日",
+        ] {
             XCTAssertEqual(success(parse(raw), raw), day(2021, 5, 3), raw)
         }
     }
 
     func testWithTime() {
-        for raw in ["2021-05-03 14:22:05", "2021-05-03T14:22:05", "2021/5/3 14:22", "2021.5.3 8:05:00",
-                    "20210503 14:22:05", "20210503T14:22:05", "2021年5月3日 14:22:05", "2021-05-03 14:22:05.123",
-                    "2021-05-03 00:00:00"] {
+        for raw in [
+            "2021-05-03 14:22:05", "2021-05-03T14:22:05", "2021/5/3 14:22", "2021.5.3 8:05:00",
+            "20210503 14:22:05", "20210503T14:22:05", "2021年5月3日 14:22:05", "2021-05-03 14:22:05.123",
+            "2021-05-03 00:00:00",
+        ] {
             XCTAssertEqual(success(parse(raw), raw), day(2021, 5, 3), raw)
         }
     }
 
     func testRefused() {
-        for raw in ["2021-02-30", "2021-13-01", "2021-00-10", "2021-04-31", "2100-02-29", "20210230",
-                    "2021年2月30日", "2021/5-3", "2021-5/3", "2021.5-3", "03/05/2021", "05/03/2021", "2021-05",
-                    "202105", "2021-05-003", "2021-005-03", "202105031", "2021-05-03x", "2021-05-03 -",
-                    "2021-05-03 25:00:00", "2021-05-03 14:60", "2021-05-03T", "2021-05-03 junk", "2021年5月3",
-                    "2021年5-3日", "21-05-03", "abc", "", "   "] {
+        for raw in [
+            "2021-02-30", "2021-13-01", "2021-00-10", "2021-04-31", "2100-02-29", "20210230",
+            "2021年2月30日", "2021/5-3", "2021-5/3", "2021.5-3", "03/05/2021", "05/03/2021", "2021-05",
+            "202105", "2021-05-003", "2021-005-03", "202105031", "2021-05-03x", "2021-05-03 -",
+            "2021-05-03 25:00:00", "2021-05-03 14:60", "2021-05-03T", "2021-05-03 junk", "2021年5月3",
+            "2021年5-3日", "21-05-03", "abc", "", "   ",
+        ] {
             guard let e = failure(parse(raw), raw) else { continue }
             XCTAssertEqual(e.code, .badDate, "'\(raw)'")
         }
@@ -367,7 +384,7 @@ final class DayTests: XCTestCase {
         XCTAssertEqual(success(parse("2020-02-29"), ""), day(2020, 2, 29))
         XCTAssertEqual(success(parse("2000-02-29"), ""), day(2000, 2, 29))  // divisible by 400
         XCTAssertNotNil(failure(parse("2021-02-29"), "2021-02-29"))
-        XCTAssertNotNil(failure(parse("1900-02-29"), "1900-02-29"))        // divisible by 100
+        XCTAssertNotNil(failure(parse("1900-02-29"), "1900-02-29"))  // divisible by 100
         XCTAssertNil(Day(year: 2021, month: 2, day: 29))
         XCTAssertNil(Day(year: 2021, month: 6, day: 31))
     }
@@ -395,7 +412,7 @@ final class DayTests: XCTestCase {
         // → 2021-01-01: 121·365 + 30 leap days (1904..2020) = 44195; → 2021-05-05: 31+28+31+30+4 = 124.
         // 2 + 44195 + 124 = 44321.
         XCTAssertEqual(Day(excelSerial: 44321), day(2021, 5, 5))
-        XCTAssertEqual(Day(excelSerial: 44197), day(2021, 1, 1))   // 2 + 44195
+        XCTAssertEqual(Day(excelSerial: 44197), day(2021, 1, 1))  // 2 + 44195
         XCTAssertNil(Day(excelSerial: 0))
         XCTAssertNil(Day(excelSerial: -3))
     }
@@ -408,8 +425,10 @@ final class MoneyTests: XCTestCase {
         Money.parse(utf8(raw), sign: sign)
     }
 
-    func assertFen(_ raw: String, _ fen: Int64, sign: Money.Sign = .any,
-                   file: StaticString = #filePath, line: UInt = #line) {
+    func assertFen(
+        _ raw: String, _ fen: Int64, sign: Money.Sign = .any,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard let m = success(parse(raw, sign: sign), raw, file: file, line: line) else { return }
         XCTAssertEqual(m?.fen, fen, "'\(raw)'", file: file, line: line)
     }
@@ -427,8 +446,8 @@ final class MoneyTests: XCTestCase {
         assertFen("￥1234.50", 123450)
         assertFen("1234.50元", 123450)
         assertFen("¥1,234.50元", 123450)
-        assertFen("１２３４．５０", 123450)     // full-width digits and full stop
-        assertFen("１，２３４．５", 123450)     // full-width comma
+        assertFen("１２３４．５０", 123450)  // full-width digits and full stop
+        assertFen("１，２３４．５", 123450)  // full-width comma
         assertFen(" 1234.50 ", 123450)
         assertFen("\u{3000}1234.50\u{3000}", 123450)
     }
@@ -468,8 +487,10 @@ final class MoneyTests: XCTestCase {
     }
 
     func testRefused() {
-        for raw in ["1.234.5", "12.345", "0.001", "12a.5", "1,23.00", "12,34", "1234,567", ",123", "1,,234",
-                    "--5", "- 5", "+5", "1.", ".5", "abc", "¥", "元", "-", "1 234", "1e3", "12.3a", "１２ａ"] {
+        for raw in [
+            "1.234.5", "12.345", "0.001", "12a.5", "1,23.00", "12,34", "1234,567", ",123", "1,,234",
+            "--5", "- 5", "+5", "1.", ".5", "abc", "¥", "元", "-", "1 234", "1e3", "12.3a", "１２ａ",
+        ] {
             assertRefused(raw)
         }
     }
@@ -494,8 +515,9 @@ final class TextNormalizeTests: XCTestCase {
     /// Compares scalars: Swift's String == treats canonically equivalent strings as equal.
     func assertNormal(_ raw: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
         let got = Text.normalize(utf8(raw))
-        XCTAssertEqual(Array(got.unicodeScalars), Array(expected.unicodeScalars),
-                       "'\(raw.debugDescription)' → '\(got.debugDescription)'", file: file, line: line)
+        XCTAssertEqual(
+            Array(got.unicodeScalars), Array(expected.unicodeScalars),
+            "'\(raw.debugDescription)' → '\(got.debugDescription)'", file: file, line: line)
     }
 
     func testTrimsAsciiAndFullWidthSpaces() {
@@ -513,14 +535,14 @@ final class TextNormalizeTests: XCTestCase {
     }
 
     func testNFC() {
-        assertNormal("e\u{301}", "\u{E9}")                    // decomposed é → precomposed
+        assertNormal("e\u{301}", "\u{E9}")  // decomposed é → precomposed
         assertNormal("Cafe\u{301} ", "Caf\u{E9}")
         assertNormal("陈e\u{301}", "陈\u{E9}")
-        assertNormal("\u{212B}", "\u{C5}")                    // ANGSTROM SIGN → Å (a singleton decomposition)
-        assertNormal("\u{2126}", "\u{3A9}")                   // OHM SIGN → Ω
+        assertNormal("\u{212B}", "\u{C5}")  // ANGSTROM SIGN → Å (a singleton decomposition)
+        assertNormal("\u{2126}", "\u{3A9}")  // OHM SIGN → Ω
         // CJK compatibility ideograph U+F92C (GBK/GB18030 0xFD9C) is canonically U+90CE 郎
         assertNormal("王\u{F92C}", "王\u{90CE}")
-        assertNormal("\u{1100}\u{1161}", "\u{AC00}")          // Hangul jamo compose
+        assertNormal("\u{1100}\u{1161}", "\u{AC00}")  // Hangul jamo compose
     }
 
     func testCJKUnchanged() {

@@ -20,8 +20,10 @@ public enum AtomicFile {
         try write(count: pieces.count, { i, body in try pieces[i].withUnsafeBytes(body) }, to: path, mode: mode)
     }
 
-    private static func write(count: Int, _ piece: (Int, (UnsafeRawBufferPointer) throws -> Void) throws -> Void,
-                              to path: String, mode: mode_t) throws {
+    private static func write(
+        count: Int, _ piece: (Int, (UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+        to path: String, mode: mode_t
+    ) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         if fd < 0 { throw IOFailure(path: tmp, errno: errno, doing: "cannot create") }

@@ -44,7 +44,7 @@ public final class StreamingFile {
         // every 32 MB, ask the kernel to start writing back what came before (it returns at once), so that
         // the fsync of a file of hundreds of MB has little left to wait for
         if bytesWritten - writebackStarted >= 32 << 20, let start = startWriteback {
-            _ = start(fd, Int64(writebackStarted), Int64(bytesWritten - writebackStarted), 2)   // SYNC_FILE_RANGE_WRITE
+            _ = start(fd, Int64(writebackStarted), Int64(bytesWritten - writebackStarted), 2)  // SYNC_FILE_RANGE_WRITE
             writebackStarted = bytesWritten
         }
         pending.removeAll(keepingCapacity: true)
