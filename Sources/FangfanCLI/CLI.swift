@@ -43,7 +43,11 @@ public struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Debug log lines.")
     public var verbose = false
 
-    @Option(name: .long, help: .hidden)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The run's date (default: today): the default month is the one before it, a case newly listed is listed on it, and verification deadlines are counted to it (e.g. --today 2021-06-02).",
+            valueName: "YYYY-MM-DD"))
     public var today: String?
 
     public init() {}
