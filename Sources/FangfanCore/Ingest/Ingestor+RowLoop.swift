@@ -176,31 +176,18 @@ extension Ingestor {
                 throw error
             }
             p.rosterIndex = try indexing?.wait()
-        } else if feed.kind == .review {
+        } else if feed.kind == .review || feed.kind == .verification {
+            // decisions and findings change the ledger when their file commits: the sink says which rows it refused
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
                 var r = NormalizedRow()
                 held.load(k, into: &r)
                 return r
             }
-            let problems =
-                try reviews?.apply(reviews: rowsOnly, file: f.relativeName, sha256: p.sha)
-                ?? Array(repeating: nil, count: rowsOnly.count)
-            for (k, p) in problems.enumerated() {
-                if let p = p {
-                    try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error)
-                } else {
-                    try stage(rowsOnly[k])
-                }
-            }
-        } else if feed.kind == .verification {
-            let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
-                var r = NormalizedRow()
-                held.load(k, into: &r)
-                return r
-            }
-            let problems =
-                try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
-                ?? Array(repeating: nil, count: rowsOnly.count)
+            let applied =
+                feed.kind == .review
+                ? try reviews?.apply(reviews: rowsOnly, file: f.relativeName, sha256: p.sha)
+                : try findings?.apply(findings: rowsOnly, file: f.relativeName, sha256: p.sha)
+            let problems = applied ?? Array(repeating: nil, count: rowsOnly.count)
             for (k, p) in problems.enumerated() {
                 if let p = p {
                     try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error)
