@@ -92,6 +92,23 @@ final class NationalEndToEndTests: XCTestCase {
         XCTAssertEqual(byCategory.values.reduce(0, +), (rs["alerts"] as! [String: Any])["total"] as? Int)
         let list = try String(contentsOf: rolling.out.appendingPathComponent("2021-05/towns/下洋镇.csv"), encoding: .utf8)
         XCTAssertTrue(list.contains("突发严重困难户"))
+        // the XLSX list can be filtered by it: 类别 is a header cell inside the autofilter (A1 to the last column)
+        let xlsx = rolling.out.appendingPathComponent("2021-05/towns/下洋镇.xlsx").path
+        let rows = try XLSXReader.firstSheetRows(path: xlsx).map { row in
+            row.cells.map { c -> String in
+                if case .text(let t)? = c { return t }
+                return ""
+            }
+        }
+        let column = try XCTUnwrap(rows[0].firstIndex(of: "类别"))
+        XCTAssertTrue(rows.contains { $0.count > column && $0[column] == "突发严重困难户" && $0.contains(household) })
+        let zip = try ZipArchive(path: xlsx)
+        let sheet = String(decoding: try zip.read(zip.entry(named: "xl/worksheets/sheet1.xml")!), as: UTF8.self)
+        // the filter's range starts at A1 and ends at the header's last column, so 类别 (column C) is inside it
+        let filter = try XCTUnwrap(sheet.range(of: #"<autoFilter ref="A1:"#))
+        let lastColumn = String(sheet[filter.upperBound...].prefix { $0.isLetter })
+        XCTAssertEqual(lastColumn, XLSXWriter.columnName(rows[0].count - 1))
+        XCTAssertEqual(XLSXWriter.columnName(column), "C")
         let report = try String(contentsOf: rolling.out.appendingPathComponent("2021-05/report.html"), encoding: .utf8)
         XCTAssertTrue(report.contains("滚动12个月 2020-06 至 2021-05"))
         XCTAssertTrue(report.contains("按类别：") && report.contains("突发严重困难户"))
