@@ -52,9 +52,13 @@ FEEDS = {
 }
 
 
-def period(y, m):
-    """RULES.md 1: M=1..11 -> Dec(Y-1)..M/Y, monitoring year Y; M=12 -> Dec Y alone, year Y+1."""
-    if m == 12:
+def period(y, m, kind="plan_2021"):
+    """RULES.md 1: M=1..11 -> Dec(Y-1)..M/Y, monitoring year Y; M=12 -> Dec Y alone, year Y+1.
+    RULES.md 12 (kind "rolling_12"): the twelve calendar months ending with M; the monitoring year as in 1."""
+    if kind == "rolling_12":
+        months = [((y * 12 + m - 1 - i) // 12, (y * 12 + m - 1 - i) % 12 + 1) for i in range(11, -1, -1)]
+        myear = y + 1 if m == 12 else y
+    elif m == 12:
         months = [(y, 12)]
         myear = y + 1
     else:
@@ -95,14 +99,15 @@ def load_sql(inbox):
     return "\n".join(out)
 
 
-def detect_sql(month, line_yuan, recent_months=3, forecast=True):
+def detect_sql(month, line_yuan, recent_months=3, forecast=True, kind="plan_2021"):
     y, m = month
-    months, myear, first, last = period(y, m)
+    months, myear, first, last = period(y, m, kind)
     mlist = ", ".join(q("%04d-%02d" % ym) for ym in months)
     # RULES.md 9: the period's last n months; a forecast only for n + 1 <= k <= 11
     k, n = len(months), recent_months
     rlist = ", ".join(q("%04d-%02d" % ym) for ym in months[-n:])
-    forecast_on = "true" if forecast and n + 1 <= k <= 11 else "false"
+    # RULES.md 12: no forecast under a rolling period (there is no year end to reach)
+    forecast_on = "true" if forecast and kind == "plan_2021" and n + 1 <= k <= 11 else "false"
     P_FROM, P_TO = q(first.isoformat()), q(last.isoformat())
     L = int(line_yuan) * 100          # line in fen
     return f"""
@@ -304,16 +309,18 @@ def main(argv=None):
     ap.add_argument("--forecast-recent-months", type=int, default=3,
                     help="RULES.md 9's n (rules.forecast_recent_months, default 3)")
     ap.add_argument("--no-forecast", action="store_true", help="RULES.md 9 off (rules.forecast = false)")
+    ap.add_argument("--period", choices=["plan_2021", "rolling_12"], default="plan_2021",
+                    help="RULES.md 12's period (rules.period, default plan_2021)")
     a = ap.parse_args(argv)
 
     y, m = parse_month(a.month)
-    months, myear, first, last = period(y, m)
+    months, myear, first, last = period(y, m, a.period)
     line = a.line if a.line is not None else LINES.get(myear)
     if line is None:
         raise SystemExit("oracle.py: no monitoring line configured for monitoring year %d (month %s); "
                          "give --line" % (myear, a.month))
     sql_load = load_sql(a.inbox)
-    sql_detect = detect_sql((y, m), line, a.forecast_recent_months, not a.no_forecast)
+    sql_detect = detect_sql((y, m), line, a.forecast_recent_months, not a.no_forecast, a.period)
     if a.sql_only:
         print("SET preserve_insertion_order = true;")
         print(sql_load)

@@ -110,7 +110,7 @@ struct ConfigReader {
                     "near_factor", "illness_prev_ratio", "illness_bar_fragile", "illness_bar_general",
                     "disaster_prev_ratio", "income_drop_ratio", "disability_age_min",
                     "disability_age_max", "elimination_months", "forecast",
-                    "forecast_recent_months", "verify_days",
+                    "forecast_recent_months", "verify_days", "sudden_hardship", "period",
                 ])
             if let v = try ratio(r, "near_factor", "rules.near_factor") { c.rules.nearFactor = v }
             if let v = try ratio(r, "illness_prev_ratio", "rules.illness_prev_ratio") { c.rules.illnessPrevRatio = v }
@@ -122,6 +122,15 @@ struct ConfigReader {
             if let v = try integer(r, "disability_age_max", "rules.disability_age_max") { c.rules.disabilityAgeMax = v }
             if let v = try integer(r, "elimination_months", "rules.elimination_months") { c.rules.eliminationMonths = v }
             if let v = try bool(r, "forecast", "rules.forecast") { c.rules.forecast = v }
+            if let v = try bool(r, "sudden_hardship", "rules.sudden_hardship") { c.rules.suddenHardship = v }
+            if let v = try string(r, "period", "rules.period") {
+                guard let kind = MonitoringPeriod.Kind(rawValue: v) else {
+                    throw fail(
+                        "rules.period", "must be \"plan_2021\" or \"rolling_12\" (§12), not \"\(v)\"",
+                        line: r.line(of: "period"))
+                }
+                c.rules.period = kind
+            }
             if let v = try integer(r, "verify_days", "rules.verify_days") {
                 guard (0...366).contains(v) else { throw fail("rules.verify_days", "must be a number of days from 0 to 366") }
                 c.rules.verifyDays = v

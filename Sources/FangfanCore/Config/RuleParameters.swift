@@ -17,5 +17,9 @@ public struct RuleParameters: Sendable {
     public var forecast = true
     /// §9's n: the recent months whose rate is projected to the year's end (1…10).
     public var forecastRecentMonths = 3
+    /// §12 the third category 突发严重困难户: off by default.
+    public var suddenHardship = false
+    /// §12 the period: the plan's (December to M) by default, or the twelve months ending with M.
+    public var period: MonitoringPeriod.Kind = .plan2021
     public init() {}
 }

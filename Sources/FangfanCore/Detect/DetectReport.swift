@@ -7,6 +7,8 @@ public struct DetectReport: Codable, Sendable {
     public var period_from: String
     public var period_to: String
     public var period_months: Int
+    /// RULES.md §12 `rules.period` (absent in a detect.json written before it: the plan's).
+    public var period_kind: String? = nil
     public var monitoring_year: Int
     public var line: String
     public var towns: [String]

@@ -61,9 +61,9 @@ public struct Detector: Sendable {
         }
         var notes: [String] = []
         if f.monthsWithIncome == 0 {
-            notes.append("本期无收入申报")
+            notes.append("\(period.named)无收入申报")
         } else if f.monthsWithIncome < period.months {
-            notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))")
+            notes.append("收入申报不全 (\(f.monthsWithIncome)/\(period.months))\(period.boundsNote)")
         }
         if h.prevIncome.fen == 0 { notes.append("上年收入为零") }
         if fired.isEmpty { notes.append("无风险触发，人均纯收入低于监测线") }
@@ -77,7 +77,10 @@ public struct Detector: Sendable {
         let alert = Alert(
             alert_id: Alert.id(household: h.id, monitoringYear: period.monitoringYear, triggers: codes),
             household_id: h.id.description, town: h.town, village: h.village, level: level,
-            category: Category.of(h.type, monitoredCase: monitoredCase), triggers: codes,
+            category: Category.of(
+                h.type, monitoredCase: monitoredCase, suddenHardship: rules.suddenHardship, fired: fired,
+                below: npc.isBelow(line)),
+            triggers: codes,
             prev_income: h.prevIncome.description,
             income_projected: f.incomeProjected(prevIncome: h.prevIncome).rounded.description,
             rigid: f.rigid.description, net_per_capita: npc.rounded.description, line: line.description,
@@ -158,7 +161,7 @@ public struct Detector: Sendable {
         Detector.list(&alerts, towns: roster.towns)
         let report = DetectReport(
             month: period.month.description, period_from: period.from.description,
-            period_to: period.to.description, period_months: period.months,
+            period_to: period.to.description, period_months: period.months, period_kind: period.kind.rawValue,
             monitoring_year: period.monitoringYear, line: line.description,
             towns: roster.towns, households: roster.households.count, alerts: alerts.count)
         return Result(alerts: alerts, evaluations: evals, report: report)

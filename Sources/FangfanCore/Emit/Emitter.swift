@@ -392,11 +392,22 @@ public struct Emitter {
                 byTown[k.text, default: ["red": 0, "orange": 0, "yellow": 0]][l.rawValue, default: 0] += n
             }
         }
+        // §12: per category, only with the third category on
+        var byCategory: [String: Int]?
+        if config.rules.suddenHardship {
+            var counts: [String: Int] = [:]
+            for c in Category.all { counts[c] = 0 }
+            for a in alerts { counts[a.category, default: 0] += 1 }
+            byCategory = counts
+        }
         var caseCounts: [String: Int] = [:]
         for s in CaseState.allCases { caseCounts[s.rawValue] = cases[s] ?? 0 }
         return Summary(
             month: month.description, monitoring_year: detect.monitoring_year,
-            period: .init(from: detect.period_from, to: detect.period_to, months: detect.period_months), line: detect.line,
+            period: .init(
+                from: detect.period_from, to: detect.period_to, months: detect.period_months,
+                kind: detect.period_kind ?? MonitoringPeriod.Kind.plan2021.rawValue),
+            line: detect.line,
             files: manifest.entries.map {
                 .init(
                     feed: $0.feed, file: $0.file, sha256: $0.sha256, ingested_at: $0.ingested_at, status: $0.status,
@@ -406,7 +417,7 @@ public struct Emitter {
             unmatched: link.unmatched,
             alerts: .init(
                 total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
-                by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations),
+                by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations, by_category: byCategory),
             cases: caseCounts, timings: timings, generated_at: clock())
     }
 
@@ -435,6 +446,7 @@ public struct Emitter {
         }
         return ReportData(
             title: "防返贫监测预警月报", month: s.month, periodFrom: s.period.from, periodTo: s.period.to,
+            periodKind: s.period.kind,
             periodMonths: s.period.months, line: s.line, generatedAt: "截至 \(s.period.to) 已接收的部门数据", households: detect.households,
             towns: s.alerts.by_town.keys.sorted().map { t in
                 let c = s.alerts.by_town[t]!
@@ -453,7 +465,8 @@ public struct Emitter {
                 s.review[f.rawValue].map { (feed: f.title, pending: $0.pending, confirmed: $0.confirmed, denied: $0.denied) }
             },
             overdue: s.overdue.keys.sorted().map { ($0, s.overdue[$0]!) },
-            precision: s.findings.by_trigger.map { ($0.key, $0.value) })
+            precision: s.findings.by_trigger.map { ($0.key, $0.value) },
+            categories: s.alerts.by_category.map { c in Category.all.map { ($0, c[$0] ?? 0) } } ?? [])
     }
 
     /// Replaces out/<M> by the new folder: an atomic exchange where the kernel offers it, else two renames.

@@ -9,6 +9,10 @@ public struct ReportData: Sendable {
     public var periodFrom: String
     public var periodTo: String
     public var periodMonths: Int
+    /// RULES.md §12 `rules.period` (nil or `plan_2021`: the plan's period).
+    public var periodKind: String? = nil
+    /// RULES.md §12: alerts per category, shown only when `rules.sudden_hardship` is on (else empty).
+    public var categories: [(name: String, count: Int)] = []
     /// The monitoring line, already formatted (元/人·年), e.g. "9600.00".
     public var line: String
     /// ISO timestamp, printed small.
@@ -42,6 +46,7 @@ public struct ReportData: Sendable {
         month: String,
         periodFrom: String,
         periodTo: String,
+        periodKind: String? = nil,
         periodMonths: Int,
         line: String,
         generatedAt: String,
@@ -56,8 +61,11 @@ public struct ReportData: Sendable {
         eliminationSuggested: Int,
         review: [(feed: String, pending: Int, confirmed: Int, denied: Int)] = [],
         overdue: [(town: String, count: Int)] = [],
-        precision: [(code: String, precision: RulePrecision)] = []
+        precision: [(code: String, precision: RulePrecision)] = [],
+        categories: [(name: String, count: Int)] = []
     ) {
+        self.periodKind = periodKind
+        self.categories = categories
         self.review = review
         self.overdue = overdue
         self.precision = precision

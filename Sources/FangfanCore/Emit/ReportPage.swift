@@ -42,7 +42,9 @@ public enum ReportPage {
         // Header
         h += "<header class=\"head\">\n<h1>\(esc(d.title))</h1>\n<dl class=\"meta\">\n"
         h += "<div><dt>评估月份</dt><dd>\(esc(d.month))</dd></div>\n"
-        h += "<div><dt>监测期</dt><dd>\(esc(d.periodFrom)) 至 \(esc(d.periodTo))（\(num(d.periodMonths)) 个月）</dd></div>\n"
+        let rolling = d.periodKind == MonitoringPeriod.Kind.rolling12.rawValue
+        h +=
+            "<div><dt>监测期</dt><dd>\(rolling ? "滚动12个月 " : "")\(esc(d.periodFrom)) 至 \(esc(d.periodTo))（\(num(d.periodMonths)) 个月）</dd></div>\n"
         h += "<div><dt>监测线</dt><dd>\(esc(d.line)) 元/人·年</dd></div>\n"
         h += "<div><dt>花名册</dt><dd>\(num(d.households)) 户</dd></div>\n"
         h += "</dl>\n<p class=\"gen\">数据口径 \(esc(d.generatedAt))</p>\n</header>\n"
@@ -65,6 +67,12 @@ public enum ReportPage {
             sub: d.rejectedFiles.isEmpty ? "本次无拒收" : "见文末清单")
         h += tile("未匹配记录", num(d.quality.reduce(0) { $0 + $1.unmatched }), muted, sub: "人员不在花名册")
         h += "</section>\n"
+        // §12: the alerts per category, only with the third category on
+        if !d.categories.isEmpty {
+            h +=
+                "<p class=\"gen\">按类别：" + d.categories.map { "\(esc($0.name)) \(num($0.count)) 户" }.joined(separator: "，")
+                + "</p>\n"
+        }
 
         // Charts
         h += figure(

@@ -1,7 +1,13 @@
 /// summary.json (INTERFACE.md): for cron monitoring and auditors. Keys are sorted so that a rerun with
 /// nothing new gives the same file except `timings` and `generated_at`.
 public struct Summary: Codable, Sendable {
-    public struct Period: Codable, Sendable { public var from: String; public var to: String; public var months: Int }
+    public struct Period: Codable, Sendable {
+        public var from: String
+        public var to: String
+        public var months: Int
+        /// RULES.md §12 `rules.period`: `plan_2021` or `rolling_12`.
+        public var kind: String?
+    }
     public struct FileLine: Codable, Sendable {
         public var feed: String
         public var file: String
@@ -23,6 +29,8 @@ public struct Summary: Codable, Sendable {
         public var by_channel: [String: Int]
         public var by_town: [String: [String: Int]]
         public var elimination_suggested: Int
+        /// RULES.md §12: alerts per category (类别); present only with `rules.sudden_hardship = true`.
+        public var by_category: [String: Int]? = nil
     }
     public var month: String
     public var monitoring_year: Int

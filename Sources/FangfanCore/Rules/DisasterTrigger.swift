@@ -14,7 +14,7 @@ public struct DisasterTrigger: Trigger {
             ev.append(
                 Evidence(
                     trigger: Self.code, source: "disaster", record: nil, date: nil, amount: loss.description,
-                    text: "本期灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍"))
+                    text: "\(c.period.named)灾害直接经济损失 \(yuan(loss))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍"))
         }
         for d in c.disasters {
             ev.append(

@@ -15,7 +15,7 @@ public struct ForecastTrigger: Trigger {
 
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
         let k = Int64(c.period.months), n = Int64(c.rules.forecastRecentMonths)
-        guard c.rules.forecast, n + 1 <= k, k <= 11, c.figures.monthsWithIncome == Int(k) else { return nil }
+        guard c.rules.forecast, c.period.kind == .plan2021, n + 1 <= k, k <= 11, c.figures.monthsWithIncome == Int(k) else { return nil }
         let r = 12 - k
         let observed = c.figures.incomeObserved.fen, recent = c.figures.incomeRecent.fen, earlier = observed - recent
         let rigid = c.figures.rigid.fen

@@ -17,8 +17,8 @@ public struct IllnessTrigger: Trigger {
         let absolute = oop >= bar
         guard relative || absolute else { return nil }
         var why: [String] = []
-        if relative { why.append("本期医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍") }
-        if absolute { why.append("本期医疗个人自付 \(yuan(oop))，达到\(c.household.type.rawValue)标准 \(yuan(bar))") }
+        if relative { why.append("\(c.period.named)医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍") }
+        if absolute { why.append("\(c.period.named)医疗个人自付 \(yuan(oop))，达到\(c.household.type.rawValue)标准 \(yuan(bar))") }
         var ev = [
             Evidence(
                 trigger: Self.code, source: "medical", record: nil, date: nil, amount: oop.description,

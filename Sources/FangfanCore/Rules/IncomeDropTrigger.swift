@@ -16,7 +16,7 @@ public struct IncomeDropTrigger: Trigger {
                 Evidence(
                     trigger: Self.code, source: "income", record: nil, date: nil, amount: projected.rounded.description,
                     text:
-                        "按 \(c.figures.monthsWithIncome) 个月申报推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(keep)) 倍"
+                        "按 \(c.figures.monthsWithIncome) 个月申报\(c.period.boundsNote)推算全年收入 \(yuan(projected.rounded))（已申报 \(yuan(c.figures.incomeObserved))），不足上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(keep)) 倍"
                 )
             ])
     }

@@ -13,7 +13,7 @@ public struct SpendingSurgeTrigger: Trigger {
                 Evidence(
                     trigger: Self.code, source: "medical,disaster", record: nil, date: nil, amount: rigid.description,
                     text:
-                        "本期刚性支出 \(yuan(rigid))（医疗自付 \(yuan(c.figures.medicalOOP)) + 灾害损失 \(yuan(c.figures.disasterLoss))）超过上年家庭纯收入 \(yuan(prev))"
+                        "\(c.period.named)刚性支出 \(yuan(rigid))（医疗自付 \(yuan(c.figures.medicalOOP)) + 灾害损失 \(yuan(c.figures.disasterLoss))）超过上年家庭纯收入 \(yuan(prev))"
                 )
             ])
     }

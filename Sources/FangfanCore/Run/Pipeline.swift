@@ -19,7 +19,7 @@ public final class Pipeline {
 
     /// The monitoring line for the month's monitoring year, or the configuration error naming the year.
     public func line(for m: Month) throws -> MonitoringLine {
-        try config.line(forYear: MonitoringPeriod(evaluating: m).monitoringYear)
+        try config.line(forYear: MonitoringPeriod(evaluating: m, kind: config.rules.period).monitoringYear)
     }
 
     /// - Parameter keepRoster: make the index of a roster read now, for link and detect in this process.
@@ -60,7 +60,7 @@ public final class Pipeline {
             logger.warning("no roster has been ingested yet: every department record is unmatched")
         }
         let (report, figures) = try Linker(
-            layout: layout, period: MonitoringPeriod(evaluating: m),
+            layout: layout, period: MonitoringPeriod(evaluating: m, kind: config.rules.period),
             recentIncomeMonths: config.rules.forecastRecentMonths
         )
         .run(store: store, roster: roster, accumulating: keepFigures, review: try openLedger().reviewDecisions())
@@ -86,7 +86,8 @@ public final class Pipeline {
         let roster = try roster(store)
         let ledger = try openLedger()
         let states = try ledger.caseStates().mapValues { $0.rawValue }
-        let detector = Detector(layout: layout, period: MonitoringPeriod(evaluating: m), line: line.value, rules: config.rules)
+        let detector = Detector(
+            layout: layout, period: MonitoringPeriod(evaluating: m, kind: config.rules.period), line: line.value, rules: config.rules)
         let result = try detector.evaluate(roster: roster, caseStates: states, linked: linkedInMemory(m, store: store))
         recordingAhead = nil
         if recordAhead {
