@@ -82,7 +82,8 @@ public struct Linker: @unchecked Sendable {
         var pieces: [(feed: Int, files: Range<Int>, bytes: Int)] = []
         for (i, plan) in plans.enumerated() {
             let files = plan!.files
-            if Linker.linksFilesApart(joins[i].feed) {
+            // (a feed with no staged file yet is one empty part: its linked and unmatched files are still written)
+            if Linker.linksFilesApart(joins[i].feed) && !files.isEmpty {
                 for k in files.indices { pieces.append((i, k..<(k + 1), files[k].bytes)) }
             } else {
                 pieces.append((i, files.indices, files.reduce(0) { $0 + $1.bytes }))

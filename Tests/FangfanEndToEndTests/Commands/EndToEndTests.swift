@@ -157,6 +157,27 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// A county's first run before any department has sent a file (an empty inbox, a new state), and a run where
+    /// only the roster has come: both run to the end (exit 0) with every town's (empty) list — no feed without
+    /// a staged file may stop a run.
+    func testARunWithFeedsThatSentNothingYetCompletes() throws {
+        let s = try Sandbox("empty")
+        defer { s.remove() }
+        let empty = try s.run(["run", "--month", "2021-05", "--quiet"])
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: s.out.appendingPathComponent("2021-05/summary.json").path))
+        let roster = s.inbox.appendingPathComponent("roster")
+        try FileManager.default.createDirectory(at: roster, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Sandbox.repo.appendingPathComponent("fixtures/county/inbox/roster/roster.csv"),
+            to: roster.appendingPathComponent("roster.csv"))
+        try s.age(s.inbox)
+        let rosterOnly = try s.run(["run", "--month", "2021-05", "--quiet"])
+        XCTAssertEqual(rosterOnly.status, 0, rosterOnly.stderr)
+        let towns = try FileManager.default.contentsOfDirectory(atPath: s.out.appendingPathComponent("2021-05/towns").path)
+        XCTAssertEqual(towns.filter { $0.hasSuffix(".csv") }.count, 17, "every town of the roster gets its list")
+    }
+
     func testConfigurationAndCommandLineErrorsHaveTheirExitCodes() throws {
         let s = try Sandbox("codes")
         defer { s.remove() }
