@@ -28,7 +28,7 @@ public enum NoticeList {
             rows: rows.map { r in
                 r.enumerated().map { i, cell -> XLSXCell in
                     if cell.isEmpty { return .empty }
-                    return columns[i].kind == .text ? .text(CSVOut.inert(cell)) : .number(cell)
+                    return columns[i].kind.xlsxCell(cell)
                 }
             },
             freezeHeader: true, printSetup: true)

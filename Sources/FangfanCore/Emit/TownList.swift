@@ -1,12 +1,24 @@
 /// The early-warning list of one town (RULES.md §8), as CSV (UTF-8 with BOM) and XLSX.
 public enum TownList {
-    public enum Kind: Sendable { case text, money, number }
+    public enum Kind: Sendable {
+        case text, money, number
+
+        /// A non-empty cell of this kind in a sheet: text escaped against formulas, money with two decimals
+        /// ("0.00"), a count of people or days as a whole number ("0").
+        func xlsxCell(_ cell: String) -> XLSXCell {
+            switch self {
+            case .text: return .text(CSVOut.inert(cell))
+            case .money: return .number(cell)
+            case .number: return .integer(cell)
+            }
+        }
+    }
 
     /// Columns, in order: Chinese headers, kind, XLSX width. 超期天数 (RULES.md §13) is blank unless the case is
     /// past the verification deadline. The last six are the verification fields cadres fill in and send back
     /// (feed `verification`).
     public static let columns: [(header: String, kind: Kind, width: Double)] = [
-        ("预警编号", .text, 30), ("预警等级", .text, 8), ("类别", .text, 13), ("乡镇", .text, 10), ("行政村", .text, 10),
+        ("预警编号", .text, 30), ("预警等级", .text, 20), ("类别", .text, 13), ("乡镇", .text, 10), ("行政村", .text, 10),
         ("户编号", .text, 19), ("户主姓名", .text, 9), ("户主身份证号", .text, 20), ("家庭人口", .number, 8),
         ("上年家庭纯收入", .money, 13), ("预计年收入", .money, 12), ("刚性支出", .money, 11), ("人均纯收入", .money, 11),
         ("监测线", .money, 9), ("风险类型", .text, 16), ("发现方式", .text, 10), ("预警依据", .text, 60), ("提示", .text, 22),
@@ -91,10 +103,7 @@ public enum TownList {
                 cells.reserveCapacity(r.cells.count)
                 for (i, cell) in r.cells.enumerated() {
                     if cell.isEmpty { cells.append(.empty); continue }
-                    switch kinds[i] {
-                    case .text: cells.append(.text(CSVOut.inert(cell)))
-                    case .money, .number: cells.append(.number(cell))
-                    }
+                    cells.append(kinds[i].xlsxCell(cell))
                 }
                 return cells
             },

@@ -7,6 +7,8 @@ public enum XLSXCell: Sendable {
     case text(String)
     /// A decimal literal like "-1234.50", written as a numeric cell with the "0.00" format.
     case number(String)
+    /// A whole number like "5" (a count of people or days), written as a numeric cell with the "0" format.
+    case integer(String)
     case empty
 }
 
@@ -93,7 +95,7 @@ public enum XLSXWriter {
 
     /// Style indexes into `cellXfs` of styles.xml.
     private enum Style {
-        static let header = 1, text = 2, number = 3
+        static let header = 1, text = 2, number = 3, integer = 4
     }
 
     /// The sheet's XML, built as bytes (a county's list has tens of thousands of cells).
@@ -213,9 +215,9 @@ public enum XLSXWriter {
                 switch cell {
                 case .text(let s):
                     try text(s, column: i, row: r, style: Style.text)
-                case .number(let literal):
+                case .number(let literal), .integer(let literal):
                     guard isDecimalLiteral(literal) else { throw XLSXError.invalidNumber(row: r, column: i + 1) }
-                    openCell(i, style: Style.number)
+                    if case .integer = cell { openCell(i, style: Style.integer) } else { openCell(i, style: Style.number) }
                     xml.append(contentsOf: "><v>".utf8)
                     xml.append(contentsOf: literal.utf8)
                     xml.append(contentsOf: "</v></c>".utf8)
@@ -459,7 +461,8 @@ public enum XLSXWriter {
             </Relationships>
             """).utf8)
 
-    /// cellXfs: 0 default, 1 header (bold, text "@"), 2 text "@" (numFmt 49), 3 number "0.00" (built-in numFmt 2).
+    /// cellXfs: 0 default, 1 header (bold, text "@"), 2 text "@" (numFmt 49), 3 number "0.00" (built-in numFmt 2),
+    /// 4 whole number "0" (built-in numFmt 1).
     private static let styles = Array(
         (declaration + """
             <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
@@ -468,10 +471,11 @@ public enum XLSXWriter {
             <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
             <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
             <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-            <cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+            <cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
             <xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>\
             <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-            <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+            <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+            <xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
             <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
             <dxfs count="0"/><tableStyles count="0"/></styleSheet>
             """).utf8)

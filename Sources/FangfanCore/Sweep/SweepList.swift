@@ -49,7 +49,7 @@ public enum SweepList {
             rows: rows.map { r in
                 r.enumerated().map { i, cell -> XLSXCell in
                     if cell.isEmpty { return .empty }
-                    return kinds[i] == .text ? .text(CSVOut.inert(cell)) : .number(cell)
+                    return kinds[i].xlsxCell(cell)
                 }
             },
             freezeHeader: true)

@@ -37,6 +37,21 @@ final class TownListSheetTests: XCTestCase {
         XCTAssertTrue(try parts(0).sheet.contains(#"sqref="U2:U201""#))
     }
 
+    /// 家庭人口 and 超期天数 are whole numbers ("0", style 4), money keeps two decimals ("0.00", style 3): a household of
+    /// five reads 5, not 5.00.
+    func testCountsAreWholeNumbersAndMoneyHasTwoDecimals() throws {
+        let (sheet, _, bytes) = try parts(1)
+        let size = TownList.columns.firstIndex { $0.header == "家庭人口" }!
+        let overdue = TownList.columns.firstIndex { $0.header == "超期天数" }!
+        let prev = TownList.columns.firstIndex { $0.header == "上年家庭纯收入" }!
+        XCTAssertTrue(sheet.contains(#"<c r="\#(XLSXWriter.columnName(size))2" s="4"><v>1</v></c>"#), sheet)
+        XCTAssertTrue(sheet.contains(#"<c r="\#(XLSXWriter.columnName(overdue))2" s="4"><v>1</v></c>"#), sheet)
+        XCTAssertTrue(sheet.contains(#"<c r="\#(XLSXWriter.columnName(prev))2" s="3"><v>1</v></c>"#), sheet)
+        let styles = String(decoding: try ZipArchive(bytes: bytes).read("xl/styles.xml"), as: UTF8.self)
+        XCTAssertTrue(styles.contains(#"<cellXfs count="5">"#), styles)
+        XCTAssertTrue(styles.contains(#"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#))
+    }
+
     func testPrintSetupAndElementOrder() throws {
         let (sheet, workbook, _) = try parts(2)
         XCTAssertTrue(sheet.contains(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#))
