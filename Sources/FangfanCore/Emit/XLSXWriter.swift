@@ -84,9 +84,17 @@ public enum XLSXWriter {
         return try zip.finish()
     }
 
-    /// Writes to `path` + ".tmp", syncs it, then renames it over `path`: a reader never sees half a file.
+    /// Writes the workbook through `AtomicFile` (beside `path`, synced, renamed over it: a reader never sees half a
+    /// file), then syncs the folder so that the rename itself is durable (best effort).
     public static func write(_ sheet: XLSXSheetSpec, to path: String) throws {
-        try writeAtomically(try data(sheet), to: path)
+        let bytes = try data(sheet)
+        do {
+            try AtomicFile.write(bytes, to: path, mode: 0o644)
+        } catch let e as IOFailure {
+            throw XLSXError.writeFailed(path: e.path, errno: e.errno ?? EIO)
+        }
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        syncDirectory(folder.isEmpty ? "/" : folder)
     }
 
     // MARK: - Worksheet
@@ -479,43 +487,4 @@ public enum XLSXWriter {
             <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
             <dxfs count="0"/><tableStyles count="0"/></styleSheet>
             """).utf8)
-
-    // MARK: - Files
-
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw XLSXError.writeFailed(path: temporary, errno: errno) }
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0 && failure == nil { failure = errno }
-        if failure == nil && rename(temporary, path) != 0 { failure = errno }
-        if let failure {
-            unlink(temporary)
-            throw XLSXError.writeFailed(path: path, errno: failure)
-        }
-        syncDirectory(of: path)
-    }
-
-    /// Makes the rename itself durable; best effort, as some file systems refuse it.
-    private static func syncDirectory(of path: String) {
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
 }
