@@ -9,14 +9,21 @@ extension Ledger {
 
     private static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
 
+    /// `body` on `households`, `sweepChunk` of them at a time.
+    private static func inChunks(_ households: [String], _ body: ([String]) throws -> Void) rethrows {
+        var from = 0
+        while from < households.count {
+            let chunk = Array(households[from..<min(from + sweepChunk, households.count)])
+            from += chunk.count
+            try body(chunk)
+        }
+    }
+
     /// household → case state, for those of `households` that have a case.
     public func caseStates(of households: [String]) throws -> [String: CaseState] {
         try reading { db in
             var out: [String: CaseState] = [:]
-            var from = 0
-            while from < households.count {
-                let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
-                from += chunk.count
+            try Ledger.inChunks(households) { chunk in
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
                     arguments: StatementArguments(chunk))
@@ -38,10 +45,7 @@ extension Ledger {
         try reading { db in
             // the latest month of each household's alert ids
             var top: [String: String] = [:]
-            var from = 0
-            while from < households.count {
-                let chunk = Array(households[from..<min(from + Ledger.sweepChunk, households.count)])
-                from += chunk.count
+            try Ledger.inChunks(households) { chunk in
                 let rows = try Row.fetchCursor(
                     db,
                     sql:
@@ -54,11 +58,7 @@ extension Ledger {
             var byMonth: [String: [String]] = [:]
             for (h, m) in top { byMonth[m, default: []].append(h) }
             for (m, hs) in byMonth {
-                let sorted = hs.sorted()
-                var from = 0
-                while from < sorted.count {
-                    let chunk = Array(sorted[from..<min(from + Ledger.sweepChunk, sorted.count)])
-                    from += chunk.count
+                try Ledger.inChunks(hs.sorted()) { chunk in
                     let rows = try Row.fetchCursor(
                         db,
                         sql:
