@@ -11,6 +11,9 @@ Writes an inbox laid out as FEEDS.md describes (UTF-8 CSV, reference headers):
     DIR/disaster/disaster.csv
     DIR/disability/disability.csv
     DIR/application/application.csv
+    DIR/education/education.csv   \
+    DIR/housing/housing.csv        > only with --basic-needs (RULES.md §12)
+    DIR/water/water.csv           /
 
 Usage:
     python3 tools/gen.py --seed 7 --households 300 --out /tmp/inbox
@@ -218,6 +221,10 @@ def main(argv=None):
                          "civil, disability, disaster) and append N//2 decoys that must get no candidate (a "
                          "different name, or two changed digits); not with --messy")
     ap.add_argument("--damaged-expect", help="with --damaged-ids: write what was planted (CSV) to this file")
+    ap.add_argument("--basic-needs", action="store_true",
+                    help="also write the 三保障 and drinking-water feeds education, housing, water (RULES.md §12), "
+                         "with the edges of the schooling, housing and water triggers; the other feeds are "
+                         "byte-identical to those written without it")
     a = ap.parse_args(argv)
     if a.households < 1:
         raise SystemExit("gen.py: --households must be >= 1")
@@ -227,9 +234,12 @@ def main(argv=None):
     stats = generate(a.seed, a.households, a.out, parse_month(a.month), a.messy, a.expect)
     if a.damaged_ids:
         plant_damaged(a.out, a.seed, a.damaged_ids, parse_month(a.month), a.damaged_expect)
+    if a.basic_needs:
+        for rel, n in plant_basic_needs(a.out, a.seed, parse_month(a.month)):
+            stats["rows"][rel] = n
     if not a.quiet:
         tot = 0
-        for key, rel, _ in FILES:
+        for key, rel, _ in FILES + (BASIC_NEEDS_FILES if a.basic_needs else []):
             p = os.path.join(a.out, rel)
             sz = os.path.getsize(p)
             tot += sz
@@ -1169,6 +1179,115 @@ def plant_damaged(out, seed, n, ym, expect=None):
             w.writerow(["kind", "feed", "file", "line", "raw_id", "name", "true_id", "household_id", "decoy"])
             for p in planted:
                 w.writerow(p)
+
+
+H_EDUCATION = "学生身份证号,学生姓名,学校名称,状态,登记日期"
+H_HOUSING = "户主身份证号,户主姓名,鉴定等级,鉴定日期,改造状态"
+H_WATER = "户主身份证号,户主姓名,问题类型,状态,登记日期"
+BASIC_NEEDS_FILES = [
+    ("education/education.csv", "education/education.csv", H_EDUCATION),
+    ("housing/housing.csv", "housing/housing.csv", H_HOUSING),
+    ("water/water.csv", "water/water.csv", H_WATER),
+]
+WATER_PROBLEMS = ("水量不足", "水质不达标", "取水不便", "供水保证率低")
+SCHOOLS = ("徐闻县第一中学", "锦和镇中心小学", "下洋镇中学", "曲界镇中心小学", "迈陈镇第二中学")
+
+
+def plant_basic_needs(out, seed, ym):
+    """Writes education, housing and water (RULES.md 12) for the roster already written, from a generator of
+    their own (the other feeds do not change).  Besides random records, it plants the triggers' edges: pupils
+    exactly 5, 6, 16 and 17 on the record date, a 复学 on the dropout's day, one after the period end, records
+    after the period end, a C rating superseded by an A, 已改造, 改造中, a rating spelled `C级`, a water problem
+    solved later, two problem types of which one is solved, and re-sends (a later version of a record, naming
+    another member of the household) that must win.  Returns (file, rows) per file."""
+    import csv
+    rng = random.Random(seed * 1000003 + 0x62617369)
+    rnd = rng.random
+    Y, M = ym
+    first = date(Y - 1, 12, 1) if M != 12 else date(Y, 12, 1)
+    last = month_end(Y, M)
+    households = {}     # household_id -> [(person_id, name, relation)], in roster order
+    with open(os.path.join(out, "roster/roster.csv"), encoding="utf-8") as f:
+        for r in list(csv.reader(f))[1:]:
+            households.setdefault(r[0], []).append((r[4], r[5], r[6]))
+
+    def birth(pid):
+        return date(int(pid[6:10]), int(pid[10:12]), int(pid[12:14]))
+
+    def years_after(d, n):
+        try:
+            return d.replace(year=d.year + n)
+        except ValueError:                      # 29 February: the birthday is 1 March in a common year
+            return date(d.year + n, 3, 1)
+
+    def day(lo, hi):
+        return date.fromordinal(lo.toordinal() + int(rnd() * (hi.toordinal() - lo.toordinal() + 1)))
+
+    edu, hou, wat = [], [], []
+    used = set()
+    # the schooling edges: (age at the record date, record on the birthday or the day before it)
+    for age, before in ((6, False), (16, False), (6, True), (17, True), (17, False)):
+        for hid, members in households.items():
+            if hid in used:
+                continue
+            hit = None
+            for pid, name, rel in members:
+                b = years_after(birth(pid), age) - timedelta(days=1 if before else 0)
+                if first <= b <= last:
+                    hit = (pid, name, b)
+                    break
+            if hit:
+                used.add(hid)
+                edu.append([hit[0], hit[1], SCHOOLS[int(rnd() * len(SCHOOLS))], "辍学", hit[2].isoformat()])
+                break
+    hids = [h for h in households if h not in used]
+    for hid in hids:
+        members = households[hid]
+        kids = [(pid, name) for pid, name, rel in members if 4 <= (last - birth(pid)).days // 365 <= 18]
+        if kids and rnd() < 0.08:
+            pid, name = kids[int(rnd() * len(kids))]
+            d = day(first - timedelta(days=60), last + timedelta(days=30))
+            school = SCHOOLS[int(rnd() * len(SCHOOLS))]
+            edu.append([pid, name, school, "疑似辍学" if rnd() < 0.5 else "辍学", d.isoformat()])
+            u = rnd()
+            if u < 0.2:       # back on the same day (counts)
+                edu.append([pid, name, school, "复学", d.isoformat()])
+            elif u < 0.4:     # back later, within the period or after it
+                edu.append([pid, name, school, "复学", (d + timedelta(days=1 + int(rnd() * 90))).isoformat()])
+            elif u < 0.5:     # back before it left again (does not count)
+                edu.append([pid, name, school, "复学", (d - timedelta(days=1 + int(rnd() * 60))).isoformat()])
+        head = members[0]
+        if rnd() < 0.08:
+            dates = sorted({day(first - timedelta(days=400), last + timedelta(days=40)) for _ in range(1 + int(rnd() * 3))})
+            for d in dates:
+                rating = "ABCD"[min(3, int(rnd() * 5))]
+                spelled = rating + "级" if rnd() < 0.3 else rating
+                renov = ("未改造", "改造中", "已改造")[int(rnd() * 3)]
+                pid, name, _ = members[int(rnd() * len(members))]
+                hou.append([pid, name, spelled, d.isoformat(), renov])
+            if rnd() < 0.3:   # re-sent later, naming another member, with another state: the later wins
+                pid, name, _ = members[int(rnd() * len(members))]
+                r = hou[-1]
+                hou.append([pid, name, r[2], r[3], "已改造" if r[4] != "已改造" else "未改造"])
+        if rnd() < 0.08:
+            for problem in rng.sample(WATER_PROBLEMS, 1 + int(rnd() * 2)):
+                d = day(first - timedelta(days=300), last + timedelta(days=20))
+                pid, name, _ = members[int(rnd() * len(members))]
+                wat.append([pid, name, problem, "未解决", d.isoformat()])
+                if rnd() < 0.5:
+                    d2 = d + timedelta(days=int(rnd() * 120))
+                    wat.append([head[0], head[1], problem, "已解决", d2.isoformat()])
+                if rnd() < 0.15:   # the same record re-sent solved: the later version wins
+                    wat.append([head[0], head[1], problem, "已解决", d.isoformat()])
+    files = []
+    for (rel, _, header), rows in zip(BASIC_NEEDS_FILES, (edu, hou, wat)):
+        os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+        with open(os.path.join(out, rel), "w", encoding="utf-8", newline="") as f:
+            f.write(header + "\n")
+            w = csv.writer(f, lineterminator="\n")
+            w.writerows(rows)
+        files.append((rel, len(rows)))
+    return files
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""oracle.py - the monthly detection of RULES.md sections 1-5, independently, in DuckDB SQL.
+"""oracle.py - the monthly detection of RULES.md sections 1-5 (and 9, 12), independently, in DuckDB SQL.
 
 Reads a *clean* CSV inbox (reference headers of FEEDS.md, plain values, as
 written by tools/gen.py or as in samples/clean) and writes every alerting
@@ -15,6 +15,10 @@ Usage:
     python3 tools/oracle.py --inbox /tmp/genout --month 2021-05 --out /tmp/alerts.csv
     python3 tools/oracle.py --inbox DIR --month 2021-12 --line 9600 --out alerts.csv --timing
     python3 tools/oracle.py --inbox DIR --month 2021-05 --sql-only
+
+The 三保障 and drinking-water feeds of RULES.md 12 (education/, housing/, water/, as
+written by tools/gen.py --basic-needs) are read when present; without them the
+three triggers never fire and the result is as before they existed.
 
 Exactness: money is read as DECIMAL(18,2) and carried as integer fen (BIGINT);
 every comparison is a cross-multiplied integer comparison (HUGEINT), so there is
@@ -49,6 +53,10 @@ FEEDS = {
                  "房屋损毁程度", "农作物受灾面积(亩)", "直接经济损失(元)"],
     "disability": ["身份证号", "姓名", "残疾类别", "残疾等级", "发证日期", "变动类型"],
     "application": ["户编号", "申报人身份证号", "发现方式", "申报日期", "风险类型", "填报人", "情况说明"],
+    # RULES.md 12's 三保障 and drinking-water feeds: an inbox without them gives empty tables (no trigger)
+    "education": ["学生身份证号", "学生姓名", "学校名称", "状态", "登记日期"],
+    "housing": ["户主身份证号", "户主姓名", "鉴定等级", "鉴定日期", "改造状态"],
+    "water": ["户主身份证号", "户主姓名", "问题类型", "状态", "登记日期"],
 }
 
 
@@ -99,7 +107,7 @@ def load_sql(inbox):
     return "\n".join(out)
 
 
-def detect_sql(month, line_yuan, recent_months=3, forecast=True, kind="plan_2021"):
+def detect_sql(month, line_yuan, recent_months=3, forecast=True, kind="plan_2021", school_ages=(6, 16)):
     y, m = month
     months, myear, first, last = period(y, m, kind)
     mlist = ", ".join(q("%04d-%02d" % ym) for ym in months)
@@ -221,6 +229,62 @@ SELECT DISTINCT household_id FROM (
 WHERE d BETWEEN DATE {P_FROM} AND DATE {P_TO}
   AND household_id IN (SELECT household_id FROM hh);
 
+-- ===================================================================== RULES.md 12: 三保障 and drinking water
+-- education: key (person, status, date), last wins. A pupil aged {school_ages[0]}..{school_ages[1]} (full years) at the record date
+-- with a 疑似辍学/辍学 record in the period and no 复学 dated on/after it and on/before the period's end.
+CREATE TABLE edu AS
+SELECT person_id, status, d FROM (
+  SELECT pid("学生身份证号") AS person_id, trim("状态") AS status, CAST(trim("登记日期") AS DATE) AS d,
+         row_number() OVER (PARTITION BY pid("学生身份证号"), trim("状态"), CAST(trim("登记日期") AS DATE)
+                            ORDER BY pos(file_no, row_no) DESC) AS rn
+  FROM raw_education)
+WHERE rn = 1;
+
+CREATE TABLE school_hh AS
+SELECT DISTINCT m.household_id
+FROM edu e JOIN member m USING (person_id)
+CROSS JOIN LATERAL (SELECT strptime(substr(m.person_id, 7, 8), '%Y%m%d')::DATE AS birth) b
+WHERE e.status IN ('疑似辍学', '辍学')
+  AND e.d BETWEEN DATE {P_FROM} AND DATE {P_TO}
+  AND (year(e.d) - year(b.birth)
+       - CASE WHEN strftime(e.d, '%m%d') < strftime(b.birth, '%m%d') THEN 1 ELSE 0 END) BETWEEN {school_ages[0]} AND {school_ages[1]}
+  AND NOT EXISTS (SELECT 1 FROM edu r WHERE r.person_id = e.person_id AND r.status = '复学'
+                  AND r.d >= e.d AND r.d <= DATE {P_TO});
+
+-- housing: key (household of the person, rating date), last wins; the household's latest rating up to the
+-- period's end is C or D and not 已改造 (ratings may be spelled C级)
+CREATE TABLE hous AS
+SELECT household_id, rated_on, rating, renovation FROM (
+  SELECT m.household_id, CAST(trim(h."鉴定日期") AS DATE) AS rated_on,
+         replace(trim(h."鉴定等级"), '级', '') AS rating, trim(h."改造状态") AS renovation,
+         row_number() OVER (PARTITION BY m.household_id, CAST(trim(h."鉴定日期") AS DATE)
+                            ORDER BY pos(h.file_no, h.row_no) DESC) AS rn
+  FROM raw_housing h JOIN member m ON m.person_id = pid(h."户主身份证号"))
+WHERE rn = 1;
+
+CREATE TABLE housing_hh AS
+SELECT household_id FROM (
+  SELECT household_id, arg_max({{'rating': rating, 'renovation': renovation}}, rated_on) AS r
+  FROM hous WHERE rated_on <= DATE {P_TO} GROUP BY household_id)
+WHERE r.rating IN ('C', 'D') AND r.renovation <> '已改造';
+
+-- water: key (household of the person, problem, date), last wins; for some problem type the household's
+-- latest record up to the period's end is 未解决
+CREATE TABLE wat AS
+SELECT household_id, problem, d, status FROM (
+  SELECT m.household_id, trim(w."问题类型") AS problem, CAST(trim(w."登记日期") AS DATE) AS d,
+         trim(w."状态") AS status,
+         row_number() OVER (PARTITION BY m.household_id, trim(w."问题类型"), CAST(trim(w."登记日期") AS DATE)
+                            ORDER BY pos(w.file_no, w.row_no) DESC) AS rn
+  FROM raw_water w JOIN member m ON m.person_id = pid(w."户主身份证号"))
+WHERE rn = 1;
+
+CREATE TABLE water_hh AS
+SELECT DISTINCT household_id FROM (
+  SELECT household_id, problem, arg_max(status, d) AS status
+  FROM wat WHERE d <= DATE {P_TO} GROUP BY household_id, problem)
+WHERE status = '未解决';
+
 -- ===================================================================== figures (all integer fen)
 CREATE TABLE fig AS
 SELECT h.household_id, h.household_type, h.size, h.prev_fen,
@@ -234,7 +298,10 @@ SELECT h.household_id, h.household_type, h.size, h.prev_fen,
        CAST(CASE WHEN COALESCE(i.mwi, 0) > 0 THEN i.mwi ELSE 1 END AS HUGEINT) AS proj_den,
        h.household_id IN (SELECT household_id FROM disab_hh) AS t_disability,
        h.household_id IN (SELECT household_id FROM aid_hh) AS t_aid_change,
-       h.household_id IN (SELECT household_id FROM decl_hh) AS t_declared
+       h.household_id IN (SELECT household_id FROM decl_hh) AS t_declared,
+       h.household_id IN (SELECT household_id FROM school_hh) AS t_schooling,
+       h.household_id IN (SELECT household_id FROM housing_hh) AS t_housing,
+       h.household_id IN (SELECT household_id FROM water_hh) AS t_water
 FROM hh h
 LEFT JOIN inc_hh i USING (household_id)
 LEFT JOIN med_hh md USING (household_id)
@@ -268,6 +335,8 @@ SELECT household_id, triggers,
     WHEN triggers <> '' AND near THEN 'orange'
     WHEN triggers = '' AND below THEN 'orange'
     WHEN triggers <> '' AND t_declared THEN 'orange'      -- a declaration raises yellow to orange
+    -- RULES.md 12: so do the 三保障 and drinking-water triggers
+    WHEN triggers <> '' AND (t_schooling OR t_housing OR t_water) THEN 'orange'
     WHEN triggers <> '' THEN 'yellow'
   END AS level,
   size, prev_fen, observed_fen, mwi, oop_fen, loss_fen, rigid_fen, proj_num, proj_den, below, near
@@ -278,9 +347,12 @@ FROM (
       CASE WHEN t_disability THEN 'disability' END,
       CASE WHEN t_disaster THEN 'disaster' END,
       CASE WHEN t_forecast THEN 'forecast' END,
+      CASE WHEN t_housing THEN 'housing' END,
       CASE WHEN t_illness THEN 'illness' END,
       CASE WHEN t_income_drop THEN 'income_drop' END,
-      CASE WHEN t_spending_surge THEN 'spending_surge' END], lambda x: x IS NOT NULL)), ';') AS triggers
+      CASE WHEN t_schooling THEN 'schooling' END,
+      CASE WHEN t_spending_surge THEN 'spending_surge' END,
+      CASE WHEN t_water THEN 'water' END], lambda x: x IS NOT NULL)), ';') AS triggers
   FROM judged);
 """
 

@@ -111,6 +111,7 @@ struct ConfigReader {
                     "disaster_prev_ratio", "income_drop_ratio", "disability_age_min",
                     "disability_age_max", "elimination_months", "forecast",
                     "forecast_recent_months", "verify_days", "sudden_hardship", "period",
+                    "schooling_age_min", "schooling_age_max",
                 ])
             if let v = try ratio(r, "near_factor", "rules.near_factor") { c.rules.nearFactor = v }
             if let v = try ratio(r, "illness_prev_ratio", "rules.illness_prev_ratio") { c.rules.illnessPrevRatio = v }
@@ -121,6 +122,8 @@ struct ConfigReader {
             if let v = try integer(r, "disability_age_min", "rules.disability_age_min") { c.rules.disabilityAgeMin = v }
             if let v = try integer(r, "disability_age_max", "rules.disability_age_max") { c.rules.disabilityAgeMax = v }
             if let v = try integer(r, "elimination_months", "rules.elimination_months") { c.rules.eliminationMonths = v }
+            if let v = try integer(r, "schooling_age_min", "rules.schooling_age_min") { c.rules.schoolingAgeMin = v }
+            if let v = try integer(r, "schooling_age_max", "rules.schooling_age_max") { c.rules.schoolingAgeMax = v }
             if let v = try bool(r, "forecast", "rules.forecast") { c.rules.forecast = v }
             if let v = try bool(r, "sudden_hardship", "rules.sudden_hardship") { c.rules.suddenHardship = v }
             if let v = try string(r, "period", "rules.period") {
@@ -153,6 +156,8 @@ struct ConfigReader {
                 // the review list comes back with the headers fangfan printed on it: a configuration written
                 // before the feed existed takes them as they are
                 if kind == .review { c.feeds[kind] = FeedConfig.reviewReference; continue }
+                // so do the feeds of RULES.md §12, in FEEDS.md's reference layout
+                if FeedKind.basicNeeds.contains(kind) { c.feeds[kind] = FeedConfig.basicNeedsReference(kind); continue }
                 throw fail(path, "the feed is not configured (every feed of FEEDS.md needs its folder and headers)")
             }
             c.feeds[kind] = try readFeed(kind, t, path)

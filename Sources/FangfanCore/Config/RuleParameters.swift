@@ -11,6 +11,9 @@ public struct RuleParameters: Sendable {
     public var disabilityAgeMin = 16
     public var disabilityAgeMax = 60
     public var eliminationMonths = 6
+    /// §12 schooling: a pupil aged schoolingAgeMin…schoolingAgeMax (full years) at the record date.
+    public var schoolingAgeMin = 6
+    public var schoolingAgeMax = 16
     /// §13 the verification deadline: days after a case's first red/orange listing (0 to 366).
     public var verifyDays = 15
     /// §9 forecast crossing (收入下滑预警): on by default.

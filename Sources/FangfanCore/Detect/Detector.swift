@@ -19,8 +19,10 @@ public struct Detector: Sendable {
     public func figures(roster: RosterIndex) throws -> FeedFigures.Merged {
         let dir = layout.workDir(period.month) + "/linked"
         var parts: [FeedFigures] = []
-        for feed in Linker.feeds {
+        // (the feeds of RULES.md §12 only where link linked them: once a file of one of them was accepted)
+        for feed in Linker.feeds + FeedKind.basicNeeds {
             let path = "\(dir)/\(feed.rawValue).csv"
+            if FeedKind.basicNeeds.contains(feed) && !FileManager.default.fileExists(atPath: path) { continue }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IOFailure(path: path, message: "link has not run for \(period.month): run fangfan-link --month \(period.month) first")
             }
@@ -48,11 +50,11 @@ public struct Detector: Sendable {
     /// Evaluates one household: nil when it gets no alert.
     public func evaluate(
         _ h: Household, _ f: HouseholdFigures, settlements: [SettlementRecord], disasters: [DisasterRecord],
-        monitoredCase: Bool
+        basicNeeds: BasicNeedsRecords = BasicNeedsRecords(), monitoredCase: Bool
     ) -> (alert: Alert?, npc: FenFraction, fired: [FiredTrigger]) {
         let ctx = TriggerContext(
             household: h, figures: f, settlements: settlements, disasters: disasters, rules: rules,
-            period: period, line: line)
+            period: period, line: line, basicNeeds: basicNeeds)
         let fired = Triggers.evaluate(ctx)
         let codes = fired.map(\.code).sorted()
         let npc = f.netPerCapita(prevIncome: h.prevIncome, size: h.size)
@@ -133,7 +135,7 @@ public struct Detector: Sendable {
                 let state = states.isEmpty ? nil : states[h.id.key]
                 let f = figs[i]
                 let (alert, npc, fired) = evaluate(
-                    h, f, settlements: figs.settlements(i), disasters: figs.disasters(i),
+                    h, f, settlements: figs.settlements(i), disasters: figs.disasters(i), basicNeeds: figs.basicNeeds(i),
                     monitoredCase: state == CaseState.monitored.rawValue
                         || state == CaseState.eliminated.rawValue)
                 if let a = alert { alerts.append(a) }

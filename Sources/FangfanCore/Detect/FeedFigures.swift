@@ -18,6 +18,11 @@ public struct FeedFigures: Sendable {
     /// Per entry: the household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
     private var settlements: [[SettlementRecord]] = []
     private var disasters: [[DisasterRecord]] = []
+    /// Per entry, for the feeds of RULES.md §12: the household's records (education: of the period; housing
+    /// and water: up to its end).
+    private var school: [[SchoolRecord]] = []
+    private var housing: [[HousingRecord]] = []
+    private var water: [[WaterRecord]] = []
 
     /// `recentMonths`: how many of the period's last months make §9's recent income (`rules.forecast_recent_months`).
     public init(feed: FeedKind, period: MonitoringPeriod, households: Int, recentMonths: Int) {
@@ -42,6 +47,9 @@ public struct FeedFigures: Sendable {
         owners.append(Int32(h))
         if feed == .medical { settlements.append([]) }
         if feed == .disaster { disasters.append([]) }
+        if feed == .education { school.append([]) }
+        if feed == .housing { housing.append([]) }
+        if feed == .water { water.append([]) }
         return figures.count - 1
     }
 
@@ -105,6 +113,23 @@ public struct FeedFigures: Sendable {
             let risks = r.string(o + c.risk).split(separator: "、").map(String.init)
             figures[entry(h)].declarations.append(
                 Declaration(channel: r.string(o + c.channel), date: d, risks: risks, reportedBy: r.string(o + c.reportedBy)))
+        case .education:
+            guard case .success(let d) = Day.parse(r[o + c.date]) else { return }
+            let record = SchoolRecord(
+                person: ResidentID.staged(r[o + c.personID]), name: r.string(o + c.name),
+                school: r.string(o + c.school), status: r.string(o + c.status), date: d)
+            let e = entry(h)
+            school[e].append(record)
+        case .housing:
+            guard case .success(let d) = Day.parse(r[o + c.ratedOn]) else { return }
+            let record = HousingRecord(rating: r.string(o + c.rating), ratedOn: d, renovation: r.string(o + c.renovation))
+            let e = entry(h)
+            housing[e].append(record)
+        case .water:
+            guard case .success(let d) = Day.parse(r[o + c.date]) else { return }
+            let record = WaterRecord(problem: r.string(o + c.problem), status: r.string(o + c.status), date: d)
+            let e = entry(h)
+            water[e].append(record)
         case .roster, .verification, .review:
             return
         }
@@ -124,6 +149,7 @@ public struct FeedFigures: Sendable {
         let parts: [FeedFigures]
         let medical: [FeedFigures]
         let disaster: [FeedFigures]
+        let basicNeeds: [FeedFigures]
         /// The roster's size.
         public let count: Int
 
@@ -131,6 +157,7 @@ public struct FeedFigures: Sendable {
             self.parts = parts
             medical = parts.filter { $0.feed == .medical }
             disaster = parts.filter { $0.feed == .disaster }
+            basicNeeds = parts.filter { FeedKind.basicNeeds.contains($0.feed) }
             count = households
         }
 
@@ -149,6 +176,20 @@ public struct FeedFigures: Sendable {
         func disasters(_ h: Int) -> [DisasterRecord] {
             if disaster.count == 1 { return disaster[0].entryIfAny(h).map { disaster[0].disasters[$0] } ?? [] }
             return disaster.flatMap { p in p.entryIfAny(h).map { p.disasters[$0] } ?? [] }
+        }
+
+        /// Household `h`'s records of the feeds of RULES.md §12 (none when they are not in use).
+        func basicNeeds(_ h: Int) -> BasicNeedsRecords {
+            var out = BasicNeedsRecords()
+            for p in basicNeeds {
+                guard let e = p.entryIfAny(h) else { continue }
+                switch p.feed {
+                case .education: out.school += p.school[e]
+                case .housing: out.housing += p.housing[e]
+                default: out.water += p.water[e]
+                }
+            }
+            return out
         }
     }
 }

@@ -9,6 +9,7 @@ struct StagedColumns: Sendable {
     let grade, issued, change: Int
     let aidType, amount, date: Int
     let channel, risk, reportedBy: Int
+    let school, status, rating, ratedOn, renovation, problem: Int
     /// The feed's column count: a review id, where a record has one, follows (RULES.md §11).
     let width: Int
 
@@ -24,5 +25,7 @@ struct StagedColumns: Sendable {
         grade = at("grade"); issued = at("issued"); change = at("change")
         aidType = at("aid_type"); amount = at("amount"); date = at("date")
         channel = at("channel"); risk = at("risk"); reportedBy = at("reported_by")
+        school = at("school"); status = at("status"); rating = at("rating"); ratedOn = at("rated_on")
+        renovation = at("renovation"); problem = at("problem")
     }
 }

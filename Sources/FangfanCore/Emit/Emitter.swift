@@ -136,7 +136,7 @@ public struct Emitter {
         try writeNotices(
             try ledger.noticeEntries(month: month.description), alerts: alerts,
             evaluations: recorded.evaluations, into: tmp)
-        for feed in Linker.feeds {
+        for feed in Linker.feeds + FeedKind.basicNeeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
             if let d = readWholeFile(src) {
                 try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
@@ -161,7 +161,8 @@ public struct Emitter {
             let k = feed.rawValue
             summary.review[k] = .init(pending: pending[k] ?? 0, confirmed: decided[k]?.confirmed ?? 0, denied: decided[k]?.denied ?? 0)
         }
-        summary.findings.by_trigger = try ledger.rulePrecision(monitoringYear: detect.monitoring_year, codes: Triggers.codes)
+        summary.findings.by_trigger = try ledger.rulePrecision(
+            monitoringYear: detect.monitoring_year, codes: Triggers.codes(basicNeeds: Emitter.basicNeedsInUse(link)))
         for t in detect.towns { summary.overdue[t] = 0 }
         for c in overdue { summary.overdue[c.town, default: 0] += 1 }
         summary.timings["emit"] = Date().timeIntervalSince(started)
@@ -361,6 +362,12 @@ public struct Emitter {
         return out
     }
 
+    /// Whether link linked the feeds of RULES.md §12 this month (a file of one of them has been accepted): only
+    /// then do the summary and the report count their triggers.
+    static func basicNeedsInUse(_ link: LinkReport) -> Bool {
+        FeedKind.basicNeeds.contains { link.linked[$0.rawValue] != nil }
+    }
+
     func makeSummary(
         detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
         cases: [CaseState: Int], eliminations: Int, timings: [String: Double]
@@ -368,7 +375,7 @@ public struct Emitter {
         var byLevel: [String: Int] = [:], byTrigger: [String: Int] = [:], byRisk: [String: Int] = [:]
         var byChannel: [String: Int] = [:], byTown: [String: [String: Int]] = [:]
         for l in Level.allCases { byLevel[l.rawValue] = 0 }
-        for c in Triggers.codes { byTrigger[c] = 0 }
+        for c in Triggers.codes(basicNeeds: Emitter.basicNeedsInUse(link)) { byTrigger[c] = 0 }
         for ch in ["申报", "排查", "部门预警"] { byChannel[ch] = 0 }
         for t in detect.towns { byTown[t] = ["red": 0, "orange": 0, "yellow": 0] }
         // counted under keys hashed on their bytes (TextKey), then added to the String-keyed tables
@@ -435,7 +442,8 @@ public struct Emitter {
         var quality: [FeedQuality] = []
         for feed in FeedKind.allCases {
             let files = s.files.filter { $0.feed == feed.rawValue }
-            if feed == .review && files.isEmpty { continue }  // shown once the first review file comes back
+            // shown once the first review file comes back, the first file of a feed of RULES.md §12 arrives
+            if (feed == .review || FeedKind.basicNeeds.contains(feed)) && files.isEmpty { continue }
             quality.append(
                 FeedQuality(
                     feed: feed.title, files: files.count,

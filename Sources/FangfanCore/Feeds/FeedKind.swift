@@ -3,6 +3,8 @@
 /// headers, XML paths and value spellings live in the pipeline configuration (they vary by county).
 public enum FeedKind: String, CaseIterable, Sendable, Codable {
     case roster, income, medical, civil, disaster, disability, application, verification, review
+    /// RULES.md §12's 三保障 and drinking-water feeds (after the plan's feeds).
+    case education, housing, water
 
     /// Chinese name for messages and the report.
     public var title: String {
@@ -16,6 +18,9 @@ public enum FeedKind: String, CaseIterable, Sendable, Codable {
         case .application: return "农户申报/干部排查"
         case .verification: return "核查结果"
         case .review: return "疑似匹配复核"
+        case .education: return "控辍保学"
+        case .housing: return "农村住房安全"
+        case .water: return "农村饮水安全"
         }
     }
 
@@ -24,4 +29,8 @@ public enum FeedKind: String, CaseIterable, Sendable, Codable {
     /// The feeds whose records name a person by resident ID and name: their damaged or unmatched records get
     /// candidates (RULES.md §11).
     public static let reviewed: [FeedKind] = [.medical, .civil, .disaster, .disability]
+
+    /// RULES.md §12's 三保障 and drinking-water feeds: linked, and their triggers shown, once a file of one of
+    /// them has been accepted (with none, every output is as before they existed).
+    public static let basicNeeds: [FeedKind] = [.education, .housing, .water]
 }

@@ -11,6 +11,11 @@ public struct FeedSchema: Sendable {
     public static let householdTypes = ["脱贫户", "监测户", "一般农户"]
     public static let riskTypes = ["因病", "因残", "因学", "因灾", "因意外事故", "因产业失败", "因务工就业不稳", "缺劳动力", "其他"]
     public static let measures = ["产业帮扶", "就业帮扶", "综合保障", "扶志扶智", "其他帮扶"]
+    public static let schoolStatuses = ["疑似辍学", "辍学", "复学"]
+    public static let housingRatings = ["A", "B", "C", "D"]
+    public static let renovations = ["未改造", "改造中", "已改造"]
+    public static let waterProblems = ["水量不足", "水质不达标", "取水不便", "供水保证率低"]
+    public static let waterStatuses = ["未解决", "已解决"]
 
     static func of(_ kind: FeedKind) -> FeedSchema {
         let money = FieldType.amount(nonNegative: false)
@@ -135,6 +140,38 @@ public struct FeedSchema: Sendable {
                     FieldSpec("reviewed_by", .text, required: true),
                     FieldSpec("reviewed_on", .date),
                 ], key: ["review_id", "decision"])
+        case .education:
+            return FeedSchema(
+                kind: kind,
+                fields: [
+                    FieldSpec("person_id", .residentID, required: true),
+                    FieldSpec("name", .text),
+                    FieldSpec("school", .text),
+                    FieldSpec("status", .choice(schoolStatuses), required: true),
+                    FieldSpec("date", .date, required: true),
+                ], key: ["person_id", "status", "date"])
+        case .housing:
+            // FEEDS.md keys it by the household of person_id: link keys it so (FeedJoin); ingest, which has no
+            // roster, counts re-sends by the person named
+            return FeedSchema(
+                kind: kind,
+                fields: [
+                    FieldSpec("person_id", .residentID, required: true),
+                    FieldSpec("name", .text),
+                    FieldSpec("rating", .choice(housingRatings), required: true),
+                    FieldSpec("rated_on", .date, required: true),
+                    FieldSpec("renovation", .choice(renovations), required: true),
+                ], key: ["person_id", "rated_on"])
+        case .water:
+            return FeedSchema(
+                kind: kind,
+                fields: [
+                    FieldSpec("person_id", .residentID, required: true),
+                    FieldSpec("name", .text),
+                    FieldSpec("problem", .choice(waterProblems), required: true),
+                    FieldSpec("status", .choice(waterStatuses), required: true),
+                    FieldSpec("date", .date, required: true),
+                ], key: ["person_id", "problem", "date"])
         }
     }
 }

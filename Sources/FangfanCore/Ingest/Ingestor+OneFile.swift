@@ -30,7 +30,8 @@ extension Ingestor {
         do {
             guard let feed = f.feed else {
                 throw FileRejection(
-                    "不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification、review）")
+                    "不是任何已知数据项的文件：应放在 inbox/<数据项>/ 下（roster、income、medical、civil、disaster、disability、application、verification、review、education、housing、water）"
+                )
             }
             guard let (format, gz) = Ingestor.format(of: baseName) else {
                 throw FileRejection("不认识的文件类型：只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）")

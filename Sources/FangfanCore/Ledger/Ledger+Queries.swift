@@ -84,20 +84,23 @@ extension Ledger {
     }
 
     /// Each household's evaluations up to `month`, newest first, at most `limit` of them (the §7 suggestion
-    /// reads them: `EliminationSuggestion`), in one read transaction: a province's monitored cases are many.
+    /// reads them: `EliminationSuggestion`), in one read transaction: a province's monitored cases are many. Each
+    /// carries the triggers of the household's alert of that month (the `alerts` row; every household a trigger
+    /// fired for has one), for §12's condition on the 三保障 and drinking-water triggers.
     public func recentEvaluations(month: String, households: [String], limit: Int) throws -> [String: [LedgerEvaluation]] {
         try dbQueue.read { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    SELECT month, at_or_above_line, triggered FROM evaluations
-                    WHERE household_id = ? AND month <= ? ORDER BY month DESC LIMIT ?
+                    SELECT e.month, e.at_or_above_line, e.triggered, a.triggers FROM evaluations e
+                    LEFT JOIN alerts a ON a.household_id = e.household_id AND a.month = e.month
+                    WHERE e.household_id = ? AND e.month <= ? ORDER BY e.month DESC LIMIT ?
                     """)
             var out: [String: [LedgerEvaluation]] = [:]
             for h in households {
                 out[h] = try Row.fetchAll(statement, arguments: [h, month, limit]).map {
                     LedgerEvaluation(
                         householdId: h, month: $0["month"], atOrAboveLine: $0["at_or_above_line"],
-                        triggered: $0["triggered"])
+                        triggered: $0["triggered"], triggers: LedgerJSONList.decode($0["triggers"] as String?))
                 }
             }
             return out

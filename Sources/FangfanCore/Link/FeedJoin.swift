@@ -10,6 +10,9 @@ struct FeedJoin: @unchecked Sendable {
     let hhIndex: Int?
     let personIndex: Int?
     let keyFields: [Int]
+    /// Feeds keyed by the household of the person named (FEEDS.md): the key's other fields (disaster: the event;
+    /// housing: the rating date; water: the problem type and date), else nil.
+    let householdKeyFields: [Int]?
     /// The feed's records confirmed by review (RULES.md §11), by their key as received.
     let confirmed: [UInt64: ReviewDecisions.Confirmed]
 
@@ -23,6 +26,12 @@ struct FeedJoin: @unchecked Sendable {
         hhIndex = schema.index(of: "household_id")
         personIndex = schema.index(of: "person_id")
         keyFields = schema.key.map { schema.index(of: $0)! }
+        switch feed {
+        case .disaster: householdKeyFields = [schema.index(of: "event_id")!]
+        case .housing: householdKeyFields = [schema.index(of: "rated_on")!]
+        case .water: householdKeyFields = [schema.index(of: "problem")!, schema.index(of: "date")!]
+        default: householdKeyFields = nil
+        }
     }
 
     func household(_ r: CSVRecord) -> Int? { household(key: rosterKey(r)) }
@@ -36,9 +45,15 @@ struct FeedJoin: @unchecked Sendable {
         Linker.byHousehold(feed) ? roster.index(of: HouseholdID(key: key)) : roster.household(of: ResidentID(key: key))
     }
 
-    /// disaster: the same household in the same event is one record, whoever of it is named
+    /// Whether the record key needs the roster (the household of the person named).
+    var keyedByHousehold: Bool { householdKeyFields != nil }
+
+    /// disaster: the same household in the same event is one record, whoever of it is named; housing: the same
+    /// household on the same rating date; water: the same household, problem type and date
     func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
-        if feed == .disaster, let h { return recordKeyHash([0]) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15) }
+        if let fields = householdKeyFields, let h {
+            return recordKeyHash(fields) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
+        }
         return recordKeyHash(keyFields) { r[$0] }
     }
 
@@ -56,8 +71,8 @@ struct FeedJoin: @unchecked Sendable {
 
     /// The key of a record given as fields (as `key` for a staged record).
     func key(fields: [String], household h: Int?) -> UInt64 {
-        if feed == .disaster, let h {
-            return recordKeyHash([0]) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
+        if let keyed = householdKeyFields, let h {
+            return recordKeyHash(keyed) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
         }
         return recordKeyHash(keyFields) { ArraySlice(fields[$0].utf8) }
     }

@@ -7,6 +7,12 @@ import Foundation
 public struct Linker: @unchecked Sendable {
     public static let feeds: [FeedKind] = [.income, .medical, .civil, .disaster, .disability, .application]
 
+    /// The feeds linked for a month: the plan's, and RULES.md §12's 三保障 and drinking-water feeds once a file of
+    /// one of them has been accepted (until then link writes nothing for them, and no output changes).
+    public static func feeds(_ store: StagedStore) -> [FeedKind] {
+        FeedKind.basicNeeds.contains { !store.files($0).isEmpty } ? feeds + FeedKind.basicNeeds : feeds
+    }
+
     /// The field that places a record in a period (RULES.md §1), and how it reaches a household.
     static func dateField(_ f: FeedKind) -> String {
         switch f {
@@ -16,11 +22,18 @@ public struct Linker: @unchecked Sendable {
         case .disaster: return "occurred"
         case .disability: return "issued"
         case .application: return "date"
+        case .education: return "date"
+        case .housing: return "rated_on"
+        case .water: return "date"
         default: return ""
         }
     }
 
     static func byHousehold(_ f: FeedKind) -> Bool { f == .income || f == .application }
+
+    /// Feeds whose records count up to the end of the period however old (RULES.md §12: a household's latest
+    /// housing record, its latest water record of each problem type); the others count within the period.
+    static func keepsHistory(_ f: FeedKind) -> Bool { f == .housing || f == .water }
 
     let layout: StateLayout
     let period: MonitoringPeriod
@@ -61,11 +74,11 @@ public struct Linker: @unchecked Sendable {
         }
         // a feed's later parts from an earlier link of the month (it may have had more staged files)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
-        where Linker.feeds.contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
+        where (Linker.feeds + FeedKind.basicNeeds).contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
             unlink(dir + "/linked/" + name)
         }
         var report = LinkReport(month: period.month.description)
-        let joins = Linker.feeds.map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
+        let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that
         // neither core is left alone with a big one at the end. First, per feed, which records a later
         // version replaces;
@@ -148,11 +161,12 @@ public struct Linker: @unchecked Sendable {
     }
 
     /// Which records of the feed a later version replaces: from the keys ingest wrote beside each staged
-    /// file, or (for disaster, whose key needs the roster, or when a keys file is missing) from the records.
+    /// file, or (for disaster, housing and water, whose keys need the roster, or when a keys file is missing) from
+    /// the records.
     static func plan(_ join: FeedJoin, store: StagedStore, confirmedFile: String? = nil) throws -> LinkPlan {
         var plan = LinkPlan()
         var keys: [UInt64] = []
-        var fromKeysFiles = join.feed != .disaster
+        var fromKeysFiles = !join.keyedByHousehold
         // the confirmed damaged records first, their keys from the records (their IDs are the candidates')
         func confirmedFirst() throws {
             guard let c = confirmedFile else { return }
@@ -219,7 +233,7 @@ public struct Linker: @unchecked Sendable {
             ? FeedFigures(
                 feed: join.feed, period: period, households: join.roster.households.count,
                 recentMonths: recentIncomeMonths) : nil
-        let fromKey = period.from.index, toKey = period.to.index
+        let fromKey = Linker.keepsHistory(join.feed) ? Int.min : period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster
         let reviewed = FeedKind.reviewed.contains(join.feed)

@@ -2,7 +2,9 @@
 /// it has been 监测中 for at least `months` months; in each of its last `months` evaluated months its
 /// net_per_capita was at or above the line and no trigger fired; at least one assistance measure is
 /// recorded; and some member's labour is 技能/普通/弱劳动力或半劳动力 (a household wholly without labour is
-/// not marked). Only a verification 风险已消除 marks it. The ledger supplies the case and its evaluations.
+/// not marked); and (RULES.md §12) none of the 三保障 and drinking-water triggers (schooling, housing, water)
+/// fired in those months. Only a verification 风险已消除 marks it. The ledger supplies the case and its
+/// evaluations, each with the triggers of that month's alert.
 ///
 /// ```swift
 /// let rule = EliminationSuggestion(months: config.rules.eliminationMonths)   // rules.elimination_months = 6
@@ -21,7 +23,9 @@ public struct EliminationSuggestion: Sendable {
             let since = c.monitoredSince, let span = LedgerMonth.between(since, month), span >= months,
             recent.count >= months
         else { return false }
-        return recent.prefix(months).allSatisfy { $0.atOrAboveLine && !$0.triggered }
+        return recent.prefix(months).allSatisfy {
+            $0.atOrAboveLine && !$0.triggered && !$0.triggers.contains(where: BasicNeedsRecords.codes.contains)
+        }
     }
 
     /// Why, on the list (the notes of a row listed only for the suggestion).

@@ -36,7 +36,11 @@ public enum Level: String, Codable, Sendable, CaseIterable, Comparable {
         } else if fired {
             level = .yellow
         }
-        if level == .yellow && triggers.contains(DeclaredTrigger.code) { level = .orange }
+        if level == .yellow && triggers.contains(where: orangeFloor.contains) { level = .orange }
         return level
     }
+
+    /// Triggers that give at least orange: a declaration (§5) and the 三保障 and drinking-water triggers (§12:
+    /// the standard itself, so every case is verified).
+    public static let orangeFloor: Set<String> = [DeclaredTrigger.code, SchoolingTrigger.code, HousingTrigger.code, WaterTrigger.code]
 }

@@ -40,6 +40,10 @@ public enum Suggestions {
         if codes.contains(ForecastTrigger.code) {
             if mainLabour { add("就业帮扶"); add("产业帮扶") } else { add("综合保障") }
         }
+        // §12: 三保障 and drinking water
+        if codes.contains(SchoolingTrigger.code) { add("其他帮扶", ["控辍保学", "教育资助"]) }
+        if codes.contains(HousingTrigger.code) { add("综合保障", ["危房改造"]) }
+        if codes.contains(WaterTrigger.code) { add("其他帮扶", ["饮水工程"]) }
         if level == .red && order.isEmpty { add("其他帮扶") }
         return order.map { c in details[c]!.isEmpty ? c : "\(c)（\(details[c]!.joined(separator: "、"))）" }
     }

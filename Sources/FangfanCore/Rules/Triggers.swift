@@ -5,8 +5,16 @@ public enum Triggers {
         DisabilityTrigger(), AidChangeTrigger(), DeclaredTrigger(),
         // §9, added after the plan's triggers: the earlier triggers keep their bits (and alert ids)
         ForecastTrigger(),
+        // §12's 三保障 and drinking water, after §9's: every earlier trigger keeps its bit (and alert ids)
+        SchoolingTrigger(), HousingTrigger(), WaterTrigger(),
     ]
     public static let codes: [String] = all.map { type(of: $0).code }
+
+    /// The codes a month's summary and report count: all of them once the 三保障 and drinking-water feeds are in
+    /// use (a file of one of them accepted), else those of the plan and §9 (so that outputs stay as they were).
+    public static func codes(basicNeeds: Bool) -> [String] {
+        basicNeeds ? codes : codes.filter { !BasicNeedsRecords.codes.contains($0) }
+    }
 
     public static func riskType(_ code: String) -> String {
         all.first { type(of: $0).code == code }.map { type(of: $0).riskType } ?? code
