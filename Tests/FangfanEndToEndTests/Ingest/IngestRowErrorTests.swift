@@ -173,6 +173,9 @@ extension IngestTests {
                 "verified_on": "2021-06-01", "measures": "就业帮扶", "note": "",
             ],
             .review: ["review_id": "FH0123456789", "decision": "确认", "reviewed_by": "张科员", "reviewed_on": "2021-06-10"],
+            .education: ["person_id": p, "name": "陈小明", "school": "锦和镇中心小学", "status": "辍学", "date": "2021-05-01"],
+            .housing: ["person_id": p, "name": "陈大明", "rating": "D级", "rated_on": "2021-05-01", "renovation": "未改造"],
+            .water: ["person_id": p, "name": "陈大明", "problem": "水质不达标", "status": "未解决", "date": "2021-05-01"],
         ]
         var expected: [String: [[String]]] = [:]
         for kind in FeedKind.allCases {
