@@ -6,6 +6,7 @@ public struct HousingTrigger: Trigger {
     public static let riskType = "住房安全"
 
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
+        guard !c.basicNeeds.housing.isEmpty else { return nil }
         let last = c.periodEnd
         // one record per household and date (the record key), so the latest is unique
         guard let latest = c.basicNeeds.housing.filter({ $0.ratedOn <= last }).max(by: { $0.ratedOn < $1.ratedOn }),

@@ -6,6 +6,7 @@ public struct WaterTrigger: Trigger {
     public static let riskType = "饮水安全"
 
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
+        guard !c.basicNeeds.water.isEmpty else { return nil }
         let last = c.periodEnd
         var latest: [String: WaterRecord] = [:]
         // one record per household, type and date (the record key), so each type's latest is unique

@@ -115,11 +115,12 @@ final class VerificationLoopTests: XCTestCase {
         let summary =
             try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-06/summary.json"))) as! [String: Any]
         let byTrigger = try XCTUnwrap((summary["findings"] as? [String: Any])?["by_trigger"] as? [String: [String: Any]])
-        XCTAssertEqual(Set(byTrigger.keys), Set(Triggers.codes))
+        // (the fixture county has no file of §12's feeds: their codes are not counted)
+        XCTAssertEqual(Set(byTrigger.keys), Set(Triggers.codes(basicNeeds: false)))
         let confirmedTriggers = red["triggers"] as! [String]
         let rejectedTriggers =
             rejectedHousehold.flatMap { r in may.first { $0["household_id"] as? String == r } }?["triggers"] as? [String] ?? []
-        for code in Triggers.codes {
+        for code in Triggers.codes(basicNeeds: false) {
             let n = confirmedTriggers.contains(code) ? 1 : 0, m = rejectedTriggers.contains(code) ? 1 : 0
             XCTAssertEqual(byTrigger[code]?["confirmed"] as? Int, n, code)
             XCTAssertEqual(byTrigger[code]?["rejected"] as? Int, m, code)

@@ -176,7 +176,11 @@ final class AlertIdRulesTests: XCTestCase {
             (Array(Triggers.codes.prefix(7)), "7F"),
             (["forecast"], "80"),
             (["declared", "forecast"], "C0"),
-            (Triggers.codes, "FF"),
+            (Array(Triggers.codes.prefix(8)), "FF"),
+            // §12's three after them: the earlier ids do not move
+            (["schooling"], "100"),
+            (["illness", "water"], "401"),
+            (Triggers.codes, "7FF"),
         ]
         for (set, hex) in table {
             XCTAssertEqual(Alert.id(household: h, monitoringYear: 2021, triggers: set), "YJ2021-4408250100080000-" + hex, "\(set)")

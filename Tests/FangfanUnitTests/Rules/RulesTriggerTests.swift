@@ -8,16 +8,21 @@ import XCTest
 
 final class TriggerRulesTests: XCTestCase {
     func testRegistry() {
-        // The order of §4's table, then §9's forecast (also the bit order of alert ids), and each trigger's risk type.
+        // The order of §4's table, then §9's forecast, then §12's 三保障 and drinking water (also the bit order of
+        // alert ids), and each trigger's risk type.
         XCTAssertEqual(
             Triggers.codes,
             [
                 "illness", "disaster", "spending_surge", "income_drop", "disability", "aid_change", "declared",
-                "forecast",
+                "forecast", "schooling", "housing", "water",
             ])
+        // without the feeds of §12 in use, the summary and the report count the plan's and §9's codes only
+        XCTAssertEqual(Triggers.codes(basicNeeds: false), Array(Triggers.codes.prefix(8)))
+        XCTAssertEqual(Triggers.codes(basicNeeds: true), Triggers.codes)
         let types = [
             "illness": "因病", "disaster": "因灾", "spending_surge": "刚性支出骤增", "income_drop": "收入骤减",
-            "disability": "因残", "aid_change": "救助变动", "forecast": "收入下滑预警",
+            "disability": "因残", "aid_change": "救助变动", "forecast": "收入下滑预警", "schooling": "因学辍学",
+            "housing": "住房安全", "water": "饮水安全",
         ]
         for (code, type) in types { XCTAssertEqual(Triggers.riskType(code), type, code) }
     }
