@@ -180,5 +180,23 @@ final class BasicNeedsEndToEndTests: XCTestCase {
         let expected = try Sandbox.oracleLines(Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-basic-needs-2021-05.alerts.csv"))
         XCTAssertEqual(expected.filter { $0.contains("schooling") || $0.contains("housing") || $0.contains("water") }.count, 24)
         XCTAssertEqual(try s.alertLines("2021-05"), expected)
+
+        // the same county under the rolling twelve months (education counts from 2020-06; housing and water as
+        // before, up to 2021-05-31): fixtures/oracle/gen-basic-needs-rolling12-2021-05.alerts.csv, made by the
+        // oracle with --period rolling_12
+        let r = try Sandbox("basic-needs-gen-rolling")
+        defer { r.remove() }
+        try python(["tools/gen.py", "--seed", "7", "--households", "300", "--basic-needs", "--quiet", "--out", r.inbox.path])
+        try r.age(r.inbox)
+        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
+        XCTAssertTrue(shipped.contains("period = \"plan_2021\" "))
+        let config = r.root.appendingPathComponent("rolling.toml")
+        try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"rolling_12\" ")
+            .write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try r.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
+        let rolling = try Sandbox.oracleLines(
+            Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-basic-needs-rolling12-2021-05.alerts.csv"))
+        XCTAssertNotEqual(rolling, expected)
+        XCTAssertEqual(try r.alertLines("2021-05"), rolling)
     }
 }

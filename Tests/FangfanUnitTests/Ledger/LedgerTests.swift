@@ -666,6 +666,26 @@ final class LedgerTests: XCTestCase {
         XCTAssertFalse(try suggests(l, hh(1), "2021-05", hasLabour: true))
     }
 
+    /// RULES.md §12 on §7: the evaluations the suggestion reads carry the triggers of the month's alert (the `alerts`
+    /// row joined to the evaluation); an alert of 2021-03 with `water` withholds the suggestion by itself (its
+    /// evaluation here says nothing fired, to isolate the join); the month rerun without it gives it back.
+    func testRecentEvaluationsCarryTheMonthsAlertTriggers() throws {
+        let l = try eligible(.none)
+        let fine = LedgerEvaluation(householdId: hh(1), month: "2021-03", atOrAboveLine: true, triggered: false)
+        try record(l, "2021-03", [alert("W", hh(1), "2021-03", .orange, ["water"])], [fine])
+        let recent = try XCTUnwrap(try l.recentEvaluations(month: "2021-05", households: [hh(1)], limit: 6)[hh(1)])
+        XCTAssertEqual(recent.map(\.month), ["2021-05", "2021-04", "2021-03", "2021-02", "2021-01", "2020-12"])
+        XCTAssertEqual(recent.map(\.triggers), [[], [], ["water"], [], [], []])
+        XCTAssertFalse(try suggests(l, hh(1), "2021-05", hasLabour: true))
+        // a plan trigger in the alert alone is §7's `triggered` business, not §12's condition
+        try record(l, "2021-03", [alert("I", hh(1), "2021-03", .yellow, ["illness"])], [fine])
+        XCTAssertTrue(try suggests(l, hh(1), "2021-05", hasLabour: true))
+        try record(l, "2021-03", [alert("H", hh(1), "2021-03", .orange, ["housing", "illness"])], [fine])
+        XCTAssertFalse(try suggests(l, hh(1), "2021-05", hasLabour: true))
+        try record(l, "2021-03", [], [fine])
+        XCTAssertTrue(try suggests(l, hh(1), "2021-05", hasLabour: true))
+    }
+
     // MARK: queries
 
     func testCasesFilteredAndCounted() throws {
