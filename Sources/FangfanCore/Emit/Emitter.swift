@@ -228,7 +228,7 @@ public struct Emitter {
         let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
         let recent = try ledger.recentEvaluations(
             month: month.description, households: monitored.map(\.householdId),
-            limit: elimination.months)
+            limit: elimination.evaluationsRead)
         let eliminate = Set(
             monitored.filter {
                 elimination.suggests(

@@ -204,4 +204,34 @@ final class BasicNeedsTriggerTests: XCTestCase {
         // in a seventh, older month: not read
         XCTAssertTrue(rule.suggests(c, recent: months([6: ["water"]], count: 7), month: "2021-05", hasLabour: true))
     }
+
+    /// §12 names six months, whatever rules.elimination_months says: with 3, three stable months suffice for §7,
+    /// but a housing trigger in the 4th–6th latest evaluated month still withholds the suggestion; in the 7th it
+    /// does not. The rule asks the ledger for max(months, 6) evaluations.
+    func testBasicNeedsLookBackSixMonthsWhenEliminationMonthsIsShorter() {
+        let rule = EliminationSuggestion(months: 3)
+        XCTAssertEqual(rule.evaluationsRead, 6)
+        XCTAssertEqual(EliminationSuggestion(months: 8).evaluationsRead, 8)
+        let c = CaseRow(
+            householdId: "4408251010010001", town: "锦和镇", village: "锦和村", state: .monitored, openedMonth: "2020-10",
+            monitoredSince: "2021-01", lastAlertId: nil, lastTriggers: [], eliminationKind: nil, measures: ["就业帮扶"])
+        // newest first: 2021-05, 04, 03 stable; 02, 01, 2020-12, 2020-11 carry what `older` gives
+        func recent(_ older: [Int: (Bool, [String])]) -> [LedgerEvaluation] {
+            ["2021-05", "2021-04", "2021-03", "2021-02", "2021-01", "2020-12", "2020-11"].enumerated().map { k, m in
+                let (triggered, codes) = older[k] ?? (false, [])
+                return LedgerEvaluation(
+                    householdId: c.householdId, month: m, atOrAboveLine: true, triggered: triggered, triggers: codes)
+            }
+        }
+        XCTAssertTrue(rule.suggests(c, recent: recent([:]), month: "2021-05", hasLabour: true))
+        // an illness in the 4th month: outside §7's three, so suggested
+        XCTAssertTrue(rule.suggests(c, recent: recent([3: (true, ["illness"])]), month: "2021-05", hasLabour: true))
+        // housing in the 4th or the 6th month: inside §12's six, withheld
+        XCTAssertFalse(rule.suggests(c, recent: recent([3: (true, ["housing"])]), month: "2021-05", hasLabour: true))
+        XCTAssertFalse(rule.suggests(c, recent: recent([5: (true, ["water"])]), month: "2021-05", hasLabour: true))
+        // in the 7th: outside both
+        XCTAssertTrue(rule.suggests(c, recent: recent([6: (true, ["schooling"])]), month: "2021-05", hasLabour: true))
+        // only three evaluated months, all stable: §7 holds and §12 finds nothing in them
+        XCTAssertTrue(rule.suggests(c, recent: Array(recent([:]).prefix(3)), month: "2021-05", hasLabour: true))
+    }
 }
