@@ -6,6 +6,7 @@ Writes an inbox laid out as FEEDS.md describes (UTF-8 CSV, reference headers):
     DIR/roster/roster.csv
     DIR/income/income_a.csv      (first half of the period + the month before it)
     DIR/income/income_b.csv      (second half + re-sent corrections, so it wins)
+    DIR/income/income_prior.csv  (only with --income-from: the months before, for RULES.md §12's rolling period)
     DIR/medical/medical.csv
     DIR/civil/civil.csv
     DIR/disaster/disaster.csv
@@ -225,6 +226,11 @@ def main(argv=None):
                     help="also write the 三保障 and drinking-water feeds education, housing, water (RULES.md §12), "
                          "with the edges of the schooling, housing and water triggers; the other feeds are "
                          "byte-identical to those written without it")
+    ap.add_argument("--income-from", metavar="YYYY-MM",
+                    help="also write income/income_prior.csv: declarations from this month up to the month before "
+                         "those already written (e.g. 2020-06 for May 2021), each household's earlier months higher, "
+                         "lower or like its later ones, so that rules.period = rolling_12 (RULES.md 12) sees another "
+                         "year than the plan's period; the other files are byte-identical to those written without it")
     a = ap.parse_args(argv)
     if a.households < 1:
         raise SystemExit("gen.py: --households must be >= 1")
@@ -237,9 +243,12 @@ def main(argv=None):
     if a.basic_needs:
         for rel, n in plant_basic_needs(a.out, a.seed, parse_month(a.month)):
             stats["rows"][rel] = n
+    if a.income_from:
+        stats["rows"]["income_prior"] = plant_prior_income(a.out, a.seed, parse_month(a.month), parse_month(a.income_from))
     if not a.quiet:
         tot = 0
-        for key, rel, _ in FILES + (BASIC_NEEDS_FILES if a.basic_needs else []):
+        extra = [("income_prior", PRIOR_INCOME_FILE, None)] if a.income_from else []
+        for key, rel, _ in FILES + (BASIC_NEEDS_FILES if a.basic_needs else []) + extra:
             p = os.path.join(a.out, rel)
             sz = os.path.getsize(p)
             tot += sz
@@ -1191,6 +1200,61 @@ BASIC_NEEDS_FILES = [
 ]
 WATER_PROBLEMS = ("水量不足", "水质不达标", "取水不便", "供水保证率低")
 SCHOOLS = ("徐闻县第一中学", "锦和镇中心小学", "下洋镇中学", "曲界镇中心小学", "迈陈镇第二中学")
+
+
+PRIOR_INCOME_FILE = "income/income_prior.csv"
+
+
+def plant_prior_income(out, seed, ym, from_ym):
+    """Writes income/income_prior.csv (RULES.md 12's rolling period): for every household that declared some
+    income in the files already written, one declaration a month from `from_ym` up to the month before the
+    earliest month those files hold, skipping a month the household already declared.  Each household's earlier
+    months are its later monthly mean times a factor of its own: a third earned much more before (2.0-3.0), a
+    third much less (0.3-0.6), the rest about the same (0.9-1.1); so the rolling twelve months and the plan's
+    period give other figures, and other alerts.  From a generator of its own; the file's mtime is before the
+    other income files' (a version they re-send wins).  Returns its number of rows."""
+    import csv
+    rng = random.Random(seed * 1000003 + 0x7072696F)
+    rnd = rng.random
+    declared = {}       # household_id -> {month: total fen}, in file order
+    for rel in ("income/income_a.csv", "income/income_b.csv"):
+        with open(os.path.join(out, rel), encoding="utf-8") as f:
+            for r in list(csv.reader(f))[1:]:
+                try:
+                    total = sum(int(round(float(v) * 100)) for v in r[2:6])
+                except ValueError:
+                    continue                    # a --messy row: not run back from
+                if len(r) == 6 and len(r[1]) == 7:
+                    declared.setdefault(r[0], {})[r[1]] = total
+    if not declared:
+        raise SystemExit("gen.py: --income-from: no income written to run back from")
+    first = min(m for months in declared.values() for m in months)
+    fy, fm = parse_month(first)
+    y, m = from_ym
+    months = []
+    while (y, m) < (fy, fm):
+        months.append("%04d-%02d" % (y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if not months:
+        raise SystemExit("gen.py: --income-from %04d-%02d is not before %s" % (from_ym + (first,)))
+    rows = 0
+    path = os.path.join(out, PRIOR_INCOME_FILE)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(H_INCOME + "\n")
+        for hid, by_month in declared.items():
+            mean = sum(by_month.values()) // len(by_month)
+            r = rnd()
+            factor = 2.0 + rnd() if r < 1 / 3 else 0.3 + 0.3 * rnd() if r < 2 / 3 else 0.9 + 0.2 * rnd()
+            for mon in months:
+                if mon in by_month:
+                    continue
+                total = int(mean * factor)
+                wage = total * 7 // 10
+                f.write("%s,%s,%s,%s,%s,%s\n" % (hid, mon, money(wage), money(total - wage), money(0), money(0)))
+                rows += 1
+    ts = os.path.getmtime(os.path.join(out, "income/income_a.csv")) - 600
+    os.utime(path, (ts, ts))
+    return rows
 
 
 def plant_basic_needs(out, seed, ym):

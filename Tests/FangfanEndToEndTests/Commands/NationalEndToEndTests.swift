@@ -119,4 +119,40 @@ final class NationalEndToEndTests: XCTestCase {
         XCTAssertEqual(bad.status, 78)
         XCTAssertTrue(bad.stderr.contains("rules.period"), bad.stderr)
     }
+
+    /// A generated county whose income runs back to the previous June (gen.py --income-from 2020-06: each
+    /// household's June–November 2020 at 2–3×, 0.3–0.6× or about its later monthly mean) gives, under each
+    /// period, the alerts tools/oracle.py computes from the rules in DuckDB SQL — and the two periods differ:
+    /// fixtures/oracle/gen-prior-income-2021-05.alerts.csv (60 alerts) and …-rolling12-… (74), made by
+    /// `python3 tools/gen.py --seed 7 --households 300 --income-from 2020-06 --out DIR` and
+    /// `python3 tools/oracle.py --inbox DIR --month 2021-05 [--period rolling_12] --out FILE`.
+    func testAGeneratedCountyWithIncomeFromThePreviousJuneAgreesWithTheOracleUnderEachPeriod() throws {
+        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
+        XCTAssertTrue(shipped.contains("period = \"plan_2021\" "))
+        var got: [String: [String]] = [:]
+        for period in ["plan_2021", "rolling_12"] {
+            let s = try Sandbox("prior-income-\(period)")
+            defer { s.remove() }
+            try python(["tools/gen.py", "--seed", "7", "--households", "300", "--income-from", "2020-06", "--quiet", "--out", s.inbox.path])
+            try s.age(s.inbox)
+            let config = s.root.appendingPathComponent("period.toml")
+            try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"\(period)\" ")
+                .write(to: config, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try s.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
+            got[period] = try s.alertLines("2021-05")
+            let summary =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: s.out.appendingPathComponent("2021-05/summary.json")))
+                as! [String: Any]
+            let from = (summary["period"] as? [String: Any])?["from"] as? String
+            XCTAssertEqual(from, period == "plan_2021" ? "2020-12" : "2020-06")
+        }
+        let plan = try Sandbox.oracleLines(Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-prior-income-2021-05.alerts.csv"))
+        let rolling = try Sandbox.oracleLines(
+            Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-prior-income-rolling12-2021-05.alerts.csv"))
+        XCTAssertEqual(plan.count, 60)
+        XCTAssertEqual(rolling.count, 74)
+        XCTAssertEqual(got["plan_2021"], plan)
+        XCTAssertEqual(got["rolling_12"], rolling)
+        XCTAssertNotEqual(plan, rolling)
+    }
 }
