@@ -229,6 +229,15 @@ SELECT DISTINCT household_id FROM (
 WHERE d BETWEEN DATE {P_FROM} AND DATE {P_TO}
   AND household_id IN (SELECT household_id FROM hh);
 
+-- RULES.md 12's third category: a declaration in the period naming 因病, 因灾 or 因意外事故 among its risk types
+CREATE TABLE sudden_decl_hh AS
+SELECT DISTINCT household_id FROM (
+  SELECT trim("户编号") AS household_id, CAST(trim("申报日期") AS DATE) AS d,
+         regexp_split_to_array(trim("风险类型"), '[、,;]') AS risks FROM raw_application)
+WHERE d BETWEEN DATE {P_FROM} AND DATE {P_TO}
+  AND household_id IN (SELECT household_id FROM hh)
+  AND list_has_any(list_transform(risks, lambda r: trim(r)), ['因病', '因灾', '因意外事故']);
+
 -- ===================================================================== RULES.md 12: 三保障 and drinking water
 -- education: key (person, status, date), last wins. A pupil aged {school_ages[0]}..{school_ages[1]} (full years) at the record date
 -- with a 疑似辍学/辍学 record in the period and no 复学 dated on/after it and on/before the period's end.
@@ -381,6 +390,10 @@ def main(argv=None):
     ap.add_argument("--forecast-recent-months", type=int, default=3,
                     help="RULES.md 9's n (rules.forecast_recent_months, default 3)")
     ap.add_argument("--no-forecast", action="store_true", help="RULES.md 9 off (rules.forecast = false)")
+    ap.add_argument("--categories", action="store_true",
+                    help="a fourth column, category (RULES.md 5; a first run: 在监测 is the roster's 监测户)")
+    ap.add_argument("--sudden-hardship", action="store_true",
+                    help="with --categories: RULES.md 12's third category 突发严重困难户 (rules.sudden_hardship = true)")
     ap.add_argument("--period", choices=["plan_2021", "rolling_12"], default="plan_2021",
                     help="RULES.md 12's period (rules.period, default plan_2021)")
     a = ap.parse_args(argv)
@@ -415,11 +428,23 @@ def main(argv=None):
     if bad:
         print("oracle.py: warning: %d roster households break the roster rules and are not evaluated" % bad,
               file=sys.stderr)
-    rows = con.execute("SELECT household_id, level, triggers FROM result WHERE level IS NOT NULL "
-                       "ORDER BY household_id").fetchall()
+    if a.categories:
+        # RULES.md 5's category on a first run (no case in the ledger yet: 在监测 is the roster's 监测户), and
+        # with --sudden-hardship RULES.md 12's third one for a household not below the line
+        rows = con.execute(
+            "SELECT r.household_id, r.level, r.triggers, CASE "
+            "WHEN j.household_type = '监测户' THEN '在监测' "
+            "WHEN %s AND NOT r.below AND (j.t_illness OR j.t_disaster OR j.t_spending_surge OR j.t_income_drop "
+            "  OR r.household_id IN (SELECT household_id FROM sudden_decl_hh)) THEN '突发严重困难户' "
+            "WHEN j.household_type = '脱贫户' THEN '脱贫不稳定户' ELSE '边缘易致贫户' END "
+            "FROM result r JOIN judged j USING (household_id) WHERE r.level IS NOT NULL "
+            "ORDER BY r.household_id" % ("true" if a.sudden_hardship else "false")).fetchall()
+    else:
+        rows = con.execute("SELECT household_id, level, triggers FROM result WHERE level IS NOT NULL "
+                           "ORDER BY household_id").fetchall()
     with open(a.out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["household_id", "level", "triggers"])
+        w.writerow(["household_id", "level", "triggers"] + (["category"] if a.categories else []))
         w.writerows(rows)
     if a.figures:
         cur = con.execute("SELECT * FROM result ORDER BY household_id")
@@ -429,8 +454,8 @@ def main(argv=None):
             w.writerows(cur.fetchall())
     t3 = time.perf_counter()
     counts = {lv: 0 for lv in ("red", "orange", "yellow")}
-    for _, lv, _ in rows:
-        counts[lv] += 1
+    for row in rows:
+        counts[row[1]] += 1
     n_hh = con.execute("SELECT count(*) FROM hh").fetchone()[0]
     print("month %04d-%02d period %s..%s (%d months) line %d: %d households, %d alerts "
           "(red %d, orange %d, yellow %d) -> %s" % (y, m, first, last, len(months), line, n_hh, len(rows),

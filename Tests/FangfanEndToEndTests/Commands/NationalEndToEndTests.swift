@@ -155,4 +155,31 @@ final class NationalEndToEndTests: XCTestCase {
         XCTAssertEqual(got["rolling_12"], rolling)
         XCTAssertNotEqual(plan, rolling)
     }
+
+    /// A generated county (gen.py seed 7, 300 households) under `rules.sudden_hardship = true` gives the alerts
+    /// and categories tools/oracle.py computes (`--categories --sudden-hardship`):
+    /// fixtures/oracle/gen-sudden-hardship-2021-05.alerts.csv — 11 of its 60 alerts are 突发严重困难户, among them
+    /// a household with only a declaration naming 因灾; declarations naming other risk types keep their type's
+    /// category; the two 监测户 stay 在监测. The same alerts as without the option: only categories move.
+    func testAGeneratedCountyUnderSuddenHardshipAgreesWithTheOracle() throws {
+        let s = try Sandbox("sudden-hardship-gen")
+        defer { s.remove() }
+        try python(["tools/gen.py", "--seed", "7", "--households", "300", "--quiet", "--out", s.inbox.path])
+        try s.age(s.inbox)
+        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
+        XCTAssertTrue(shipped.contains("sudden_hardship = false "))
+        let config = s.root.appendingPathComponent("sudden.toml")
+        try shipped.replacingOccurrences(of: "sudden_hardship = false ", with: "sudden_hardship = true ")
+            .write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try s.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
+        let got = try s.alerts("2021-05", as: Alert.self).values.map {
+            "\($0.household_id),\($0.level),\($0.triggers.joined(separator: ";")),\($0.category)"
+        }.sorted()
+        let expected = try Sandbox.oracleLines(
+            Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-sudden-hardship-2021-05.alerts.csv"))
+        XCTAssertEqual(expected.count, 60)
+        XCTAssertEqual(expected.filter { $0.hasSuffix(",突发严重困难户") }.count, 11)
+        XCTAssertTrue(expected.contains("4408250020020001,orange,declared,突发严重困难户"))
+        XCTAssertEqual(got, expected)
+    }
 }
