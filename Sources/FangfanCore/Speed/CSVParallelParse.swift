@@ -13,10 +13,11 @@ import Foundation
 /// in one pass, discarding what was merged — the rows, their lines, the quarantine and the error are then
 /// exactly those of one pass, whatever made the piece fail.
 enum CSVParallelParse {
-    /// About 4 MB of the file per piece: tens of milliseconds of work against a reader's setup; eight
-    /// pieces in a wave keep memory flat (the pieces' bytes and their staged rows).
+    /// About 4 MB of the file per piece: tens of milliseconds of work against a reader's setup; four
+    /// pieces in a wave (two per core) keep memory flat: the pieces' bytes and their staged rows, some
+    /// 40 MB (a piece is at most 1 MB over `pieceBytes`, or the file goes to the one pass).
     static let pieceBytes = 4 << 20
-    static let wave = 8
+    static let wave = 4
 
     /// What a piece's work reports besides its result.
     struct Piece<T> {

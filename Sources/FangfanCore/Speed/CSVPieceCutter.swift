@@ -10,18 +10,20 @@ import Glibc
 final class CSVPieceCutter {
     private let source: ByteSource
     let pieceBytes: Int
-    /// A piece without any line feed in this many bytes: the cutter gives up (`next` returns nil with
-    /// `gaveUp` set), and the file is read in one pass (whose limits then speak).
+    /// A piece without any line feed in this many bytes (`pieceBytes` and as much again, at most 1 MB more,
+    /// unless given): the cutter gives
+    /// up (`next` returns nil with `gaveUp` set), and the file is read in one pass, which streams a long
+    /// record and whose limits then speak (a file of one 40 MB line must not be held whole here).
     let maxPieceBytes: Int
     private var carry: [UInt8] = []
     private var ended = false
     private(set) var gaveUp = false
     private let block: UnsafeMutableRawBufferPointer
 
-    init(_ source: ByteSource, pieceBytes: Int, maxPieceBytes: Int = 64 << 20) {
+    init(_ source: ByteSource, pieceBytes: Int, maxPieceBytes: Int? = nil) {
         self.source = source
         self.pieceBytes = max(1, pieceBytes)
-        self.maxPieceBytes = max(self.pieceBytes, maxPieceBytes)
+        self.maxPieceBytes = max(self.pieceBytes, maxPieceBytes ?? self.pieceBytes + min(self.pieceBytes, 1 << 20))
         block = UnsafeMutableRawBufferPointer.allocate(byteCount: max(64 << 10, min(self.pieceBytes, 1 << 20)), alignment: 16)
     }
 
@@ -62,7 +64,7 @@ final class CSVPieceCutter {
                 gaveUp = true
                 return nil
             }
-            try readBlock(into: &piece, atMost: block.count)
+            try readBlock(into: &piece, atMost: pieceBytes)
         }
     }
 

@@ -104,7 +104,8 @@ extension IngestTests {
         let bytes = bytesOf(lines)
         let rowBytes = bytesOf([lines[1]]).count
         let headerBytes = bytesOf([lines[0]]).count
-        let sizes = Array(stride(from: 40, through: 700, by: 23)) + [headerBytes + rowBytes, headerBytes + 3 * rowBytes]
+        // (a piece is at most twice its size: from 160 bytes on, every row and the header fit)
+        let sizes = Array(stride(from: 160, through: 900, by: 23)) + [headerBytes + rowBytes, headerBytes + 3 * rowBytes]
         let used = try assertPiecesAsOnePass(
             [("medical/m.csv", bytes), ("income/i.csv", bytesOf([IngestTests.incomeHeader]))], sizes: sizes)
         XCTAssertEqual(used, sizes.count, "every run read the file in pieces to the end")
@@ -130,6 +131,13 @@ extension IngestTests {
         XCTAssertGreaterThan(used, 0)  // auto: the first pass meets GB18030 and starts again; the second is in pieces
         config.feeds[.medical]!.encoding = .gb18030
         try assertPiecesAsOnePass([("medical/gb.csv", try gb18030(text))], sizes: [37, 211, 900])
+    }
+
+    func testALineLongerThanTwoPiecesGoesToOnePass() throws {
+        // no line feed within twice the piece's size (small pieces): the file is read in one pass (which streams the line)
+        var lines = medicalLines(20)
+        lines[7] = IngestTests.medicalRow("JS7", IngestTests.id(born: "19700101", seq: 7)) + "," + String(repeating: "长", count: 400)
+        XCTAssertEqual(try assertPiecesAsOnePass([("medical/long.csv", bytesOf(lines))], sizes: [300]), 0)
     }
 
     func testFileSmallerThanOnePieceAndBadFiles() throws {
