@@ -606,8 +606,9 @@ def report(a, results, fmt, started, argv):
         dv = duckdb.__version__
     except ImportError:
         dv = "?"
-    L.append("- DuckDB %s (Python %s, tools/oracle.py); month %s, gen.py seed %d; repetitions alternate "
-             "fangfan and DuckDB" % (dv, platform.python_version(), MONTH, a.seed))
+    L.append("- DuckDB %s (Python %s, tools/lean.py and tools/oracle.py); month %s, gen.py seed %d "
+             "--one-file-per-feed; repetitions alternate fangfan, the lean SQL and the careful SQL, in a rotating "
+             "order" % (dv, platform.python_version(), MONTH, a.seed))
     L.append("- command: `python3 tools/bench.py %s`" % " ".join(argv))
     L.append("")
     if results:
