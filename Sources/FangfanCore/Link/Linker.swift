@@ -26,10 +26,6 @@ public struct Linker: @unchecked Sendable {
     let period: MonitoringPeriod
     /// §9's recent months, for the figures accumulated while linking (`rules.forecast_recent_months`).
     let recentIncomeMonths: Int
-    /// A staged file of at least this many bytes, alone in its part, is linked in pieces of about
-    /// `linkPieceBytes` on both cores (`Linker+Pieces`); tests set both.
-    var linkPiecesFrom = 16 << 20
-    var linkPieceBytes = CSVParallelParse.pieceBytes
 
     public init(layout: StateLayout, period: MonitoringPeriod, recentIncomeMonths: Int) {
         self.layout = layout
@@ -209,8 +205,7 @@ public struct Linker: @unchecked Sendable {
 
     /// Links the records of some of a feed's staged files: the last version of each key, if it lies in
     /// the period, to its household's linked records, or to the unmatched ones.
-    /// A part's files (their headers written) and figures, before any record.
-    func startPart(_ join: FeedJoin, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
+    private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
         // the first part writes the feed's files; a later one its own linked file and unmatched records to append
         let first = files.lowerBound == 0
         let feed = join.feed.rawValue
@@ -224,17 +219,6 @@ public struct Linker: @unchecked Sendable {
             ? FeedFigures(
                 feed: join.feed, period: period, households: join.roster.households.count,
                 recentMonths: recentIncomeMonths) : nil
-        return part
-    }
-
-    private func link(_ join: FeedJoin, plan: LinkPlan, files: Range<Int>, dir: String, accumulating: Bool) throws -> LinkedPart {
-        // one large staged file (and no record confirmed by review): in pieces, on both cores
-        if files.count == 1, join.confirmed.isEmpty, plan.files[files.lowerBound].bytes >= linkPiecesFrom,
-            let part = try linkInPieces(join, plan: plan, files: files, dir: dir, accumulating: accumulating)
-        {
-            return part
-        }
-        var part = try startPart(join, files: files, dir: dir, accumulating: accumulating)
         let fromKey = period.from.index, toKey = period.to.index
         let dateIndex = join.dateIndex
         let roster = join.roster
