@@ -7,13 +7,19 @@ inbox of clean UTF-8 CSV feeds, then times, alternating, several repetitions of
     1. .build/release/fangfan run --month 2021-05 ... on a fresh copy of the
        inbox and a fresh state (the copy is not timed: fangfan moves its inbox
        into state/archive), and
-    2. python3 tools/oracle.py --inbox <cached inbox> --month 2021-05 (the same
-       job as DuckDB SQL),
+    2. python3 tools/lean.py --inbox <cached inbox> --month 2021-05 (the lean
+       DuckDB SQL a data officer would write first: read_csv, casts, one GROUP BY
+       per feed, LEFT JOINs, CASE WHEN; no ordering of versions, no roster checks),
+    3. python3 tools/oracle.py --inbox <cached inbox> --month 2021-05 (the careful
+       DuckDB SQL: last version wins, roster conflicts dropped),
 
 both as whole child processes: wall time (time.perf_counter), CPU time
 (ru_utime + ru_stime) and peak memory (ru_maxrss) from os.wait4.  Every
-repetition checks that both produced the same alerts (household, level,
-triggers); a mismatch prints the first differences and exits 1.
+repetition checks that all three produced the same alerts (household, level,
+triggers); a mismatch prints the first differences and exits 1.  The worlds
+send one file per feed (gen.py --one-file-per-feed: the county's medical feed
+is one file of about 670,000 settlements), so that the lean SQL is right on
+them.  The order of the three rotates from one repetition to the next.
 
 It also times `fangfan ingest` alone on one feed file in five forms - UTF-8
 CSV, GB18030 CSV, gzip CSV, UTF-8 XML, GB18030 XML (the medical feed, same
@@ -58,6 +64,7 @@ from xml.sax.saxutils import escape
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(REPO, "tools", "gen.py")
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
+LEAN = os.path.join(REPO, "tools", "lean.py")
 CONFIG = os.path.join(REPO, "pipelines", "default.toml")
 
 SCALES = {"small": 15_000, "county": 150_000, "province": 1_500_000}
@@ -212,7 +219,7 @@ def age_files(d):
 # ----------------------------------------------------------------------------- data
 
 def stamp_of(seed, n):
-    return {"seed": seed, "households": n, "month": MONTH, "gen_sha256": sha256_file(GEN)}
+    return {"seed": seed, "households": n, "month": MONTH, "gen_sha256": sha256_file(GEN), "one_file_per_feed": True}
 
 
 def ensure_inbox(data, scale, n, seed):
@@ -239,7 +246,7 @@ def ensure_inbox(data, scale, n, seed):
     os.makedirs(sdir, exist_ok=True)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, GEN, "--seed", str(seed), "--households", str(n),
-                        "--month", MONTH, "--out", tmp, "--quiet"], cwd=REPO)
+                        "--month", MONTH, "--out", tmp, "--quiet", "--one-file-per-feed"], cwd=REPO)
     if r.returncode != 0:
         raise Failure(4, "gen.py failed with exit status %d" % r.returncode)
     age_files(tmp)
@@ -268,14 +275,14 @@ def oracle_alerts(path):
     return sorted("%s,%s,%s" % tuple(r) for r in rows[1:] if r)
 
 
-def compare(ff, dk, scale, rep):
+def compare(ff, dk, scale, rep, what="duckdb"):
     if ff == dk:
         return
     a, b = set(ff), set(dk)
     only_f, only_d = sorted(a - b), sorted(b - a)
-    msg = ["MISMATCH at %s scale, repetition %d: fangfan %d alerts, duckdb %d alerts; "
-           "%d only in fangfan, %d only in duckdb (household_id,level,triggers)"
-           % (scale, rep, len(ff), len(dk), len(only_f), len(only_d))]
+    msg = ["MISMATCH at %s scale, repetition %d: fangfan %d alerts, %s %d alerts; "
+           "%d only in fangfan, %d only in %s (household_id,level,triggers)"
+           % (scale, rep, len(ff), what, len(dk), len(only_f), len(only_d), what)]
     hh_d = {x.split(",", 1)[0]: x for x in only_d}
     shown = 0
     for x in only_f:
@@ -356,7 +363,7 @@ def bench_scale(a, scale, n, inbox, reps):
     sdir = os.path.join(a.data, scale)
     scratch = os.path.join(sdir, "scratch")
     inbox_bytes = tree_bytes(inbox)
-    ff_runs, dk_runs, timings = [], [], []
+    ff_runs, dk_runs, ln_runs, timings = [], [], [], []
     alerts = sweep = None
     for rep in range(1, reps + 1):
         rmtree(scratch)
@@ -364,42 +371,56 @@ def bench_scale(a, scale, n, inbox, reps):
         run_inbox = os.path.join(scratch, "inbox")
         state, out = os.path.join(scratch, "state"), os.path.join(scratch, "out")
         copy_tree(inbox, run_inbox)  # not timed
-        log("%s rep %d/%d: fangfan run ..." % (scale, rep, reps))
-        ff_log = os.path.join(scratch, "fangfan.log")
-        m = measure([a.fangfan, "run", "--month", MONTH, "--today", TODAY, "--quiet", "--config", CONFIG,
-                     "--inbox", run_inbox, "--state", state, "--out", out], ff_log)
-        check_rc(m, "fangfan run (%s)" % scale, ff_log)
-        log("  fangfan: wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
-            % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
-        ff_runs.append(m)
-        with open(os.path.join(out, MONTH, "summary.json"), encoding="utf-8") as f:
-            summ = json.load(f)
-        timings.append(summ.get("timings", {}))
-        bad = [e for e in summ.get("files", []) if e.get("status") != "accepted" or e.get("quarantined")]
-        if bad:
-            raise Failure(4, "fangfan did not take the clean inbox whole: %s" % json.dumps(bad[:3], ensure_ascii=False))
-        ff = fangfan_alerts(out)
+        answers = {}
 
-        log("%s rep %d/%d: duckdb (oracle.py) ..." % (scale, rep, reps))
-        dk_csv = os.path.join(scratch, "oracle-alerts.csv")
-        dk_log = os.path.join(scratch, "oracle.log")
-        m = measure([sys.executable, ORACLE, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log)
-        check_rc(m, "oracle.py (%s)" % scale, dk_log)
-        log("  duckdb:  wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
-            % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
-        dk_runs.append(m)
-        dk = oracle_alerts(dk_csv)
-        compare(ff, dk, scale, rep)
-        alerts = len(ff)
+        def run_fangfan():
+            log("%s rep %d/%d: fangfan run ..." % (scale, rep, reps))
+            ff_log = os.path.join(scratch, "fangfan.log")
+            m = measure([a.fangfan, "run", "--month", MONTH, "--today", TODAY, "--quiet", "--config", CONFIG,
+                         "--inbox", run_inbox, "--state", state, "--out", out], ff_log)
+            check_rc(m, "fangfan run (%s)" % scale, ff_log)
+            log("  fangfan: wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
+                % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
+            ff_runs.append(m)
+            with open(os.path.join(out, MONTH, "summary.json"), encoding="utf-8") as f:
+                summ = json.load(f)
+            timings.append(summ.get("timings", {}))
+            bad = [e for e in summ.get("files", []) if e.get("status") != "accepted" or e.get("quarantined")]
+            if bad:
+                raise Failure(4, "fangfan did not take the clean inbox whole: %s"
+                              % json.dumps(bad[:3], ensure_ascii=False))
+            answers["fangfan"] = fangfan_alerts(out)
+
+        def run_sql(label, script, runs):
+            log("%s rep %d/%d: duckdb (%s) ..." % (scale, rep, reps, os.path.basename(script)))
+            dk_csv = os.path.join(scratch, label + "-alerts.csv")
+            dk_log = os.path.join(scratch, label + ".log")
+            m = measure([sys.executable, script, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log)
+            check_rc(m, "%s (%s)" % (os.path.basename(script), scale), dk_log)
+            log("  %-7s  wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
+                % (label + ":", m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
+            runs.append(m)
+            answers[label] = oracle_alerts(dk_csv)
+
+        steps = [run_fangfan, lambda: run_sql("lean", LEAN, ln_runs)]
+        if not a.no_careful:
+            steps.append(lambda: run_sql("careful", ORACLE, dk_runs))
+        k = (rep - 1) % len(steps)   # rotate the order: each one goes first in turn
+        for step in steps[k:] + steps[:k]:
+            step()
+        compare(answers["fangfan"], answers["lean"], scale, rep, "lean SQL")
+        if "careful" in answers:
+            compare(answers["fangfan"], answers["careful"], scale, rep, "careful SQL")
+        alerts = len(answers["fangfan"])
         log("  same alerts: %d" % alerts)
-        if rep == reps:
+        if rep == reps and not a.no_sweep:
             sweep = bench_sweep(a, scale, inbox, run_inbox, state, out, scratch)
         if not (a.keep and rep == reps):
             rmtree(scratch)
     if a.keep:
         log("%s: last run kept in %s" % (scale, scratch))
     return {"scale": scale, "households": n, "inbox_bytes": inbox_bytes, "reps": reps, "alerts": alerts,
-            "fangfan": ff_runs, "duckdb": dk_runs, "timings": timings, "sweep": sweep}
+            "fangfan": ff_runs, "duckdb": dk_runs, "lean": ln_runs, "timings": timings, "sweep": sweep}
 
 
 # ----------------------------------------------------------------------------- formats
@@ -585,31 +606,42 @@ def report(a, results, fmt, started, argv):
         dv = duckdb.__version__
     except ImportError:
         dv = "?"
-    L.append("- DuckDB %s (Python %s, tools/oracle.py); month %s, gen.py seed %d; repetitions alternate "
-             "fangfan and DuckDB" % (dv, platform.python_version(), MONTH, a.seed))
+    L.append("- DuckDB %s (Python %s, tools/lean.py and tools/oracle.py); month %s, gen.py seed %d "
+             "--one-file-per-feed; repetitions alternate fangfan, the lean SQL and the careful SQL, in a rotating "
+             "order" % (dv, platform.python_version(), MONTH, a.seed))
     L.append("- command: `python3 tools/bench.py %s`" % " ".join(argv))
     L.append("")
     if results:
-        L.append("## Whole job: `fangfan run` vs the same job in DuckDB SQL")
+        L.append("## Whole job: `fangfan run` vs the same job in DuckDB SQL, lean and careful")
         L.append("")
         L.append("Median of the repetitions (min in parentheses). Peak = max RSS of the process. "
-                 "Ratios are fangfan / DuckDB on the medians (target: wall ≤ 1.0, memory ≤ 1.0). "
-                 "Both produced the same alerts (household, level, triggers) in every repetition.")
+                 "lean = tools/lean.py (read_csv, casts, one GROUP BY per feed, LEFT JOINs, CASE WHEN; no "
+                 "ordering of versions, no roster checks); careful = tools/oracle.py (last version wins, roster "
+                 "conflicts dropped). Ratios are fangfan / SQL on the medians of the same run, alternating "
+                 "(target: wall ≤ 1.0 × lean). All produced the same alerts (household, level, triggers) in "
+                 "every repetition.")
         L.append("")
         rows = []
-        for r in results:
-            f, d = r["fangfan"], r["duckdb"]
 
-            def c(runs, k, scale=1.0, p="%.2f"):
-                return (p + " (" + p + ")") % (med(runs, k) * scale, mn(runs, k) * scale)
-            rows.append([r["scale"], "{:,}".format(r["households"]), "%.0f" % (r["inbox_bytes"] / 1e6), r["reps"],
-                         "{:,}".format(r["alerts"]),
-                         c(f, "wall"), c(f, "cpu"), c(f, "rss", 1 / 1024, "%.0f"),
-                         c(d, "wall"), c(d, "cpu"), c(d, "rss", 1 / 1024, "%.0f"),
-                         "%.2f" % (med(f, "wall") / med(d, "wall")), "%.2f" % (med(f, "rss") / med(d, "rss"))])
-        L.append(table(["scale", "households", "inbox MB", "reps", "alerts", "fangfan wall s", "fangfan CPU s",
-                        "fangfan peak MB", "duckdb wall s", "duckdb CPU s", "duckdb peak MB",
-                        "wall ratio", "mem ratio"], rows))
+        def c(runs, k, scale=1.0, p="%.2f"):
+            if not runs:
+                return "-"
+            return (p + " (" + p + ")") % (med(runs, k) * scale, mn(runs, k) * scale)
+
+        def ratio(x, y, k):
+            return "%.2f" % (med(x, k) / med(y, k)) if x and y else "-"
+        for r in results:
+            f, ln, d = r["fangfan"], r.get("lean", []), r["duckdb"]
+            for label, runs in (("fangfan", f), ("lean SQL", ln), ("careful SQL", d)):
+                if not runs:
+                    continue
+                rows.append([r["scale"], "{:,}".format(r["households"]), "%.0f" % (r["inbox_bytes"] / 1e6),
+                             r["reps"], "{:,}".format(r["alerts"]), label,
+                             c(runs, "wall"), c(runs, "cpu"), c(runs, "rss", 1 / 1024, "%.0f"),
+                             "-" if runs is f else ratio(f, runs, "wall"), "-" if runs is f else ratio(f, runs, "cpu"),
+                             "-" if runs is f else ratio(f, runs, "rss")])
+        L.append(table(["scale", "households", "inbox MB", "reps", "alerts", "program", "wall s", "CPU s",
+                        "peak MB", "fangfan/it wall", "fangfan/it CPU", "fangfan/it memory"], rows))
         L.append("")
         L.append("fangfan's own stage timings (summary.json `timings`, median s) and memory per household:")
         L.append("")
@@ -624,17 +656,22 @@ def report(a, results, fmt, started, argv):
             rows.append([r["scale"], "%.2f" % ing, "%.2f" % st("link"), "%.2f" % st("detect"), "%.2f" % st("emit"),
                          "%.1f" % (r["inbox_bytes"] / 1e6 / ing) if ing > 0 else "-",
                          "%.2f" % (med(r["fangfan"], "rss") / r["households"]),
-                         "%.2f" % (med(r["duckdb"], "rss") / r["households"])])
+                         "%.2f" % (med(r["lean"], "rss") / r["households"])])
         L.append(table(["scale", "ingest s", "link s", "detect s", "emit s", "ingest MB/s (whole inbox)",
-                        "fangfan peak KiB/household", "duckdb peak KiB/household"], rows))
+                        "fangfan peak KiB/household", "lean SQL peak KiB/household"], rows))
         L.append("")
         tg = []
         for r in results:
-            wr = med(r["fangfan"], "wall") / med(r["duckdb"], "wall")
-            mr = med(r["fangfan"], "rss") / med(r["duckdb"], "rss")
-            tg.append("%s: wall %s (%.2f×), memory %s (%.2f×)"
-                      % (r["scale"], "met" if wr <= 1.0 else "NOT met", wr, "met" if mr <= 1.0 else "NOT met", mr))
-        L.append("Targets (fangfan ≤ 1.0 × DuckDB): " + "; ".join(tg) + ".")
+            wl = med(r["fangfan"], "wall") / med(r["lean"], "wall")
+            t = "%s: wall %s (%.2f× lean" % (r["scale"], "met" if wl <= 1.0 else "NOT met", wl)
+            if r["duckdb"]:
+                t += ", %.2f× careful" % (med(r["fangfan"], "wall") / med(r["duckdb"], "wall"))
+            t += ")"
+            if r["scale"] == "province":
+                pk = med(r["fangfan"], "rss") / 1024 / 1024
+                t += ", peak %.2f GiB (%s)" % (pk, "met" if pk <= 1.0 else "NOT met")
+            tg.append(t)
+        L.append("Targets (fangfan wall ≤ 1.0 × the lean SQL; province peak ≤ 1 GiB): " + "; ".join(tg) + ".")
         L.append("")
         rows = []
         for r in results:
@@ -651,11 +688,12 @@ def report(a, results, fmt, started, argv):
             L.append(table(["scale", "households", "first sweep wall s", "new event", "new event wall s",
                             "new event CPU s", "new event peak MB"], rows))
             L.append("")
-        bg = ["%s: fangfan %.2f, duckdb %.2f" % (r["scale"], statistics.mean(x["other"] for x in r["fangfan"]),
-                                                 statistics.mean(x["other"] for x in r["duckdb"])) for r in results]
+        bg = ["%s: %s" % (r["scale"], ", ".join("%s %.2f" % (k, statistics.mean(x["other"] for x in r[k]))
+                                                for k in ("fangfan", "lean", "duckdb") if r.get(k)))
+              for r in results]
         L.append("Background CPU load during the measured runs (cores busy with other processes, mean; "
                  "machine has %s): %s." % (sh("nproc"), "; ".join(bg)))
-        busy = max(x["other"] for r in results for k in ("fangfan", "duckdb") for x in r[k])
+        busy = max(x["other"] for r in results for k in ("fangfan", "lean", "duckdb") for x in r.get(k, []))
         if busy > 0.25:
             L.append("")
             L.append("**Warning: the machine was not idle** (up to %.2f cores busy with other processes during a "
@@ -717,6 +755,9 @@ def main(argv=None):
                     help="cache and results folder (default: bench-data/ in the repository)")
     ap.add_argument("--seed", type=int, default=2021, help="gen.py seed (default 2021)")
     ap.add_argument("--no-formats", action="store_true", help="skip the per-format ingest measurements")
+    ap.add_argument("--no-careful", action="store_true",
+                    help="leave out the careful SQL (tools/oracle.py); the lean one always runs")
+    ap.add_argument("--no-sweep", action="store_true", help="skip the disaster sweep measurements")
     ap.add_argument("--formats-scale", default=None,
                     help="scale whose medical feed the format measurements use (default county if measured, "
                          "else the first scale)")

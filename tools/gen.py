@@ -16,6 +16,12 @@ Writes an inbox laid out as FEEDS.md describes (UTF-8 CSV, reference headers):
     DIR/housing/housing.csv        > only with --basic-needs (RULES.md §12)
     DIR/water/water.csv           /
 
+With --one-file-per-feed (the benchmark's worlds, issue #22) each department
+sends one export: income in one file (DIR/income/income.csv), twice the medical
+settlements (about 4.5 a household), and no re-sent versions (no corrections,
+no repeated rows), so that a lean SQL without any ordering of versions gives
+the same alerts.
+
 Usage:
     python3 tools/gen.py --seed 7 --households 300 --out /tmp/inbox
     python3 tools/gen.py --seed 7 --households 300 --out /tmp/inbox --month 2021-05 --messy \
@@ -105,6 +111,18 @@ FILES = [  # key, relative path, header
     ("disability", "disability/disability.csv", H_DISABILITY),
     ("application", "application/application.csv", H_APPLICATION),
 ]
+
+# --one-file-per-feed: both halves of the income feed go to one file
+ONE_FILE_PATHS = {"income_a": "income/income.csv", "income_b": "income/income.csv"}
+ONE_FILE = False   # set by --one-file-per-feed
+
+
+def files_list():
+    """FILES as (key, rel, header), with --one-file-per-feed's paths."""
+    if not ONE_FILE:
+        return FILES
+    return [(k, ONE_FILE_PATHS.get(k, rel), h) for k, rel, h in FILES]
+
 
 EDGE_KINDS = ("ill_eq", "surge_eq", "drop_eq", "line", "line_t", "near_t", "near_d",
               "age60", "age61", "age16")
@@ -221,6 +239,9 @@ def main(argv=None):
                          "in turn - check_char, excel_precision, scientific, one_digit, transposed - over medical, "
                          "civil, disability, disaster) and append N//2 decoys that must get no candidate (a "
                          "different name, or two changed digits); not with --messy")
+    ap.add_argument("--one-file-per-feed", action="store_true",
+                    help="one export per department: income in one file, twice the medical settlements, no "
+                         "re-sent versions (the benchmark's worlds); not with --messy or --damaged-ids")
     ap.add_argument("--damaged-expect", help="with --damaged-ids: write what was planted (CSV) to this file")
     ap.add_argument("--basic-needs", action="store_true",
                     help="also write the 三保障 and drinking-water feeds education, housing, water (RULES.md §12), "
@@ -236,6 +257,10 @@ def main(argv=None):
         raise SystemExit("gen.py: --households must be >= 1")
     if a.damaged_ids and a.messy:
         raise SystemExit("gen.py: --damaged-ids does not go with --messy")
+    if a.one_file_per_feed and (a.messy or a.damaged_ids):
+        raise SystemExit("gen.py: --one-file-per-feed does not go with --messy or --damaged-ids")
+    global ONE_FILE
+    ONE_FILE = a.one_file_per_feed
     t0 = time.perf_counter()
     stats = generate(a.seed, a.households, a.out, parse_month(a.month), a.messy, a.expect)
     if a.damaged_ids:
@@ -248,10 +273,12 @@ def main(argv=None):
     if not a.quiet:
         tot = 0
         extra = [("income_prior", PRIOR_INCOME_FILE, None)] if a.income_from else []
-        for key, rel, _ in FILES + (BASIC_NEEDS_FILES if a.basic_needs else []) + extra:
+        seen = set()
+        for key, rel, _ in files_list() + (BASIC_NEEDS_FILES if a.basic_needs else []) + extra:
             p = os.path.join(a.out, rel)
-            sz = os.path.getsize(p)
+            sz = os.path.getsize(p) if rel not in seen else 0
             tot += sz
+            seen.add(rel)
             print("%-32s %9d rows %12d bytes" % (rel, stats["rows"][key], sz), file=sys.stderr)
         print("households %d, persons %d, %.1f MB, %.2f s" % (
             a.households, stats["persons"], tot / 1e6, time.perf_counter() - t0), file=sys.stderr)
@@ -356,11 +383,15 @@ def generate(seed, N, out, ym, messy=False, expect=None):
     # ---------------------------------------------------------------- outputs
     os.makedirs(out, exist_ok=True)
     fh, buf, rows = {}, {}, {}
-    for key, rel, header in FILES:
+    by_rel = {}
+    for key, rel, header in files_list():
         p = os.path.join(out, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
-        f = open(p, "w", encoding="utf-8", newline="", buffering=1 << 20)
-        f.write(header + "\n")
+        f = by_rel.get(rel)
+        if f is None:
+            f = open(p, "w", encoding="utf-8", newline="", buffering=1 << 20)
+            f.write(header + "\n")
+            by_rel[rel] = f
         fh[key] = f
         buf[key] = []
         rows[key] = 0
@@ -614,6 +645,8 @@ def generate(seed, N, out, ym, messy=False, expect=None):
             for p in persons:
                 age = p[4]
                 q = 0.30 if age < 45 else (0.45 if age < 65 else 0.55)
+                if ONE_FILE:
+                    q = 2 * q / (1 + q)   # twice the expected settlements: q/(1-q) doubled
                 while rnd() < q:
                     o = wstart + int(rnd() * wlen)
                     r = rnd()
@@ -652,7 +685,7 @@ def generate(seed, N, out, ym, messy=False, expect=None):
                             settle(p[0], p[1], kind, o2, T2, fund2, crit2, assist2, oop2, hosp, "", a_s, d_s)
                             if in_period(o2):
                                 inp += oop2
-                    elif rnd() < 0.003:  # the same settlement sent again: count once
+                    elif rnd() < 0.003 and not ONE_FILE:  # the same settlement sent again: count once
                         B_me.append(B_me[-1])
 
         if i in T_ILL or i in T_SURGE:
@@ -731,7 +764,7 @@ def generate(seed, N, out, ym, messy=False, expect=None):
                         ev[0], hz, ev[2], iso(ev[3]), p[0], p[1], tname, vname, dmg,
                         crop // 10, crop % 10, money(loss))
                     ev_records[k].append(rec)
-                    if rnd() < 0.01:
+                    if rnd() < 0.01 and not ONE_FILE:
                         ev_records[k].append(rec)   # re-sent: same (event, household)
 
         # ------------------------------------------------------------ income
@@ -775,11 +808,11 @@ def generate(seed, N, out, ym, messy=False, expect=None):
             for j in declared:
                 amt = int(base * factor * (0.85 + 0.3 * rnd()))
                 (B_ia if j < half else B_ib).append(income_row(hid, pm_str[j], amt, able))
-            if declared and rnd() < 0.015:
+            if declared and rnd() < 0.015 and not ONE_FILE:
                 # a correction re-sent later: the last version wins
                 j = declared[int(rnd() * len(declared))]
                 B_ib.append(income_row(hid, pm_str[j], int(base * factor * (0.85 + 0.3 * rnd())), able))
-            if declared and declared[-1] >= half and rnd() < 0.004:
+            if declared and declared[-1] >= half and rnd() < 0.004 and not ONE_FILE:
                 # the same month twice within one file: the later row wins
                 B_ib.append(income_row(hid, pm_str[declared[-1]], int(base * factor * (0.8 + 0.3 * rnd())), able))
 
@@ -895,7 +928,7 @@ def generate(seed, N, out, ym, messy=False, expect=None):
     if messy:
         add_messy(random.Random(seed * 1000003 + 0x6d657373), fh, rows, expected, towns, ps, pe, plen,
                   pm_str, ev_list, dates, ids, real)
-    for f in fh.values():
+    for f in set(fh.values()):
         f.close()
 
     # deterministic modification times: the export date, income_b after income_a;
@@ -904,7 +937,7 @@ def generate(seed, N, out, ym, messy=False, expect=None):
     now = time.time()
     if base_ts > now - 3600:
         base_ts = now - 3600
-    for n, (key, rel, _) in enumerate(FILES):
+    for n, (key, rel, _) in enumerate(files_list()):
         ts = base_ts + n * 60
         os.utime(os.path.join(out, rel), (ts, ts))
 
@@ -1217,7 +1250,9 @@ def plant_prior_income(out, seed, ym, from_ym):
     rng = random.Random(seed * 1000003 + 0x7072696F)
     rnd = rng.random
     declared = {}       # household_id -> {month: total fen}, in file order
-    for rel in ("income/income_a.csv", "income/income_b.csv"):
+    for rel in ("income/income_a.csv", "income/income_b.csv", "income/income.csv"):
+        if not os.path.exists(os.path.join(out, rel)):
+            continue                            # --one-file-per-feed writes income.csv alone
         with open(os.path.join(out, rel), encoding="utf-8") as f:
             for r in list(csv.reader(f))[1:]:
                 try:
@@ -1252,7 +1287,8 @@ def plant_prior_income(out, seed, ym, from_ym):
                 wage = total * 7 // 10
                 f.write("%s,%s,%s,%s,%s,%s\n" % (hid, mon, money(wage), money(total - wage), money(0), money(0)))
                 rows += 1
-    ts = os.path.getmtime(os.path.join(out, "income/income_a.csv")) - 600
+    ts = min(os.path.getmtime(os.path.join(out, "income", n)) for n in os.listdir(os.path.join(out, "income"))
+             if n != os.path.basename(PRIOR_INCOME_FILE)) - 600
     os.utime(path, (ts, ts))
     return rows
 

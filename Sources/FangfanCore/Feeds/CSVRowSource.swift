@@ -21,6 +21,12 @@ final class CSVRowSource: RowSource {
         width = names.count
     }
 
+    /// The rows of a piece of a file after its start (`CSVParallelParse`): no header, the columns of the file's.
+    init(reader: CSVReader, sameColumnsAs first: CSVRowSource) {
+        self.reader = reader
+        (columns, fieldLabels, extraColumns, width) = (first.columns, first.fieldLabels, first.extraColumns, first.width)
+    }
+
     var consumedFileBytes: Int { reader.consumedFileBytes }
 
     func next(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void) throws -> Bool {

@@ -9,9 +9,9 @@ struct HeldRows {
     let fieldCount: Int
     /// The rows' comma-joined values (NormalizedRow's layout), one after another.
     private(set) var bytes: [UInt8] = []
-    /// Start and end offset of every field of every row.
-    private var starts: [Int] = []
-    private var ends: [Int] = []
+    /// End of every field of every row, from the row's start (a field starts one byte after the end of the
+    /// one before: NormalizedRow's comma-joined layout). 32 bits: a row is far below the record-size limit.
+    private var ends: [UInt32] = []
     /// End offset of every row, and whether it has a value that must be quoted in CSV.
     private var rowEnds: [Int] = []
     private var quoted: [Bool] = []
@@ -25,7 +25,6 @@ struct HeldRows {
     mutating func reserve(fileBytes: Int) {
         bytes.reserveCapacity(fileBytes)
         let rows = fileBytes / 64
-        starts.reserveCapacity(rows * fieldCount)
         ends.reserveCapacity(rows * fieldCount)
         rowEnds.reserveCapacity(rows)
         quoted.reserveCapacity(rows)
@@ -37,14 +36,12 @@ struct HeldRows {
     mutating func append(line: Int, row: NormalizedRow, raw: (Int) -> RawField?) {
         let k = lines.count
         lines.append(line)
-        let base = bytes.count
         bytes.append(contentsOf: row.bytes)
         var differing: [Int: String] = [:]
         row.withJoinedBytes { joined in
             for f in 0..<fieldCount {
                 let range = row.range(f)
-                starts.append(base + range.lowerBound)
-                ends.append(base + range.upperBound)
+                ends.append(UInt32(range.upperBound))
                 let r = raw(f) ?? RawField(start: nil, count: 0)
                 if !sameBytes(r, RawField(rebasing: joined[range])) { differing[f] = String(decoding: r, as: UTF8.self) }
             }
@@ -56,7 +53,8 @@ struct HeldRows {
 
     func field(_ i: Int, _ f: Int) -> ArraySlice<UInt8> {
         let e = i * fieldCount + f
-        return bytes[starts[e]..<ends[e]]
+        let row = i == 0 ? 0 : rowEnds[i - 1]
+        return bytes[(f == 0 ? row : row + Int(ends[e - 1]) + 1)..<(row + Int(ends[e]))]
     }
 
     func string(_ i: Int, _ f: Int) -> String { String(decoding: field(i, f), as: UTF8.self) }

@@ -72,6 +72,13 @@ extension Ingestor {
     ) throws {
         let schema = feed.kind.schema
         let seq = p.seq
+        // a large CSV file of a feed that stages its rows as they come: in pieces, on both cores
+        if format == .csv && !gzip && f.size >= csvPiecesFrom && Ingestor.readsInPieces(feed.kind),
+            try readCSVInPieces(f, feed: feed, encoding: encoding, into: p)
+        {
+            noteReadInPieces()
+            return
+        }
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
         let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
         let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
@@ -198,24 +205,39 @@ extension Ingestor {
         }
         pendingLines.sort { $0.0 < $1.0 }  // line or record numbers: one line per row
         for (_, line) in pendingLines { try quarantine.withBuffer { CSVOut.appendRow(&$0, line) } }
+        // auto that never left UTF-8 read the file as UTF-8
+        let decodedAs =
+            decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
+            ?? (format == .csv ? encoding.rawValue : nil)
+        try finishRead(
+            p, feed: feed.kind, read: read, accepted: accepted, quarantined: quarantined, extraColumns: rows.extraColumns,
+            encoding: decodedAs, keys: fileKeys, damaged: damaged, damagedRows: damagedRows, staged: staged,
+            quarantine: quarantine)
+        handedOver = true
+    }
+
+    /// The end of a file's read, in one pass or in pieces: its counts on the manifest entry, its record keys
+    /// (beside the staged file, and sorted for the commit), its kept ID rows, its files synced.
+    func finishRead(
+        _ p: Prepared, feed: FeedKind, read: Int, accepted: Int, quarantined: Int, extraColumns: [String],
+        encoding: String?, keys fileKeys: [UInt64], damaged: [UInt8], damagedRows: Int, staged: StreamingFile,
+        quarantine: StreamingFile
+    ) throws {
         precondition(read == accepted + quarantined, "every row is accepted or quarantined")
         var entry = p.entry
         entry.rows_read = read
         entry.accepted = accepted
         entry.quarantined = quarantined
-        entry.extra_columns = rows.extraColumns
-        // auto that never left UTF-8 read the file as UTF-8
-        entry.encoding =
-            decoded.map { $0.encoding == .auto ? TextEncoding.utf8.rawValue : $0.encoding.rawValue }
-            ?? (format == .csv ? encoding.rawValue : nil)
+        entry.extra_columns = extraColumns
+        entry.encoding = encoding
         p.entry = entry
         p.keys = fileKeys
         // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
-        if feed.kind != .roster {
+        if feed != .roster {
             (p.sortedKeys, p.repeatsWithin) = SortedKeys.distinct(fileKeys)
         }
         // beside the staged file, under its sequence number (uncommitted until the manifest line)
-        try writeKeys(fileKeys, feed.kind, p.seq)
+        try writeKeys(fileKeys, feed, p.seq)
         if damagedRows > 0 {
             try AtomicFile.write(damaged, to: layout.damagedIDsFile(seq: p.seq))
         } else {
@@ -226,6 +248,5 @@ extension Ingestor {
         try quarantine.sync()
         p.staged = staged
         p.quarantine = quarantine
-        handedOver = true
     }
 }

@@ -24,6 +24,24 @@ public final class Ingestor: @unchecked Sendable {
     /// Make the roster index of each roster read (`fangfan run` hands it to link).
     let buildsRosterIndex: Bool
 
+    /// A CSV file of at least this many bytes, of a feed that stages its rows as they come, is read in
+    /// pieces of about `csvPieceBytes` on both cores (`CSVParallelParse`); tests set both.
+    var csvPiecesFrom = 8 << 20
+    var csvPieceBytes = CSVParallelParse.pieceBytes
+    /// Files read in pieces to their end (for tests).
+    var filesReadInPieces: Int {
+        piecesLock.lock()
+        defer { piecesLock.unlock() }
+        return piecesDone
+    }
+    private var piecesDone = 0
+    private let piecesLock = NSLock()
+    func noteReadInPieces() {
+        piecesLock.lock()
+        piecesDone += 1
+        piecesLock.unlock()
+    }
+
     public init(
         config: PipelineConfig, today: Day, logger: Logger, findings: FindingsSink?,
         reviews: ReviewSink? = nil, progress: IngestProgress? = nil, buildsRosterIndex: Bool = false, clock: @escaping () -> String = isoNow

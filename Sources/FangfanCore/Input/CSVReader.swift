@@ -107,6 +107,10 @@ public final class CSVReader {
 
     public var consumedFileBytes: Int { source.consumedFileBytes }
 
+    /// Line ends read so far (CRLF one, a lone CR or LF one, inside quotes too): where the next piece's lines
+    /// continue (`CSVParallelParse`).
+    var linesRead: Int { line - 1 }
+
     /// Refills the buffer; false when the input has ended and nothing is left.
     private func refill() throws -> Bool {
         if eof { return false }

@@ -29,10 +29,13 @@ public final class DecodedSource {
     public let blockSize: Int
 
     /// - Parameter encoding: `.auto` sniffs; `.utf8` or `.gb18030` pins it (from the feed configuration).
-    public init(_ source: ByteSource, encoding: TextEncoding, blockSize: Int = 1 << 20) throws {
+    /// - Parameter midFile: the source is a piece of a file after its start (`CSVParallelParse`): no BOM is
+    ///   looked for, the first bytes are text like any other.
+    public init(_ source: ByteSource, encoding: TextEncoding, blockSize: Int = 1 << 20, midFile: Bool = false) throws {
         self.source = source
         self.encoding = encoding
         self.blockSize = blockSize
+        started = midFile
         raw = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
         if encoding == .gb18030 { converter = try GB18030Converter() }
     }
