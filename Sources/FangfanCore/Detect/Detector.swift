@@ -138,8 +138,11 @@ public struct Detector: Sendable {
                     h, f, settlements: figs.settlements(i), disasters: figs.disasters(i), basicNeeds: figs.basicNeeds(i),
                     monitoredCase: state == CaseState.monitored.rawValue
                         || state == CaseState.eliminated.rawValue)
+                // evaluated: a household with a case, or one this month's alert opens a case for (so that a rerun
+                // of the month, which finds that case in the ledger, evaluates the same households)
+                let evaluated = state != nil || alert != nil
                 if let a = alert { alerts.append(a) }
-                if state != nil {
+                if evaluated {
                     let row = [
                         h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
                         h.members.contains { $0.labour.hasAny } ? "1" : "0", h.town, h.village,

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of evaluations.csv: a household with a case, evaluated this month.
+/// One row of evaluations.csv: a household with a case or an alert, evaluated this month.
 public struct Evaluation: Sendable {
     public static let header = [
         "household_id", "at_or_above_line", "triggered", "has_labour", "town", "village",

@@ -77,6 +77,12 @@ public struct Linker: @unchecked Sendable {
         where (Linker.feeds + FeedKind.basicNeeds).contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
             unlink(dir + "/linked/" + name)
         }
+        // a killed link's temporary files (AtomicFile's `.tmp-<pid>`) in the month's other folders
+        for sub in ["/unmatched", "/review"] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + sub)) ?? [] where name.contains(".tmp-") {
+                unlink(dir + sub + "/" + name)
+            }
+        }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that

@@ -102,6 +102,13 @@ struct Sandbox {
         }.sorted()
     }
 
+    /// The rows of state/work/<month>/evaluations.csv (detect's evaluations, which the ledger's are written
+    /// from), header left out, sorted.
+    func evaluations(_ month: String) throws -> [String] {
+        try String(contentsOf: state.appendingPathComponent("work/\(month)/evaluations.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map(String.init).sorted()
+    }
+
     static func oracleLines(_ path: URL) throws -> [String] {
         try String(contentsOf: path, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init).sorted()
     }

@@ -78,6 +78,7 @@ final class EndToEndTests: XCTestCase {
         try s.fill(from: fixture.appendingPathComponent("inbox"))
         XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
         let first = try s.outputs("2021-05")
+        let evaluations = try s.evaluations("2021-05")
         let manifest = try s.manifest()
         let r = try s.run(["run", "--month", "2021-05"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -85,6 +86,10 @@ final class EndToEndTests: XCTestCase {
         let second = try s.outputs("2021-05")
         XCTAssertEqual(Set(first.keys), Set(second.keys))
         for (k, v) in first { XCTAssertEqual(second[k], v, "\(k) changed on a rerun with nothing new") }
+        // detect's evaluations (what the ledger's evaluations are written from): the households the first run's
+        // alerts opened cases for are evaluated on the first run already, so the rerun evaluates the same ones
+        XCTAssertEqual(try s.evaluations("2021-05"), evaluations, "the rerun evaluates other households")
+        XCTAssertEqual(evaluations.count, try s.alertLines("2021-05").count, "every alerted household is evaluated")
     }
 
     func testConcurrentRunExits75AndChangesNothing() throws {
@@ -106,6 +111,7 @@ final class EndToEndTests: XCTestCase {
         try reference.fill(from: fixture.appendingPathComponent("inbox"))
         XCTAssertEqual(try reference.run(["run", "--month", "2021-05"]).status, 0)
         let expected = try reference.outputs("2021-05")
+        let expectedEvaluations = try reference.evaluations("2021-05")
         let expectedManifest = try reference.manifest()
         // crash points across every stage; a "row" point at several depths (several seeds of where to stop)
         var points = [
@@ -126,6 +132,7 @@ final class EndToEndTests: XCTestCase {
             let got = try s.outputs("2021-05")
             XCTAssertEqual(Set(got.keys), Set(expected.keys), point)
             for (k, v) in expected { XCTAssertEqual(got[k], v, "\(point): \(k) differs from the uninterrupted run") }
+            XCTAssertEqual(try s.evaluations("2021-05"), expectedEvaluations, "\(point): detect's evaluations differ")
         }
     }
 
