@@ -3,9 +3,10 @@
 
 SWIFT ?= swift
 BUILD_FLAGS ?=
-APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config
-# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists
-TEST_APT_PACKAGES := chromium libreoffice-calc
+APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config
+# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists, a
+# throwaway PostgreSQL server (tools/pg-test-server.sh) holds the shared ledger
+TEST_APT_PACKAGES := chromium libreoffice-calc postgresql
 # swift format (ships with the toolchain), configured by .swift-format
 LINT_PATHS := Sources Tests Package.swift Fuzz
 DEMO_DIR ?= demo

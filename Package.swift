@@ -27,10 +27,14 @@ let package = Package(
         .systemLibrary(
             name: "CFangfanZlib", path: "Sources/CFangfanZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libpq, PostgreSQL's own C client: the shared ledger (docs/decisions.md: why not PostgresNIO)
+        .systemLibrary(
+            name: "CFangfanPQ", path: "Sources/CFangfanPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(
             name: "FangfanCore",
             dependencies: [
-                "CFangfanXML", "CFangfanZlib",
+                "CFangfanXML", "CFangfanZlib", "CFangfanPQ",
                 // the SQLite C API under GRDB: the ledger's per-alert loop binds its arguments directly
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),

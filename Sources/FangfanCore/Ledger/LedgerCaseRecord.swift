@@ -39,12 +39,13 @@ struct LedgerCaseRecord {
         self.monitoredSince = monitoredSince
     }
 
-    init(row: Row) {
-        householdId = row["household_id"]
-        town = row["town"]
-        village = row["village"]
-        state = CaseState(rawValue: row["state"]) ?? .warned
-        openedMonth = row["opened_month"]
+    /// A row of `SELECT * FROM cases`.
+    init(row: LedgerRow) {
+        householdId = row["household_id"] ?? ""
+        town = row["town"] ?? ""
+        village = row["village"] ?? ""
+        state = CaseState(rawValue: row["state"] ?? "") ?? .warned
+        openedMonth = row["opened_month"] ?? ""
         monitoredSince = row["monitored_since"]
         lastAlertId = row["last_alert_id"]
         lastAlertMonth = row["last_alert_month"]
@@ -53,15 +54,14 @@ struct LedgerCaseRecord {
         rejectedOnTriggers = LedgerJSONList.decode(row["rejected_on_triggers"])
         eliminationKind = row["elimination_kind"]
         measures = LedgerJSONList.decode(row["measures"])
-        updatedAt = row["updated_at"]
+        updatedAt = row["updated_at"] ?? ""
         firstListedOn = row["first_listed_on"]
     }
 
     static let fetchSQL = "SELECT * FROM cases WHERE household_id = ?"
 
-    static func fetch(_ db: Database, _ household: String) throws -> LedgerCaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: fetchSQL), arguments: [household])
-            .map(LedgerCaseRecord.init(row:))
+    static func fetch(_ db: any LedgerConnection, _ household: String) throws -> LedgerCaseRecord? {
+        try db.row(fetchSQL, [.text(household)]).map(LedgerCaseRecord.init(row:))
     }
 
     /// `fetch` through recordMonth's statement of `fetchColumnsSQL`.
@@ -111,19 +111,21 @@ struct LedgerCaseRecord {
         """
     static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
 
-    func save(_ db: Database) throws {
-        try db.ledgerExecute(
+    func save(_ db: any LedgerConnection) throws {
+        try db.execute(
             Self.saveSQL,
-            arguments: [
-                householdId, town, village, state.rawValue, openedMonth, monitoredSince, lastAlertId, lastAlertMonth,
-                LedgerJSONList.encode(lastTriggers), rejectedOnAlertId, LedgerJSONList.encode(rejectedOnTriggers),
-                eliminationKind, LedgerJSONList.encode(measures), updatedAt, firstListedOn,
+            [
+                .text(householdId), .text(town), .text(village), .text(state.rawValue), .text(openedMonth),
+                LedgerValue(monitoredSince), LedgerValue(lastAlertId), LedgerValue(lastAlertMonth),
+                .text(LedgerJSONList.encode(lastTriggers)), LedgerValue(rejectedOnAlertId),
+                .text(LedgerJSONList.encode(rejectedOnTriggers)), LedgerValue(eliminationKind),
+                .text(LedgerJSONList.encode(measures)), .text(updatedAt), LedgerValue(firstListedOn),
             ])
     }
 
     /// `save` as a row of recordMonth's batch of `saveHead`/`saveTail`; `lastTriggersJSON`, when given, is
     /// `LedgerJSONList.encode(lastTriggers)` already made.
-    func save(_ b: LedgerBatch, lastTriggersJSON: String? = nil) throws {
+    func save(_ b: any LedgerRowBatch, lastTriggersJSON: String? = nil) throws {
         b.add(householdId)
         b.add(town)
         b.add(village)
