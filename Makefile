@@ -39,9 +39,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
+# The tests run beside a throwaway PostgreSQL server (the shared ledger's tests; stopped after, even on failure).
 test: deps test-deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	bash tools/pg-test-server.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 # A finished run on the fixture county: copies fixtures/inbox to $(DEMO_DIR)/ and runs the month.
 demo: build
@@ -87,11 +88,11 @@ fuzz-smoke: deps
 	FUZZ_SECONDS=5 SWIFT=$(SWIFT) bash Fuzz/run.sh --smoke
 
 # The test suite under AddressSanitizer and ThreadSanitizer.
-sanitize: deps
+sanitize: deps test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	FANGFAN_SANITIZER=1 bash tools/pg-test-server.sh $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	FANGFAN_SANITIZER=1 bash tools/pg-test-server.sh $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # Fails (non-zero) on any finding.
 lint:
