@@ -61,6 +61,8 @@ let package = Package(
         // commands (and LedgerKillChild, a writer they SIGKILL mid-transaction); both share Tests/Support.
         .target(name: "FangfanTestSupport", path: "Tests/Support"),
         .executableTarget(name: "LedgerKillChild", dependencies: ["FangfanCore"], path: "Tests/LedgerKillChild"),
+        // the ledger's write at province scale on SQLite and PostgreSQL, for tools/bench.py (make bench)
+        .executableTarget(name: "LedgerBench", dependencies: ["FangfanCore"], path: "Tests/LedgerBench"),
         .testTarget(name: "FangfanUnitTests", dependencies: ["FangfanCore", "FangfanCLI", "FangfanTestSupport"]),
         .testTarget(
             name: "FangfanEndToEndTests",
