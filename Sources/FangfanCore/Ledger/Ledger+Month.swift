@@ -22,6 +22,7 @@ extension Ledger {
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
         var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
         for a in alerts {
+            if let county, !a.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: a.householdId) }
             guard a.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
             }
@@ -31,6 +32,7 @@ extension Ledger {
         }
         seen.removeAll(keepingCapacity: true)
         for e in evaluations {
+            if let county, !e.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: e.householdId) }
             guard e.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
             }

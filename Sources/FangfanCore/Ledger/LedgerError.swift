@@ -14,6 +14,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case badCounty(String)
     /// The server refused a statement (its primary message and SQLSTATE).
     case postgres(String)
+    /// A run of one county was given a household of another (a shared ledger's run writes only its county).
+    case outsideCounty(county: String, household: String)
     /// `ledger copy` will not copy this ledger (why).
     case copyRefused(String)
 
@@ -37,6 +39,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "ledger: county '\(c)' is not six digits"
         case .postgres(let m):
             return "ledger: PostgreSQL: \(m)"
+        case .outsideCounty(let c, let h):
+            return "ledger: household \(h) is not of county \(c), the run's"
         case .copyRefused(let m):
             return "ledger copy: \(m); nothing was copied"
         }

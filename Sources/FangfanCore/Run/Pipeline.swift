@@ -167,12 +167,19 @@ public final class Pipeline {
     /// The run's county: config `county`, else the first six digits of the latest staged roster's households
     /// (a roster of several counties is a configuration error); nil when there is no roster yet.
     public func county() throws -> String? {
-        if let c = config.county { return c }
         try layout.prepare()
         let store = try StagedStore(layout: layout)
-        guard store.files(.roster).last != nil else { return nil }
+        guard store.files(.roster).last != nil else { return config.county }
         var counties = Set<UInt64>()
         for h in try roster(store).households { counties.insert(h.id.key / 10_000_000_000) }
+        if let c = config.county, let other = counties.first(where: { String(format: "%06llu", $0) != c }) {
+            throw ConfigError(
+                file: config.file, key: "county",
+                message:
+                    "the run belongs to county \(c), but the roster holds households of county \(String(format: "%06llu", other)): give each county its own roster"
+            )
+        }
+        if let c = config.county { return c }
         guard counties.count <= 1 else {
             let list = counties.sorted().prefix(5).map { String(format: "%06llu", $0) }.joined(separator: ", ")
             throw ConfigError(

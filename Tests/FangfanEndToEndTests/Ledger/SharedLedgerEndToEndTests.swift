@@ -143,4 +143,57 @@ final class SharedLedgerEndToEndTests: XCTestCase {
         XCTAssertEqual(fromConfig.status, 78)
         XCTAssertTrue(fromConfig.stderr.contains("ledger.url"), fromConfig.stderr)
     }
+
+    /// `ledger copy --to URL` moves a county's SQLite ledger once; its runs then carry on in the shared ledger.
+    func testCopyMovesASQLiteLedgerOnceAndTheCountyCarriesOnThere() throws {
+        let url = try PostgresTestServer.createDatabase()
+        addTeardownBlock { PostgresTestServer.dropDatabase(url) }
+        let s = try Sandbox("copy")
+        defer { s.remove() }
+        try s.fill(from: Sandbox.repo.appendingPathComponent("fixtures/county/inbox"))
+        XCTAssertEqual(try s.run(["run", "--month", Self.month, "--quiet"]).status, 0)
+        let cases = try s.run(["ledger", "cases"]).stdout
+        let household = try XCTUnwrap(cases.split(separator: "\n").dropFirst().first?.split(separator: "\t").first).description
+        let history = try s.run(["ledger", "show", household]).stdout
+        let copied = try s.run(["ledger", "copy", "--to", url])
+        XCTAssertEqual(copied.status, 0, copied.stderr)
+        XCTAssertTrue(copied.stdout.contains("cases\t\(cases.split(separator: "\n").count - 1)"), copied.stdout)
+        XCTAssertEqual(try s.run(["ledger", "cases", "--ledger", url]).stdout, cases)
+        XCTAssertEqual(try s.run(["ledger", "show", household, "--ledger", url]).stdout, history)
+        let again = try s.run(["ledger", "copy", "--to", url])
+        XCTAssertEqual(again.status, 78, again.stderr)
+        XCTAssertTrue(again.stderr.contains("once"), again.stderr)
+        // the month again, now on the shared ledger: the same cases, no history entry twice
+        XCTAssertEqual(try s.run(["run", "--month", Self.month, "--quiet", "--ledger", url]).status, 0)
+        XCTAssertEqual(try s.run(["ledger", "cases", "--ledger", url]).stdout, cases)
+        XCTAssertEqual(try s.run(["ledger", "show", household, "--ledger", url]).stdout, history)
+        XCTAssertEqual(try s.run(["ledger", "cases"]).stdout, cases, "the SQLite ledger is left as it was")
+    }
+
+    /// A run belongs to one county: a roster of two counties is refused (78, naming the key `county`) on a
+    /// shared ledger, with `county` set or not.
+    func testARosterOfSeveralCountiesIsRefusedOnTheSharedLedger() throws {
+        let url = try PostgresTestServer.createDatabase()
+        addTeardownBlock { PostgresTestServer.dropDatabase(url) }
+        let a = try county("440825", seed: 7), b = try county("440826", seed: 8)
+        let s = try Sandbox("two-counties")
+        defer { s.remove() }
+        try s.fill(from: a)
+        let roster = s.inbox.appendingPathComponent("roster/roster.csv")
+        let other = try String(contentsOf: b.appendingPathComponent("roster/roster.csv"), encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: roster)
+        handle.seekToEndOfFile()
+        handle.write(Data(other.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n").utf8))
+        try handle.close()
+        try s.age(s.inbox)
+        let refused = try s.run(["run", "--month", Self.month, "--quiet", "--ledger", url])
+        XCTAssertEqual(refused.status, 78, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("county"), refused.stderr)
+        let config = s.root.appendingPathComponent("county.toml")
+        let base = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
+        try ("county = \"440825\"\n" + base).write(to: config, atomically: true, encoding: .utf8)
+        let named = try s.run(["run", "--month", Self.month, "--quiet", "--ledger", url], config: config.path)
+        XCTAssertEqual(named.status, 78, named.stderr)
+        XCTAssertTrue(named.stderr.contains("440826"), named.stderr)
+    }
 }

@@ -42,6 +42,9 @@ final class SharedLedgerTests: XCTestCase {
         XCTAssertEqual(try a.cases().map(\.householdId), [ha])
         XCTAssertEqual(try b.cases().map(\.householdId), [hb, "4408261010010002"])
         XCTAssertEqual(try a.alertHousehold("B1"), nil, "another county's alert is unknown to a run")
+        XCTAssertThrowsError(try a.recordMonth("2021-05", run: "r", alerts: [alert("X", hb)], evaluations: [])) { e in
+            XCTAssertEqual(e as? LedgerError, .outsideCounty(county: "440825", household: hb))
+        }
         XCTAssertEqual(try a.applyFinding(Finding(alertId: "B1", householdId: hb, kind: .include), source: "f"), .unknownAlert)
         XCTAssertEqual(try b.alertCountsByMonth().map(\.count), [1, 1])
         let whole = try Ledger(url: url, county: nil, lock: false)
