@@ -46,6 +46,13 @@ let first = try timed {
 let rerun = try timed {
     try ledger.recordMonth("2021-05", run: "run 2021-05", today: day, alerts: alerts, evaluations: evaluations)
 }
+// what was written is what was given: every red and orange alert opened a case, every alert is kept
+let cases = try ledger.countsByState().values.reduce(0, +)
+let kept = try ledger.alertCountsByMonth().map(\.count).reduce(0, +)
+guard cases == alerts.filter({ $0.level != .yellow }).count, kept == alertCount else {
+    FileHandle.standardError.write(Data("LedgerBench: the ledger holds \(cases) cases and \(kept) alerts: wrong\n".utf8))
+    exit(1)
+}
 print(
     "{\"backend\": \"\(args[1])\", \"alerts\": \(alertCount), \"evaluations\": \(evaluationCount), "
         + "\"first\": \(String(format: "%.3f", first)), \"rerun\": \(String(format: "%.3f", rerun))}")
