@@ -164,8 +164,8 @@ extension Ledger {
                 fetchCase = { try LedgerCaseRecord.fetch(statement, $0) }
             } else {
                 var all: [String: LedgerCaseRecord] = [:]
-                for row in try db.rows("SELECT * FROM cases WHERE 1=1" + scope) {
-                    let c = LedgerCaseRecord(row: row)
+                for row in try db.rows(LedgerCaseRecord.columnsSQL + " WHERE 1=1" + scope) {
+                    let c = LedgerCaseRecord(columns: row)
                     all[c.householdId] = c
                 }
                 fetchCase = { all[$0] }

@@ -86,13 +86,30 @@ struct LedgerCaseRecord {
         }
     }
 
-    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` reads them.
-    static let fetchColumnsSQL = """
+    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` and `init(columns:)` read them.
+    static let columnsSQL = """
         SELECT household_id, town, village, state, opened_month, monitored_since, last_alert_id, last_alert_month,
                last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at,
                first_listed_on
-        FROM cases WHERE household_id = ?
+        FROM cases
         """
+    static let fetchColumnsSQL = columnsSQL + " WHERE household_id = ?"
+
+    /// A row of `columnsSQL`, read by position (a province's cases are read this way once a month).
+    init(columns r: LedgerRow) {
+        self.init(
+            householdId: r.text(0), town: r.text(1), village: r.text(2), state: CaseState(rawValue: r.text(3)) ?? .warned,
+            openedMonth: r.text(4), monitoredSince: r.optional(5))
+        lastAlertId = r.optional(6)
+        lastAlertMonth = r.optional(7)
+        lastTriggers = LedgerJSONList.decode(r.optional(8))
+        rejectedOnAlertId = r.optional(9)
+        rejectedOnTriggers = LedgerJSONList.decode(r.optional(10))
+        eliminationKind = r.optional(11)
+        measures = LedgerJSONList.decode(r.optional(12))
+        updatedAt = r.text(13)
+        firstListedOn = r.optional(14)
+    }
 
     static let saveHead = """
         INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
