@@ -57,11 +57,11 @@ final class PGConnection: LedgerConnection, @unchecked Sendable {
     }
 
     func execute(_ sql: String, _ arguments: [LedgerValue]) throws {
-        PQclear(try run(Self.numbered(sql), arguments))
+        PQclear(try run(arguments.isEmpty ? sql : Self.numbered(sql), arguments))
     }
 
     func rows(_ sql: String, _ arguments: [LedgerValue]) throws -> [LedgerRow] {
-        let r = try run(Self.numbered(sql), arguments)
+        let r = try run(arguments.isEmpty ? sql : Self.numbered(sql), arguments)
         defer { PQclear(r) }
         return Self.rows(of: r)
     }
