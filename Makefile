@@ -3,9 +3,11 @@
 
 SWIFT ?= swift
 BUILD_FLAGS ?=
-APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config
-# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists
-TEST_APT_PACKAGES := chromium libreoffice-calc
+APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config
+# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists, a
+# throwaway PostgreSQL server (tools/pg-test-server.sh) holds the shared ledger
+PG_APT_PACKAGES := postgresql
+TEST_APT_PACKAGES := chromium libreoffice-calc $(PG_APT_PACKAGES)
 # swift format (ships with the toolchain), configured by .swift-format
 LINT_PATHS := Sources Tests Package.swift Fuzz
 DEMO_DIR ?= demo
@@ -13,7 +15,7 @@ DEMO_MONTH ?= 2021-05
 BIN := .build/debug
 RBIN := .build/release
 
-.PHONY: deps test-deps build release test demo pictures bench bench-quick fuzz fuzz-smoke sanitize lint format clean fixtures
+.PHONY: deps test-deps pg-deps bench-ledger build release test demo pictures bench bench-quick fuzz fuzz-smoke sanitize lint format clean fixtures
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -32,15 +34,25 @@ test-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The PostgreSQL server alone (the bench's ledger measurement starts a throwaway one).
+pg-deps:
+	@missing=""; for p in $(PG_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
+# The tests run beside a throwaway PostgreSQL server (the shared ledger's tests; stopped after, even on failure).
 test: deps test-deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	bash tools/pg-test-server.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 # A finished run on the fixture county: copies fixtures/inbox to $(DEMO_DIR)/ and runs the month.
 demo: build
@@ -65,15 +77,21 @@ pictures: demo
 fixtures:
 	python3 tools/gen.py --seed 7 --households 300 --messy --out fixtures/county/inbox
 
-# fangfan run vs the same job in DuckDB SQL (tools/oracle.py), county and province scale; results in bench-data/results.md
-bench: deps
+# fangfan run vs the same job in DuckDB SQL (tools/oracle.py), county and province scale, and the case ledger's
+# write at province scale, SQLite vs PostgreSQL (a throwaway server); results in bench-data/results.md
+bench: deps pg-deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	python3 tools/bench.py $(BENCH_FLAGS)
 
 # the same harness on 15,000 households, one repetition (seconds): to try it
-bench-quick: deps
+bench-quick: deps pg-deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	python3 tools/bench.py --quick $(BENCH_FLAGS)
+
+# only the ledger's write at province scale, SQLite vs PostgreSQL; results in bench-data/results-ledger.md
+bench-ledger: deps pg-deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	python3 tools/bench.py --ledger-only $(BENCH_FLAGS)
 
 # libFuzzer targets (fuzzer + AddressSanitizer) for the CSV, XML, XLSX readers and the value parsers: the package in
 # Fuzz/, which links this package's FangfanCore; built in .build-fuzz, never by a plain `swift build`.
@@ -86,11 +104,11 @@ fuzz-smoke: deps
 	FUZZ_SECONDS=5 SWIFT=$(SWIFT) bash Fuzz/run.sh --smoke
 
 # The test suite under AddressSanitizer and ThreadSanitizer.
-sanitize: deps
+sanitize: deps test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	FANGFAN_SANITIZER=1 bash tools/pg-test-server.sh $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	FANGFAN_SANITIZER=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	FANGFAN_SANITIZER=1 bash tools/pg-test-server.sh $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # Fails (non-zero) on any finding.
 lint:

@@ -27,10 +27,14 @@ let package = Package(
         .systemLibrary(
             name: "CFangfanZlib", path: "Sources/CFangfanZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libpq, PostgreSQL's own C client: the shared ledger (docs/decisions.md: why not PostgresNIO)
+        .systemLibrary(
+            name: "CFangfanPQ", path: "Sources/CFangfanPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(
             name: "FangfanCore",
             dependencies: [
-                "CFangfanXML", "CFangfanZlib",
+                "CFangfanXML", "CFangfanZlib", "CFangfanPQ",
                 // the SQLite C API under GRDB: the ledger's per-alert loop binds its arguments directly
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -57,6 +61,8 @@ let package = Package(
         // commands (and LedgerKillChild, a writer they SIGKILL mid-transaction); both share Tests/Support.
         .target(name: "FangfanTestSupport", path: "Tests/Support"),
         .executableTarget(name: "LedgerKillChild", dependencies: ["FangfanCore"], path: "Tests/LedgerKillChild"),
+        // the ledger's write at province scale on SQLite and PostgreSQL, for tools/bench.py (make bench)
+        .executableTarget(name: "LedgerBench", dependencies: ["FangfanCore"], path: "Tests/LedgerBench"),
         .testTarget(name: "FangfanUnitTests", dependencies: ["FangfanCore", "FangfanCLI", "FangfanTestSupport"]),
         .testTarget(
             name: "FangfanEndToEndTests",

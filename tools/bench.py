@@ -44,6 +44,13 @@ while the benchmark runs does not mix two builds.  Wall times need a quiet
 machine: the CPU used by other processes during each measurement is reported,
 and --wait-idle N waits up to N seconds for quiet before each one.
 
+It also times the case ledger's write at province scale on both backends
+(Tests/LedgerBench, built with the release build: 300,000 alerts and 1,500,000
+evaluations recorded as one month, then the month again): SQLite in the data
+folder, and PostgreSQL on a throwaway server that tools/pg-test-server.sh
+starts and stops (fsync on, like SQLite's).  --ledger-only measures only that
+(no DuckDB needed); --no-ledger skips it.
+
 Exit status: 0 done; 1 the answers differ; 2 bad command line or missing
 binary/tool; 3 not enough free disk space; 4 a benchmarked command failed.
 """
@@ -423,6 +430,59 @@ def bench_scale(a, scale, n, inbox, reps):
             "fangfan": ff_runs, "duckdb": dk_runs, "lean": ln_runs, "timings": timings, "sweep": sweep}
 
 
+# ----------------------------------------------------------------------------- the ledger's write
+
+LEDGER_ALERTS, LEDGER_EVALUATIONS = 300000, 1500000
+
+
+def bench_ledger(a, reps):
+    """The ledger's write at province scale, SQLite vs PostgreSQL (Tests/LedgerBench): per repetition, a fresh
+    ledger on each backend; the month recorded, then recorded again (a rerun)."""
+    exe = os.path.join(os.path.dirname(a.fangfan_built), "LedgerBench")
+    if not os.access(exe, os.X_OK):
+        raise Failure(2, "bench.py: %s is missing; build it first: swift build -c release (make bench does)" % exe)
+    ldir = os.path.join(a.data, "ledger")
+    runs = {"sqlite": [], "postgres": []}
+    for rep in range(1, reps + 1):
+        rmtree(ldir)
+        os.makedirs(ldir)
+        for backend in ("sqlite", "postgres"):
+            log("ledger rep %d/%d: %s, %d alerts and %d evaluations ..."
+                % (rep, reps, backend, LEDGER_ALERTS, LEDGER_EVALUATIONS))
+            out = os.path.join(ldir, backend + ".json")
+            if backend == "sqlite":
+                cmd = [exe, "sqlite", os.path.join(ldir, "ledger.sqlite"), str(LEDGER_ALERTS), str(LEDGER_EVALUATIONS)]
+            else:
+                cmd = ["env", "PG_TEST_FSYNC=on", "bash", os.path.join(REPO, "tools", "pg-test-server.sh"), "sh", "-c",
+                       '"$0" postgres "$FANGFAN_TEST_POSTGRES_URL" "$1" "$2"', exe, str(LEDGER_ALERTS),
+                       str(LEDGER_EVALUATIONS)]
+            m = measure(cmd, out)
+            check_rc(m, "LedgerBench (%s)" % backend, out)
+            with open(out, encoding="utf-8") as f:
+                line = [l for l in f.read().splitlines() if l.startswith("{")][-1]
+            r = json.loads(line)
+            r["other"] = m["other"]
+            log("  %s: first %.2f s, rerun %.2f s (background load %.2f cores)"
+                % (backend, r["first"], r["rerun"], m["other"]))
+            runs[backend].append(r)
+    rmtree(ldir)
+    return runs
+
+
+def ledger_report(runs):
+    rows = []
+    for backend in ("sqlite", "postgres"):
+        rs = runs[backend]
+        rows.append([backend, "%.2f" % statistics.median(r["first"] for r in rs),
+                     "%.2f" % statistics.median(r["rerun"] for r in rs),
+                     "%.2f" % max(r["other"] for r in rs)])
+    return ("\n## The case ledger's write, province scale\n\n%d alerts and %d evaluations recorded as one month "
+            "(then the month again), median of %d: SQLite (WAL, one transaction) vs PostgreSQL 15 on a local "
+            "throwaway server (fsync on; COPY for alerts and evaluations, multi-row upserts for cases and alert "
+            "ids, one transaction).\n\n" % (LEDGER_ALERTS, LEDGER_EVALUATIONS, len(runs["sqlite"]))
+            + table(["ledger", "first (s)", "rerun (s)", "background load (cores)"], rows))
+
+
 # ----------------------------------------------------------------------------- formats
 
 def write_medical_xml(src_csv, dst, encoding):
@@ -765,11 +825,27 @@ def main(argv=None):
                     help="before each measurement wait up to SECONDS for other processes to use < 0.3 cores "
                          "(default 0: do not wait); the load that remains is reported either way")
     ap.add_argument("--generate-only", action="store_true", help="only generate (or check) the cached inboxes")
+    ap.add_argument("--no-ledger", action="store_true", help="skip the ledger's write (SQLite vs PostgreSQL)")
+    ap.add_argument("--ledger-only", action="store_true",
+                    help="only the ledger's write, SQLite vs PostgreSQL (no DuckDB, no generated inbox)")
     ap.add_argument("--fangfan", default=os.path.join(REPO, ".build", "release", "fangfan"),
                     help="the fangfan binary (default .build/release/fangfan)")
     a = ap.parse_args(argv)
     global WAIT_IDLE
     WAIT_IDLE = a.wait_idle
+    a.fangfan_built = os.path.abspath(a.fangfan)
+    if a.ledger_only:
+        a.data = os.path.abspath(a.data)
+        os.makedirs(a.data, exist_ok=True)
+        try:
+            md = ledger_report(bench_ledger(a, a.reps or 1))
+        except Failure as e:
+            print(str(e), file=sys.stderr)
+            return e.code
+        with open(os.path.join(a.data, "results-ledger.md"), "w", encoding="utf-8") as f:
+            f.write(md + "\n")
+        print(md)
+        return 0
 
     if a.quick:
         a.scales = a.scales or "small"
@@ -859,6 +935,7 @@ def main(argv=None):
             results.append(bench_scale(a, s, SCALES[s], inboxes[s], scale_reps.get(s, a.reps)))
         if fscale:
             fmt = bench_formats(a, fscale)
+        ledger = None if a.no_ledger else bench_ledger(a, 1)
     except Failure as e:
         print(str(e), file=sys.stderr)
         if e.code == 1:
@@ -870,6 +947,8 @@ def main(argv=None):
     if not os.path.exists(started["bin"]) or sha256_file(started["bin"]) != started["sha"]:
         started["changed"] = True
     md = report(a, results, fmt, started, argv)
+    if ledger:
+        md += "\n" + ledger_report(ledger)
     with open(os.path.join(a.data, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"argv": argv, "started": started, "reps": a.reps, "seed": a.seed,
                    "results": results, "formats": fmt}, f, indent=1, ensure_ascii=False)

@@ -186,7 +186,8 @@ class IdAlloc:
     sequence number (37 is invertible mod 499): males odd 1..997, females even
     2..998.  A full day spills to the next day."""
 
-    def __init__(self, dates, region=COUNTY):
+    def __init__(self, dates, region=None):
+        region = region or COUNTY
         self.dates = dates
         self.region = region
         self.pre = sum(int(c) * w for c, w in zip(region, W[:6]))
@@ -231,6 +232,8 @@ def main(argv=None):
     ap.add_argument("--households", type=int, default=300, help="number of roster households (default 300)")
     ap.add_argument("--out", required=True, help="inbox directory to write (DIR/<feed>/...)")
     ap.add_argument("--month", default="2021-05", help="evaluation month YYYY-MM (default 2021-05)")
+    ap.add_argument("--county", default=COUNTY, metavar="NNNNNN",
+                    help="the county's six digits, first of every household number and resident ID (default %s)" % COUNTY)
     ap.add_argument("--messy", action="store_true", help="append a few bad rows of every kind to each file")
     ap.add_argument("--expect", help="with --messy: write the expected quarantine lines (CSV) to this file")
     ap.add_argument("--quiet", action="store_true", help="no summary on stderr")
@@ -261,6 +264,9 @@ def main(argv=None):
         raise SystemExit("gen.py: --one-file-per-feed does not go with --messy or --damaged-ids")
     global ONE_FILE
     ONE_FILE = a.one_file_per_feed
+    if not (len(a.county) == 6 and a.county.isdigit()):
+        raise SystemExit("gen.py: --county is six digits")
+    globals()["COUNTY"] = a.county
     t0 = time.perf_counter()
     stats = generate(a.seed, a.households, a.out, parse_month(a.month), a.messy, a.expect)
     if a.damaged_ids:

@@ -50,6 +50,13 @@ public struct CommonOptions: ParsableArguments {
             valueName: "YYYY-MM-DD"))
     public var today: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The shared case ledger in PostgreSQL, overriding [ledger] url (postgresql://user@host:port/db, or ?host=/socket/folder); default: SQLite in the state folder.",
+            valueName: "URL"))
+    public var ledger: String?
+
     public init() {}
 
     func loadConfig() throws -> PipelineConfig {
@@ -61,6 +68,7 @@ public struct CommonOptions: ParsableArguments {
         if let v = inbox { c.inbox = abs(v) }
         if let v = state { c.state = abs(v) }
         if let v = out { c.out = abs(v) }
+        if let v = ledger { c.ledgerURL = try LedgerURL(v, file: "command line", key: "--ledger") }
         return c
     }
 
@@ -79,6 +87,7 @@ public struct CommonOptions: ParsableArguments {
 
     /// Loads everything a command needs and runs `body`, mapping failures to the exit codes of INTERFACE.md.
     func run(_ label: String, lock: Bool = true, _ body: (Pipeline) throws -> Int32) throws {
+        // (a shared ledger opened by a command that takes no lock takes no county lock either: the views)
         umask(0o077)
         MemoryTuning.keepFreedMemory()
         Signals.installInterruptHandlers()
@@ -91,6 +100,7 @@ public struct CommonOptions: ParsableArguments {
             stateDir = config.state
             let progress: IngestProgress? = (!quiet && ProgressLine.shared.enabled) ? ProgressLine.shared : nil
             let pipeline = Pipeline(config: config, today: try runDay(), logger: logger, progress: progress)
+            pipeline.locksLedger = lock
             var held: RunLock?
             if lock {
                 try makeDirectory(config.state)
@@ -104,6 +114,13 @@ public struct CommonOptions: ParsableArguments {
         } catch is RunLock.Held {
             logger.error("another fangfan run holds the lock in the state folder; nothing was done")
             status = Exit.locked
+        } catch let e as LedgerError {
+            logger.error("\(e.description)")
+            switch e {
+            case .countyLocked: status = Exit.locked
+            case .copyRefused, .badCounty: status = Exit.config
+            default: status = Exit.io
+            }
         } catch let e as IOFailure {
             logger.error("I/O failure: \(e.description)")
             status = Exit.io

@@ -70,7 +70,7 @@ struct ConfigReader {
     }
 
     func read(_ root: TOMLTable) throws -> PipelineConfig {
-        try checkKeys(root, "", ["paths", "ingest", "lines", "rules", "feeds", "output"])
+        try checkKeys(root, "", ["paths", "ingest", "lines", "rules", "feeds", "output", "county", "ledger"])
         var c = PipelineConfig(file: file, inbox: resolve("inbox"), state: resolve("state"), out: resolve("out"))
         if let p = try table(root, "paths", "paths") {
             try checkKeys(p, "paths", ["inbox", "state", "out"])
@@ -85,6 +85,17 @@ struct ConfigReader {
             if let v = try integer(i, "max_inflate_ratio", "ingest.max_inflate_ratio") { c.inflate.maxRatio = v }
             if let v = try integer(i, "max_field_bytes", "ingest.max_field_bytes") { c.csv.maxFieldBytes = v }
             if let v = try integer(i, "max_fields", "ingest.max_fields") { c.csv.maxFields = v }
+        }
+        if let v = try string(root, "county", "county") {
+            guard Ledger.isCounty(v) else {
+                throw fail(
+                    "county", "the county's code is six digits (the first six of its household numbers)", line: root.line(of: "county"))
+            }
+            c.county = v
+        }
+        if let l = try table(root, "ledger", "ledger") {
+            try checkKeys(l, "ledger", ["url"])
+            if let u = try string(l, "url", "ledger.url") { c.ledgerURL = try LedgerURL(u, file: file, key: "ledger.url") }
         }
         if let o = try table(root, "output", "output") {
             try checkKeys(o, "output", ["unmasked_ids"])

@@ -25,6 +25,10 @@ public struct PipelineConfig: Sendable {
     public var feeds: [FeedKind: FeedConfig] = [:]
     /// Where unmasked resident IDs may be printed on lists (hardening: off by default).
     public var unmaskedLists = false
+    /// `county`: the county a run belongs to (six digits); nil: the first six digits of the roster's households.
+    public var county: String?
+    /// `[ledger] url` (or `--ledger`): the shared ledger in PostgreSQL; nil: SQLite in the state folder.
+    public var ledgerURL: LedgerURL?
 
     public func line(forYear year: Int) throws -> MonitoringLine {
         guard let l = lines[year] else {

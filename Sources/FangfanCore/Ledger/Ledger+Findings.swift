@@ -14,7 +14,7 @@ extension Ledger {
     /// came from (e.g. `file 核查结果_x.xlsx (ab12cd34)`); the finding's `row`, if set, is appended.
     public func applyFinding(_ f: Finding, source: String) throws -> FindingOutcome {
         let at = clock()
-        return try dbQueue.write { db in try Self.apply(db, f, source: source, at: at) }
+        return try write { db in try Self.apply(db, f, source: source, at: at, scope: scope()) }
     }
 
     /// Applies a whole file's findings in one transaction and records `sourceKey` (the file's
@@ -24,39 +24,41 @@ extension Ledger {
     /// crash quarantines the same rows. One outcome per finding, in order.
     public func applyFindings(_ fs: [Finding], source: String, sourceKey: String) throws -> [FindingOutcome] {
         let at = clock()
-        return try dbQueue.write { db in
-            if let stored = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT findings, outcomes FROM finding_sources WHERE source_key = ?"),
-                arguments: [sourceKey])
-            {
-                let codes = LedgerJSONList.decode(stored["outcomes"])
+        let key = self.sourceKey(sourceKey)
+        return try write { db in
+            if let stored = try db.row("SELECT findings, outcomes FROM finding_sources WHERE source_key = ?", [.text(key)]) {
+                let codes = LedgerJSONList.decode(stored.optional(1))
                 guard codes.count == fs.count else { return Array(repeating: FindingOutcome.unchanged, count: fs.count) }
                 return codes.map { FindingOutcome(replayCode: $0) }
             }
             var outcomes: [FindingOutcome] = []
             outcomes.reserveCapacity(fs.count)
-            for f in fs { outcomes.append(try Self.apply(db, f, source: source, at: at)) }
-            try db.ledgerExecute(
+            for f in fs { outcomes.append(try Self.apply(db, f, source: source, at: at, scope: scope())) }
+            try db.execute(
                 "INSERT INTO finding_sources (source_key, source, findings, outcomes, applied_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [sourceKey, source, fs.count, LedgerJSONList.encode(outcomes.map(\.replayCode)), at])
+                [
+                    .text(key), .text(source), LedgerValue(fs.count),
+                    .text(LedgerJSONList.encode(outcomes.map(\.replayCode))), .text(at),
+                ])
             return outcomes
         }
     }
 
-    static func apply(_ db: Database, _ f: Finding, source: String, at: String) throws -> FindingOutcome {
-        guard let alert = try LedgerKnownAlert.fetch(db, f.alertId) else { return .unknownAlert }
+    /// `scope`: the ledger's county condition (`scope()`).
+    static func apply(
+        _ db: any LedgerConnection, _ f: Finding, source: String, at: String, scope: String
+    ) throws -> FindingOutcome {
+        guard let alert = try LedgerKnownAlert.fetch(db, f.alertId, scope: scope) else { return .unknownAlert }
         guard alert.householdId == f.householdId else { return .householdMismatch(expected: alert.householdId) }
         let before = try LedgerCaseRecord.fetch(db, f.householdId)
         let measures = LedgerJSONList.ordered(f.measures)
 
         // The same finding for the same alert again: nothing written. "Same" = same conclusion,
         // bringing no measure that is not already recorded.
-        if let last = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT kind, measures FROM last_findings WHERE alert_id = ?"),
-            arguments: [f.alertId]),
-            (last["kind"] as String) == f.kind.rawValue
+        if let last = try db.row("SELECT kind, measures FROM last_findings WHERE alert_id = ?", [.text(f.alertId)]),
+            last.text(0) == f.kind.rawValue
         {
-            let known = Set(LedgerJSONList.decode(last["measures"])).union(before?.measures ?? [])
+            let known = Set(LedgerJSONList.decode(last.optional(1))).union(before?.measures ?? [])
             if measures.allSatisfy(known.contains) { return .unchanged }
         }
 
@@ -117,13 +119,13 @@ extension Ledger {
         try insertHistory(
             db, household: f.householdId, at: at, month: month, event: "核查:\(f.kind.rawValue)",
             from: before?.state, to: after?.state, actor: actor, detail: parts.joined(separator: "；"), key: nil)
-        try db.ledgerExecute(
+        try db.execute(
             """
             INSERT INTO last_findings (alert_id, kind, measures, source, at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (alert_id) DO UPDATE SET
                 kind = excluded.kind, measures = excluded.measures, source = excluded.source, at = excluded.at
             """,
-            arguments: [f.alertId, f.kind.rawValue, LedgerJSONList.encode(measures), origin, at])
+            [.text(f.alertId), .text(f.kind.rawValue), .text(LedgerJSONList.encode(measures)), .text(origin), .text(at)])
         return .applied(from: before?.state, to: after?.state)
     }
 
@@ -131,7 +133,7 @@ extension Ledger {
     /// disclosure of sensitive personal information is kept in each household's history.
     public func recordDisclosure(month: String, run: String, households: [String]) throws {
         let at = clock()
-        try dbQueue.write { db in
+        try write { db in
             for h in households {
                 try Self.insertHistory(
                     db, household: h, at: at, month: month, event: "未脱敏名单",
@@ -146,7 +148,7 @@ extension Ledger {
     /// so that the ledger view shows them beside the lists.
     public func recordEliminationSuggestions(month: String, run: String, households: [String], detail: String) throws {
         let at = clock()
-        try dbQueue.write { db in
+        try write { db in
             for h in households {
                 try Self.insertHistory(
                     db, household: h, at: at, month: month, event: Self.suggestionEvent,
@@ -162,30 +164,40 @@ extension Ledger {
     /// Households whose risk elimination was suggested in the latest evaluated month (or `month`) and whose
     /// case is still 监测中.
     public func eliminationSuggested(month: String? = nil) throws -> Set<String> {
-        try dbQueue.read { db in
-            guard let m = try month ?? String.fetchOne(db, sql: "SELECT max(month) FROM evaluations") else { return [] }
+        try read { db in
+            guard let m = try month ?? db.text("SELECT max(month) FROM evaluations WHERE 1=1" + scope()) else { return [] }
             return Set(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id
-                        WHERE h.month = ? AND h.event = ? AND c.state = ?
-                        """, arguments: [m, Self.suggestionEvent, CaseState.monitored.rawValue]))
+                try db.texts(
+                    """
+                    SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id
+                    WHERE h.month = ? AND h.event = ? AND c.state = ?
+                    """ + scope("h.household_id"),
+                    [.text(m), .text(Self.suggestionEvent), .text(CaseState.monitored.rawValue)]))
         }
     }
 
-    static let insertHistoryHead = """
-        INSERT OR IGNORE INTO history (household_id, at, month, event, from_state, to_state, actor, detail,
-                                       event_key)
+    /// A history entry whose event key is already recorded is skipped: SQLite's `INSERT OR IGNORE`,
+    /// PostgreSQL's `ON CONFLICT DO NOTHING`.
+    static func insertHistoryHead(_ dialect: LedgerDialect) -> String {
         """
-    static let insertHistorySQL = insertHistoryHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        INSERT\(dialect == .sqlite ? " OR IGNORE" : "") INTO history (household_id, at, month, event, from_state, to_state,
+                                       actor, detail, event_key)
+        """
+    }
+
+    static func insertHistoryTail(_ dialect: LedgerDialect) -> String {
+        dialect == .sqlite ? "" : " ON CONFLICT DO NOTHING"
+    }
 
     static func insertHistory(
-        _ db: Database, household: String, at: String, month: String?, event: String, from: CaseState?,
+        _ db: any LedgerConnection, household: String, at: String, month: String?, event: String, from: CaseState?,
         to: CaseState?, actor: String, detail: String, key: String?
     ) throws {
-        try db.ledgerExecute(
-            insertHistorySQL,
-            arguments: [household, at, month, event, from?.rawValue, to?.rawValue, actor, detail, key])
+        try db.execute(
+            insertHistoryHead(db.dialect) + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + insertHistoryTail(db.dialect),
+            [
+                .text(household), .text(at), LedgerValue(month), .text(event), LedgerValue(from?.rawValue),
+                LedgerValue(to?.rawValue), .text(actor), .text(detail), LedgerValue(key),
+            ])
     }
 }

@@ -22,6 +22,7 @@ extension Ledger {
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
         var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
         for a in alerts {
+            if let county, !a.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: a.householdId) }
             guard a.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
             }
@@ -31,6 +32,7 @@ extension Ledger {
         }
         seen.removeAll(keepingCapacity: true)
         for e in evaluations {
+            if let county, !e.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: e.householdId) }
             guard e.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
             }
@@ -41,24 +43,22 @@ extension Ledger {
         let at = clock()
         // households in ascending order (sorting positions moves less than sorting the alerts)
         let ordered = Self.byHousehold(alerts)
-        try dbQueue.write { db in
+        try write { db in
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
             var known = MonthContext()
-            let ids = try Row.fetchCursor(db, sql: "SELECT alert_id, household_id, first_month, last_month FROM alert_ids")
-            while let row = try ids.next() {
-                known.alertIds[row[0]] = (row[1], row[2], row[3])
+            for row in try db.rows("SELECT alert_id, household_id, first_month, last_month FROM alert_ids WHERE 1=1" + scope()) {
+                known.alertIds[row.text(0)] = (row.text(1), row.text(2), row.text(3))
             }
-            known.households = try Set(String.fetchCursor(db, sql: "SELECT household_id FROM cases"))
+            known.households = try Set(db.texts("SELECT household_id FROM cases WHERE 1=1" + scope()))
             // both grow by up to one entry per alert: made that big once, not rehashed as they grow
             known.alertIds.reserveCapacity(known.alertIds.count + alerts.count)
             known.households.reserveCapacity(known.households.count + alerts.count)
             known.recordedKeys = try Set(
-                String.fetchCursor(
-                    db, sql: "SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL", arguments: [month]))
-            try db.ledgerExecute("DELETE FROM alerts WHERE month = ?", arguments: [month])
-            try db.ledgerExecute("DELETE FROM evaluations WHERE month = ?", arguments: [month])
-            let w = try MonthWriter(db)
+                db.texts("SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL" + scope(), [.text(month)]))
+            try db.execute("DELETE FROM alerts WHERE month = ?" + scope(), [.text(month)])
+            try db.execute("DELETE FROM evaluations WHERE month = ?" + scope(), [.text(month)])
+            let w = try MonthWriter(db, scope: scope())
             for e in evaluations {
                 let b = w.evaluations
                 b.add(e.householdId)
@@ -127,34 +127,49 @@ extension Ledger {
     /// household at hand (each household comes once a month), and the alerts' batch flushes the alert ids'
     /// batch first (the alerts' foreign key). `flush()` writes out everything.
     struct MonthWriter {
-        let evaluations: LedgerBatch
-        let alertIds: LedgerBatch
-        let alerts: LedgerBatch
-        let cases: LedgerBatch
-        let history: LedgerBatch
-        let fetchCase: LedgerStatement
+        let evaluations: any LedgerRowBatch
+        let alertIds: any LedgerRowBatch
+        let alerts: any LedgerRowBatch
+        let cases: any LedgerRowBatch
+        let history: any LedgerRowBatch
+        /// A household's case as the month began: SQLite looks it up (a prepared statement), PostgreSQL reads
+        /// the county's cases once (one round trip, not one per alert).
+        let fetchCase: (String) throws -> LedgerCaseRecord?
 
-        init(_ db: Database) throws {
-            evaluations = LedgerBatch(
-                db, head: "INSERT INTO evaluations (household_id, month, at_or_above_line, triggered)", width: 4)
-            alertIds = LedgerBatch(
-                db, head: "INSERT INTO alert_ids (alert_id, household_id, town, village, triggers, first_month, last_month)",
-                width: 7,
-                tail: """
-                     ON CONFLICT (alert_id) DO UPDATE SET
-                        first_month = min(first_month, excluded.first_month), last_month = max(last_month, excluded.last_month)
-                    """)
-            alerts = LedgerBatch(
-                db,
+        init(_ db: any LedgerConnection, scope: String) throws {
+            evaluations = try db.makeBatch(
+                head: "INSERT INTO evaluations (household_id, month, at_or_above_line, triggered)", width: 4, tail: "")
+            let widen =
+                db.dialect == .sqlite
+                ? "first_month = min(first_month, excluded.first_month), last_month = max(last_month, excluded.last_month)"
+                : """
+                first_month = LEAST(alert_ids.first_month, excluded.first_month),
+                        last_month = GREATEST(alert_ids.last_month, excluded.last_month)
+                """
+            alertIds = try db.makeBatch(
+                head: "INSERT INTO alert_ids (alert_id, household_id, town, village, triggers, first_month, last_month)",
+                width: 7, tail: " ON CONFLICT (alert_id) DO UPDATE SET " + widen)
+            alerts = try db.makeBatch(
                 head: """
                     INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
                                         household_type, run)
                     """,
-                width: 9)
-            cases = LedgerBatch(
-                db, head: LedgerCaseRecord.saveHead, width: LedgerCaseRecord.saveWidth, tail: LedgerCaseRecord.saveTail)
-            history = LedgerBatch(db, head: Ledger.insertHistoryHead, width: 9)
-            fetchCase = try LedgerStatement(db, sql: LedgerCaseRecord.fetchColumnsSQL)
+                width: 9, tail: "")
+            cases = try db.makeBatch(
+                head: LedgerCaseRecord.saveHead, width: LedgerCaseRecord.saveWidth, tail: LedgerCaseRecord.saveTail)
+            history = try db.makeBatch(
+                head: Ledger.insertHistoryHead(db.dialect), width: 9, tail: Ledger.insertHistoryTail(db.dialect))
+            if let sqlite = db as? Database {
+                let statement = try LedgerStatement(sqlite, sql: LedgerCaseRecord.fetchColumnsSQL)
+                fetchCase = { try LedgerCaseRecord.fetch(statement, $0) }
+            } else {
+                var all: [String: LedgerCaseRecord] = [:]
+                for row in try db.rows(LedgerCaseRecord.columnsSQL + " WHERE 1=1" + scope) {
+                    let c = LedgerCaseRecord(columns: row)
+                    all[c.householdId] = c
+                }
+                fetchCase = { all[$0] }
+            }
         }
 
         /// Ends an alert's row; the alert ids it refers to are written first.
@@ -211,7 +226,7 @@ extension Ledger {
         let hasCase = context.households.contains(a.householdId)
         // a yellow alert for a household with no case only keeps the alert (§7): nothing to look up
         if a.level == .yellow && !hasCase { return }
-        let before = hasCase ? try LedgerCaseRecord.fetch(w.fetchCase, a.householdId) : nil
+        let before = hasCase ? try w.fetchCase(a.householdId) : nil
         let t = transition(
             state: before?.state, event: .alert(level: a.level, triggers: triggers, householdType: a.householdType),
             rejectedOnTriggers: before?.rejectedOnTriggers ?? [])

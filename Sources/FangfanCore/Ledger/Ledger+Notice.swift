@@ -1,4 +1,4 @@
-import GRDB
+import Foundation
 
 /// A line of the public notice (RULES.md §13): a household a finding moved into 监测中 or marked 风险已消除.
 public struct NoticeEntry: Sendable, Equatable {
@@ -22,42 +22,44 @@ extension Ledger {
     /// the month's first run covers the history since the latest mark; a rerun of the month covers the same
     /// start up to now.
     public func noticeEntries(month: String) throws -> [NoticeEntry] {
-        try dbQueue.write { db in
-            let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM history") ?? 0
+        try write { db in
+            // on a shared ledger, the county's marks: `<county>|<month>` (and history ids are the whole ledger's:
+            // the county's entries between two marks are those of its households)
+            let markKey = county.map { "\($0)|\(month)" } ?? month
+            let marksOfScope = county.map { " WHERE month LIKE '\($0)|%'" } ?? ""
+            let top = Int64(try db.text("SELECT COALESCE(MAX(id), 0) FROM history") ?? "0") ?? 0
             let from =
-                try Int64.fetchOne(db, sql: "SELECT from_id FROM notice_marks WHERE month = ?", arguments: [month])
-                ?? Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(to_id), 0) FROM notice_marks") ?? 0
+                try db.text("SELECT from_id FROM notice_marks WHERE month = ?", [.text(markKey)]).flatMap { Int64($0) }
+                ?? db.text("SELECT COALESCE(MAX(to_id), 0) FROM notice_marks" + marksOfScope).flatMap { Int64($0) } ?? 0
             try db.execute(
-                sql: """
-                    INSERT INTO notice_marks (month, from_id, to_id) VALUES (?, ?, ?)
-                    ON CONFLICT (month) DO UPDATE SET to_id = excluded.to_id
-                    """, arguments: [month, from, top])
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT h.household_id, c.town, c.village, h.event, h.from_state, h.detail, h.at
-                    FROM history h JOIN cases c ON c.household_id = h.household_id
-                    WHERE h.id > ? AND h.id <= ?
-                      AND ((h.event = '核查:确认纳入' AND h.to_state = '监测中')
-                           OR (h.event = '核查:风险已消除' AND h.to_state = '风险已消除'))
-                      AND (h.from_state IS NULL OR h.from_state <> h.to_state)
-                    ORDER BY h.id
-                    """, arguments: [from, top])
+                """
+                INSERT INTO notice_marks (month, from_id, to_id) VALUES (?, ?, ?)
+                ON CONFLICT (month) DO UPDATE SET to_id = excluded.to_id
+                """, [.text(markKey), .int(from), .int(top)])
+            let rows = try db.rows(
+                """
+                SELECT h.household_id, c.town, c.village, h.event, h.from_state, h.detail, h.at
+                FROM history h JOIN cases c ON c.household_id = h.household_id
+                WHERE h.id > ? AND h.id <= ?
+                  AND ((h.event = '核查:确认纳入' AND h.to_state = '监测中')
+                       OR (h.event = '核查:风险已消除' AND h.to_state = '风险已消除'))
+                  AND (h.from_state IS NULL OR h.from_state <> h.to_state)\(scope("h.household_id"))
+                ORDER BY h.id
+                """, [.int(from), .int(top)])
             var latest: [String: NoticeEntry] = [:]
             for row in rows {
-                let household: String = row[0]
-                let detail: String = row[5]
-                let fromState: String? = row[4]
+                let household = row.text(0)
+                let detail = row.text(5)
+                let fromState = row.optional(4)
                 // 预警编号 <id>；… and 核查日期 <date> as the finding wrote them into the detail
                 let parts = detail.split(separator: "；").map(String.init)
                 let alertId = parts.first { $0.hasPrefix("预警编号 ") }.map { String($0.dropFirst(5)) }
                 let verified = parts.first { $0.hasPrefix("核查日期 ") }.map { String($0.dropFirst(5)) }
-                let at: String = row[6]
+                let at = row.text(6)
                 var type: String? = nil
                 if let alertId {
-                    type = try String.fetchOne(
-                        db, sql: "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1",
-                        arguments: [alertId])
+                    type = try db.text(
+                        "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1", [.text(alertId)])
                 }
                 let monitored = fromState == CaseState.monitored.rawValue
                 let category =
@@ -65,8 +67,8 @@ extension Ledger {
                     ? Category.of(.monitored, monitoredCase: true)
                     : type.flatMap(HouseholdType.init(rawValue:)).map { Category.of($0, monitoredCase: false) } ?? ""
                 latest[household] = NoticeEntry(
-                    householdId: household, town: row[1], village: row[2],
-                    matter: (row[3] as String) == "核查:确认纳入" ? .included : .eliminated,
+                    householdId: household, town: row.text(1), village: row.text(2),
+                    matter: row.text(3) == "核查:确认纳入" ? .included : .eliminated,
                     category: category, date: verified ?? String(at.prefix(10)))
             }
             return latest.values.sorted { ($0.town, $0.village, $0.householdId) < ($1.town, $1.village, $1.householdId) }

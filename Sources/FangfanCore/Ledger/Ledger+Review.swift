@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The state of proposed matches (RULES.md §11) in the ledger: emit registers each pair it lists (pending),
 /// ingest applies returned decisions in one transaction per file (keyed by its sha256, like findings), link
@@ -9,34 +8,38 @@ extension Ledger {
     public func registerProposals(_ ps: [ReviewProposal], month: String) throws {
         guard !ps.isEmpty else { return }
         let at = clock()
-        try dbQueue.write { db in
-            let st = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO review_pairs (review_id, feed, record, record_hash, linked_hash, person_id, household_id,
-                        state, first_month, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                    """)
+        try write { db in
+            let sql = """
+                INSERT\(db.dialect == .sqlite ? " OR IGNORE" : "") INTO review_pairs (review_id, feed, record, record_hash,
+                    linked_hash, person_id, household_id, state, first_month, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)\(db.dialect == .sqlite ? "" : " ON CONFLICT DO NOTHING")
+                """
             for p in ps {
-                try st.execute(arguments: [
-                    p.reviewID, p.feed.rawValue, p.record, ReviewDecisions.hex(p.recordHash),
-                    ReviewDecisions.hex(p.linkedHash), p.person, p.household, month, at,
-                ])
+                try db.execute(
+                    sql,
+                    [
+                        .text(p.reviewID), .text(p.feed.rawValue), .text(p.record), .text(ReviewDecisions.hex(p.recordHash)),
+                        .text(ReviewDecisions.hex(p.linkedHash)), .text(p.person), .text(p.household), .text(month),
+                        .text(at),
+                    ])
             }
         }
     }
 
     /// The confirmed pairs (by feed and the record's key as received) and the denied review ids.
     public func reviewDecisions() throws -> ReviewDecisions {
-        try dbQueue.read { db in
+        try read { db in
             var d = ReviewDecisions()
-            for row in try Row.fetchAll(
-                db, sql: "SELECT review_id, feed, record_hash, linked_hash, person_id, state FROM review_pairs WHERE state != 'pending'")
+            for row in try db.rows(
+                "SELECT review_id, feed, record_hash, linked_hash, person_id, state FROM review_pairs WHERE state != 'pending'"
+                    + scope())
             {
-                let id: String = row["review_id"]
-                if (row["state"] as String) == "denied" { d.denied.insert(id); continue }
-                guard let feed = FeedKind(rawValue: row["feed"]), let h = UInt64(row["record_hash"] as String, radix: 16),
-                    let l = UInt64(row["linked_hash"] as String, radix: 16)
+                let id = row.text(0)
+                if row.text(5) == "denied" { d.denied.insert(id); continue }
+                guard let feed = FeedKind(rawValue: row.text(1)), let h = UInt64(row.text(2), radix: 16),
+                    let l = UInt64(row.text(3), radix: 16)
                 else { continue }
-                let person = ResidentID.staged(Array((row["person_id"] as String).utf8))
+                let person = ResidentID.staged(Array(row.text(4).utf8))
                 d.confirmed[feed, default: [:]][h] = .init(person: person, reviewID: id, linkedHash: l)
             }
             return d
@@ -45,17 +48,16 @@ extension Ledger {
 
     /// Per feed: records confirmed to date, pairs denied to date.
     public func reviewCounts() throws -> [String: (confirmed: Int, denied: Int)] {
-        try dbQueue.read { db in
+        try read { db in
             var out: [String: (confirmed: Int, denied: Int)] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT feed, COUNT(DISTINCT CASE WHEN state = 'confirmed' THEN record END) AS c,
-                           SUM(CASE WHEN state = 'denied' THEN 1 ELSE 0 END) AS d
-                    FROM review_pairs GROUP BY feed
-                    """)
+            for row in try db.rows(
+                """
+                SELECT feed, COUNT(DISTINCT CASE WHEN state = 'confirmed' THEN record END) AS c,
+                       SUM(CASE WHEN state = 'denied' THEN 1 ELSE 0 END) AS d
+                FROM review_pairs WHERE 1=1\(scope()) GROUP BY feed
+                """)
             {
-                out[row["feed"]] = (row["c"], row["d"])
+                out[row.text(0)] = (row.int(1), row.int(2))
             }
             return out
         }
@@ -67,44 +69,43 @@ extension Ledger {
         sourceKey: String
     ) throws -> [ReviewOutcome] {
         let at = clock()
-        return try dbQueue.write { db in
-            if let stored = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT outcomes FROM review_sources WHERE source_key = ?"),
-                arguments: [sourceKey])
-            {
-                let codes = LedgerJSONList.decode(stored["outcomes"])
+        let key = self.sourceKey(sourceKey)
+        return try write { db in
+            if let stored = try db.row("SELECT outcomes FROM review_sources WHERE source_key = ?", [.text(key)]) {
+                let codes = LedgerJSONList.decode(stored.optional(0))
                 guard codes.count == ds.count else { return Array(repeating: ReviewOutcome.unchanged, count: ds.count) }
                 return codes.map { ReviewOutcome(replayCode: $0) }
             }
             var outcomes: [ReviewOutcome] = []
             for d in ds {
                 guard
-                    let pair = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT feed, record, state FROM review_pairs WHERE review_id = ?"),
-                        arguments: [d.reviewID])
+                    let pair = try db.row(
+                        "SELECT feed, record, state FROM review_pairs WHERE review_id = ?" + scope(), [.text(d.reviewID)])
                 else {
                     outcomes.append(.unknownReview); continue
                 }
-                let state: String = pair["state"]
+                let state = pair.text(2)
                 let target = d.confirm ? "confirmed" : "denied"
                 if d.confirm {
-                    let other = try Row.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT review_id FROM review_pairs WHERE feed = ? AND record = ? AND state = 'confirmed' AND review_id != ?
-                                """), arguments: [pair["feed"] as String, pair["record"] as String, d.reviewID])
+                    let other = try db.row(
+                        """
+                        SELECT review_id FROM review_pairs WHERE feed = ? AND record = ? AND state = 'confirmed' AND review_id != ?
+                        """ + scope(), [.text(pair.text(0)), .text(pair.text(1)), .text(d.reviewID)])
                     if other != nil { outcomes.append(.conflict); continue }
                 }
                 if state == target { outcomes.append(.unchanged); continue }
-                try db.ledgerExecute(
+                try db.execute(
                     """
                     UPDATE review_pairs SET state = ?, reviewed_by = ?, reviewed_on = ?, source = ?, updated_at = ? WHERE review_id = ?
-                    """, arguments: [target, d.by, d.on, source, at, d.reviewID])
+                    """, [.text(target), .text(d.by), LedgerValue(d.on), .text(source), .text(at), .text(d.reviewID)])
                 outcomes.append(.applied)
             }
-            try db.ledgerExecute(
+            try db.execute(
                 "INSERT INTO review_sources (source_key, source, decisions, outcomes, applied_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [sourceKey, source, ds.count, LedgerJSONList.encode(outcomes.map(\.replayCode)), at])
+                [
+                    .text(key), .text(source), LedgerValue(ds.count),
+                    .text(LedgerJSONList.encode(outcomes.map(\.replayCode))), .text(at),
+                ])
             return outcomes
         }
     }

@@ -39,12 +39,13 @@ struct LedgerCaseRecord {
         self.monitoredSince = monitoredSince
     }
 
-    init(row: Row) {
-        householdId = row["household_id"]
-        town = row["town"]
-        village = row["village"]
-        state = CaseState(rawValue: row["state"]) ?? .warned
-        openedMonth = row["opened_month"]
+    /// A row of `SELECT * FROM cases`.
+    init(row: LedgerRow) {
+        householdId = row["household_id"] ?? ""
+        town = row["town"] ?? ""
+        village = row["village"] ?? ""
+        state = CaseState(rawValue: row["state"] ?? "") ?? .warned
+        openedMonth = row["opened_month"] ?? ""
         monitoredSince = row["monitored_since"]
         lastAlertId = row["last_alert_id"]
         lastAlertMonth = row["last_alert_month"]
@@ -53,15 +54,14 @@ struct LedgerCaseRecord {
         rejectedOnTriggers = LedgerJSONList.decode(row["rejected_on_triggers"])
         eliminationKind = row["elimination_kind"]
         measures = LedgerJSONList.decode(row["measures"])
-        updatedAt = row["updated_at"]
+        updatedAt = row["updated_at"] ?? ""
         firstListedOn = row["first_listed_on"]
     }
 
     static let fetchSQL = "SELECT * FROM cases WHERE household_id = ?"
 
-    static func fetch(_ db: Database, _ household: String) throws -> LedgerCaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: fetchSQL), arguments: [household])
-            .map(LedgerCaseRecord.init(row:))
+    static func fetch(_ db: any LedgerConnection, _ household: String) throws -> LedgerCaseRecord? {
+        try db.row(fetchSQL, [.text(household)]).map(LedgerCaseRecord.init(row:))
     }
 
     /// `fetch` through recordMonth's statement of `fetchColumnsSQL`.
@@ -86,13 +86,30 @@ struct LedgerCaseRecord {
         }
     }
 
-    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` reads them.
-    static let fetchColumnsSQL = """
+    /// The columns `init(row:)` reads, in the order `fetch(_: LedgerStatement, _:)` and `init(columns:)` read them.
+    static let columnsSQL = """
         SELECT household_id, town, village, state, opened_month, monitored_since, last_alert_id, last_alert_month,
                last_triggers, rejected_on_alert_id, rejected_on_triggers, elimination_kind, measures, updated_at,
                first_listed_on
-        FROM cases WHERE household_id = ?
+        FROM cases
         """
+    static let fetchColumnsSQL = columnsSQL + " WHERE household_id = ?"
+
+    /// A row of `columnsSQL`, read by position (a province's cases are read this way once a month).
+    init(columns r: LedgerRow) {
+        self.init(
+            householdId: r.text(0), town: r.text(1), village: r.text(2), state: CaseState(rawValue: r.text(3)) ?? .warned,
+            openedMonth: r.text(4), monitoredSince: r.optional(5))
+        lastAlertId = r.optional(6)
+        lastAlertMonth = r.optional(7)
+        lastTriggers = LedgerJSONList.decode(r.optional(8))
+        rejectedOnAlertId = r.optional(9)
+        rejectedOnTriggers = LedgerJSONList.decode(r.optional(10))
+        eliminationKind = r.optional(11)
+        measures = LedgerJSONList.decode(r.optional(12))
+        updatedAt = r.text(13)
+        firstListedOn = r.optional(14)
+    }
 
     static let saveHead = """
         INSERT INTO cases (household_id, town, village, state, opened_month, monitored_since, last_alert_id,
@@ -111,19 +128,21 @@ struct LedgerCaseRecord {
         """
     static let saveSQL = saveHead + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + saveTail
 
-    func save(_ db: Database) throws {
-        try db.ledgerExecute(
+    func save(_ db: any LedgerConnection) throws {
+        try db.execute(
             Self.saveSQL,
-            arguments: [
-                householdId, town, village, state.rawValue, openedMonth, monitoredSince, lastAlertId, lastAlertMonth,
-                LedgerJSONList.encode(lastTriggers), rejectedOnAlertId, LedgerJSONList.encode(rejectedOnTriggers),
-                eliminationKind, LedgerJSONList.encode(measures), updatedAt, firstListedOn,
+            [
+                .text(householdId), .text(town), .text(village), .text(state.rawValue), .text(openedMonth),
+                LedgerValue(monitoredSince), LedgerValue(lastAlertId), LedgerValue(lastAlertMonth),
+                .text(LedgerJSONList.encode(lastTriggers)), LedgerValue(rejectedOnAlertId),
+                .text(LedgerJSONList.encode(rejectedOnTriggers)), LedgerValue(eliminationKind),
+                .text(LedgerJSONList.encode(measures)), .text(updatedAt), LedgerValue(firstListedOn),
             ])
     }
 
     /// `save` as a row of recordMonth's batch of `saveHead`/`saveTail`; `lastTriggersJSON`, when given, is
     /// `LedgerJSONList.encode(lastTriggers)` already made.
-    func save(_ b: LedgerBatch, lastTriggersJSON: String? = nil) throws {
+    func save(_ b: any LedgerRowBatch, lastTriggersJSON: String? = nil) throws {
         b.add(householdId)
         b.add(town)
         b.add(village)

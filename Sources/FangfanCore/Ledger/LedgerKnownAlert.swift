@@ -16,13 +16,15 @@ struct LedgerKnownAlert {
     /// The latest month the id was emitted in: a finding's month.
     var lastMonth: String
 
-    static func fetch(_ db: Database, _ alertId: String) throws -> LedgerKnownAlert? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM alert_ids WHERE alert_id = ?"), arguments: [alertId]
+    /// `scope`: the ledger's county condition (`Ledger.scope()`): an alert of another county is unknown.
+    static func fetch(_ db: any LedgerConnection, _ alertId: String, scope: String) throws -> LedgerKnownAlert? {
+        try db.row(
+            "SELECT household_id, town, village, triggers, last_month FROM alert_ids WHERE alert_id = ?" + scope,
+            [.text(alertId)]
         ).map {
             LedgerKnownAlert(
-                householdId: $0["household_id"], town: $0["town"], village: $0["village"],
-                triggers: LedgerJSONList.decode($0["triggers"]), lastMonth: $0["last_month"])
+                householdId: $0.text(0), town: $0.text(1), village: $0.text(2),
+                triggers: LedgerJSONList.decode($0.optional(3)), lastMonth: $0.text(4))
         }
     }
 }

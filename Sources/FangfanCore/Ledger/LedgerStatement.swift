@@ -57,7 +57,7 @@ final class OwnedStatement {
 /// reads what a buffered row writes (and before the transaction ends). Rows are inserted in the order they
 /// were added, so rowids (and AUTOINCREMENT ids) are those that one statement per row would give. Text is
 /// kept as C strings in one buffer and bound without a copy (`SQLITE_STATIC`) while the statement runs.
-final class LedgerBatch {
+final class LedgerBatch: LedgerRowBatch {
     private let db: Database
     private let head: String
     private let tail: String

@@ -25,9 +25,12 @@ public final class Pipeline {
     /// - Parameter keepRoster: make the index of a roster read now, for link and detect in this process.
     public func ingest(keepRoster: Bool = false) throws -> IngestReport {
         try layout.prepare()
-        let ledger = try openLedger()
+        // A county's first run on the shared ledger may take its county from the roster it is ingesting: the
+        // ledger is then opened when a verification or review file first needs it.
+        let onDemand = try config.ledgerURL != nil && shared == nil && county() == nil
+        let sink = onDemand ? LedgerOnDemand { try self.openLedger() } : LedgerOnDemand(try openLedger())
         let report = try Ingestor(
-            config: config, today: today, logger: logger, findings: ledger, reviews: ledger, progress: progress,
+            config: config, today: today, logger: logger, findings: sink, reviews: sink, progress: progress,
             buildsRosterIndex: keepRoster
         ).run()
         if let r = report.roster { rosterCache = (r.seq, r.index) }
@@ -126,8 +129,65 @@ public final class Pipeline {
     /// Alerts detect wrote for the month in this process, if any.
     func alertsInMemory(_ m: Month) -> [Alert]? { detected?.month == m ? detected?.alerts : nil }
 
+    /// Whether a ledger this pipeline opens on the shared ledger takes the county's advisory lock (a run's
+    /// commands do; the `ledger` views do not).
+    public var locksLedger = true
+    /// The shared ledger, opened once per process: its session holds the county's lock.
+    private var shared: Ledger?
+
+    /// The run's ledger: SQLite in the state folder, or the shared ledger (`[ledger] url`, `--ledger`) scoped
+    /// to the run's county and locked for it.
     public func openLedger() throws -> Ledger {
+        guard let url = config.ledgerURL else {
+            try layout.prepare()
+            return try Ledger(path: layout.ledger)
+        }
+        if let shared { return shared }
+        guard let county = try county() else {
+            throw ConfigError(
+                file: config.file, key: "county",
+                message:
+                    "a run on the shared ledger belongs to one county, and no roster has been ingested yet to take it from: set county = \"NNNNNN\" (its six digits)"
+            )
+        }
+        let ledger = try Ledger(url: url, county: county, lock: locksLedger)
+        shared = ledger
+        return ledger
+    }
+
+    /// The `ledger` views: the whole shared ledger, or one county's part (`county`); SQLite as the run's.
+    public func openLedgerView(county: String?) throws -> Ledger {
+        guard let url = config.ledgerURL else {
+            try layout.prepare()
+            return try Ledger(path: layout.ledger)
+        }
+        return try Ledger(url: url, county: county, lock: false)
+    }
+
+    /// The run's county: config `county`, else the first six digits of the latest staged roster's households
+    /// (a roster of several counties is a configuration error); nil when there is no roster yet.
+    public func county() throws -> String? {
         try layout.prepare()
-        return try Ledger(path: layout.ledger)
+        let store = try StagedStore(layout: layout)
+        guard store.files(.roster).last != nil else { return config.county }
+        var counties = Set<UInt64>()
+        for h in try roster(store).households { counties.insert(h.id.key / 10_000_000_000) }
+        if let c = config.county, let other = counties.first(where: { String(format: "%06llu", $0) != c }) {
+            throw ConfigError(
+                file: config.file, key: "county",
+                message:
+                    "the run belongs to county \(c), but the roster holds households of county \(String(format: "%06llu", other)): give each county its own roster"
+            )
+        }
+        if let c = config.county { return c }
+        guard counties.count <= 1 else {
+            let list = counties.sorted().prefix(5).map { String(format: "%06llu", $0) }.joined(separator: ", ")
+            throw ConfigError(
+                file: config.file, key: "county",
+                message:
+                    "the roster holds households of \(counties.count) counties (\(list)…): a run on the shared ledger belongs to one county; give each its own roster and set county"
+            )
+        }
+        return counties.first.map { String(format: "%06llu", $0) }
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What the disaster sweep asks the ledger, for the households of the struck villages only: point lookups
 /// by household on the ledger's indexes, never a scan of a province's cases or alerts.
 extension Ledger {
@@ -24,11 +22,11 @@ extension Ledger {
         try reading { db in
             var out: [String: CaseState] = [:]
             try Ledger.inChunks(households) { chunk in
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
-                    arguments: StatementArguments(chunk))
-                while let row = try rows.next() {
-                    if let c = CaseState(rawValue: row[1]) { out[row[0]] = c }
+                let rows = try db.rows(
+                    "SELECT household_id, state FROM cases WHERE household_id IN (\(Ledger.placeholders(chunk.count)))",
+                    chunk.map { .text($0) })
+                for row in rows {
+                    if let c = CaseState(rawValue: row.text(1)) { out[row.text(0)] = c }
                 }
             }
             return out
@@ -46,12 +44,10 @@ extension Ledger {
             // the latest month of each household's alert ids
             var top: [String: String] = [:]
             try Ledger.inChunks(households) { chunk in
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql:
-                        "SELECT household_id, max(last_month) FROM alert_ids WHERE household_id IN (\(Ledger.placeholders(chunk.count))) GROUP BY household_id",
-                    arguments: StatementArguments(chunk))
-                while let row = try rows.next() { if let m: String = row[1] { top[row[0]] = m } }
+                let rows = try db.rows(
+                    "SELECT household_id, max(last_month) FROM alert_ids WHERE household_id IN (\(Ledger.placeholders(chunk.count))) GROUP BY household_id",
+                    chunk.map { .text($0) })
+                for row in rows { if let m = row.optional(1) { top[row.text(0)] = m } }
             }
             // the alert of that month, month by month
             var out: [String: Level] = [:]
@@ -59,27 +55,27 @@ extension Ledger {
             for (h, m) in top { byMonth[m, default: []].append(h) }
             for (m, hs) in byMonth {
                 try Ledger.inChunks(hs.sorted()) { chunk in
-                    let rows = try Row.fetchCursor(
-                        db,
-                        sql:
-                            "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
-                        arguments: StatementArguments([m] + chunk))
-                    while let row = try rows.next() { if let l = Level(rawValue: row[1]) { out[row[0]] = l } }
+                    let rows = try db.rows(
+                        "SELECT household_id, level FROM alerts WHERE month = ? AND household_id IN (\(Ledger.placeholders(chunk.count)))",
+                        ([m] + chunk).map { .text($0) })
+                    for row in rows { if let l = Level(rawValue: row.text(1)) { out[row.text(0)] = l } }
                 }
             }
             // a rerun dropped the alert of the latest month: the earlier months, latest first (rare)
             let missing = top.keys.filter { out[$0] == nil }.sorted()
             if !missing.isEmpty {
                 var months: [String] = []
-                var m = try String.fetchOne(db, sql: "SELECT max(month) FROM alerts")
+                let inScope = scope()
+                var m = try db.text("SELECT max(month) FROM alerts WHERE 1=1" + inScope)
                 while let v = m {
                     months.append(v)
-                    m = try String.fetchOne(db, sql: "SELECT max(month) FROM alerts WHERE month < ?", arguments: [v])
+                    m = try db.text("SELECT max(month) FROM alerts WHERE month < ?" + inScope, [.text(v)])
                 }
-                let levelIn = try db.makeStatement(sql: "SELECT level FROM alerts WHERE month = ? AND household_id = ?")
                 for h in missing {
                     for m in months where m < top[h]! {
-                        if let l = try String.fetchOne(levelIn, arguments: [m, h]) {
+                        if let l = try db.text(
+                            "SELECT level FROM alerts WHERE month = ? AND household_id = ?", [.text(m), .text(h)])
+                        {
                             out[h] = Level(rawValue: l)
                             break
                         }

@@ -35,7 +35,7 @@ final class LedgerJSONListTests: XCTestCase {
     }
 }
 
-final class LedgerBatchTests: XCTestCase {
+final class LedgerBatchTests: LedgerBackendTestCase {
     /// recordMonth applies alerts in ascending household id: as integers when every id is digits of one
     /// length (the same order as the strings), as strings otherwise.
     func testAlertsAreAppliedInHouseholdOrder() {
@@ -53,19 +53,6 @@ final class LedgerBatchTests: XCTestCase {
         XCTAssertEqual(Ledger.byHousehold([]), [])
     }
 
-    private var dir = ""
-
-    override func setUpWithError() throws {
-        dir =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("fangfan-ledger-batch-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
     private func hh(_ n: Int) -> String { String(format: "440825101001%04d", n) }
 
     private func alert(_ n: Int, _ month: String, id: String? = nil) -> LedgerAlert {
@@ -79,41 +66,43 @@ final class LedgerBatchTests: XCTestCase {
     /// 300 households in April, then in May 250 of them (every third under a new id) and 60 new ones, then
     /// May again: every write goes through several full batches and a flush by powers of two.
     func testMonthsLargerThanABatch() throws {
-        let l = try Ledger(path: "\(dir)/ledger.sqlite", clock: { "2021-06-02T08:00:00Z" })
-        let april = (0..<300).map { alert($0, "2021-04") }
-        let evals = (0..<300).map {
-            LedgerEvaluation(householdId: hh($0), month: "2021-04", atOrAboveLine: $0 % 2 == 0, triggered: $0 % 3 == 0)
-        }
-        try l.recordMonth("2021-04", run: "run 2021-04", alerts: april.reversed(), evaluations: evals)
-        let opened = april.filter { $0.level != .yellow }
-        XCTAssertEqual(try l.caseStates().count, opened.count)
-        for a in opened.prefix(5) {
-            let c = try XCTUnwrap(try l.caseRow(household: a.householdId))
-            XCTAssertEqual(c.lastAlertId, a.alertId)
-            XCTAssertEqual(c.lastTriggers, a.triggers.sorted())
-            XCTAssertEqual(c.state, a.householdType == "监测户" ? .monitored : .warned)
-        }
-
-        let may = (50..<360).map { $0 % 3 == 0 && $0 < 300 ? alert($0, "2021-05", id: "YJ-\(hh($0))-B") : alert($0, "2021-05") }
-        try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
-        let afterMay = try (0..<360).map { try l.history(household: hh($0)) }
-        for n in 0..<360 {
-            let a = april.indices.contains(n) ? april[n] : nil
-            let m = (50..<360).contains(n) ? may[n - 50] : nil
-            XCTAssertEqual(try l.alertHousehold("YJ-\(hh(n))"), a != nil || (m != nil && m!.alertId == "YJ-\(hh(n))") ? hh(n) : nil)
-            let hadCase = a.map { $0.level != .yellow } ?? false
-            let expected = (hadCase ? 1 : 0) + (m != nil && (hadCase || m!.level != .yellow) ? 1 : 0)
-            XCTAssertEqual(afterMay[n].count, expected, "household \(n)")
-            if let m, hadCase || m.level != .yellow {
-                XCTAssertEqual(try l.caseRow(household: hh(n))?.lastAlertId, m.alertId)
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-02T08:00:00Z" })
+            let april = (0..<300).map { alert($0, "2021-04") }
+            let evals = (0..<300).map {
+                LedgerEvaluation(householdId: hh($0), month: "2021-04", atOrAboveLine: $0 % 2 == 0, triggered: $0 % 3 == 0)
             }
-        }
-        XCTAssertEqual(
-            try l.alertCountsByMonth().filter { $0.month == "2021-05" }.map(\.count).reduce(0, +), may.count)
+            try l.recordMonth("2021-04", run: "run 2021-04", alerts: april.reversed(), evaluations: evals)
+            let opened = april.filter { $0.level != .yellow }
+            XCTAssertEqual(try l.caseStates().count, opened.count)
+            for a in opened.prefix(5) {
+                let c = try XCTUnwrap(try l.caseRow(household: a.householdId))
+                XCTAssertEqual(c.lastAlertId, a.alertId)
+                XCTAssertEqual(c.lastTriggers, a.triggers.sorted())
+                XCTAssertEqual(c.state, a.householdType == "监测户" ? .monitored : .warned)
+            }
 
-        // the same month again writes no history entry twice
-        try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
-        XCTAssertEqual(try (0..<360).map { try l.history(household: hh($0)) }, afterMay)
-        XCTAssertEqual(try l.integrityCheck(), "ok")
+            let may = (50..<360).map { $0 % 3 == 0 && $0 < 300 ? alert($0, "2021-05", id: "YJ-\(hh($0))-B") : alert($0, "2021-05") }
+            try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
+            let afterMay = try (0..<360).map { try l.history(household: hh($0)) }
+            for n in 0..<360 {
+                let a = april.indices.contains(n) ? april[n] : nil
+                let m = (50..<360).contains(n) ? may[n - 50] : nil
+                XCTAssertEqual(try l.alertHousehold("YJ-\(hh(n))"), a != nil || (m != nil && m!.alertId == "YJ-\(hh(n))") ? hh(n) : nil)
+                let hadCase = a.map { $0.level != .yellow } ?? false
+                let expected = (hadCase ? 1 : 0) + (m != nil && (hadCase || m!.level != .yellow) ? 1 : 0)
+                XCTAssertEqual(afterMay[n].count, expected, "household \(n)")
+                if let m, hadCase || m.level != .yellow {
+                    XCTAssertEqual(try l.caseRow(household: hh(n))?.lastAlertId, m.alertId)
+                }
+            }
+            XCTAssertEqual(
+                try l.alertCountsByMonth().filter { $0.month == "2021-05" }.map(\.count).reduce(0, +), may.count)
+
+            // the same month again writes no history entry twice
+            try l.recordMonth("2021-05", run: "run 2021-05", alerts: may, evaluations: [])
+            XCTAssertEqual(try (0..<360).map { try l.history(household: hh($0)) }, afterMay)
+            XCTAssertEqual(try l.integrityCheck(), "ok")
+        }
     }
 }

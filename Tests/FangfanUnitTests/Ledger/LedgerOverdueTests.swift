@@ -6,15 +6,7 @@ import XCTest
 
 /// RULES.md §13's verification deadline: the rule at its edges, the day D the ledger keeps per case, and the
 /// cases it answers as overdue.
-final class LedgerOverdueTests: XCTestCase {
-    private var dir = ""
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-overdue-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+final class LedgerOverdueTests: LedgerBackendTestCase {
 
     func day(_ s: String) -> Day {
         guard case .success(let d) = Day.parse(Array(s.utf8)) else { fatalError(s) }
@@ -28,7 +20,7 @@ final class LedgerOverdueTests: XCTestCase {
     }
 
     func listedOn(_ l: Ledger, _ h: String) throws -> String? {
-        try l.reading { db in try String.fetchOne(db, sql: "SELECT first_listed_on FROM cases WHERE household_id = ?", arguments: [h]) }
+        try l.reading { db in try db.text("SELECT first_listed_on FROM cases WHERE household_id = ?", [.text(h)]) }
     }
 
     /// Hand-worked: D = 2021-06-02, verify_days = 15 → the deadline is 2021-06-17.
@@ -47,69 +39,74 @@ final class LedgerOverdueTests: XCTestCase {
     }
 
     func testTheLedgerKeepsDAndAnswersTheOverdueCases() throws {
-        let l = try Ledger(path: dir + "/ledger.sqlite", clock: { "2021-06-02T08:00:00Z" })
-        XCTAssertTrue(try l.appliedMigrations().contains("v2-first-listed-on"))
-        let h1 = "4408251010010001", h2 = "4408251010010002", h3 = "4408251010010003", h4 = "4408251010010004"
-        try l.recordMonth(
-            "2021-05", run: "run 2021-05", today: day("2021-06-02"),
-            alerts: [
-                alert("R1", h1, "2021-05", .red), alert("O2", h2, "2021-05", .orange),
-                alert("O3", h3, "2021-05", .orange), alert("Y4", h4, "2021-05", .yellow),
-            ],
-            evaluations: [])
-        XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
-        XCTAssertEqual(try listedOn(l, h2), "2021-06-02")
-        XCTAssertNil(try listedOn(l, h4), "a yellow alert opens no case")
-        // a rerun of May on a later day does not move D
-        try l.recordMonth(
-            "2021-05", run: "run 2021-05", today: day("2021-06-10"),
-            alerts: [
-                alert("R1", h1, "2021-05", .red), alert("O2", h2, "2021-05", .orange),
-                alert("O3", h3, "2021-05", .orange),
-            ], evaluations: [])
-        XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
-        let rule = Overdue(verifyDays: 15)
-        XCTAssertEqual(try l.overdueCases(today: day("2021-06-17"), rule: rule), [])
-        // h2 was found 待核: still overdue; h1 was confirmed: in 监测中, no longer in 预警
-        _ = try l.applyFinding(Finding(alertId: "O2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "t")
-        _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明"), source: "t")
-        let overdue = try l.overdueCases(today: day("2021-06-20"), rule: rule)
-        XCTAssertEqual(overdue.map(\.householdId), [h3, h2], "ordered by town (东港镇 before 锦和镇)")
-        XCTAssertEqual(overdue.map(\.days), [3, 3])
-        XCTAssertEqual(
-            overdue.last,
-            OverdueCase(
-                householdId: h2, town: "锦和镇", village: "锦和村", alertId: "O2", level: .orange,
-                firstListedOn: day("2021-06-02"), days: 3))
-        // June's alerts keep D while the case stays in 预警
-        try l.recordMonth(
-            "2021-06", run: "run 2021-06", today: day("2021-07-02"),
-            alerts: [alert("R2", h2, "2021-06", .red, ["illness", "disaster"])], evaluations: [])
-        XCTAssertEqual(try listedOn(l, h2), "2021-06-02")
-        let july = try l.overdueCases(today: day("2021-07-02"), rule: rule)
-        XCTAssertEqual(july.first { $0.householdId == h2 }?.days, 15)
-        XCTAssertEqual(july.first { $0.householdId == h2 }?.alertId, "R2", "the case's last alert and its level")
-        XCTAssertEqual(july.first { $0.householdId == h2 }?.level, .red)
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-02T08:00:00Z" })
+            XCTAssertTrue(try l.appliedMigrations().contains("v2-first-listed-on"))
+            let h1 = "4408251010010001", h2 = "4408251010010002", h3 = "4408251010010003", h4 = "4408251010010004"
+            try l.recordMonth(
+                "2021-05", run: "run 2021-05", today: day("2021-06-02"),
+                alerts: [
+                    alert("R1", h1, "2021-05", .red), alert("O2", h2, "2021-05", .orange),
+                    alert("O3", h3, "2021-05", .orange), alert("Y4", h4, "2021-05", .yellow),
+                ],
+                evaluations: [])
+            XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
+            XCTAssertEqual(try listedOn(l, h2), "2021-06-02")
+            XCTAssertNil(try listedOn(l, h4), "a yellow alert opens no case")
+            // a rerun of May on a later day does not move D
+            try l.recordMonth(
+                "2021-05", run: "run 2021-05", today: day("2021-06-10"),
+                alerts: [
+                    alert("R1", h1, "2021-05", .red), alert("O2", h2, "2021-05", .orange),
+                    alert("O3", h3, "2021-05", .orange),
+                ], evaluations: [])
+            XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
+            let rule = Overdue(verifyDays: 15)
+            XCTAssertEqual(try l.overdueCases(today: day("2021-06-17"), rule: rule), [])
+            // h2 was found 待核: still overdue; h1 was confirmed: in 监测中, no longer in 预警
+            _ = try l.applyFinding(Finding(alertId: "O2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "t")
+            _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明"), source: "t")
+            let overdue = try l.overdueCases(today: day("2021-06-20"), rule: rule)
+            XCTAssertEqual(overdue.map(\.householdId), [h3, h2], "ordered by town (东港镇 before 锦和镇)")
+            XCTAssertEqual(overdue.map(\.days), [3, 3])
+            XCTAssertEqual(
+                overdue.last,
+                OverdueCase(
+                    householdId: h2, town: "锦和镇", village: "锦和村", alertId: "O2", level: .orange,
+                    firstListedOn: day("2021-06-02"), days: 3))
+            // June's alerts keep D while the case stays in 预警
+            try l.recordMonth(
+                "2021-06", run: "run 2021-06", today: day("2021-07-02"),
+                alerts: [alert("R2", h2, "2021-06", .red, ["illness", "disaster"])], evaluations: [])
+            XCTAssertEqual(try listedOn(l, h2), "2021-06-02")
+            let july = try l.overdueCases(today: day("2021-07-02"), rule: rule)
+            XCTAssertEqual(july.first { $0.householdId == h2 }?.days, 15)
+            XCTAssertEqual(july.first { $0.householdId == h2 }?.alertId, "R2", "the case's last alert and its level")
+            XCTAssertEqual(july.first { $0.householdId == h2 }?.level, .red)
+        }
     }
 
     func testACaseBackInWarningStartsANewDeadline() throws {
-        let l = try Ledger(path: dir + "/ledger.sqlite", clock: { "2021-06-02T08:00:00Z" })
-        let h = "4408251010010001"
-        try l.recordMonth("2021-05", run: "r", today: day("2021-06-02"), alerts: [alert("R1", h, "2021-05", .red)], evaluations: [])
-        _ = try l.applyFinding(Finding(alertId: "R1", householdId: h, kind: .reject, verifiedBy: "李明"), source: "t")
-        XCTAssertEqual(try l.cases(state: .rejected).map(\.householdId), [h])
-        // a new trigger brings it back to 预警 (§7): D is the day of that run
-        try l.recordMonth(
-            "2021-06", run: "r", today: day("2021-07-05"),
-            alerts: [alert("R2", h, "2021-06", .orange, ["illness", "disaster"])], evaluations: [])
-        XCTAssertEqual(try l.cases(state: .warned).map(\.householdId), [h])
-        XCTAssertEqual(try listedOn(l, h), "2021-07-05")
-        XCTAssertEqual(try l.overdueCases(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
-        XCTAssertEqual(try l.overdueCases(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)).map(\.days), [1])
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-02T08:00:00Z" })
+            let h = "4408251010010001"
+            try l.recordMonth("2021-05", run: "r", today: day("2021-06-02"), alerts: [alert("R1", h, "2021-05", .red)], evaluations: [])
+            _ = try l.applyFinding(Finding(alertId: "R1", householdId: h, kind: .reject, verifiedBy: "李明"), source: "t")
+            XCTAssertEqual(try l.cases(state: .rejected).map(\.householdId), [h])
+            // a new trigger brings it back to 预警 (§7): D is the day of that run
+            try l.recordMonth(
+                "2021-06", run: "r", today: day("2021-07-05"),
+                alerts: [alert("R2", h, "2021-06", .orange, ["illness", "disaster"])], evaluations: [])
+            XCTAssertEqual(try l.cases(state: .warned).map(\.householdId), [h])
+            XCTAssertEqual(try listedOn(l, h), "2021-07-05")
+            XCTAssertEqual(try l.overdueCases(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
+            XCTAssertEqual(try l.overdueCases(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)).map(\.days), [1])
+        }
     }
 
     /// A ledger of the first version (v1 migrations only) gains the column on opening; its cases have no D.
     func testAnOldLedgerIsMigratedAndItsCasesHaveNoDeadline() throws {
+        guard backend == .sqlite else { return }  // a SQLite ledger of the first version (PostgreSQL begins at v2)
         let path = dir + "/old.sqlite"
         do {
             let q = try DatabaseQueue(path: path)
@@ -135,10 +132,12 @@ final class LedgerOverdueTests: XCTestCase {
     }
 
     func testARunWithoutADateSetsNoDeadline() throws {
-        let l = try Ledger(path: dir + "/ledger.sqlite", clock: { "2021-06-02T08:00:00Z" })
-        try l.recordMonth("2021-05", run: "r", alerts: [alert("R1", "4408251010010001", "2021-05", .red)], evaluations: [])
-        XCTAssertNil(try listedOn(l, "4408251010010001"))
-        XCTAssertEqual(try l.overdueCases(today: day("2022-01-01"), rule: Overdue(verifyDays: 15)), [])
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-02T08:00:00Z" })
+            try l.recordMonth("2021-05", run: "r", alerts: [alert("R1", "4408251010010001", "2021-05", .red)], evaluations: [])
+            XCTAssertNil(try listedOn(l, "4408251010010001"))
+            XCTAssertEqual(try l.overdueCases(today: day("2022-01-01"), rule: Overdue(verifyDays: 15)), [])
+        }
     }
 }
 
@@ -170,47 +169,46 @@ final class VerifyDaysConfigTests: XCTestCase {
 
 /// RULES.md §13's public notice as the ledger answers it: findings since the previous run that moved a case into
 /// 监测中 or marked it 风险已消除; a rerun of a month covers the same start.
-final class LedgerNoticeTests: XCTestCase {
+final class LedgerNoticeTests: LedgerBackendTestCase {
     func testNoticeCoversFindingsSinceThePreviousRun() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fangfan-notice-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let l = try Ledger(path: dir + "/ledger.sqlite", clock: { "2021-06-12T08:00:00Z" })
-        XCTAssertEqual(try l.appliedMigrations().last, "v2-notice-marks")
-        let h1 = "4408251010010001", h2 = "4408251010020002", h3 = "4408251010010003"
-        func alert(_ id: String, _ h: String, _ type: String) -> LedgerAlert {
-            LedgerAlert(
-                alertId: id, householdId: h, town: "锦和镇", village: h == h2 ? "东村" : "锦和村", month: "2021-05",
-                level: .red, triggers: ["illness"], householdType: type)
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-12T08:00:00Z" })
+            XCTAssertEqual(try l.appliedMigrations().last, "v2-notice-marks")
+            let h1 = "4408251010010001", h2 = "4408251010020002", h3 = "4408251010010003"
+            func alert(_ id: String, _ h: String, _ type: String) -> LedgerAlert {
+                LedgerAlert(
+                    alertId: id, householdId: h, town: "锦和镇", village: h == h2 ? "东村" : "锦和村", month: "2021-05",
+                    level: .red, triggers: ["illness"], householdType: type)
+            }
+            try l.recordMonth(
+                "2021-05", run: "r", alerts: [alert("R1", h1, "脱贫户"), alert("R2", h2, "一般农户"), alert("R3", h3, "一般农户")],
+                evaluations: [])
+            XCTAssertEqual(try l.noticeEntries(month: "2021-05"), [], "no finding yet")
+            _ = try l.applyFinding(
+                Finding(
+                    alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明", verifiedOn: "2021-06-05",
+                    measures: ["就业帮扶"]), source: "f")
+            _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .include, verifiedBy: "李明"), source: "f")
+            _ = try l.applyFinding(Finding(alertId: "R3", householdId: h3, kind: .reject, verifiedBy: "李明"), source: "f")
+            let june = try l.noticeEntries(month: "2021-06")
+            XCTAssertEqual(
+                june,
+                [
+                    NoticeEntry(householdId: h2, town: "锦和镇", village: "东村", matter: .included, category: "边缘易致贫户", date: "2021-06-12"),
+                    NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .included, category: "脱贫不稳定户", date: "2021-06-05"),
+                ], "核查日期, else the day ingested; the rejected one is not posted")
+            XCTAssertEqual(try l.noticeEntries(month: "2021-06"), june, "a rerun of the month posts the same")
+            XCTAssertEqual(try l.noticeEntries(month: "2021-07"), [], "the next run: nothing new")
+            // marked 风险已消除 while monitored: posted as 风险消除, category 在监测
+            _ = try l.applyFinding(
+                Finding(alertId: "R1", householdId: h1, kind: .eliminated, verifiedBy: "李明", verifiedOn: "2021-07-20"),
+                source: "g")
+            _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "g")
+            XCTAssertEqual(
+                try l.noticeEntries(month: "2021-07"),
+                [
+                    NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .eliminated, category: "在监测", date: "2021-07-20")
+                ])
         }
-        try l.recordMonth(
-            "2021-05", run: "r", alerts: [alert("R1", h1, "脱贫户"), alert("R2", h2, "一般农户"), alert("R3", h3, "一般农户")],
-            evaluations: [])
-        XCTAssertEqual(try l.noticeEntries(month: "2021-05"), [], "no finding yet")
-        _ = try l.applyFinding(
-            Finding(
-                alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明", verifiedOn: "2021-06-05",
-                measures: ["就业帮扶"]), source: "f")
-        _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .include, verifiedBy: "李明"), source: "f")
-        _ = try l.applyFinding(Finding(alertId: "R3", householdId: h3, kind: .reject, verifiedBy: "李明"), source: "f")
-        let june = try l.noticeEntries(month: "2021-06")
-        XCTAssertEqual(
-            june,
-            [
-                NoticeEntry(householdId: h2, town: "锦和镇", village: "东村", matter: .included, category: "边缘易致贫户", date: "2021-06-12"),
-                NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .included, category: "脱贫不稳定户", date: "2021-06-05"),
-            ], "核查日期, else the day ingested; the rejected one is not posted")
-        XCTAssertEqual(try l.noticeEntries(month: "2021-06"), june, "a rerun of the month posts the same")
-        XCTAssertEqual(try l.noticeEntries(month: "2021-07"), [], "the next run: nothing new")
-        // marked 风险已消除 while monitored: posted as 风险消除, category 在监测
-        _ = try l.applyFinding(
-            Finding(alertId: "R1", householdId: h1, kind: .eliminated, verifiedBy: "李明", verifiedOn: "2021-07-20"),
-            source: "g")
-        _ = try l.applyFinding(Finding(alertId: "R2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "g")
-        XCTAssertEqual(
-            try l.noticeEntries(month: "2021-07"),
-            [
-                NoticeEntry(householdId: h1, town: "锦和镇", village: "锦和村", matter: .eliminated, category: "在监测", date: "2021-07-20")
-            ])
     }
 }
