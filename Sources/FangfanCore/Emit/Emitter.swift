@@ -215,7 +215,7 @@ public struct Emitter {
                     alertId: alerts[i].alert_id, householdId: alerts[i].household_id, town: alerts[i].town,
                     village: alerts[i].village, month: alerts[i].month,
                     level: alerts[i].level, triggers: alerts[i].triggers,
-                    householdType: alerts[i].household_type))
+                    householdType: alerts[i].household_type, category: alerts[i].category))
         }
         try ledger.recordMonth(
             month.description, run: "run \(month)", today: today, alerts: ledgerAlerts,

@@ -82,6 +82,7 @@ extension Ledger {
                 b.add(triggersJSON)
                 b.add(a.householdType)
                 b.add(run)
+                b.add(a.category)
                 try w.endAlertRow()
                 try Self.applyAlert(
                     w, a, triggers: triggers, triggersJSON: triggersJSON, run: run, at: at, listedOn: listedOn,
@@ -152,9 +153,9 @@ extension Ledger {
             alerts = try db.makeBatch(
                 head: """
                     INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers,
-                                        household_type, run)
+                                        household_type, run, category)
                     """,
-                width: 9, tail: "")
+                width: 10, tail: "")
             cases = try db.makeBatch(
                 head: LedgerCaseRecord.saveHead, width: LedgerCaseRecord.saveWidth, tail: LedgerCaseRecord.saveTail)
             history = try db.makeBatch(

@@ -173,6 +173,12 @@ enum LedgerSchema {
                 INSERT INTO notice_marks (month, from_id, to_id)
                     SELECT '', COALESCE(MAX(id), 0), COALESCE(MAX(id), 0) FROM history;
                 """, postgres: LedgerSchema.Postgres.v2_notice_marks),
+
+        // RULES.md §12: each alert's category as listed (突发严重困难户 where rules.sudden_hardship is on), beside
+        // the household's type; '' for alerts recorded before this migration.
+        LedgerMigration(
+            "v3-alert-category", sqlite: "ALTER TABLE alerts ADD COLUMN category TEXT NOT NULL DEFAULT ''",
+            postgres: "ALTER TABLE alerts ADD COLUMN category TEXT COLLATE \"C\" NOT NULL DEFAULT ''"),
     ]
 }
 

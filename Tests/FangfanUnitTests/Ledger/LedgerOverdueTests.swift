@@ -173,7 +173,7 @@ final class LedgerNoticeTests: LedgerBackendTestCase {
     func testNoticeCoversFindingsSinceThePreviousRun() throws {
         onBothBackends {
             let l = try openLedger(clock: { "2021-06-12T08:00:00Z" })
-            XCTAssertEqual(try l.appliedMigrations().last, "v2-notice-marks")
+            XCTAssertTrue(try l.appliedMigrations().contains("v2-notice-marks"))
             let h1 = "4408251010010001", h2 = "4408251010020002", h3 = "4408251010010003"
             func alert(_ id: String, _ h: String, _ type: String) -> LedgerAlert {
                 LedgerAlert(

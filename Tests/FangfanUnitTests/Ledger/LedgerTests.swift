@@ -1,6 +1,7 @@
-import FangfanCore
 import Foundation
 import XCTest
+
+@testable import FangfanCore
 
 #if canImport(Glibc)
 import Glibc
@@ -178,6 +179,29 @@ final class LedgerTests: LedgerBackendTestCase {
                 .applied(from: .monitored, to: .eliminated))
         }
         XCTAssertEqual(try l.caseStates()[h], state)
+    }
+
+    /// RULES.md §12's third category reaches the ledger: each alert row keeps the category it was listed with
+    /// (migration v3-alert-category), beside the household's type; a rerun of the month replaces it.
+    func testEachAlertKeepsItsCategory() throws {
+        onBothBackends {
+            let l = try openLedger()
+            var sudden = alert("A1", hh(1), "2021-05", .orange, ["illness"], type: "一般农户")
+            sudden.category = "突发严重困难户"
+            var poor = alert("A2", hh(2), "2021-05", .red, ["income_drop"], type: "脱贫户")
+            poor.category = "脱贫不稳定户"
+            try record(l, "2021-05", [sudden, poor])
+            func stored() throws -> [String] {
+                try l.read { db in
+                    try db.rows("SELECT household_id, household_type, category FROM alerts ORDER BY household_id", [])
+                        .map { "\($0.text(0)),\($0.text(1)),\($0.text(2))" }
+                }
+            }
+            XCTAssertEqual(try stored(), ["\(hh(1)),一般农户,突发严重困难户", "\(hh(2)),脱贫户,脱贫不稳定户"])
+            sudden.category = "边缘易致贫户"
+            try record(l, "2021-05", [sudden, poor])
+            XCTAssertEqual(try stored(), ["\(hh(1)),一般农户,边缘易致贫户", "\(hh(2)),脱贫户,脱贫不稳定户"])
+        }
     }
 
     // MARK: alert events × states, through the store
@@ -766,7 +790,7 @@ final class LedgerTests: LedgerBackendTestCase {
 
     func testReopeningKeepsDataAndMigrationsAreIdempotent() throws {
         onBothBackends {
-            let names = ["v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks"]
+            let names = ["v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks", "v3-alert-category"]
             do {
                 let l = try open()
                 XCTAssertEqual(try l.appliedMigrations(), names)
