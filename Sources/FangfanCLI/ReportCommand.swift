@@ -9,14 +9,17 @@ public struct ReportCommand: ParsableCommand {
         abstract: "The county breakdown of a month (the provincial page): households evaluated, alerts per level, cases per state.",
         discussion: """
             Reads the ledger only (every county of a shared ledger, or one with --county); one tab-separated line
-            per county on standard output, a total line last.
+            per county on standard output, a total line last; with --html, also the provincial page (the same
+            table, in the monthly report's style, printable; counts only).
 
-            Example:
+            Examples:
               fangfan report --month 2021-05 --ledger postgresql://fangfan@db.example/fangfan
+              fangfan report --month 2021-05 --ledger postgresql://fangfan@db.example/fangfan --html province-2021-05.html
             """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption
     @Option(help: "Only this county (six digits).") var county: String?
+    @Option(help: "Also write the provincial page (HTML) to this file.") var html: String?
     public init() {}
 
     public func run() throws {
@@ -26,14 +29,11 @@ public struct ReportCommand: ParsableCommand {
             let figures = try p.openLedgerView(county: county).countyBreakdown(month: "\(m)")
             let states = CaseState.allCases
             print((["县", "月份", "评估户数", "红色预警", "橙色预警", "黄色预警"] + states.map(\.rawValue)).joined(separator: "\t"))
-            var total = CountyFigures(county: "合计")
-            for f in figures {
-                print(line(f, month: "\(m)"))
-                total.evaluated += f.evaluated
-                for (l, n) in f.alerts { total.alerts[l, default: 0] += n }
-                for (s, n) in f.cases { total.cases[s, default: 0] += n }
+            for f in figures { print(line(f, month: "\(m)")) }
+            print(line(ProvincePage.sum(figures), month: "\(m)"))
+            if let html {
+                try AtomicFile.write(ProvincePage.render(month: "\(m)", generatedAt: isoNow(), counties: figures), to: html)
             }
-            print(line(total, month: "\(m)"))
             return Exit.done
         }
     }
