@@ -4,10 +4,7 @@
 public enum ProvincePage {
     public static func render(month: String, generatedAt: String, counties: [CountyFigures]) -> String {
         let total = sum(counties)
-        var h = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>防返贫监测 全省（市）汇总 · \(ReportPage.esc(month))</title>\n"
-        h += "<style>\n\(ReportPage.css)</style>\n</head>\n<body>\n<main class=\"page\">\n"
+        var h = ReportPage.documentHead(title: "防返贫监测 全省（市）汇总 · \(month)")
         h += "<header class=\"head\">\n<h1>防返贫监测 全省（市）汇总</h1>\n<dl class=\"meta\">\n"
         h += "<div><dt>评估月份</dt><dd>\(ReportPage.esc(month))</dd></div>\n"
         h += "<div><dt>县（区）</dt><dd>\(ReportPage.num(counties.count)) 个</dd></div>\n"

@@ -34,10 +34,7 @@ public enum ReportPage {
         let yellow = d.towns.reduce(0) { $0 + $1.yellow }
         let total = red + orange + yellow
 
-        h += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>\(esc(d.title)) · \(esc(d.month))</title>\n"
-        h += "<style>\n\(css)</style>\n</head>\n<body>\n<main class=\"page\">\n"
+        h += documentHead(title: "\(d.title) · \(d.month)")
 
         // Header
         h += "<header class=\"head\">\n<h1>\(esc(d.title))</h1>\n<dl class=\"meta\">\n"
@@ -113,6 +110,14 @@ public enum ReportPage {
     }
 
     // MARK: CSS
+
+    /// The page's start, up to the opened `<main>`: the document head with `title` (escaped) and the style.
+    static func documentHead(title: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            + "<title>\(esc(title))</title>\n"
+            + "<style>\n\(css)</style>\n</head>\n<body>\n<main class=\"page\">\n"
+    }
 
     static let css = """
         :root { color-scheme: light; }

@@ -39,16 +39,9 @@ extension Ingestor {
         } catch {
             return false
         }
-        let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: p.seq))
-        let quarantine = try StreamingFile(path: layout.quarantineFile(seq: p.seq))
+        let (staged, quarantine) = try startOutputs(feed.kind, seq: p.seq)
         var handedOver = false
         defer { if !handedOver { staged.discard(); quarantine.discard() } }
-        var header: [UInt8] = []
-        CSVOut.appendRow(&header, schema.fields.map(\.name))
-        try staged.append(header)
-        var qheader: [UInt8] = []
-        CSVOut.appendRow(&qheader, QuarantineLine.header)
-        try quarantine.append(qheader)
 
         let keyFields = schema.key.map { schema.index(of: $0)! }
         // rows quarantined for their resident ID alone are kept whole beside the quarantine (RULES.md §11)

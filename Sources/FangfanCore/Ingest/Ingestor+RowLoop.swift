@@ -80,16 +80,9 @@ extension Ingestor {
             return
         }
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
-        let staged = try StreamingFile(path: layout.stagedFile(feed.kind, seq: seq))
-        let quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq))
+        let (staged, quarantine) = try startOutputs(feed.kind, seq: seq)
         var handedOver = false
         defer { if !handedOver { staged.discard(); quarantine.discard() } }
-        var header: [UInt8] = []
-        CSVOut.appendRow(&header, schema.fields.map(\.name))
-        try staged.append(header)
-        var qheader: [UInt8] = []
-        CSVOut.appendRow(&qheader, QuarantineLine.header)
-        try quarantine.append(qheader)
 
         let validator = RowValidator(feed: feed, today: today)
         let keyFields = schema.key.map { schema.index(of: $0)! }
@@ -248,5 +241,29 @@ extension Ingestor {
         try quarantine.sync()
         p.staged = staged
         p.quarantine = quarantine
+    }
+
+    /// The staged and quarantine files of file `seq`, each begun with its header (both discarded on a failure
+    /// here; after it, the caller discards them unless it hands them over).
+    func startOutputs(_ kind: FeedKind, seq: Int) throws -> (staged: StreamingFile, quarantine: StreamingFile) {
+        let staged = try StreamingFile(path: layout.stagedFile(kind, seq: seq))
+        let quarantine: StreamingFile
+        do { quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq)) } catch {
+            staged.discard()
+            throw error
+        }
+        do {
+            var header: [UInt8] = []
+            CSVOut.appendRow(&header, kind.schema.fields.map(\.name))
+            try staged.append(header)
+            var qheader: [UInt8] = []
+            CSVOut.appendRow(&qheader, QuarantineLine.header)
+            try quarantine.append(qheader)
+        } catch {
+            staged.discard()
+            quarantine.discard()
+            throw error
+        }
+        return (staged, quarantine)
     }
 }
