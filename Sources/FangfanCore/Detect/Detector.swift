@@ -177,16 +177,23 @@ public struct Detector: Sendable {
         let alerts = result.alerts
         let dir = layout.workDir(period.month)
         try makeDirectory(dir)
-        // alerts.jsonl in two halves, one per core
-        let mid = alerts.count / 2
-        let lines = try ParallelResults(count: 2) { part -> [UInt8] in
-            var out: [UInt8] = []
-            out.reserveCapacity((alerts.count - mid) * 1200)
-            for i in part == 0 ? 0..<mid : mid..<alerts.count { AlertJSON.line(&out, alerts[i]) }
-            return out
-        }.all()
         CrashPoint.hit("detect-before-write")
-        try AtomicFile.write(pieces: lines, to: dir + "/alerts.jsonl")
+        // alerts.jsonl in batches, each in two halves, one per core, written as they are made: the province's
+        // lines (hundreds of MB) are never held whole
+        let file = try StreamingFile(path: dir + "/alerts.jsonl")
+        let batch = 1 << 14
+        for from in stride(from: 0, to: max(alerts.count, 1), by: batch) {
+            let to = min(from + batch, alerts.count)
+            let mid = (from + to) / 2
+            let lines = try ParallelResults(count: 2) { part -> [UInt8] in
+                var out: [UInt8] = []
+                out.reserveCapacity((to - mid) * 1200)
+                for i in part == 0 ? from..<mid : mid..<to { AlertJSON.line(&out, alerts[i]) }
+                return out
+            }.all()
+            for piece in lines { try file.append(piece) }
+        }
+        try file.commit()
         try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

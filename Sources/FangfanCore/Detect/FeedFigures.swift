@@ -16,7 +16,7 @@ public struct FeedFigures: Sendable {
     private var figures: [HouseholdFigures] = []
     private var owners: [Int32] = []
     /// Per entry: the household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
-    private var settlements: [[SettlementRecord]] = []
+    private var settlements = SettlementSlots(limit: IllnessTrigger.evidenceLimit)
     private var disasters: [[DisasterRecord]] = []
     /// Per entry, for the feeds of RULES.md §12: the household's records (education: of the period; housing
     /// and water: up to its end).
@@ -35,7 +35,7 @@ public struct FeedFigures: Sendable {
         // entries of a province's feed were copied and their pages faulted in twice over
         figures.reserveCapacity(households)
         owners.reserveCapacity(households)
-        if feed == .medical { settlements.reserveCapacity(households) }
+        if feed == .medical { settlements.reserve(entries: households) }
     }
 
     /// The entry of household `h`, made on first use.
@@ -45,7 +45,7 @@ public struct FeedFigures: Sendable {
         entryOf[h] = Int32(figures.count)
         figures.append(HouseholdFigures())
         owners.append(Int32(h))
-        if feed == .medical { settlements.append([]) }
+        if feed == .medical { settlements.addEntry() }
         if feed == .disaster { disasters.append([]) }
         if feed == .education { school.append([]) }
         if feed == .housing { housing.append([]) }
@@ -72,19 +72,12 @@ public struct FeedFigures: Sendable {
             figures[e].medicalOOP += oop
             // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
             // only those are kept, so memory follows households, not settlements
-            if settlements[e].count == IllnessTrigger.evidenceLimit {
-                let kept = settlements[e]
-                guard let smallest = kept.indices.min(by: { kept[$0].outOfPocket < kept[$1].outOfPocket }),
-                    kept[smallest].outOfPocket < oop
-                else { return }
-                settlements[e].remove(at: smallest)
-            }
-            settlements[e].append(
-                SettlementRecord(
-                    id: r.string(o + c.settlementID), kind: r.string(o + c.kind),
-                    person: r.string(o + c.name), outOfPocket: oop,
-                    settled: r.string(o + c.settled), visitType: r.string(o + c.visitType),
-                    review: review))
+            settlements.add(
+                e, outOfPocket: oop, r,
+                fields: (
+                    o + c.settlementID, o + c.kind, o + c.name, o + c.settled, o + c.visitType,
+                    r.count > o + c.width ? o + c.width : -1
+                ))
         case .disaster:
             let loss = Money.staged(r[o + c.directLoss])
             let damage = r.string(o + c.houseDamage)
@@ -169,8 +162,8 @@ public struct FeedFigures: Sendable {
         }
 
         func settlements(_ h: Int) -> [SettlementRecord] {
-            if medical.count == 1 { return medical[0].entryIfAny(h).map { medical[0].settlements[$0] } ?? [] }
-            return medical.flatMap { p in p.entryIfAny(h).map { p.settlements[$0] } ?? [] }
+            if medical.count == 1 { return medical[0].entryIfAny(h).map { medical[0].settlements.records($0) } ?? [] }
+            return medical.flatMap { p in p.entryIfAny(h).map { p.settlements.records($0) } ?? [] }
         }
 
         func disasters(_ h: Int) -> [DisasterRecord] {

@@ -91,7 +91,13 @@ public final class Pipeline {
         let states = try ledger.caseStates().mapValues { $0.rawValue }
         let detector = Detector(
             layout: layout, period: MonitoringPeriod(evaluating: m, kind: config.rules.period), line: line.value, rules: config.rules)
-        let result = try detector.evaluate(roster: roster, caseStates: states, linked: linkedInMemory(m, store: store))
+        // what link accumulated is detect's alone: let go once evaluated, so that detect's files and emit's
+        // lists reuse its memory (a province's figures and evidence are hundreds of MB); freeing it costs
+        // little (a few large arrays, not an object per record)
+        var figures = linkedInMemory(m, store: store)
+        linked = nil
+        let result = try detector.evaluate(roster: roster, caseStates: states, linked: figures)
+        figures = nil
         recordingAhead = nil
         if recordAhead {
             recordingAhead = (
