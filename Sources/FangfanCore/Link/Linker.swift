@@ -57,9 +57,17 @@ public struct Linker: @unchecked Sendable {
         review: ReviewDecisions = ReviewDecisions()
     ) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
-        try makeDirectory(dir + "/linked")
-        try makeDirectory(dir + "/unmatched")
-        try makeDirectory(dir + "/review")
+        // the month's folders, without what an earlier link left: a killed link's temporary files (`.tmp-<pid>`)
+        // in each, and in linked/ a feed's later parts (it may have had more staged files)
+        for sub in ["linked", "unmatched", "review"] {
+            try makeDirectory(dir + "/" + sub)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub)) ?? []
+            where name.contains(".tmp-")
+                || (sub == "linked" && (Linker.feeds + FeedKind.basicNeeds).contains { name.hasPrefix($0.rawValue + "-") })
+            {
+                unlink(dir + "/" + sub + "/" + name)
+            }
+        }
         // rows quarantined for their ID: the confirmed ones become a file of their own, linked first (a version
         // of the record received with a valid ID, later in that order, is the one that counts); the others of
         // the period are searched for candidates below
@@ -71,17 +79,6 @@ public struct Linker: @unchecked Sendable {
                 period: period, dir: dir + "/review")
             confirmedFiles[feed] = file
             toReview += open
-        }
-        // a feed's later parts from an earlier link of the month (it may have had more staged files)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/linked")) ?? []
-        where (Linker.feeds + FeedKind.basicNeeds).contains(where: { name.hasPrefix($0.rawValue + "-") }) || name.contains(".tmp-") {
-            unlink(dir + "/linked/" + name)
-        }
-        // a killed link's temporary files (AtomicFile's `.tmp-<pid>`) in the month's other folders
-        for sub in ["/unmatched", "/review"] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + sub)) ?? [] where name.contains(".tmp-") {
-                unlink(dir + sub + "/" + name)
-            }
         }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }

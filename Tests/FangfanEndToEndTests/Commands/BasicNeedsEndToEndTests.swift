@@ -188,11 +188,7 @@ final class BasicNeedsEndToEndTests: XCTestCase {
         defer { r.remove() }
         try python(["tools/gen.py", "--seed", "7", "--households", "300", "--basic-needs", "--quiet", "--out", r.inbox.path])
         try r.age(r.inbox)
-        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
-        XCTAssertTrue(shipped.contains("period = \"plan_2021\" "))
-        let config = r.root.appendingPathComponent("rolling.toml")
-        try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"rolling_12\" ")
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try r.shippedConfig("rolling.toml", replacing: [("period = \"plan_2021\" ", "period = \"rolling_12\" ")])
         XCTAssertEqual(try r.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
         let rolling = try Sandbox.oracleLines(
             Sandbox.repo.appendingPathComponent("fixtures/oracle/gen-basic-needs-rolling12-2021-05.alerts.csv"))

@@ -1,3 +1,4 @@
+import FangfanCore
 import FangfanTestSupport
 import Foundation
 import XCTest
@@ -54,6 +55,20 @@ struct Sandbox {
         var status: Int32
         var stdout: String
         var stderr: String
+    }
+
+    /// The shipped `pipelines/default.toml` with each `(of, with)` replaced, written to `<root>/<name>`; a text
+    /// `of` that the shipped file no longer holds throws (the test would otherwise run on the defaults).
+    func shippedConfig(_ name: String, replacing: [(of: String, with: String)]) throws -> URL {
+        let path = Sandbox.repo.appendingPathComponent("pipelines/default.toml")
+        var text = try String(contentsOf: path, encoding: .utf8)
+        for r in replacing {
+            guard text.contains(r.of) else { throw IOFailure(path: path.path, message: "no \"\(r.of)\" to replace") }
+            text = text.replacingOccurrences(of: r.of, with: r.with)
+        }
+        let config = root.appendingPathComponent(name)
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        return config
     }
 
     /// `fangfan <args> --inbox … --state … --out … --today 2021-06-02`

@@ -62,12 +62,9 @@ final class NationalEndToEndTests: XCTestCase {
         // ≤ 21,000 (income_drop), 18,000 a person: not below, not near (11,520): yellow; 突发严重困难户.
         let rolling = try sandbox("national-rolling")
         defer { rolling.remove() }
-        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
-        XCTAssertTrue(shipped.contains("period = \"plan_2021\" ") && shipped.contains("sudden_hardship = false "))
-        let config = rolling.root.appendingPathComponent("national.toml")
-        try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"rolling_12\" ")
-            .replacingOccurrences(of: "sudden_hardship = false ", with: "sudden_hardship = true ")
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try rolling.shippedConfig(
+            "national.toml",
+            replacing: [("period = \"plan_2021\" ", "period = \"rolling_12\" "), ("sudden_hardship = false ", "sudden_hardship = true ")])
         XCTAssertEqual(try rolling.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
         let r = try XCTUnwrap(try rolling.alerts("2021-05", as: Alert.self)[household])
         XCTAssertEqual(r.income_projected, "18000.00")
@@ -113,9 +110,8 @@ final class NationalEndToEndTests: XCTestCase {
         XCTAssertTrue(report.contains("滚动12个月 2020-06 至 2021-05"))
         XCTAssertTrue(report.contains("按类别：") && report.contains("突发严重困难户"))
         // an unknown period is refused before anything changes, naming the key
-        try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"rolling_6\" ")
-            .write(to: config, atomically: true, encoding: .utf8)
-        let bad = try rolling.run(["run", "--month", "2021-05", "--quiet"], config: config.path)
+        let unknown = try rolling.shippedConfig("national.toml", replacing: [("period = \"plan_2021\" ", "period = \"rolling_6\" ")])
+        let bad = try rolling.run(["run", "--month", "2021-05", "--quiet"], config: unknown.path)
         XCTAssertEqual(bad.status, 78)
         XCTAssertTrue(bad.stderr.contains("rules.period"), bad.stderr)
     }
@@ -127,17 +123,13 @@ final class NationalEndToEndTests: XCTestCase {
     /// `python3 tools/gen.py --seed 7 --households 300 --income-from 2020-06 --out DIR` and
     /// `python3 tools/oracle.py --inbox DIR --month 2021-05 [--period rolling_12] --out FILE`.
     func testAGeneratedCountyWithIncomeFromThePreviousJuneAgreesWithTheOracleUnderEachPeriod() throws {
-        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
-        XCTAssertTrue(shipped.contains("period = \"plan_2021\" "))
         var got: [String: [String]] = [:]
         for period in ["plan_2021", "rolling_12"] {
             let s = try Sandbox("prior-income-\(period)")
             defer { s.remove() }
             try python(["tools/gen.py", "--seed", "7", "--households", "300", "--income-from", "2020-06", "--quiet", "--out", s.inbox.path])
             try s.age(s.inbox)
-            let config = s.root.appendingPathComponent("period.toml")
-            try shipped.replacingOccurrences(of: "period = \"plan_2021\" ", with: "period = \"\(period)\" ")
-                .write(to: config, atomically: true, encoding: .utf8)
+            let config = try s.shippedConfig("period.toml", replacing: [("period = \"plan_2021\" ", "period = \"\(period)\" ")])
             XCTAssertEqual(try s.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
             got[period] = try s.alertLines("2021-05")
             let summary =
@@ -166,11 +158,7 @@ final class NationalEndToEndTests: XCTestCase {
         defer { s.remove() }
         try python(["tools/gen.py", "--seed", "7", "--households", "300", "--quiet", "--out", s.inbox.path])
         try s.age(s.inbox)
-        let shipped = try String(contentsOf: Sandbox.repo.appendingPathComponent("pipelines/default.toml"), encoding: .utf8)
-        XCTAssertTrue(shipped.contains("sudden_hardship = false "))
-        let config = s.root.appendingPathComponent("sudden.toml")
-        try shipped.replacingOccurrences(of: "sudden_hardship = false ", with: "sudden_hardship = true ")
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try s.shippedConfig("sudden.toml", replacing: [("sudden_hardship = false ", "sudden_hardship = true ")])
         XCTAssertEqual(try s.run(["run", "--month", "2021-05", "--quiet"], config: config.path).status, 0)
         let got = try s.alerts("2021-05", as: Alert.self).values.map {
             "\($0.household_id),\($0.level),\($0.triggers.joined(separator: ";")),\($0.category)"
