@@ -1,8 +1,9 @@
 import Foundation
 
 /// One large CSV file parsed, validated and staged on both cores: `CSVPieceCutter` cuts the file into
-/// pieces that end after a line feed, the pieces of a wave are worked on two at a time (`work`: a reader
-/// of its own per piece, lines counted from 1), and `merge` takes their results in file order, on the
+/// pieces that end after a line feed, the pieces of a wave are worked on at once, each on a thread of its own
+/// (`work`: a reader of its own per piece, lines counted from 1; threads, not `concurrentPerform`, because
+/// ingest reads the file inside its own `concurrentPerform`, where a nested one runs on one core), and `merge` takes their results in file order, on the
 /// calling thread, with the line the piece starts at in the whole file.
 ///
 /// A piece's work is the one pass's over those bytes if the piece starts at a record's start. The first
@@ -50,7 +51,7 @@ enum CSVParallelParse {
             if bytes.isEmpty { return true }
             let first = index
             let batch = bytes
-            let done = try ParallelResults(count: batch.count) { k in work(first + k, batch[k]) }.all()
+            let done = try ParallelResults.onThreads(count: batch.count) { k in work(first + k, batch[k]) }.all()
             for (k, piece) in done.enumerated() {
                 guard piece.clean else { return false }
                 try merge(first + k, piece.result, line)

@@ -1,7 +1,12 @@
 import Foundation
 
-/// Work spread over both cores (`DispatchQueue.concurrentPerform`), its results (or errors) kept in order:
-/// ingest prepares files, link joins feeds and emit writes town lists this way.
+/// Work spread over both cores, its results (or errors) kept in order: ingest prepares files, link joins
+/// feeds and emit writes town lists this way (`DispatchQueue.concurrentPerform`).
+///
+/// Work started from inside other such work (a large file's CSV pieces, while ingest prepares files two at a
+/// time) runs on threads of its own (`onThreads`): a `concurrentPerform` nested in another runs its
+/// iterations on the calling thread alone (libdispatch divides the cores by the outer one's width), so the
+/// pieces of the last large file would be worked on one core while the other waits.
 final class ParallelResults<T>: @unchecked Sendable {
     private var results: [Result<T, Error>?]
     private let lock = NSLock()
@@ -14,6 +19,16 @@ final class ParallelResults<T>: @unchecked Sendable {
             results[i] = r
             lock.unlock()
         }
+    }
+
+    private init(results: [Result<T, Error>?]) { self.results = results }
+
+    /// Items 1… on threads of their own, item 0 on the calling thread; all joined before it returns.
+    static func onThreads(count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> ParallelResults<T> {
+        let others = (1..<max(count, 1)).map { i in BackgroundTask(name: "fangfan-piece") { try body(i) } }
+        var results: [Result<T, Error>?] = count > 0 ? [Result { try body(0) }] : []
+        for t in others { results.append(Result { try t.wait() }) }
+        return ParallelResults(results: results)
     }
 
     /// The result of item i, or its error.
