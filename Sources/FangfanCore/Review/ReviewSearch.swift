@@ -17,9 +17,11 @@ public struct ReviewSearch {
     }
 
     /// The rows for these records, ordered by feed, file, line and candidate.
-    public func rows(_ records: [ReviewRecord]) -> [[String]] {
+    /// - Parameter index: the roster's candidate index, when it is being built already (link); asked only
+    ///   when there is a record and a roster.
+    public func rows(_ records: [ReviewRecord], index: (() -> ReviewCandidateIndex)? = nil) -> [[String]] {
         guard !records.isEmpty, !roster.households.isEmpty else { return [] }
-        let index = ReviewCandidateIndex(roster: roster)
+        let index = index?() ?? ReviewCandidateIndex(roster: roster)
         var joins: [FeedKind: FeedJoin] = [:]
         let order = { (r: ReviewRecord) in (FeedKind.reviewed.firstIndex(of: r.feed) ?? 0, r.file, r.line ?? 0, r.keyText) }
         var out: [[String]] = []
