@@ -68,6 +68,8 @@ public struct Emitter {
         // the alerts of each town, in list order (rows are made on the town's core, as its lists are written)
         var byTown: [String: [Int]] = [:]
         for i in alerts.indices { byTown[alerts[i].town, default: []].append(i) }
+        let manifest: Manifest
+        let reviewRows: [[String]]
         do {
             // build the month's folder beside the old one, then swap
             try makeDirectory(config.out)
@@ -84,6 +86,21 @@ public struct Emitter {
             try writeTowns(
                 Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
                 suggested: nil, overdue: [:], into: tmp)
+            // what needs nothing of the ledger, made while it is still being written
+            for feed in Linker.feeds + FeedKind.basicNeeds {
+                let src = "\(work)/unmatched/\(feed.rawValue).csv"
+                if let d = readWholeFile(src) {
+                    try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
+                }
+            }
+            manifest = try Manifest(path: layout.manifest)
+            try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
+            // the review list (RULES.md §11): written every month, with only its header when nothing is to review
+            reviewRows = try ReviewList.read(work + "/review.csv")
+            try makeDirectory(tmp + "/review")
+            let listed = ReviewList.rows(reviewRows, unmasked: unmasked)
+            try AtomicFile.write(ReviewList.csv(listed), to: "\(tmp)/review/\(ReviewList.fileName).csv")
+            try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
         } catch {
             _ = try? recording.wait()
             throw error
@@ -136,21 +153,7 @@ public struct Emitter {
         try writeNotices(
             try ledger.noticeEntries(month: month.description), alerts: alerts,
             evaluations: recorded.evaluations, into: tmp)
-        for feed in Linker.feeds + FeedKind.basicNeeds {
-            let src = "\(work)/unmatched/\(feed.rawValue).csv"
-            if let d = readWholeFile(src) {
-                try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
-            }
-        }
-        let manifest = try Manifest(path: layout.manifest)
-        try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
-        // the review list (RULES.md §11): written every month, with only its header when nothing is to review;
-        // its pairs are registered in the ledger, so that a returned decision finds them
-        let reviewRows = try ReviewList.read(work + "/review.csv")
-        try makeDirectory(tmp + "/review")
-        let listed = ReviewList.rows(reviewRows, unmasked: unmasked)
-        try AtomicFile.write(ReviewList.csv(listed), to: "\(tmp)/review/\(ReviewList.fileName).csv")
-        try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
+        // the review list's pairs are registered in the ledger, so that a returned decision finds them
         try ledger.registerProposals(ReviewList.proposals(reviewRows), month: month.description)
 
         var summary = makeSummary(
