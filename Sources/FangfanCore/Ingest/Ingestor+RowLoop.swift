@@ -164,16 +164,15 @@ extension Ingestor {
             if !conflicted.isEmpty {
                 // (rare) the file again: the conflicted households' rows held for their messages, the others
                 // staged anew, and the index made again from them
-                rosterIndex = nil
                 staged.discard()
                 staged = try startStaged(.roster, seq: seq)
                 fileKeys.removeAll()
                 accepted = 0
-                var index = buildsRosterIndex ? RosterBuilder(members: read) : nil
+                rosterIndex = nil  // (its tables freed before the new ones are made)
+                rosterIndex = buildsRosterIndex ? RosterBuilder(members: read) : nil
                 let conflictRows = try rereadRoster(
                     f, feed: feed, format: format, gzip: gzip, encoding: encoding, conflicted: KeySet(conflicted),
-                    validator: validator, stage: stage, index: &index)
-                rosterIndex = index
+                    validator: validator, stage: stage, index: &rosterIndex)
                 let conflicts = RosterCheck.conflicts(conflictRows, labelOfLine: { "第 \($0) 行" })
                 for k in 0..<conflictRows.count {
                     let location = conflictRows.lines[k]
@@ -181,6 +180,7 @@ extension Ingestor {
                     try quarantineRow(location, rows.fieldLabels[c.field], conflictRows.raw(k, c.field), c.error)
                 }
             }
+            rosterIndex?.seal()
             p.rosterIndex = rosterIndex.map(RosterIndex.init)
         } else if feed.kind == .review || feed.kind == .verification {
             // decisions and findings change the ledger when their file commits: the sink says which rows it refused
