@@ -341,8 +341,11 @@ public struct RunCommand: ParsableCommand {
             }
             p.logger.info("run started", metadata: ["month": "\(m)", "line": "\(line.value)"])
             let ingest = try timed("ingest") { try p.ingest(keepRoster: true) }
+            MemoryTuning.returnFreedMemory()  // ingest's buffers, before link's and detect's figures
             _ = try timed("link") { try p.link(m, keepFigures: true) }
+            MemoryTuning.returnFreedMemory()
             _ = try timed("detect") { try p.detect(m, recordAhead: true) }
+            MemoryTuning.returnFreedMemory()  // link's figures, let go of in detect
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }
             p.logger.info(
                 "run done",

@@ -12,8 +12,13 @@ public struct FeedFigures: Sendable {
     private let column: StagedColumns
     /// Household index (in the roster) → its entry below, -1 for none yet.
     private var entryOf: [Int32]
-    /// This feed's share of the figures of each household it names, and whose they are.
+    /// This feed's share of the figures of each household it names, and whose they are: for income and
+    /// medical, the large feeds, only the fields they fill (24 and 8 bytes an entry, not a whole
+    /// `HouseholdFigures` of 72: a province's income and medical entries are millions); for the others
+    /// the whole figures.
     private var figures: [HouseholdFigures] = []
+    private var income: [IncomeShare] = []
+    private var medicalOOP: [Money] = []
     private var owners: [Int32] = []
     /// Per entry: the household's largest settlements, for evidence (at most IllnessTrigger.evidenceLimit).
     private var settlements = SettlementSlots(limit: IllnessTrigger.evidenceLimit)
@@ -33,7 +38,11 @@ public struct FeedFigures: Sendable {
         entryOf = Array(repeating: -1, count: households)
         // room for every household at once (address space only until used): grown by doubling, the
         // entries of a province's feed were copied and their pages faulted in twice over
-        figures.reserveCapacity(households)
+        switch feed {
+        case .income: income.reserveCapacity(households)
+        case .medical: medicalOOP.reserveCapacity(households)
+        default: figures.reserveCapacity(households)
+        }
         owners.reserveCapacity(households)
         if feed == .medical { settlements.reserve(entries: households) }
     }
@@ -42,15 +51,19 @@ public struct FeedFigures: Sendable {
     private mutating func entry(_ h: Int) -> Int {
         let e = entryOf[h]
         if e >= 0 { return Int(e) }
-        entryOf[h] = Int32(figures.count)
-        figures.append(HouseholdFigures())
+        entryOf[h] = Int32(owners.count)
+        switch feed {
+        case .income: income.append(IncomeShare())
+        case .medical: medicalOOP.append(.zero)
+        default: figures.append(HouseholdFigures())
+        }
         owners.append(Int32(h))
         if feed == .medical { settlements.addEntry() }
         if feed == .disaster { disasters.append([]) }
         if feed == .education { school.append([]) }
         if feed == .housing { housing.append([]) }
         if feed == .water { water.append([]) }
-        return figures.count - 1
+        return owners.count - 1
     }
 
     /// Adds one record of household `h`. `r[o + c]` is the staged column `c` (`o` = 0 for a staged record, 1
@@ -65,11 +78,11 @@ public struct FeedFigures: Sendable {
             let income =
                 Money.staged(r[o + c.wages]) + Money.staged(r[o + c.businessNet])
                 + Money.staged(r[o + c.propertyNet]) + Money.staged(r[o + c.transferNet])
-            figures[entry(h)].addIncome(income, monthBit: 1 << UInt32(mi - periodFrom), recent: mi >= recentFrom)
+            self.income[entry(h)].add(income, monthBit: 1 << UInt32(mi - periodFrom), recent: mi >= recentFrom)
         case .medical:
             let oop = Money.staged(r[o + c.outOfPocket])
             let e = entry(h)
-            figures[e].medicalOOP += oop
+            medicalOOP[e] += oop
             // evidence names the household's largest settlements (IllnessTrigger.evidenceLimit of them):
             // only those are kept, so memory follows households, not settlements
             settlements.add(
@@ -157,7 +170,14 @@ public struct FeedFigures: Sendable {
         /// Household `h`'s figures: the feeds' shares added in the parts' order.
         public subscript(h: Int) -> HouseholdFigures {
             var f = HouseholdFigures()
-            for p in parts { if let e = p.entryIfAny(h) { f.absorb(p.figures[e]) } }
+            for p in parts {
+                guard let e = p.entryIfAny(h) else { continue }
+                switch p.feed {
+                case .income: f.absorb(p.income[e])
+                case .medical: f.medicalOOP += p.medicalOOP[e]
+                default: f.absorb(p.figures[e])
+                }
+            }
             return f
         }
 
@@ -187,11 +207,25 @@ public struct FeedFigures: Sendable {
     }
 }
 
-extension HouseholdFigures {
-    mutating func addIncome(_ m: Money, monthBit: UInt32, recent: Bool) {
-        incomeObserved += m
+/// The income feed's share of a household's figures (`HouseholdFigures`' three income fields).
+struct IncomeShare: Sendable {
+    var observed = Money.zero
+    var recent = Money.zero
+    var monthsDeclared: UInt32 = 0
+
+    mutating func add(_ m: Money, monthBit: UInt32, recent isRecent: Bool) {
+        observed += m
         monthsDeclared |= monthBit
-        if recent { incomeRecent += m }
+        if isRecent { recent += m }
+    }
+}
+
+extension HouseholdFigures {
+    /// Adds the income feed's share (as `absorb` adds its three fields).
+    mutating func absorb(_ o: IncomeShare) {
+        incomeObserved += o.observed
+        incomeRecent += o.recent
+        monthsDeclared |= o.monthsDeclared
     }
 
     /// Adds another share of the same household's figures (from another feed).

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-/// Valid rows kept until the whole file has been read (roster conflicts need every row; verification
-/// findings go to the ledger together), packed into one buffer: a provincial roster of millions of people
-/// costs its bytes plus a few integers a row, not several small arrays each.
+/// Valid rows kept until the whole file has been read (verification findings and review decisions go to the
+/// ledger together; a roster's conflicted households, on its second pass), packed into one buffer: millions
+/// of rows cost their bytes plus a few integers a row, not several small arrays each.
 struct HeldRows {
     let fieldCount: Int
     /// The rows' comma-joined values (NormalizedRow's layout), one after another.

@@ -7,7 +7,9 @@ enum RosterCheck {
     static let fieldTitles = [1: "乡镇", 2: "行政村", 3: "户类型", 8: "上年家庭纯收入"]
     static let head = Array("户主".utf8)
 
-    /// Problems by the rows' line numbers. `rows` are the valid rows of the file, in file order.
+    /// Problems by the rows' line numbers. `rows` are the valid rows of the file, in file order — or, in
+    /// ingest, only those of the households `RosterRowKeys` found (each household's problem depends on its
+    /// own rows and on the rows of its people listed elsewhere, all of them among those).
     /// Deterministic: each row gets its own household's problem. A row's message names the other rows of
     /// its household and, where a person is also listed elsewhere, that person's other rows.
     /// Memory: two keys and an index per row, and lists only for the (rare) people listed twice.

@@ -80,7 +80,7 @@ extension Ingestor {
             return
         }
         let (rows, decoded) = try openRows(f, feed: feed, format: format, gzip: gzip, encoding: encoding)
-        let (staged, quarantine) = try startOutputs(feed.kind, seq: seq)
+        var (staged, quarantine) = try startOutputs(feed.kind, seq: seq)
         var handedOver = false
         defer { if !handedOver { staged.discard(); quarantine.discard() } }
 
@@ -89,8 +89,13 @@ extension Ingestor {
         var fileKeys: [UInt64] = []
         var row = NormalizedRow()
         var read = 0, accepted = 0, quarantined = 0
-        var held = HeldRows(fieldCount: schema.fields.count)  // roster (conflicts need the whole file) and verification (ledger)
-        let holdRows = feed.kind == .roster || feed.kind == .verification || feed.kind == .review
+        var held = HeldRows(fieldCount: schema.fields.count)  // verification and review (the ledger takes them together)
+        let holdRows = feed.kind == .verification || feed.kind == .review
+        // a roster's rows are staged as they come; its conflict check keeps a few integers a row (RosterRowKeys)
+        let isRoster = feed.kind == .roster
+        var rosterKeys = RosterRowKeys()
+        var rosterIndex: RosterBuilder? = isRoster && buildsRosterIndex ? RosterBuilder(members: f.size / 100) : nil
+        if isRoster { rosterKeys.reserve(rows: f.size / 100) }
         // review: a row without a decision is skipped (FEEDS.md), neither read nor bad
         let decisionField = feed.kind == .review ? schema.index(of: "decision") : nil
         // rows quarantined for their resident ID alone are kept whole beside the quarantine (RULES.md §11)
@@ -107,7 +112,7 @@ extension Ingestor {
         func quarantineRow(_ location: Int, _ label: String, _ raw: String, _ e: ValueError) throws {
             quarantined += 1
             let line = [f.relativeName, String(location), label, raw, e.code.rawValue, e.message]
-            if holdRows { pendingLines.append((location, line)); return }
+            if holdRows || isRoster { pendingLines.append((location, line)); return }
             try quarantine.withBuffer { CSVOut.appendRow(&$0, line) }
         }
         func stage(_ r: NormalizedRow) throws {
@@ -138,6 +143,10 @@ extension Ingestor {
                 held.append(line: location, row: row, raw: raw)
             } else {
                 try stage(row)
+                if isRoster {
+                    rosterKeys.append { row[$0] }
+                    rosterIndex?.add { row[$0] }
+                }
             }
             CrashPoint.hit("row")
         }) {
@@ -149,33 +158,30 @@ extension Ingestor {
         }
         try rows.finish()
 
-        if feed.kind == .roster {
-            let conflicts = RosterCheck.conflicts(held, labelOfLine: { "第 \($0) 行" })
-            // the index of the rows without conflict is made on a thread of its own while they are staged
-            let (members, problems) = (held, conflicts)
-            let indexing =
-                buildsRosterIndex
-                ? BackgroundTask { () -> RosterIndex in
-                    var index = RosterBuilder(members: members.count)
-                    for k in 0..<members.count where problems[members.lines[k]] == nil { index.add { members.field(k, $0) } }
-                    return RosterIndex(index)
-                } : nil
-            do {
-                for k in 0..<held.count {
-                    let location = held.lines[k]
-                    if let c = conflicts[location] {
-                        try quarantineRow(location, rows.fieldLabels[c.field], held.raw(k, c.field), c.error)
-                    } else {
-                        fileKeys.append(recordKeyHash(keyFields) { held.field(k, $0) })
-                        accepted += 1
-                        try staged.withBuffer { held.appendCSVLine(k, to: &$0) }
-                    }
+        if isRoster {
+            let conflicted = rosterKeys.conflictedHouseholds()
+            rosterKeys = RosterRowKeys()
+            if !conflicted.isEmpty {
+                // (rare) the file again: the conflicted households' rows held for their messages, the others
+                // staged anew, and the index made again from them
+                staged.discard()
+                staged = try startStaged(.roster, seq: seq)
+                fileKeys.removeAll()
+                accepted = 0
+                rosterIndex = nil  // (its tables freed before the new ones are made)
+                rosterIndex = buildsRosterIndex ? RosterBuilder(members: read) : nil
+                let conflictRows = try rereadRoster(
+                    f, feed: feed, format: format, gzip: gzip, encoding: encoding, conflicted: KeySet(conflicted),
+                    validator: validator, stage: stage, index: &rosterIndex)
+                let conflicts = RosterCheck.conflicts(conflictRows, labelOfLine: { "第 \($0) 行" })
+                for k in 0..<conflictRows.count {
+                    let location = conflictRows.lines[k]
+                    guard let c = conflicts[location] else { preconditionFailure("every row of a conflicted household has its problem") }
+                    try quarantineRow(location, rows.fieldLabels[c.field], conflictRows.raw(k, c.field), c.error)
                 }
-            } catch {
-                _ = try? indexing?.wait()
-                throw error
             }
-            p.rosterIndex = try indexing?.wait()
+            rosterIndex?.seal()
+            p.rosterIndex = rosterIndex.map(RosterIndex.init)
         } else if feed.kind == .review || feed.kind == .verification {
             // decisions and findings change the ledger when their file commits: the sink says which rows it refused
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in
@@ -246,16 +252,13 @@ extension Ingestor {
     /// The staged and quarantine files of file `seq`, each begun with its header (both discarded on a failure
     /// here; after it, the caller discards them unless it hands them over).
     func startOutputs(_ kind: FeedKind, seq: Int) throws -> (staged: StreamingFile, quarantine: StreamingFile) {
-        let staged = try StreamingFile(path: layout.stagedFile(kind, seq: seq))
+        let staged = try startStaged(kind, seq: seq)
         let quarantine: StreamingFile
         do { quarantine = try StreamingFile(path: layout.quarantineFile(seq: seq)) } catch {
             staged.discard()
             throw error
         }
         do {
-            var header: [UInt8] = []
-            CSVOut.appendRow(&header, kind.schema.fields.map(\.name))
-            try staged.append(header)
             var qheader: [UInt8] = []
             CSVOut.appendRow(&qheader, QuarantineLine.header)
             try quarantine.append(qheader)
@@ -265,5 +268,19 @@ extension Ingestor {
             throw error
         }
         return (staged, quarantine)
+    }
+
+    /// The staged file of file `seq`, begun with its header (discarded on a failure here).
+    func startStaged(_ kind: FeedKind, seq: Int) throws -> StreamingFile {
+        let staged = try StreamingFile(path: layout.stagedFile(kind, seq: seq))
+        do {
+            var header: [UInt8] = []
+            CSVOut.appendRow(&header, kind.schema.fields.map(\.name))
+            try staged.append(header)
+        } catch {
+            staged.discard()
+            throw error
+        }
+        return staged
     }
 }

@@ -3,13 +3,17 @@
 struct RosterBuilder {
     var households: [Household] = []
     var byHousehold = HashIndex()
-    var byPerson = HashIndex()
-    /// Each member's person key and household, in row order: put into `byPerson` all at once at the end
+    /// Each member's person key and household, in row order: put into the index's `byPerson` all at once at the end
     /// (`HashIndex.insert(keys:values:)`, grouped by region of the table rather than one cache miss a person).
     var personKeys: [UInt64] = []
     var personHouseholds: [Int32] = []
     /// The last row's household: a household's rows come together, so most rows need no lookup.
     private var last: (key: UInt64, index: Int32)?
+    /// The household being read and its members so far: its array is made at its size when the next household
+    /// starts (`seal`), not grown member by member (a province's growth slack was about 100 MB). A household
+    /// whose rows come apart gets its later members appended to its array.
+    private var open: Int32?
+    private var openMembers: [Member] = []
     var towns = Set<String>()
     // towns, villages and the listed values repeat row after row: one String each, not one per member
     private var town = Interned { String(decoding: $0, as: UTF8.self) }
@@ -20,8 +24,7 @@ struct RosterBuilder {
 
     /// `members`: how many rows will come (the tables are made that big at once, not grown row by row).
     init(members: Int) {
-        byPerson = HashIndex(minimumCapacity: members)
-        byHousehold = HashIndex(minimumCapacity: members / 2)
+        byHousehold = HashIndex(minimumCapacity: members / 4)  // grows where households are smaller
         households.reserveCapacity(members / 2)
         personKeys.reserveCapacity(members)
         personHouseholds.reserveCapacity(members)
@@ -37,7 +40,6 @@ struct RosterBuilder {
         let i: Int32
         if let known = last?.key == hid.key ? last!.index : byHousehold[hid.key] {
             i = known
-            households[Int(i)].members.append(member)
         } else {
             let t = town(field(1))
             towns.insert(t)
@@ -46,11 +48,29 @@ struct RosterBuilder {
             households.append(
                 Household(
                     id: hid, town: t, village: village(field(2)), type: type(field(3)),
-                    prevIncome: Money.staged(field(8)), members: [member]))
+                    prevIncome: Money.staged(field(8)), members: []))
         }
+        if i != open {
+            seal()
+            if households[Int(i)].members.isEmpty { open = i }
+        }
+        if i == open { openMembers.append(member) } else { households[Int(i)].members.append(member) }
         personKeys.append(member.person.key)
         personHouseholds.append(i)
         last = (hid.key, i)
+    }
+
+    var isSealed: Bool { open == nil }
+
+    /// The open household's members into an array of their size. Before the households are read.
+    mutating func seal() {
+        guard let o = open else { return }
+        var exact: [Member] = []
+        exact.reserveCapacity(openMembers.count)
+        exact.append(contentsOf: openMembers)
+        households[Int(o)].members = exact
+        openMembers.removeAll(keepingCapacity: true)
+        open = nil
     }
 }
 

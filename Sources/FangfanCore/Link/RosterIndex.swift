@@ -10,15 +10,19 @@ public final class RosterIndex: @unchecked Sendable {
     public convenience init(store: StagedStore) throws {
         var builder = RosterBuilder(members: store.files(.roster).last?.entry.accepted ?? 0)
         try store.forEach(.roster) { r in builder.add { r[$0] } }
+        builder.seal()
         self.init(builder)
     }
 
-    /// The index a builder has made.
+    /// The index a builder has made (sealed: its last household's members in their array).
     convenience init(_ builder: RosterBuilder) {
+        precondition(builder.isSealed, "RosterBuilder.seal() before the index is made")
         self.init()
         households = builder.households
         byHousehold = builder.byHousehold
-        byPerson = builder.byPerson
+        // made at its size now (not while the rows come, beside everything ingest holds), three quarters full at
+        // most: a province's five million people in 100 MB, not 200 (one lookup a record in link)
+        byPerson = HashIndex(minimumCapacity: builder.personKeys.count, maxLoadQuarters: 3)
         byPerson.insert(keys: builder.personKeys, values: builder.personHouseholds)
         towns = builder.towns.sorted()
     }

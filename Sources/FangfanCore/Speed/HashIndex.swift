@@ -14,11 +14,16 @@ public struct HashIndex: Sendable {
     private var shift: UInt64
     private var capacity: Int
     public private(set) var count = 0
+    /// At most this many quarters of the slots are used (2: half, the default; 3 for a large table looked up
+    /// less often than its size costs: longer probes, in the same cache line mostly).
+    private let quarters: Int
     private static let empty = UInt32.max
 
-    public init(minimumCapacity: Int = 0) {
+    public init(minimumCapacity: Int = 0, maxLoadQuarters: Int = 2) {
+        precondition((1...3).contains(maxLoadQuarters), "a table a quarter to three quarters full")
+        quarters = maxLoadQuarters
         var bits: UInt64 = 4
-        while (1 << bits) < max(16, 2 * minimumCapacity) { bits += 1 }
+        while (1 << bits) * maxLoadQuarters < 4 * minimumCapacity { bits += 1 }
         capacity = 1 << bits
         let n = 3 * capacity
         words = Array(unsafeUninitializedCapacity: n) { buffer, initialized in
@@ -54,7 +59,7 @@ public struct HashIndex: Sendable {
         set {
             guard let value = newValue else { preconditionFailure("HashIndex does not remove keys") }
             precondition(value >= 0, "HashIndex values are positions (≥ 0)")
-            if 2 * (count + 1) > capacity { grow() }
+            if 4 * (count + 1) > quarters * capacity { grow() }
             let mask = capacity - 1
             let lo = UInt32(truncatingIfNeeded: key), hi = UInt32(truncatingIfNeeded: key >> 32)
             let start = slot(key)
@@ -78,7 +83,7 @@ public struct HashIndex: Sendable {
     public mutating func insert(keys: [UInt64], values: [Int32]) {
         precondition(keys.count == values.count)
         let n = keys.count
-        while 2 * (count + n) > capacity { grow() }
+        while 4 * (count + n) > quarters * capacity { grow() }
         let bits = 64 - Int(shift)
         let regionBits = min(12, bits)
         guard n >= 1 << 16, regionBits > 0 else {
@@ -107,7 +112,7 @@ public struct HashIndex: Sendable {
     }
 
     private mutating func grow() {
-        var bigger = HashIndex(minimumCapacity: capacity)
+        var bigger = HashIndex(minimumCapacity: capacity * quarters / 2, maxLoadQuarters: quarters)
         for i in 0..<capacity where words[3 * i + 2] != HashIndex.empty {
             bigger[UInt64(words[3 * i]) | UInt64(words[3 * i + 1]) << 32] = Int32(bitPattern: words[3 * i + 2])
         }

@@ -328,4 +328,40 @@ extension IngestTests {
         XCTAssertEqual(made.index.household(of: ResidentID.staged(Array(p(6).utf8))), 1)
         XCTAssertNil(made.index.household(of: ResidentID.staged(Array(p(2).utf8))))  // only in the older roster
     }
+
+    /// A roster with conflicts is read twice (the conflicted households' rows held on the second pass): the
+    /// index made while reading is still the one of the staged rows, without the conflicted households' people.
+    func testRosterIndexMadeByIngestAfterConflictsEqualsTheOneFromTheStagedRoster() throws {
+        func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
+        try put(
+            "roster/a.csv",
+            [
+                T.rosterHeader,
+                T.rosterRow(T.hh(1), p(1), "甲"),
+                T.rosterRow(T.hh(2), p(2), "乙"),  // 户主 of 2, and listed again in 5: both households out
+                T.rosterRow(T.hh(1), p(3), "丙", "配偶"),  // a household's rows apart
+                T.rosterRow(T.hh(3), p(4), "丁", town: "前山镇"),  // household fields disagree
+                T.rosterRow(T.hh(3), p(5), "戊", "配偶"),
+                T.rosterRow(T.hh(4), p(6), "己"),
+                T.rosterRow(T.hh(5), p(7), "庚"),
+                T.rosterRow(T.hh(5), p(2), "乙", "之子"),
+                T.rosterRow(T.hh(6), p(8), "辛", "配偶"),  // no 户主
+            ])
+        let report = try Ingestor(
+            config: config, today: today, logger: IngestTests.quiet, findings: nil,
+            buildsRosterIndex: true
+        ).run()
+        let made = try XCTUnwrap(report.roster)
+        let staged = try RosterIndex(store: try StagedStore(layout: layout))
+        func describe(_ r: RosterIndex) -> [String] {
+            r.households.map { h in "\(h.id) \(h.town) " + h.members.map { $0.person.description }.joined(separator: ",") } + r.towns
+        }
+        XCTAssertEqual(describe(made.index), describe(staged))
+        XCTAssertEqual(made.index.households.map(\.id), [T.hh(1), T.hh(4)].map { HouseholdID.staged(Array($0.utf8)) })
+        for (n, household) in [(1, 0), (3, 0), (6, 1)] {
+            XCTAssertEqual(made.index.household(of: ResidentID.staged(Array(p(n).utf8))), household)
+        }
+        for n in [2, 4, 5, 7, 8] { XCTAssertNil(made.index.household(of: ResidentID.staged(Array(p(n).utf8))), "\(n)") }
+        XCTAssertEqual(try quarantine("roster/a.csv").map { $0[1] }, ["3", "5", "6", "8", "9", "10"])
+    }
 }

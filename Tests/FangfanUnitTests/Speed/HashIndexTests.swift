@@ -30,6 +30,26 @@ final class HashIndexTests: XCTestCase {
         XCTAssertNil(HashIndex()[42])
     }
 
+    /// A table allowed three quarters full: the same answers as a dictionary, one by one and in bulk, past growths.
+    func testThreeQuartersFullBehavesLikeADictionary() {
+        var rng = SystemRandomNumberGenerator()
+        let keys = (0..<70_000).map { i in i % 7 == 0 ? UInt64(i) << 32 : rng.next() as UInt64 }
+        var reference: [UInt64: Int32] = [:]
+        for (n, k) in keys.enumerated() { reference[k] = Int32(n) }
+        var one = HashIndex(minimumCapacity: 10, maxLoadQuarters: 3)
+        for (n, k) in keys.enumerated() { one[k] = Int32(n) }
+        var bulk = HashIndex(minimumCapacity: keys.count, maxLoadQuarters: 3)
+        bulk.insert(keys: keys, values: keys.indices.map { Int32($0) })
+        for index in [one, bulk] {
+            XCTAssertEqual(index.count, reference.count)
+            for k in keys { XCTAssertEqual(index[k], reference[k]) }
+            for _ in 0..<10_000 {
+                let k = rng.next() as UInt64
+                XCTAssertEqual(index[k], reference[k])  // almost surely absent
+            }
+        }
+    }
+
     func testPresizedIndexHoldsItsCapacityAndGrowsPastIt() {
         var index = HashIndex(minimumCapacity: 3)
         for k in 0..<100 as Range<UInt64> { index[k * 1_000_003] = Int32(k) }
