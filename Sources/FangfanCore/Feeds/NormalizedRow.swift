@@ -89,6 +89,20 @@ public struct NormalizedRow {
         try storage.withUnsafeBufferPointer(body)
     }
 
+    /// Appends the row as a staged CSV line (what `CSVOut.appendRow` writes). `mutating` though it changes nothing:
+    /// a row loop's row, captured by its closure, is then used in place, where passing it to a function copied it
+    /// and retained and released its three arrays for every row.
+    @inline(__always)
+    mutating func appendLine(to out: inout [UInt8]) {
+        if needsQuoting {
+            CSVOut.appendRow(&out, self)
+            return
+        }
+        let n = used
+        storage.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        out.append(0x0A)
+    }
+
     /// Where value i lies in `bytes`.
     func range(_ i: Int) -> Range<Int> { start(i)..<ends[i] }
 

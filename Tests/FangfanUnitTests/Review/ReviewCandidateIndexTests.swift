@@ -103,4 +103,25 @@ final class ReviewCandidateIndexTests: XCTestCase {
         let denied = Set([again[0][0]])
         XCTAssertEqual(ReviewSearch(roster: five, denied: denied).rows([record]).count, 4)
     }
+
+    /// The index's sort of its entries against the standard sort of the tuples: spread name hashes, names many
+    /// members share (one bucket sorted whole), hashes equal in their top bits only, and a small roster.
+    func testEntriesSortedAsTheStandardSortSortsThem() {
+        var g = SystemRandomNumberGenerator()
+        let common = (0..<20).map { _ in g.next() as UInt64 }
+        func entries(_ n: Int, _ name: () -> UInt64) -> [(UInt64, UInt64, UInt64)] {
+            (0..<n).map { i in (name(), UInt64.random(in: 0..<1000, using: &g), UInt64(i)) }
+        }
+        let sets = [
+            entries(300_000) { g.next() },
+            entries(100_000) { Bool.random(using: &g) ? common.randomElement(using: &g)! : g.next() },
+            entries(50_000) { (g.next() as UInt64) & 0xFFFF_FE00_0000_0003 },
+            entries(1000) { common.randomElement(using: &g)! },
+        ]
+        for var e in sets {
+            let expected = e.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+            ReviewCandidateIndex.sortEntries(&e)
+            XCTAssertTrue(e.elementsEqual(expected) { $0 == $1 })
+        }
+    }
 }

@@ -19,6 +19,21 @@ final class SortedKeysTests: XCTestCase {
         }
     }
 
+    /// Enough keys for both levels of the radix sort (buckets over 32 keys, sub-buckets sorted by insertion and by
+    /// the standard sort), with keys repeated many times and keys that differ only in their low bits.
+    func testLargeArraysAgreeWithTheStandardSort() {
+        var g = SystemRandomNumberGenerator()
+        let wide = (0..<400_000).map { _ in g.next() as UInt64 }
+        let repeated = (0..<200_000).map { _ in wide[Int.random(in: 0..<500, using: &g)] }
+        let lowBits = (0..<100_000).map { _ in (g.next() as UInt64) & 0xFFFF_0000_0000_00FF }
+        let equal = [UInt64](repeating: 42, count: 5000)
+        for keys in [wide, repeated, lowBits, equal, wide + repeated + lowBits] {
+            var sorted = keys
+            SortedKeys.sort(&sorted)
+            XCTAssertEqual(sorted, keys.sorted())
+        }
+    }
+
     func testRepeatsIntersectionAndUnionWorkedByHand() {
         var keys: [UInt64] = [1, 1, 2, 3, 3, 3]
         XCTAssertEqual(SortedKeys.removeRepeats(&keys), 3)
