@@ -26,68 +26,10 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
     }
 
     /// Sorts entries as `sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }` does (the order is total: the third
-    /// element is unique), faster: scattered by the name hash's top 11 bits, then by its next 8 (FNV hashes are
-    /// evenly spread), and only what then shares those 19 bits (a few entries, or a name many members share)
-    /// sorted by the standard sort. The county's 500,000 members took a tenth of a second of link's CPU in the
-    /// standard sort's merges.
+    /// element is unique), by `RadixSort` on the name hash (FNV hashes are evenly spread): the county's 500,000
+    /// members took a tenth of a second of link's CPU in the standard sort's merges.
     static func sortEntries(_ entries: inout [(UInt64, UInt64, UInt64)]) {
-        let n = entries.count
-        func less(_ a: (UInt64, UInt64, UInt64), _ b: (UInt64, UInt64, UInt64)) -> Bool { (a.0, a.1, a.2) < (b.0, b.1, b.2) }
-        if n < 2048 {
-            entries.sort(by: less)
-            return
-        }
-        var other = entries
-        var starts = [Int](repeating: 0, count: 2049)
-        var next = [Int](repeating: 0, count: 2048)
-        var sub = [Int](repeating: 0, count: 257)
-        entries.withUnsafeMutableBufferPointer { e in
-            other.withUnsafeMutableBufferPointer { o in
-                starts.withUnsafeMutableBufferPointer { c in
-                    next.withUnsafeMutableBufferPointer { at in
-                        sub.withUnsafeMutableBufferPointer { s in
-                            for x in e { c[Int(x.0 >> 53) &+ 1] &+= 1 }
-                            for d in 0..<2048 {
-                                c[d + 1] &+= c[d]
-                                at[d] = c[d]
-                            }
-                            for x in e {
-                                let d = Int(x.0 >> 53)
-                                o[at[d]] = x
-                                at[d] &+= 1
-                            }
-                            for d in 0..<2048 {
-                                let lo = c[d], hi = c[d + 1]
-                                if hi - lo <= 32 {
-                                    for i in lo..<hi { e[i] = o[i] }
-                                    if hi - lo > 1 {
-                                        var run = UnsafeMutableBufferPointer(rebasing: e[lo..<hi])
-                                        run.sort(by: less)
-                                    }
-                                    continue
-                                }
-                                for k in 0..<257 { s[k] = 0 }
-                                for i in lo..<hi { s[Int((o[i].0 >> 45) & 0xFF) &+ 1] &+= 1 }
-                                for k in 0..<256 {
-                                    s[k + 1] &+= s[k]
-                                    at[k] = lo &+ s[k]
-                                }
-                                for i in lo..<hi {
-                                    let x = o[i]
-                                    let k = Int((x.0 >> 45) & 0xFF)
-                                    e[at[k]] = x
-                                    at[k] &+= 1
-                                }
-                                for k in 0..<256 where s[k + 1] - s[k] > 1 {
-                                    var run = UnsafeMutableBufferPointer(rebasing: e[(lo + s[k])..<(lo + s[k + 1])])
-                                    run.sort(by: less)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        RadixSort.sort(&entries, key: { $0.0 }, less: { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) })
     }
 
     static func nameHash(_ s: String) -> UInt64 {

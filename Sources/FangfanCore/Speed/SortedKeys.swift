@@ -4,88 +4,9 @@
 /// millions of keys misses the cache on every probe: at province scale the sort is several times faster
 /// and takes a third of the memory.
 public enum SortedKeys {
-    /// Sorts keys ascending: most-significant-digit radix sort, two levels (record keys are hashes, spread
-    /// evenly over 64 bits): the keys are scattered by their top 11 bits into 2,048 buckets, each bucket
-    /// scattered back by the next 8 bits, and what then shares 19 leading bits (a few keys, or many where keys
-    /// are not spread) sorted by insertion or by the standard sort. Two passes that scatter instead of the
-    /// eight of a byte-per-pass least-significant-digit sort: a quarter less time at 670,000 keys, half at 1.5 and
-    /// 15 million (performance.md, "CPU, round 6").
+    /// Sorts keys ascending (`RadixSort`: record keys are hashes, spread evenly over 64 bits).
     public static func sort(_ keys: inout [UInt64]) {
-        let n = keys.count
-        if n < 2048 {
-            keys.sort()
-            return
-        }
-        var other = [UInt64](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
-        var bucketStart = [Int](repeating: 0, count: 2049)
-        var next = [Int](repeating: 0, count: 2048)
-        var subStart = [Int](repeating: 0, count: 257)
-        keys.withUnsafeMutableBufferPointer { k in
-            other.withUnsafeMutableBufferPointer { o in
-                bucketStart.withUnsafeMutableBufferPointer { c in
-                    next.withUnsafeMutableBufferPointer { at in
-                        subStart.withUnsafeMutableBufferPointer { s in
-                            // level 1: keys → other, by the top 11 bits
-                            for x in k { c[Int(x >> 53) &+ 1] &+= 1 }
-                            for d in 0..<2048 {
-                                c[d + 1] &+= c[d]
-                                at[d] = c[d]
-                            }
-                            for x in k {
-                                let d = Int(x >> 53)
-                                o[at[d]] = x
-                                at[d] &+= 1
-                            }
-                            // level 2: each bucket of other → its place in keys, by the next 8 bits (`at` reused)
-                            for d in 0..<2048 {
-                                let lo = c[d], hi = c[d + 1]
-                                if hi - lo <= 32 {
-                                    for i in lo..<hi { k[i] = o[i] }
-                                    insertionSort(k, lo, hi)
-                                    continue
-                                }
-                                for e in 0..<257 { s[e] = 0 }
-                                for i in lo..<hi { s[Int((o[i] >> 45) & 0xFF) &+ 1] &+= 1 }
-                                for e in 0..<256 {
-                                    s[e + 1] &+= s[e]
-                                    at[e] = lo &+ s[e]
-                                }
-                                for i in lo..<hi {
-                                    let x = o[i]
-                                    let e = Int((x >> 45) & 0xFF)
-                                    k[at[e]] = x
-                                    at[e] &+= 1
-                                }
-                                for e in 0..<256 {
-                                    let a = lo + s[e], b = lo + s[e + 1]
-                                    if b - a <= 32 {
-                                        insertionSort(k, a, b)
-                                    } else {
-                                        var run = UnsafeMutableBufferPointer(rebasing: k[a..<b])
-                                        run.sort()
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func insertionSort(_ k: UnsafeMutableBufferPointer<UInt64>, _ lo: Int, _ hi: Int) {
-        var i = lo + 1
-        while i < hi {
-            let x = k[i]
-            var j = i
-            while j > lo && k[j - 1] > x {
-                k[j] = k[j - 1]
-                j -= 1
-            }
-            k[j] = x
-            i += 1
-        }
+        RadixSort.sort(&keys, key: { $0 }, less: { $0 < $1 })
     }
 
     /// The keys sorted, without repeats, and how many repeats there were.
