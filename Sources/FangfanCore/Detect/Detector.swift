@@ -178,6 +178,7 @@ public struct Detector: Sendable {
         let dir = layout.workDir(period.month)
         try makeDirectory(dir)
         CrashPoint.hit("detect-before-write")
+        removeTemporaryFiles(in: dir)  // a killed detect's (a province's alerts.jsonl is hundreds of MB)
         // alerts.jsonl in batches, each in two halves, one per core, written as they are made: the province's
         // lines (hundreds of MB) are never held whole
         let file = try StreamingFile(path: dir + "/alerts.jsonl")
@@ -192,6 +193,7 @@ public struct Detector: Sendable {
                 return out
             }.all()
             for piece in lines { try file.append(piece) }
+            CrashPoint.hit("detect-mid-write")
         }
         try file.commit()
         try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")

@@ -57,14 +57,15 @@ public struct Linker: @unchecked Sendable {
         review: ReviewDecisions = ReviewDecisions()
     ) throws -> (report: LinkReport, figures: [FeedFigures]) {
         let dir = layout.workDir(period.month)
-        // the month's folders, without what an earlier link left: a killed link's temporary files (`.tmp-<pid>`)
-        // in each, and in linked/ a feed's later parts (it may have had more staged files)
+        // the month's folders, without what an earlier run left: a killed link's or detect's temporary files
+        // (`.tmp-<pid>`) in each, and in linked/ a feed's later parts (it may have had more staged files)
+        removeTemporaryFiles(in: dir)
         for sub in ["linked", "unmatched", "review"] {
             try makeDirectory(dir + "/" + sub)
+            removeTemporaryFiles(in: dir + "/" + sub)
+            guard sub == "linked" else { continue }
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub)) ?? []
-            where name.contains(".tmp-")
-                || (sub == "linked" && (Linker.feeds + FeedKind.basicNeeds).contains { name.hasPrefix($0.rawValue + "-") })
-            {
+            where (Linker.feeds + FeedKind.basicNeeds).contains(where: { name.hasPrefix($0.rawValue + "-") }) {
                 unlink(dir + "/" + sub + "/" + name)
             }
         }

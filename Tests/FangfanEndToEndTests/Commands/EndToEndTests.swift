@@ -116,7 +116,7 @@ final class EndToEndTests: XCTestCase {
         // crash points across every stage; a "row" point at several depths (several seeds of where to stop)
         var points = [
             "before-staged", "before-move", "before-manifest", "after-manifest:3", "link-feed:2",
-            "detect-before-write", "emit-before-ledger", "emit-before-swap",
+            "detect-before-write", "detect-mid-write", "emit-before-ledger", "emit-before-swap",
         ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<3 { points.append("row:\(Int.random(in: 1...2500, using: &rng))") }
@@ -133,6 +133,11 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(Set(got.keys), Set(expected.keys), point)
             for (k, v) in expected { XCTAssertEqual(got[k], v, "\(point): \(k) differs from the uninterrupted run") }
             XCTAssertEqual(try s.evaluations("2021-05"), expectedEvaluations, "\(point): detect's evaluations differ")
+            // nothing the killed run was writing is left behind (a province's alerts.jsonl is hundreds of MB)
+            let left = FileManager.default.enumerator(atPath: s.state.path)!.compactMap { $0 as? String }.filter {
+                $0.contains(".tmp-")
+            }
+            XCTAssertEqual(left, [], "\(point): temporary files left in state/")
         }
     }
 

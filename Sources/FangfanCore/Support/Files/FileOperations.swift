@@ -85,3 +85,12 @@ public func syncDirectory(_ path: String) {
     let fd = open(path, O_RDONLY | O_DIRECTORY)
     if fd >= 0 { fsync(fd); close(fd) }
 }
+
+/// Removes what a killed writer left in `dir` (not below it): the files named `….tmp-<pid>` that `AtomicFile`,
+/// `StreamingFile` and `copyFile` write before their rename. Safe only under the state lock, which no other
+/// run holds: a temporary file there is never a live one.
+func removeTemporaryFiles(in dir: String) {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.contains(".tmp-") {
+        unlink(dir + "/" + name)
+    }
+}
