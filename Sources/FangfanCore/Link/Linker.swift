@@ -83,7 +83,7 @@ public struct Linker: @unchecked Sendable {
         }
         // the review's candidate index, built on a thread of its own from the first record to review on
         let candidates = ReviewCandidatesAhead(roster: roster)
-        if !toReview.isEmpty && !roster.households.isEmpty { candidates.start() }
+        if !toReview.isEmpty { candidates.start() }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that
@@ -115,7 +115,7 @@ public struct Linker: @unchecked Sendable {
             CrashPoint.hit("link-feed")
             let piece = work[k]
             let part = try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
-            if !part.toReview.isEmpty && !roster.households.isEmpty { candidates.start() }
+            if !part.toReview.isEmpty { candidates.start() }
             return part
         }.all()
         // Each part's linked records are a file of their own (linked/income.csv, linked/income-2.csv, …, in

@@ -11,8 +11,9 @@ final class ReviewCandidatesAhead: @unchecked Sendable {
 
     init(roster: RosterIndex) { self.roster = roster }
 
-    /// Starts the build, once.
+    /// Starts the build, once (none for an empty roster: the search asks for no candidate then).
     func start() {
+        guard !roster.households.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
         if task == nil { task = BackgroundTask(name: "fangfan-review") { [roster] in ReviewCandidateIndex(roster: roster) } }
@@ -22,8 +23,8 @@ final class ReviewCandidatesAhead: @unchecked Sendable {
     func index() -> ReviewCandidateIndex {
         start()
         lock.lock()
-        let t = task!
+        let t = task
         lock.unlock()
-        return (try? t.wait()) ?? ReviewCandidateIndex(roster: roster)
+        return t.flatMap { try? $0.wait() } ?? ReviewCandidateIndex(roster: roster)
     }
 }
