@@ -202,7 +202,7 @@ public enum XLSXWriter {
                 || s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
             xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
             xml.append(contentsOf: (preserve ? #"<t xml:space="preserve">"# : "<t>").utf8)
-            xml.append(contentsOf: escapeText(s).utf8)
+            appendEscaped(s, to: &xml)
             xml.append(contentsOf: "</t></is></c>".utf8)
         }
         if !sheet.columns.isEmpty {
@@ -320,11 +320,26 @@ public enum XLSXWriter {
 
     /// `-?digits(.digits)?`: what a money amount formats to. Anything else would make Excel repair the file.
     static func isDecimalLiteral(_ s: String) -> Bool {
-        var bytes = Substring(s).utf8[...]
-        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-        guard s.utf8.last != UInt8(ascii: "."), parts.count <= 2 else { return false }
-        return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        var s = s
+        return s.withUTF8 { u in
+            // one pass, no array made: digits, then at most one "." followed by digits
+            var i = u.first == UInt8(ascii: "-") ? 1 : 0
+            var digits = 0
+            var sawPoint = false
+            while i < u.count {
+                let b = u[i]
+                if b >= 0x30 && b <= 0x39 {
+                    digits += 1
+                } else if b == UInt8(ascii: "."), !sawPoint, digits > 0 {
+                    sawPoint = true
+                    digits = 0
+                } else {
+                    return false
+                }
+                i += 1
+            }
+            return digits > 0
+        }
     }
 
     // MARK: - Escaping
@@ -333,43 +348,64 @@ public enum XLSXWriter {
     /// XML 1.0 cannot hold as Office's `_xHHHH_`, and a literal `_xHHHH_` protected as `_x005F_xHHHH_`.
     /// In an attribute, tab and LF too become references, as a parser would normalise them to spaces.
     static func escapeText(_ s: String, attribute: Bool = false) -> String {
-        // Most cells need nothing: no markup character, no control character, no "_", nothing that may be U+FFFE/F.
-        let plain = !s.utf8.contains { b in
-            b < 0x20 && (attribute || (b != 0x09 && b != 0x0A)) || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22
-                || b == 0x5F || b == 0xEF
-        }
-        if plain { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        let scalars = Array(s.unicodeScalars)
-        for (i, c) in scalars.enumerated() {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\r": out += "&#13;"
-            case "\t": out += attribute ? "&#9;" : "\t"
-            case "\n": out += attribute ? "&#10;" : "\n"
-            case "_" where looksLikeEscape(scalars, at: i): out += "_x005F_"
-            default:
-                if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
-                    out += "_x" + hex4(c.value) + "_"
-                } else {
-                    out.unicodeScalars.append(c)
-                }
+        var out: [UInt8] = []
+        appendEscaped(s, attribute: attribute, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `escapeText(s)`'s bytes appended to `out`, worked out on the UTF-8 bytes: every character it changes is
+    /// ASCII or U+FFFE/U+FFFF (EF BF BE/BF), and what makes `_` the start of an escape (`x`, four hex digits,
+    /// `_`) is ASCII too, so the next six bytes are the next six characters whenever it matters.
+    static func appendEscaped(_ s: String, attribute: Bool = false, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            let n = u.count
+            out.reserveCapacity(out.count + n)
+            var from = 0  // the start of the bytes not yet copied
+            func put(_ i: Int, _ replacement: StaticString, skip: Int = 1) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[from..<i]))
+                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                from = i + skip
             }
+            func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) }
+            var i = 0
+            while i < n {
+                let b = u[i]
+                switch b {
+                case 0x26: put(i, "&amp;")
+                case 0x3C: put(i, "&lt;")
+                case 0x3E: put(i, "&gt;")
+                case 0x22: put(i, "&quot;")
+                case 0x0D: put(i, "&#13;")
+                case 0x09: if attribute { put(i, "&#9;") }
+                case 0x0A: if attribute { put(i, "&#10;") }
+                case 0x5F:
+                    if i + 6 < n && u[i + 1] == UInt8(ascii: "x") && u[i + 6] == 0x5F && isHex(u[i + 2]) && isHex(u[i + 3])
+                        && isHex(u[i + 4]) && isHex(u[i + 5])
+                    {
+                        put(i, "_x005F_")
+                    }
+                case 0xEF where i + 2 < n && u[i + 1] == 0xBF && u[i + 2] == 0xBE:
+                    put(i, "_xFFFE_", skip: 3)
+                    i += 2
+                case 0xEF where i + 2 < n && u[i + 1] == 0xBF && u[i + 2] == 0xBF:
+                    put(i, "_xFFFF_", skip: 3)
+                    i += 2
+                default:
+                    if b < 0x20 {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[from..<i]))
+                        out.append(contentsOf: "_x00".utf8)
+                        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+                        out.append(digits[Int(b >> 4)])
+                        out.append(digits[Int(b & 0x0F)])
+                        out.append(0x5F)
+                        from = i + 1
+                    }
+                }
+                i += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[from..<n]))
         }
-        return out
-    }
-
-    private static func looksLikeEscape(_ s: [Unicode.Scalar], at i: Int) -> Bool {
-        i + 6 < s.count && s[i + 1] == "x" && s[i + 6] == "_" && s[(i + 2)..<(i + 6)].allSatisfy(\.properties.isASCIIHexDigit)
-    }
-
-    private static func hex4(_ v: UInt32) -> String {
-        let h = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - h.count)) + h
     }
 
     /// Excel's rules for a tab name: 1 to 31 characters, none of `[]:*?/\`, not starting or ending with `'`,

@@ -133,6 +133,71 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(read.dropFirst().map { $0.cells.first! }, cases.map { .text($0.0) })
     }
 
+    /// The byte-wise escaping gives what the character-wise rules give (the reference below is the earlier
+    /// implementation, kept here): on the edge cases and on random strings from an alphabet of the
+    /// characters it treats specially, in text and in attributes.
+    func testEscapingMatchesTheCharacterRules() {
+        func reference(_ s: String, attribute: Bool) -> String {
+            var out = ""
+            let scalars = Array(s.unicodeScalars)
+            for (i, c) in scalars.enumerated() {
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "\r": out += "&#13;"
+                case "\t": out += attribute ? "&#9;" : "\t"
+                case "\n": out += attribute ? "&#10;" : "\n"
+                case "_"
+                where i + 6 < scalars.count && scalars[i + 1] == "x" && scalars[i + 6] == "_"
+                    && scalars[(i + 2)..<(i + 6)].allSatisfy(\.properties.isASCIIHexDigit):
+                    out += "_x005F_"
+                default:
+                    if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
+                        let h = String(c.value, radix: 16, uppercase: true)
+                        out += "_x" + String(repeating: "0", count: 4 - h.count) + h + "_"
+                    } else {
+                        out.unicodeScalars.append(c)
+                    }
+                }
+            }
+            return out
+        }
+        let edges = [
+            "", "_", "_x0041_", "_x0041", "x_x0041__x00fF_", "_xG041_", "__x0041_", "_x00411_", "\u{FFFE}", "\u{FFFF}",
+            "\u{FFFD}", "\u{EFBF}", "a\u{1B}b", "\u{0}", "\r\n\t", "（户主）_x1234_", "&&<<>>\"\"", "_x_x0041_",
+        ]
+        let alphabet: [String] = [
+            "_", "x", "X", "0", "4", "a", "F", "g", "&", "<", ">", "\"", "\r", "\n", "\t", "\u{1}", "\u{1F}", "\u{FFFE}",
+            "\u{FFFF}", "\u{FFFD}", "（", "户", "😀", " ",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        let random = (0..<3000).map { _ in
+            (0..<Int.random(in: 0...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+        }
+        for s in edges + random {
+            for attribute in [false, true] {
+                XCTAssertEqual(XLSXWriter.escapeText(s, attribute: attribute), reference(s, attribute: attribute), s.debugDescription)
+            }
+        }
+    }
+
+    /// The one-pass check of a number cell against the rule it states (`-?digits(.digits)?`), on every string of
+    /// up to four characters from its alphabet.
+    func testDecimalLiteralCheckMatchesItsRule() {
+        func rule(_ s: String) -> Bool {
+            s.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil
+        }
+        var strings = [""]
+        var level = [""]
+        for _ in 0..<4 {
+            level = level.flatMap { p in ["-", ".", "0", "9", "a", " "].map { p + $0 } }
+            strings += level
+        }
+        for s in strings { XCTAssertEqual(XLSXWriter.isDecimalLiteral(s), rule(s), s.debugDescription) }
+    }
+
     func testSheetNames() {
         XCTAssertEqual(XLSXWriter.sheetName("锦和镇"), "锦和镇")
         XCTAssertEqual(XLSXWriter.sheetName("a[b]c:d*e?f/g\\h"), "a_b_c_d_e_f_g_h")
