@@ -202,6 +202,22 @@ final class AlertJSONTests: XCTestCase {
         XCTAssertEqual(o1, o2)
         XCTAssertEqual(mine.last, 0x0A)
     }
+
+    /// One string value's bytes, worked out by hand: copied whole when nothing needs escaping, else escaped
+    /// from the first character that does (quote, backslash, controls as JSONEncoder writes them).
+    func testStringValuesAreEscapedByteForByte() {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("王大明", #""王大明""#), ("a/b", #""a/b""#), ("中\"文", #""中\"文""#),
+            ("\\", #""\\""#), ("前\n后\r\t", #""前\n后\r\t""#), ("\u{01}x\u{1F}", #""\u0001x\u001f""#),
+            ("末尾\"", #""末尾\"""#),
+        ]
+        for (value, expected) in cases {
+            var out: [UInt8] = [0x7B]
+            AlertJSON.string(&out, value)
+            XCTAssertEqual(String(decoding: out.dropFirst(), as: UTF8.self), expected, value.debugDescription)
+            XCTAssertEqual(out.first, 0x7B)
+        }
+    }
 }
 
 /// RULES.md §8: each town's list by level (red, orange, yellow), then net income per capita ascending,
