@@ -171,10 +171,21 @@ public struct Linker: @unchecked Sendable {
 
     /// Which records of the feed a later version replaces: from the keys ingest wrote beside each staged
     /// file, or (for disaster, housing and water, whose keys need the roster, or when a keys file is missing) from
-    /// the records.
+    /// the records. When ingest counted no replaced record in any of the feed's files (`ManifestEntry.replaced`:
+    /// a file's records whose key was staged before it or repeated within it), no key comes twice and none is
+    /// read (`noneReplaced`).
     static func plan(_ join: FeedJoin, store: StagedStore, confirmedFile: String? = nil) throws -> LinkPlan {
         var plan = LinkPlan()
+        let staged = store.files(join.feed)
+        if confirmedFile == nil && join.confirmed.isEmpty && !join.keyedByHousehold,
+            let files = noneReplaced(staged, keysFile: { store.layout.keysFile(join.feed, seq: $0.seq) })
+        {
+            plan.files = files
+            return plan
+        }
         var keys: [UInt64] = []
+        // (made at its size: a province's medical feed is millions of keys, grown by doubling it was twice that)
+        keys.reserveCapacity(staged.reduce(0) { $0 + $1.entry.accepted })
         var fromKeysFiles = !join.keyedByHousehold
         // the confirmed damaged records first, their keys from the records (their IDs are the candidates')
         func confirmedFirst() throws {
@@ -184,24 +195,20 @@ public struct Linker: @unchecked Sendable {
         }
         try confirmedFirst()
         if fromKeysFiles {
-            for (entry, path) in store.files(join.feed) {
-                guard let data = readWholeFile(store.layout.keysFile(join.feed, seq: entry.seq)),
-                    data.count == entry.accepted * 8
-                else {
+            for (entry, path) in staged {
+                let first = keys.count
+                guard readKeys(store.layout.keysFile(join.feed, seq: entry.seq), count: entry.accepted, into: &keys) else {
                     fromKeysFiles = false
                     break
                 }
-                plan.files.append((path, keys.count, fileBytes(path), entry.file))
-                data.withUnsafeBytes { p in
-                    for i in 0..<(p.count / 8) { keys.append(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
-                }
+                plan.files.append((path, first, fileBytes(path), entry.file))
             }
         }
         if !fromKeysFiles {
             plan.files = []
-            keys = []
+            keys.removeAll(keepingCapacity: true)
             try confirmedFirst()
-            for (entry, path) in store.files(join.feed) {
+            for (entry, path) in staged {
                 plan.files.append((path, keys.count, fileBytes(path), entry.file))
                 try StagedStore.forEach(join.feed, file: path) { r in keys.append(join.key(r, join.household(r))) }
             }
@@ -213,6 +220,48 @@ public struct Linker: @unchecked Sendable {
         }
         plan.superseded = SortedKeys.superseded(keys)
         return plan
+    }
+
+    /// The plan's files when no record of the feed is replaced: every file's `replaced` is 0 and its keys file
+    /// is there at its size (ingest counted against the keys files of the files before it; one missing would
+    /// have hidden repeats from that count, so the keys are then read and sorted as usual). Nil otherwise.
+    static func noneReplaced(
+        _ staged: [(entry: ManifestEntry, path: String)], keysFile: (ManifestEntry) -> String
+    ) -> [(path: String, first: Int, bytes: Int, file: String)]? {
+        var files: [(path: String, first: Int, bytes: Int, file: String)] = []
+        var first = 0
+        for (entry, path) in staged {
+            guard entry.replaced == 0, holds(keysFile(entry), keys: entry.accepted) else { return nil }
+            files.append((path, first, fileBytes(path), entry.file))
+            first += entry.accepted
+        }
+        return files
+    }
+
+    /// Whether the keys file is there with `count` keys.
+    static func holds(_ keysFile: String, keys count: Int) -> Bool {
+        var st = stat()
+        return stat(keysFile, &st) == 0 && Int(st.st_size) == count * 8
+    }
+
+    /// Appends the `count` keys of a keys file to `keys`, read straight into the array; false (and `keys` as it
+    /// was) when the file is missing or not `count` keys long.
+    static func readKeys(_ path: String, count: Int, into keys: inout [UInt64]) -> Bool {
+        guard holds(path, keys: count), let file = try? FileByteSource(path: path) else { return false }
+        let before = keys.count
+        var complete = false
+        keys.append(contentsOf: repeatElement(0, count: count))
+        keys.withUnsafeMutableBytes { all in
+            let target = UnsafeMutableRawBufferPointer(rebasing: all[(before * 8)...])
+            var filled = 0
+            while filled < target.count {
+                guard let n = try? file.read(into: UnsafeMutableRawBufferPointer(rebasing: target[filled...])), n > 0 else { break }
+                filled += n
+            }
+            complete = filled == target.count
+        }
+        if !complete { keys.removeLast(count) }
+        return complete
     }
 
     /// What one part of a feed's linking made: its records (not yet in place) and their figures.

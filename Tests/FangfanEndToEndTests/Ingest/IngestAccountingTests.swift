@@ -77,6 +77,44 @@ extension IngestTests {
         XCTAssertEqual(es.reduce(0) { $0 + $1.accepted - $1.replaced }, 3)
     }
 
+    /// Link's plan of a feed (which records a later version replaces): no key is read while ingest counted no
+    /// replaced record; once a file replaces one, the keys say which; without a keys file, the records do.
+    func testLinkPlanReadsKeysOnlyWhenARecordWasReplaced() throws {
+        let p = T.id(born: "19870315", seq: 123)
+        try put("medical/m1.csv", [T.medicalHeader, T.medicalRow("JS001", p), T.medicalRow("JS002", p)], age: 300)
+        try put("medical/m2.csv", [T.medicalHeader, T.medicalRow("JS003", p)], age: 200)
+        try ingest()
+        let join = FeedJoin(feed: .medical, roster: RosterIndex())
+        var store = try StagedStore(layout: layout)
+        var plan = try Linker.plan(join, store: store)
+        XCTAssertNil(plan.superseded)
+        XCTAssertEqual(plan.files.map(\.first), [0, 2])
+        XCTAssertEqual(plan.files.map(\.file), ["medical/m1.csv", "medical/m2.csv"])
+        XCTAssertNotNil(Linker.noneReplaced(store.files(.medical)) { self.layout.keysFile(.medical, seq: $0.seq) })
+        // m3 re-sends JS001 (record 0) and JS003 (record 2): those two are replaced, by records 3 and 4
+        try put("medical/m3.csv", [T.medicalHeader, T.medicalRow("JS001", p), T.medicalRow("JS003", p)], age: 100)
+        try ingest()
+        XCTAssertEqual(try counts("medical/m3.csv"), [2, 2, 0, 2])
+        store = try StagedStore(layout: layout)
+        XCTAssertNil(Linker.noneReplaced(store.files(.medical)) { self.layout.keysFile(.medical, seq: $0.seq) })
+        plan = try Linker.plan(join, store: store)
+        XCTAssertEqual(plan.files.map(\.first), [0, 2, 3])
+        XCTAssertEqual((0..<5).filter { plan.superseded?.contains($0) == true }, [0, 2])
+        // a keys file missing or cut short: the keys come from the records, with the same answer
+        let seqs = store.files(.medical).map(\.entry.seq)
+        XCTAssertEqual(unlink(layout.keysFile(.medical, seq: seqs[0])), 0)
+        XCTAssertEqual(truncate(layout.keysFile(.medical, seq: seqs[1]), 4), 0)
+        XCTAssertFalse(Linker.holds(layout.keysFile(.medical, seq: seqs[0]), keys: 2))
+        XCTAssertFalse(Linker.holds(layout.keysFile(.medical, seq: seqs[1]), keys: 1))
+        plan = try Linker.plan(join, store: store)
+        XCTAssertEqual(plan.files.map(\.first), [0, 2, 3])
+        XCTAssertEqual((0..<5).filter { plan.superseded?.contains($0) == true }, [0, 2])
+        // and with nothing replaced, a missing keys file is not trusted to have been there when ingest counted
+        var unreplaced = store.files(.medical)
+        for i in unreplaced.indices { unreplaced[i].entry.replaced = 0 }
+        XCTAssertNil(Linker.noneReplaced(unreplaced) { self.layout.keysFile(.medical, seq: $0.seq) })
+    }
+
     /// A roster replaces the previous one whole: `replaced` counts its people the previous roster had.
     func testARosterReplacesThePreviousRosterWhole() throws {
         func p(_ n: Int) -> String { T.id(born: "19700101", seq: n) }
