@@ -80,7 +80,8 @@ extension Ingestor {
                 keys.sets[.roster] = nil
             } else {
                 replaced = p.repeatsWithin + (previous.isEmpty ? 0 : SortedKeys.countIn(p.sortedKeys, previous))
-                keys.sets[feed] = SortedKeys.union(previous, p.sortedKeys)
+                keys.committing(feed)
+                keys.sets[feed] = keys.pending[feed, default: 0] > 0 ? SortedKeys.union(previous, p.sortedKeys) : nil
             }
             p.sortedKeys = []
             entry.replaced = replaced

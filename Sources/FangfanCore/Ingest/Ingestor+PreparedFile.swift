@@ -28,7 +28,8 @@ extension Ingestor {
         var rejection: FileRejection?
         var staged: StreamingFile?
         var quarantine: StreamingFile?
-        /// The record keys of the accepted rows, in order (written beside the staged file for link)...
+        /// A roster's record keys, in order (its `replaced` is counted at commit); any other feed's keys are
+        /// written beside the staged file for link and not kept...
         var keys: [UInt64] = []
         /// ...and sorted, on the worker, without repeats (`repeatsWithin` counts them). Not for a roster:
         /// its `replaced` counts its rows found in the previous roster, sorted at commit if there is one.
@@ -49,8 +50,14 @@ extension Ingestor {
         let ingestor: Ingestor
         let manifest: Manifest
         var sets: [FeedKind: [UInt64]] = [:]
+        /// How many files of each feed are still to be committed in this run: a feed's keys are kept only while
+        /// one is (a province's medical keys are tens of MB, and most months bring one file a feed).
+        var pending: [FeedKind: Int] = [:]
         /// The keys of a roster committed in this run, sorted only if another roster follows it.
         var unsortedRoster: [UInt64]?
+        /// A file of `feed` is being committed: one fewer to come.
+        mutating func committing(_ feed: FeedKind) { pending[feed, default: 0] -= 1 }
+
         mutating func staged(_ feed: FeedKind) throws -> [UInt64] {
             if feed == .roster, let keys = unsortedRoster {
                 sets[.roster] = SortedKeys.distinct(keys).keys

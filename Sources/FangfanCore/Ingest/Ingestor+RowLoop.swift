@@ -230,9 +230,10 @@ extension Ingestor {
         entry.extra_columns = extraColumns
         entry.encoding = encoding
         p.entry = entry
-        p.keys = fileKeys
         // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
-        if feed != .roster {
+        if feed == .roster {
+            p.keys = fileKeys
+        } else {
             (p.sortedKeys, p.repeatsWithin) = SortedKeys.distinct(fileKeys)
         }
         // beside the staged file, under its sequence number (uncommitted until the manifest line)

@@ -69,6 +69,7 @@ public final class Ingestor: @unchecked Sendable {
         // ingest order: the commit is where a file gets its sequence number's place, its `replaced`
         // count against the records staged before it, and its manifest line.
         var keys = KeyCache(ingestor: self, manifest: manifest)
+        for f in ready { if let feed = f.feed { keys.pending[feed, default: 0] += 1 } }
         let batchSize = 8
         var start = 0
         while start < ready.count {
