@@ -13,9 +13,28 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `-1234.50`: two decimals, no grouping, the form staged records and alerts.jsonl use.
     public var description: String {
-        let sign = fen < 0 ? "-" : ""
-        let a = fen.magnitude
-        return sign + String(a / 100) + "." + pad(Int(a % 100), 2)
+        // written right to left into the String's own storage, then moved to its start: no intermediate
+        // Strings (an amount below a trillion yuan fits the small form: no allocation at all)
+        String(unsafeUninitializedCapacity: 24) { out in
+            var rest = fen.magnitude
+            var at = out.count
+            func put(_ b: UInt8) {
+                at -= 1
+                out[at] = b
+            }
+            func digit() {
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            digit()
+            digit()
+            put(UInt8(ascii: "."))
+            repeat { digit() } while rest > 0
+            if fen < 0 { put(UInt8(ascii: "-")) }
+            let n = out.count - at
+            for i in 0..<n { out[i] = out[at + i] }
+            return n
+        }
     }
 
     public enum Sign: Sendable { case nonNegative, any }

@@ -504,6 +504,19 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(Money(fen: -1230).description, "-12.30")
         XCTAssertEqual(Money(fen: -123456).description, "-1234.56")
         XCTAssertEqual(Money(yuan: 12).description, "12.00")
+        XCTAssertEqual(Money(fen: 99).description, "0.99")
+        XCTAssertEqual(Money(fen: -100).description, "-1.00")
+        XCTAssertEqual(Money(fen: Int64.max).description, "92233720368547758.07")
+        XCTAssertEqual(Money(fen: Int64.min).description, "-92233720368547758.08")
+        // against sign, yuan, ".", two digits of fen spelled out, across many magnitudes
+        for e in 0..<19 {
+            for fen in [Int64(1) << (3 * e + 1), Int64(1) << (3 * e + 1) - 1] where fen > 0 {
+                let yuan = String(fen / 100), cents = fen % 100
+                let expected = yuan + "." + (cents < 10 ? "0" : "") + String(cents)
+                XCTAssertEqual(Money(fen: fen).description, expected)
+                XCTAssertEqual(Money(fen: -fen).description, "-" + expected)
+            }
+        }
         XCTAssertEqual(Money.staged(utf8("-1234.56")).fen, -123456)
         XCTAssertEqual(Money.staged(utf8("0.07")).fen, 7)
     }
