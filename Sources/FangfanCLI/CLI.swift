@@ -344,8 +344,12 @@ public struct RunCommand: ParsableCommand {
             MemoryTuning.returnFreedMemory()  // ingest's buffers, before link's and detect's figures
             _ = try timed("link") { try p.link(m, keepFigures: true) }
             MemoryTuning.returnFreedMemory()
-            _ = try timed("detect") { try p.detect(m, recordAhead: true) }
-            MemoryTuning.returnFreedMemory()  // link's figures, let go of in detect
+            _ = try timed("detect") {
+                let alerts = try p.detect(m, recordAhead: true)
+                p.releaseRoster()  // emit needs no roster index (a province's is hundreds of MB)
+                return alerts
+            }
+            MemoryTuning.returnFreedMemory()  // link's figures, let go of in detect, and the roster
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }
             p.logger.info(
                 "run done",

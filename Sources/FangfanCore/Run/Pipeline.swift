@@ -29,16 +29,22 @@ public final class Pipeline {
         // ledger is then opened when a verification or review file first needs it.
         let onDemand = try config.ledgerURL != nil && shared == nil && county() == nil
         let sink = onDemand ? LedgerOnDemand { try self.openLedger() } : LedgerOnDemand(try openLedger())
-        let report = try Ingestor(
+        var report = try Ingestor(
             config: config, today: today, logger: logger, findings: sink, reviews: sink, progress: progress,
             buildsRosterIndex: keepRoster
         ).run()
+        // the index is the pipeline's from here (the report goes to the caller, who may keep it to the end)
         if let r = report.roster { rosterCache = (r.seq, r.index) }
+        report.roster = nil
         return report
     }
 
     /// The roster index of the latest staged roster, built once per process (run uses it for link and detect).
     private var rosterCache: (seq: Int?, index: RosterIndex)?
+    /// Lets go of the roster index once nothing of the process needs it (`fangfan run` after detect: emit
+    /// reads no roster, and the ledger, shared or not, is open by then). A later stage would build it again.
+    public func releaseRoster() { rosterCache = nil }
+
     /// What link accumulated in this process for detect (month and roster it was linked with).
     private var linked: (month: Month, rosterSeq: Int?, figures: [FeedFigures])?
     /// The ledger's recording of the month, begun by detect in this process (`fangfan run`), for emit to finish.
