@@ -105,6 +105,7 @@ public struct Emitter {
             _ = try? recording.wait()
             throw error
         }
+        let counts = alertCounts(detect: detect, link: link, alerts: alerts)
         let recorded = try recording.wait()
         let eliminate = recorded.eliminate
         var suggestedRows: [String: [TownList.Row]] = [:]
@@ -157,7 +158,7 @@ public struct Emitter {
         try ledger.registerProposals(ReviewList.proposals(reviewRows), month: month.description)
 
         var summary = makeSummary(
-            detect: detect, link: link, alerts: alerts, manifest: manifest,
+            detect: detect, link: link, alerts: counts, manifest: manifest,
             cases: try ledger.countsByState(), eliminations: eliminate.count, timings: timings)
         let pending = ReviewList.pendingRecords(reviewRows), decided = try ledger.reviewCounts()
         for feed in FeedKind.reviewed {
@@ -228,7 +229,13 @@ public struct Emitter {
                     triggered: $0.triggered)
             })
         let monitored = try ledger.cases(state: .monitored)
-        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
+        // whether each monitored household has labour, from its evaluation (the first, as before): a table of
+        // the monitored households only, not of every evaluation (a province's are hundreds of thousands)
+        let monitoredIDs = Set(monitored.map(\.householdId))
+        var hasLabour: [String: Bool] = [:]
+        for e in evaluations where monitoredIDs.contains(e.householdId) && hasLabour[e.householdId] == nil {
+            hasLabour[e.householdId] = e.hasLabour
+        }
         let recent = try ledger.recentEvaluations(
             month: month.description, households: monitored.map(\.householdId),
             limit: elimination.evaluationsRead)
@@ -236,7 +243,7 @@ public struct Emitter {
             monitored.filter {
                 elimination.suggests(
                     $0, recent: recent[$0.householdId] ?? [], month: month.description,
-                    hasLabour: evalBy[$0.householdId]?.hasLabour ?? false)
+                    hasLabour: hasLabour[$0.householdId] ?? false)
             }.map(\.householdId))
         try ledger.recordEliminationSuggestions(
             month: month.description, run: "run \(month)", households: eliminate.sorted(),
@@ -371,10 +378,9 @@ public struct Emitter {
         FeedKind.basicNeeds.contains { link.linked[$0.rawValue] != nil }
     }
 
-    func makeSummary(
-        detect: DetectReport, link: LinkReport, alerts: [Alert], manifest: Manifest,
-        cases: [CaseState: Int], eliminations: Int, timings: [String: Double]
-    ) -> Summary {
+    /// summary.json's counts of the alerts (all but `elimination_suggested`, which the ledger answers): made
+    /// while the ledger is being written.
+    func alertCounts(detect: DetectReport, link: LinkReport, alerts: [Alert]) -> Summary.Alerts {
         var byLevel: [String: Int] = [:], byTrigger: [String: Int] = [:], byRisk: [String: Int] = [:]
         var byChannel: [String: Int] = [:], byTown: [String: [String: Int]] = [:]
         for l in Level.allCases { byLevel[l.rawValue] = 0 }
@@ -410,6 +416,17 @@ public struct Emitter {
             for a in alerts { counts[a.category, default: 0] += 1 }
             byCategory = counts
         }
+        return .init(
+            total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
+            by_channel: byChannel, by_town: byTown, elimination_suggested: 0, by_category: byCategory)
+    }
+
+    func makeSummary(
+        detect: DetectReport, link: LinkReport, alerts counts: Summary.Alerts, manifest: Manifest,
+        cases: [CaseState: Int], eliminations: Int, timings: [String: Double]
+    ) -> Summary {
+        var alerts = counts
+        alerts.elimination_suggested = eliminations
         var caseCounts: [String: Int] = [:]
         for s in CaseState.allCases { caseCounts[s.rawValue] = cases[s] ?? 0 }
         return Summary(
@@ -425,9 +442,7 @@ public struct Emitter {
                     replaced: $0.replaced, extra_columns: $0.extra_columns)
             },
             unmatched: link.unmatched,
-            alerts: .init(
-                total: alerts.count, by_level: byLevel, by_trigger: byTrigger, by_risk_type: byRisk,
-                by_channel: byChannel, by_town: byTown, elimination_suggested: eliminations, by_category: byCategory),
+            alerts: alerts,
             cases: caseCounts, timings: timings, generated_at: clock())
     }
 
