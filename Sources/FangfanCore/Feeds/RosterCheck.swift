@@ -90,6 +90,6 @@ enum RosterCheck {
         guard !keys.isEmpty else { return true }
         var runs = 1
         for i in 1..<keys.count where keys[i] != keys[i - 1] { runs += 1 }
-        return runs == SortedKeys.distinct(keys).keys.count
+        return runs == SortedKeys.distinctCount(keys)
     }
 }

@@ -49,6 +49,26 @@ final class SortedKeysTests: XCTestCase {
         XCTAssertEqual(SortedKeys.union([4], []), [4])
     }
 
+    /// Repeats and distinct counts of keys that are not hashes — a county's resident numbers, which share
+    /// their leading digits — and of random ones, against counting them in a dictionary; the repeats ascending.
+    func testRepeatsOfClusteredAndRandomKeysAgreeWithCounting() {
+        var g = SystemRandomNumberGenerator()
+        // 440825 19870315 NNN C as one number, 300,000 people of a few birth dates, some listed twice or thrice
+        let people = (0..<300_000).map { i in UInt64(440_825_198_703_150_000) + UInt64(i % 7) * 10_000 + UInt64(i / 7) }
+        let clustered = people + (0..<3_000).map { _ in people[Int.random(in: 0..<people.count, using: &g)] } + [people[5], people[5]]
+        let random = (0..<50_000).map { _ in g.next() as UInt64 } + (0..<200).map { UInt64($0) } + (0..<100).map { UInt64($0) }
+        for keys in [clustered.shuffled(), random, [], [7], [7, 7], [UInt64.max, 0, UInt64.max]] {
+            var counts: [UInt64: Int] = [:]
+            for k in keys { counts[k, default: 0] += 1 }
+            XCTAssertEqual(SortedKeys.repeatedKeys(keys), counts.filter { $0.value > 1 }.keys.sorted())
+            XCTAssertEqual(SortedKeys.distinctCount(keys), counts.count)
+        }
+        XCTAssertEqual(SortedKeys.repeatedKeys([5, 3, 5, 1, 3, 3]), [3, 5])  // worked by hand
+        XCTAssertEqual(SortedKeys.distinctCount([5, 3, 5, 1, 3, 3]), 3)
+        XCTAssertTrue(RosterCheck.isGrouped([9, 9, 4, 4, 4, 1]))
+        XCTAssertFalse(RosterCheck.isGrouped([9, 4, 9]))
+    }
+
     /// Records 0…5 with keys 7 8 7 9 8 7: record 0 is replaced by 2 and 2 by 5 (key 7), 1 by 4 (key 8);
     /// 3, 4 and 5 are the last versions of their keys.
     func testSupersededWorkedByHand() {
