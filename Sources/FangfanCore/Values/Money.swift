@@ -13,9 +13,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `-1234.50`: two decimals, no grouping, the form staged records and alerts.jsonl use.
     public var description: String {
-        // written right to left into the String's own storage, then moved to its start: no intermediate
-        // Strings (an amount below a trillion yuan fits the small form: no allocation at all)
-        String(unsafeUninitializedCapacity: 24) { out in
+        // written right to left into a buffer on the stack, then made a String once: the small form (no
+        // allocation) for every amount below a trillion yuan, as short Strings joined together gave
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
             var rest = fen.magnitude
             var at = out.count
             func put(_ b: UInt8) {
@@ -31,9 +31,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
             put(UInt8(ascii: "."))
             repeat { digit() } while rest > 0
             if fen < 0 { put(UInt8(ascii: "-")) }
-            let n = out.count - at
-            for i in 0..<n { out[i] = out[at + i] }
-            return n
+            return String(decoding: UnsafeBufferPointer(rebasing: out[at...]), as: UTF8.self)
         }
     }
 

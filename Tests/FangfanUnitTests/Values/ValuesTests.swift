@@ -421,6 +421,13 @@ final class DayTests: XCTestCase {
 // MARK: - Money
 
 final class MoneyTests: XCTestCase {
+    /// Whether a String is in Swift's small (inline, unallocated) form: bit 61 of its second word, the
+    /// discriminator's isSmall bit in the stable String ABI of 64-bit platforms.
+    func isSmall(_ s: String) -> Bool {
+        let bits = unsafeBitCast(s, to: (UInt64, UInt64).self)
+        return (bits.1 >> 61) & 1 == 1
+    }
+
     func parse(_ raw: String, sign: Money.Sign = .any) -> Result<Money?, ValueError> {
         Money.parse(utf8(raw), sign: sign)
     }
@@ -517,6 +524,12 @@ final class MoneyTests: XCTestCase {
                 XCTAssertEqual(Money(fen: -fen).description, "-" + expected)
             }
         }
+        // short amounts are Swift's small Strings (no allocation: an alert holds several); a long one is not
+        for fen in [Int64(0), -5, 123_456, 99_999_999_999_999, -9_999_999_999_999] {
+            XCTAssertTrue(Money(fen: fen).description.utf8.count <= 15)
+            XCTAssertTrue(isSmall(Money(fen: fen).description), "\(fen)")
+        }
+        XCTAssertFalse(isSmall(Money(fen: Int64.max).description))
         XCTAssertEqual(Money.staged(utf8("-1234.56")).fen, -123456)
         XCTAssertEqual(Money.staged(utf8("0.07")).fen, 7)
     }
