@@ -121,16 +121,20 @@ public struct Detector: Sendable {
         let figs =
             try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
             ?? figures(roster: roster)
-        // households are independent: evaluated in two halves, one per core, kept in roster order
+        // households are independent: evaluated in pieces on both cores, kept in roster order. Sixteen pieces,
+        // not two halves: the pieces' alerts are moved into one array piece by piece, each let go of once moved,
+        // so that the alerts are held about once, not twice, at that moment (a province's are hundreds of MB)
         let n = roster.households.count
         // the ledger's states by household number (no String made per household to look one up)
         var stateOf: [UInt64: String] = [:]
         for (id, state) in caseStates { stateOf[HouseholdID.staged(id.utf8).key] = state }
         let states = stateOf
-        var halves = try ParallelResults(count: 2) { part -> (alerts: [Alert], evals: [UInt8]) in
+        let pieces = n < 4096 ? 2 : 16
+        var parts = try ParallelResults(count: pieces) { part -> (alerts: [Alert], evals: [UInt8]) in
             var alerts: [Alert] = []
             var evals: [UInt8] = []
-            for i in (part == 0 ? 0..<n / 2 : n / 2..<n) {
+            var shared = AlertLists()
+            for i in (n * part / pieces)..<(n * (part + 1) / pieces) {
                 let h = roster.households[i]
                 let state = states.isEmpty ? nil : states[h.id.key]
                 let f = figs[i]
@@ -141,7 +145,10 @@ public struct Detector: Sendable {
                 // evaluated: a household with a case, or one this month's alert opens a case for (so that a rerun
                 // of the month, which finds that case in the ledger, evaluates the same households)
                 let evaluated = state != nil || alert != nil
-                if let a = alert { alerts.append(a) }
+                if var a = alert {
+                    shared.share(&a)
+                    alerts.append(a)
+                }
                 if evaluated {
                     let row = [
                         h.id.description, npc.isBelow(line) ? "0" : "1", fired.isEmpty ? "0" : "1",
@@ -156,13 +163,17 @@ public struct Detector: Sendable {
             return (alerts, evals)
         }.all()
         var evals: [UInt8] = []
+        evals.reserveCapacity(parts.reduce(0) { $0 + $1.evals.count } + 256)
         CSVOut.appendRow(&evals, Evaluation.header)
-        for half in halves { evals += half.evals }
-        // the halves' alerts moved into one array (an Alert is dozens of references: copies cost)
-        var alerts = halves[0].alerts
-        halves[0].alerts = []
-        alerts.append(contentsOf: halves[1].alerts)
-        halves[1].alerts = []
+        var alerts: [Alert] = []
+        alerts.reserveCapacity(parts.reduce(0) { $0 + $1.alerts.count })
+        for k in parts.indices {
+            evals += parts[k].evals
+            parts[k].evals = []
+            // (moved in whole: an Alert is dozens of references, and its piece's array is let go of right after)
+            alerts.append(contentsOf: parts[k].alerts)
+            parts[k].alerts = []
+        }
         Detector.list(&alerts, towns: roster.towns)
         let report = DetectReport(
             month: period.month.description, period_from: period.from.description,
