@@ -17,6 +17,11 @@ public struct Detector: Sendable {
     /// Reads link's files of the month and accumulates each household's figures (detect run by hand;
     /// `fangfan run` hands detect what link accumulated as it wrote those files).
     public func figures(roster: RosterIndex) throws -> FeedFigures.Merged {
+        FeedFigures.Merged(try figureParts(roster: roster), households: roster.households.count)
+    }
+
+    /// Each feed's share of the figures, from link's files (see `figures`).
+    func figureParts(roster: RosterIndex) throws -> [FeedFigures] {
         let dir = layout.workDir(period.month) + "/linked"
         var parts: [FeedFigures] = []
         // (the feeds of RULES.md §12 only where link linked them: once a file of one of them was accepted)
@@ -44,7 +49,31 @@ public struct Detector: Sendable {
             }
             parts.append(part)
         }
-        return FeedFigures.Merged(parts, households: roster.households.count)
+        return parts
+    }
+
+    /// Lets the medical feed's parts keep the settlements for evidence of the households 因病 fires for only
+    /// (`IllnessTrigger`, the only reader of them, asked with the same out-of-pocket totals detect will give
+    /// it): what the others kept, most of a province's hundreds of MB, goes before the alerts are made. The
+    /// parts must be this caller's alone (a copy held elsewhere would keep the old storage alive).
+    public func keepIllnessEvidenceOnly(_ parts: inout [FeedFigures], roster: RosterIndex) {
+        guard parts.contains(where: { $0.feed == .medical }) else { return }
+        let fires = illnessHouseholds(parts, roster: roster)
+        for k in parts.indices where parts[k].feed == .medical { parts[k].keepSettlements(of: fires) }
+    }
+
+    /// The households 因病 fires for, from the figures detect will evaluate (a function of its own, so that its
+    /// merged view of the parts is let go of before they change).
+    private func illnessHouseholds(_ parts: [FeedFigures], roster: RosterIndex) -> Bitset {
+        let figs = FeedFigures.Merged(parts, households: roster.households.count)
+        var fires = Bitset(count: roster.households.count)
+        for p in parts where p.feed == .medical {
+            for h in p.households where !fires.contains(h) {
+                let t = IllnessTrigger.test(oop: figs[h].medicalOOP, household: roster.households[h], rules: rules)
+                if t.relative || t.absolute { fires.insert(h) }
+            }
+        }
+        return fires
     }
 
     /// Evaluates one household: nil when it gets no alert.
@@ -118,9 +147,14 @@ public struct Detector: Sendable {
 
     /// Evaluates every household of the roster (see `run`).
     public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
-        let figs =
-            try linked.map { FeedFigures.Merged($0, households: roster.households.count) }
-            ?? figures(roster: roster)
+        let figs: FeedFigures.Merged
+        if let linked {
+            figs = FeedFigures.Merged(linked, households: roster.households.count)
+        } else {
+            var parts = try figureParts(roster: roster)
+            keepIllnessEvidenceOnly(&parts, roster: roster)
+            figs = FeedFigures.Merged(parts, households: roster.households.count)
+        }
         // households are independent: evaluated in pieces on both cores, kept in roster order. Sixteen pieces,
         // not two halves: the pieces' alerts are moved into one array piece by piece, each let go of once moved,
         // so that the alerts are held about once, not twice, at that moment (a province's are hundreds of MB)

@@ -141,6 +141,16 @@ public struct FeedFigures: Sendable {
         }
     }
 
+    /// Keeps the settlements kept for evidence of the households `keep` holds only (the medical feed).
+    mutating func keepSettlements(of keep: Bitset) {
+        guard feed == .medical else { return }
+        let owners = self.owners
+        settlements.keepOnly { keep.contains(Int(owners[$0])) }
+    }
+
+    /// The households this feed named, in the order of their entries.
+    var households: LazyMapSequence<[Int32], Int> { owners.lazy.map { Int($0) } }
+
     /// The entry of household `h`, if this feed named it.
     func entryIfAny(_ h: Int) -> Int? {
         let e = entryOf[h]

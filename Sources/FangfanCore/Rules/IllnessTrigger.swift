@@ -6,15 +6,22 @@ public struct IllnessTrigger: Trigger {
     /// How many settlements the evidence lists (the largest out-of-pocket first).
     public static let evidenceLimit = 10
 
+    /// The rule's two tests for a household whose period's out-of-pocket total is `oop`, and the bar of its type.
+    static func test(oop: Money, household: Household, rules: RuleParameters) -> (relative: Bool, absolute: Bool, bar: Money) {
+        let prev = household.prevIncome
+        let r = rules.illnessPrevRatio
+        let relative = prev.fen > 0 && oop.fen * r.denominator >= r.numerator * prev.fen
+        // The bars follow the roster's 户类型 (RULES.md §4 names the types); a ledger state does not change them.
+        let fragile = household.type != .general
+        let bar = fragile ? rules.illnessBarFragile : rules.illnessBarGeneral
+        return (relative, oop >= bar, bar)
+    }
+
     public func evaluate(_ c: TriggerContext) -> FiredTrigger? {
         let oop = c.figures.medicalOOP
         let prev = c.household.prevIncome
         let r = c.rules.illnessPrevRatio
-        let relative = prev.fen > 0 && oop.fen * r.denominator >= r.numerator * prev.fen
-        // The bars follow the roster's 户类型 (RULES.md §4 names the types); a ledger state does not change them.
-        let fragile = c.household.type != .general
-        let bar = fragile ? c.rules.illnessBarFragile : c.rules.illnessBarGeneral
-        let absolute = oop >= bar
+        let (relative, absolute, bar) = Self.test(oop: oop, household: c.household, rules: c.rules)
         guard relative || absolute else { return nil }
         var why: [String] = []
         if relative { why.append("\(c.period.named)医疗个人自付 \(yuan(oop))，达到上年家庭纯收入 \(yuan(prev)) 的 \(ratioText(r)) 倍") }

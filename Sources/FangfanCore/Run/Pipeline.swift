@@ -102,8 +102,18 @@ public final class Pipeline {
         // little (a few large arrays, not an object per record)
         var figures = linkedInMemory(m, store: store)
         linked = nil
+        if figures != nil {
+            // (the figures are this function's alone now: their evidence text is let go of, not copied)
+            detector.keepIllnessEvidenceOnly(&figures!, roster: roster)
+            MemoryTuning.returnFreedMemory()
+        }
         let result = try detector.evaluate(roster: roster, caseStates: states, linked: figures)
-        figures = nil
+        if figures != nil {
+            figures = nil
+            // freed on link's threads, kept by glibc (`MemoryTuning.keepFreedMemory`) where the ledger's and the
+            // writing's threads would not reuse it: handed back before they start
+            MemoryTuning.returnFreedMemory()
+        }
         recordingAhead = nil
         if recordAhead {
             recordingAhead = (

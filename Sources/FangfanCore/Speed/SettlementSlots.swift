@@ -100,6 +100,64 @@ struct SettlementSlots: Sendable {
         return at
     }
 
+    /// Keeps the settlements of the entries `keep` names and lets go of the others' (their entries stay, with
+    /// none): the kept ones are copied, in each entry's order, into storage made at their size, and the old
+    /// storage is released (evidence is needed only where the rule fires: most households' text goes).
+    mutating func keepOnly(entries keep: (Int) -> Bool) {
+        var copy = SettlementSlots(limit: limit)
+        copy.first = first
+        copy.last = last
+        copy.kept = kept
+        var slots = 0
+        for e in first.indices where keep(e) { slots += Int(kept[e]) }
+        copy.start.reserveCapacity(slots)
+        copy.outOfPocket.reserveCapacity(slots)
+        copy.next.reserveCapacity(slots)
+        for e in first.indices {
+            guard keep(e) else {
+                copy.first[e] = -1
+                copy.last[e] = -1
+                copy.kept[e] = 0
+                continue
+            }
+            var s = first[e], previous: Int32 = -1
+            while s >= 0 {
+                let slot = Int32(copy.start.count)
+                // the slot's six NUL-ended fields, copied as they are
+                let text = blocks[start[Int(s)] >> 32].withUnsafeBufferPointer { t -> ArraySlice<UInt8> in
+                    let from = start[Int(s)] & 0xFFFF_FFFF
+                    var end = from
+                    for _ in 0..<6 {
+                        while t[end] != 0 { end += 1 }
+                        end += 1
+                    }
+                    return blocks[start[Int(s)] >> 32][from..<end]
+                }
+                copy.start.append(copy.placeText(text))
+                copy.outOfPocket.append(outOfPocket[Int(s)])
+                copy.next.append(-1)
+                if previous < 0 { copy.first[e] = slot } else { copy.next[Int(previous)] = slot }
+                previous = slot
+                s = next[Int(s)]
+            }
+            copy.last[e] = previous
+        }
+        self = copy
+    }
+
+    /// Writes a slot's text (its six fields, each ended by NUL) into the blocks; returns where it starts.
+    private mutating func placeText(_ text: ArraySlice<UInt8>) -> Int {
+        if blocks.isEmpty || blocks[blocks.count - 1].count + text.count > Self.blockBytes {
+            var b: [UInt8] = []
+            b.reserveCapacity(max(text.count, Self.blockBytes))
+            blocks.append(b)
+        }
+        let k = blocks.count - 1
+        let at = k << 32 | blocks[k].count
+        blocks[k].append(contentsOf: text)
+        return at
+    }
+
     /// Entry `e`'s kept settlements, in the plain path's order.
     func records(_ e: Int) -> [SettlementRecord] {
         var out: [SettlementRecord] = []

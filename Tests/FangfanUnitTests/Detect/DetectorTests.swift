@@ -88,6 +88,28 @@ final class DetectorRulesTests: XCTestCase {
         try write("2021-12", .application, ["\(h2),\(h2),,干部排查,2021-12-20,因病、因学,李村干,"])
     }
 
+    /// Detect keeps the settlements for evidence only of the households 因病 fires for: household 1's
+    /// 2,000.00 out of pocket (prev income 30,000.00) reaches neither 0.5 × its income nor its type's bar
+    /// (5,000.00 or 10,000.00), so its two settlements go; with the bars at 2,000.00 it fires and they stay;
+    /// its out-of-pocket total is the same either way.
+    func testEvidenceIsKeptOnlyWhereIllnessFires() throws {
+        try writeDecember()
+        var parts = try R.detector("2021-12", root: root).figureParts(roster: roster)
+        R.detector("2021-12", root: root).keepIllnessEvidenceOnly(&parts, roster: roster)
+        var figs = FeedFigures.Merged(parts, households: roster.households.count)
+        XCTAssertEqual(figs.settlements(0).map(\.id), [])
+        XCTAssertEqual(figs[0].medicalOOP, R.y("2000.00"))
+        var rules = R.rules
+        rules.illnessBarGeneral = R.y("2000.00")
+        rules.illnessBarFragile = R.y("2000.00")
+        let lower = Detector(layout: StateLayout(root: root), period: R.period("2021-12"), line: R.line, rules: rules)
+        parts = try lower.figureParts(roster: roster)
+        lower.keepIllnessEvidenceOnly(&parts, roster: roster)
+        figs = FeedFigures.Merged(parts, households: roster.households.count)
+        XCTAssertEqual(figs.settlements(0).map(\.id), ["JS1", "JS0R"])
+        XCTAssertEqual(figs[0].medicalOOP, R.y("2000.00"))
+    }
+
     func testFiguresFromLinkedRecords() throws {
         try writeDecember()
         let figs = try R.detector("2021-12", root: root).figures(roster: roster)

@@ -43,9 +43,36 @@ final class SettlementSlotsTests: XCTestCase {
                     id: r.string(0), kind: r.string(1), person: r.string(2), outOfPocket: oop, settled: r.string(4),
                     visitType: r.string(5), review: r.count > 6 ? r.string(6) : ""))
         }
+        check(slots, plain)
+        // keeping a third of the entries: theirs as they were, the others' none, and settlements offered after
+        // that kept as the plain path keeps them (the storage made anew goes on growing the same way)
+        var kept = slots
+        kept.keepOnly { $0 % 3 == 0 }
+        var keptPlain = plain.indices.map { $0 % 3 == 0 ? plain[$0] : [] }
+        check(kept, keptPlain)
+        let more = CSVReader(try DecodedSource(MemoryByteSource(Array("JS9001,正常,李四,99.00,2021-05-02,门诊,R9\n".utf8)), encoding: .utf8))
+        let r = try more.next()!
+        for e in [0, 1, 3] {
+            kept.add(e, outOfPocket: Money(fen: 9900), r, fields: (0, 1, 2, 4, 5, 6))
+            let record = SettlementRecord(
+                id: "JS9001", kind: "正常", person: "李四", outOfPocket: Money(fen: 9900), settled: "2021-05-02",
+                visitType: "门诊", review: "R9")
+            if keptPlain[e].count == limit {
+                let k = keptPlain[e]
+                keptPlain[e].remove(at: k.indices.min(by: { k[$0].outOfPocket < k[$1].outOfPocket })!)
+            }
+            keptPlain[e].append(record)
+        }
+        check(kept, keptPlain)
+        var none = slots
+        none.keepOnly { _ in false }
+        check(none, plain.map { _ in [] })
+    }
+
+    func check(_ slots: SettlementSlots, _ plain: [[SettlementRecord]], line: UInt = #line) {
         for e in plain.indices {
             let got = slots.records(e)
-            XCTAssertEqual(got.map(\.id), plain[e].map(\.id))
+            XCTAssertEqual(got.map(\.id), plain[e].map(\.id), line: line)
             XCTAssertEqual(got.map(\.kind), plain[e].map(\.kind))
             XCTAssertEqual(got.map(\.person), plain[e].map(\.person))
             XCTAssertEqual(got.map(\.outOfPocket), plain[e].map(\.outOfPocket))
