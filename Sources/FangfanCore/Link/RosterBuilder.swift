@@ -18,7 +18,7 @@ struct RosterBuilder {
     // towns, villages and the listed values repeat row after row: one String each, not one per member
     private var town = Interned { String(decoding: $0, as: UTF8.self) }
     private var village = Interned { String(decoding: $0, as: UTF8.self) }
-    private var relation = Interned { String(decoding: $0, as: UTF8.self) }
+    private var relation = Interned { Member.relations.code(String(decoding: $0, as: UTF8.self)) }
     private var type = Interned { HouseholdType(rawValue: String(decoding: $0, as: UTF8.self)) ?? .general }
     private var labour = Interned { Labour(String(decoding: $0, as: UTF8.self)) }
 
@@ -36,7 +36,7 @@ struct RosterBuilder {
         let hid = HouseholdID.staged(field(0))
         let member = Member(
             person: ResidentID.staged(field(4)), name: String(decoding: field(5), as: UTF8.self),
-            relation: relation(field(6)), labour: labour(field(7)))
+            relationCode: relation(field(6)), labour: labour(field(7)))
         let i: Int32
         if let known = last?.key == hid.key ? last!.index : byHousehold[hid.key] {
             i = known

@@ -6,5 +6,5 @@ public struct Household: Sendable {
     public let prevIncome: Money
     public var members: [Member]
     public var size: Int { members.count }
-    public var head: Member? { members.first { $0.relation == "户主" } }
+    public var head: Member? { members.first { $0.isHead } }
 }

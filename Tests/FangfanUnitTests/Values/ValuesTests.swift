@@ -583,3 +583,30 @@ final class TextNormalizeTests: XCTestCase {
         XCTAssertEqual(Text.trimSpaces(utf8("中")), utf8("中"))
     }
 }
+
+// MARK: - Member
+
+final class MemberTests: XCTestCase {
+    /// The relation is kept as a number and given back as it was spelled: the roster's listed values, and
+    /// any other spelling (made by hand), each the same number every time; 户主 is the head.
+    func testRelationsComeBackAsTheyWereSpelled() {
+        let p = ResidentID(key: 440_825_198_703_151_234)
+        for r in FeedSchema.relations + ["外孙", "", "户主 "] {
+            let m = Member(person: p, name: "王", relation: r, labour: .ordinary)
+            XCTAssertEqual(m.relation, r)
+            XCTAssertEqual(m.isHead, r == "户主")
+            XCTAssertEqual(Member.relations.code(r), Member.relations.code(r))
+        }
+        XCTAssertEqual(Member.relations.code("户主"), 0)
+        XCTAssertNotEqual(Member.relations.code("外孙"), Member.relations.code("外孙女"))
+        let h = Household(
+            id: HouseholdID(key: 4_408_250_100_080_001), town: "镇", village: "村", type: .general, prevIncome: .zero,
+            members: [
+                Member(person: p, name: "甲", relation: "配偶", labour: .none),
+                Member(person: p, name: "乙", relation: "户主", labour: .none),
+            ])
+        XCTAssertEqual(h.head?.name, "乙")
+        // two bytes of relation instead of a String: 32 bytes a member
+        XCTAssertEqual(MemoryLayout<Member>.stride, 32)
+    }
+}
