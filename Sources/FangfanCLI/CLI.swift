@@ -342,7 +342,11 @@ public struct RunCommand: ParsableCommand {
             p.logger.info("run started", metadata: ["month": "\(m)", "line": "\(line.value)"])
             let ingest = try timed("ingest") { try p.ingest(keepRoster: true) }
             MemoryTuning.returnFreedMemory()  // ingest's buffers, before link's and detect's figures
-            _ = try timed("link") { try p.link(m, keepFigures: true) }
+            _ = try timed("link") {
+                let report = try p.link(m, keepFigures: true)
+                p.releasePersonIndex()  // detect and emit join no record to a person
+                return report
+            }
             MemoryTuning.returnFreedMemory()
             _ = try timed("detect") {
                 let alerts = try p.detect(m, recordAhead: true)

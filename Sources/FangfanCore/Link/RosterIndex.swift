@@ -38,6 +38,20 @@ public final class RosterIndex: @unchecked Sendable {
         towns = Set(list.map(\.town)).sorted()
     }
 
-    public func household(of person: ResidentID) -> Int? { byPerson[person.key].map(Int.init) }
+    /// Whether the person table was let go of (`releasePersonIndex`).
+    public private(set) var personIndexReleased = false
+
+    public func household(of person: ResidentID) -> Int? {
+        precondition(!personIndexReleased, "the roster's person index was let go of after link")
+        return byPerson[person.key].map(Int.init)
+    }
+
+    /// Lets go of the person → household table once no record is left to join (`fangfan run` after link:
+    /// detect reads households only); a province's five million people are about 100 MB of it. Asking for a
+    /// person afterwards is a programming error.
+    public func releasePersonIndex() {
+        byPerson = HashIndex()
+        personIndexReleased = true
+    }
     public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
 }
