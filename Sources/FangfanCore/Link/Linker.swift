@@ -81,9 +81,6 @@ public struct Linker: @unchecked Sendable {
             confirmedFiles[feed] = file
             toReview += open
         }
-        // the review's candidate index, built on a thread of its own from the first record to review on
-        let candidates = ReviewCandidatesAhead(roster: roster)
-        if !toReview.isEmpty { candidates.start() }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
         // The work runs two pieces at a time (the roster index is only read), largest first so that
@@ -114,9 +111,7 @@ public struct Linker: @unchecked Sendable {
         let parts = try ParallelResults(count: work.count) { k in
             CrashPoint.hit("link-feed")
             let piece = work[k]
-            let part = try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
-            if !part.toReview.isEmpty { candidates.start() }
-            return part
+            return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
         }.all()
         // Each part's linked records are a file of their own (linked/income.csv, linked/income-2.csv, …, in
         // file order: copying hundreds of MB into one file would cost more than the linking of them). The
@@ -141,9 +136,10 @@ public struct Linker: @unchecked Sendable {
             report.linked[join.feed.rawValue] = matched
             report.unmatched[join.feed.rawValue] = unmatched
         }
-        // the candidates of the period's damaged and unmatched records, for the review list
+        // the candidates of the period's damaged and unmatched records, for the review list (from an index of
+        // the roster's members of their names only)
         let searchStarted = Date()
-        let reviewRows = ReviewSearch(roster: roster, denied: review.denied).rows(toReview, index: candidates.index)
+        let reviewRows = ReviewSearch(roster: roster, denied: review.denied).rows(toReview)
         report.reviewSeconds = Date().timeIntervalSince(searchStarted)
         report.reviewRecords = toReview.count
         report.reviewRows = reviewRows.count

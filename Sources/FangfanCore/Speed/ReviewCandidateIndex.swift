@@ -10,13 +10,18 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
     private var bodies: [UInt64] = []
     private var refs: [UInt64] = []
 
-    public init(roster: RosterIndex) {
+    /// - Parameter only: the names (`nameHash`) that will be asked for, if known: only the members of those
+    ///   names are indexed (a month's records to review are a few dozen names; a province's roster is five
+    ///   million members, hundreds of MB as a whole index). A name outside them finds nobody.
+    public init(roster: RosterIndex, only: Set<UInt64>? = nil) {
         self.roster = roster
         var entries: [(UInt64, UInt64, UInt64)] = []
-        entries.reserveCapacity(roster.households.reduce(0) { $0 + $1.members.count })
+        if only == nil { entries.reserveCapacity(roster.households.reduce(0) { $0 + $1.members.count }) }
         for (h, hh) in roster.households.enumerated() {
             for (m, member) in hh.members.enumerated() {
-                entries.append((ReviewCandidateIndex.nameHash(member.name), member.person.key, UInt64(h) << 16 | UInt64(m)))
+                let name = ReviewCandidateIndex.nameHash(member.name)
+                if let only, !only.contains(name) { continue }
+                entries.append((name, member.person.key, UInt64(h) << 16 | UInt64(m)))
             }
         }
         ReviewCandidateIndex.sortEntries(&entries)

@@ -72,6 +72,11 @@ final class ReviewCandidateIndexTests: XCTestCase {
             XCTAssertEqual(
                 index.candidates(name: name, id: d), ReviewCandidateIndex.plainCandidates(roster: r, name: name, id: d),
                 "case \(i % 6): \(String(s))")
+            // an index of two of the names only: the same for those, nobody for the others
+            let two = ReviewCandidateIndex(roster: r, only: Set(names.prefix(2).map(ReviewCandidateIndex.nameHash)))
+            XCTAssertEqual(
+                two.candidates(name: name, id: d), names.prefix(2).contains(name) ? index.candidates(name: name, id: d) : [],
+                "\(name), case \(i % 6): \(String(s))")
         }
     }
 
