@@ -48,10 +48,17 @@ public final class RosterIndex: @unchecked Sendable {
 
     /// Lets go of the person → household table once no record is left to join (`fangfan run` after link:
     /// detect reads households only); a province's five million people are about 100 MB of it. Asking for a
-    /// person afterwards is a programming error.
+    /// person afterwards is a programming error. The households array, made for `members / 2` households
+    /// while the roster was read, is copied into one of its size (its slack was tens of MB at province).
+    /// Not while another thread reads the index.
     public func releasePersonIndex() {
         byPerson = HashIndex()
         personIndexReleased = true
+        guard households.capacity > households.count else { return }
+        var exact: [Household] = []
+        exact.reserveCapacity(households.count)
+        exact.append(contentsOf: households)
+        households = exact
     }
     public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
 }
