@@ -80,13 +80,7 @@ struct SettlementSlots: Sendable {
         func size(_ c: Int) -> Int { (c >= 0 ? r[c].count : 0) + 1 }
         let n =
             size(fields.0) + size(fields.1) + size(fields.2) + size(fields.3) + size(fields.4) + size(fields.5)
-        if blocks.isEmpty || blocks[blocks.count - 1].count + n > Self.blockBytes {
-            var b: [UInt8] = []
-            b.reserveCapacity(max(n, Self.blockBytes))
-            blocks.append(b)
-        }
-        let k = blocks.count - 1
-        let at = k << 32 | blocks[k].count
+        let (k, at) = room(n)
         func put(_ c: Int) {
             if c >= 0 { blocks[k].append(contentsOf: r[c]) }
             blocks[k].append(0)
@@ -147,15 +141,21 @@ struct SettlementSlots: Sendable {
 
     /// Writes a slot's text (its six fields, each ended by NUL) into the blocks; returns where it starts.
     private mutating func placeText(_ text: ArraySlice<UInt8>) -> Int {
-        if blocks.isEmpty || blocks[blocks.count - 1].count + text.count > Self.blockBytes {
+        let (k, at) = room(text.count)
+        blocks[k].append(contentsOf: text)
+        return at
+    }
+
+    /// The block the next `n` bytes of text go into (a new one when the last has no room for them), and where
+    /// they start (block << 32 | offset).
+    private mutating func room(_ n: Int) -> (block: Int, at: Int) {
+        if blocks.isEmpty || blocks[blocks.count - 1].count + n > Self.blockBytes {
             var b: [UInt8] = []
-            b.reserveCapacity(max(text.count, Self.blockBytes))
+            b.reserveCapacity(max(n, Self.blockBytes))
             blocks.append(b)
         }
         let k = blocks.count - 1
-        let at = k << 32 | blocks[k].count
-        blocks[k].append(contentsOf: text)
-        return at
+        return (k, k << 32 | blocks[k].count)
     }
 
     /// Entry `e`'s kept settlements, in the plain path's order.

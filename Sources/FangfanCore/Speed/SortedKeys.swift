@@ -17,7 +17,8 @@ public enum SortedKeys {
         return (sorted, repeats)
     }
 
-    /// Removes the repeats from sorted keys; returns how many there were.
+    /// Removes the repeats from keys whose equal ones are together (sorted, or `group`ed); returns how many
+    /// there were.
     @discardableResult
     public static func removeRepeats(_ sorted: inout [UInt64]) -> Int {
         guard sorted.count > 1 else { return 0 }
@@ -96,11 +97,8 @@ public enum SortedKeys {
     public static func distinctCount(_ keys: [UInt64]) -> Int {
         var grouped = keys
         group(&grouped)
-        var runs = grouped.isEmpty ? 0 : 1
-        grouped.withUnsafeBufferPointer { s in
-            for i in s.indices.dropFirst() where s[i] != s[i - 1] { runs += 1 }
-        }
-        return runs
+        // (`removeRepeats` compares each key with the one before: equal keys together is all it needs)
+        return keys.count - removeRepeats(&grouped)
     }
 
     /// Puts equal keys next to each other, in no meaningful order otherwise: sorted by the key times an odd
