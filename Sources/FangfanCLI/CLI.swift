@@ -344,7 +344,7 @@ public struct RunCommand: ParsableCommand {
             MemoryTuning.returnFreedMemory()  // ingest's buffers, before link's and detect's figures
             _ = try timed("link") {
                 let report = try p.link(m, keepFigures: true)
-                p.releasePersonIndex()  // detect and emit join no record to a person
+                p.releaseJoinTables()  // detect and emit join no record to a person or household number
                 return report
             }
             MemoryTuning.returnFreedMemory()

@@ -11,15 +11,43 @@ public struct Evaluation: Sendable {
     public var atOrAboveLine: Bool
     public var triggered: Bool
     public var hasLabour: Bool
-    /// The row's values in the file's column order, and the columns' names (shared by every row).
-    var values: [String]
-    var names: [String]
+    /// Where the row's other values are: read from there when asked for (`fields`), which only a few rows
+    /// ever are (a province's month has hundreds of thousands of evaluations; thirteen Strings and an array
+    /// each were about 150 MB while the ledger recorded them).
+    let table: Table
+    let row: Int
 
     /// The rest of the row, by header name (for the list's elimination rows).
     public var fields: [String: String] {
         var f: [String: String] = [:]
-        for (i, n) in names.enumerated() where i < values.count { f[n] = values[i] }
+        let values = table.values(row)
+        for (i, n) in table.names.enumerated() where i < values.count { f[n] = values[i] }
         return f
+    }
+
+    /// The values of rows read from one file, as bytes: each field's bytes (unquoted) one after another,
+    /// where each field ends and where each row's fields begin.
+    final class Table: Sendable {
+        let names: [String]
+        private let bytes: [UInt8]
+        private let ends: [UInt32]
+        private let firstField: [UInt32]
+
+        init(names: [String], bytes: [UInt8], ends: [UInt32], firstField: [UInt32]) {
+            self.names = names
+            self.bytes = bytes
+            self.ends = ends
+            self.firstField = firstField
+        }
+
+        /// Row `r`'s values, in the file's column order.
+        func values(_ r: Int) -> [String] {
+            let fields = Int(firstField[r])..<Int(firstField[r + 1])
+            return fields.map { k in
+                let start = k == 0 ? 0 : Int(ends[k - 1])
+                return String(decoding: bytes[start..<Int(ends[k])], as: UTF8.self)
+            }
+        }
     }
 
     public static func read(_ path: String) throws -> [Evaluation] {
@@ -41,14 +69,25 @@ public struct Evaluation: Sendable {
             column("has_labour")
         )
         let one: [UInt8] = [0x31]
-        var out: [Evaluation] = []
+        var rows: [(id: String, above: Bool, triggered: Bool, labour: Bool)] = []
+        var bytes: [UInt8] = []
+        var ends: [UInt32] = []
+        var firstField: [UInt32] = [0]
         while let r = try reader.next() {
             func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
-            out.append(
-                Evaluation(
-                    householdId: id < r.count ? r.string(id) : "", atOrAboveLine: flag(above),
-                    triggered: flag(triggered), hasLabour: flag(labour), values: r.strings, names: names))
+            rows.append((id < r.count ? r.string(id) : "", flag(above), flag(triggered), flag(labour)))
+            for i in 0..<r.count {
+                bytes.append(contentsOf: r[i])
+                guard bytes.count <= UInt32.max else { throw IOFailure(path: "evaluations.csv", message: "larger than 4 GB") }
+                ends.append(UInt32(bytes.count))
+            }
+            firstField.append(UInt32(ends.count))
         }
-        return out
+        let table = Table(names: names, bytes: bytes, ends: ends, firstField: firstField)
+        return rows.enumerated().map { k, r in
+            Evaluation(
+                householdId: r.id, atOrAboveLine: r.above, triggered: r.triggered, hasLabour: r.labour, table: table,
+                row: k)
+        }
     }
 }

@@ -80,7 +80,7 @@ public enum XLSXWriter {
         try zip.add("xl/workbook.xml", Array(workbook(sheet, name: name).utf8))
         try zip.add("xl/_rels/workbook.xml.rels", workbookRelationships)
         try zip.add("xl/styles.xml", styles)
-        try zip.add("xl/worksheets/sheet1.xml", try worksheet(sheet))
+        try zip.addDeflating("xl/worksheets/sheet1.xml") { xml, flush in try worksheet(sheet, into: &xml, flush: flush) }
         return try zip.finish()
     }
 
@@ -108,14 +108,28 @@ public enum XLSXWriter {
 
     /// The sheet's XML, built as bytes (a county's list has tens of thousands of cells).
     static func worksheet(_ sheet: XLSXSheetSpec) throws -> [UInt8] {
+        var whole: [UInt8] = []
+        var xml: [UInt8] = []
+        try worksheet(sheet, into: &xml) { part in
+            whole += part
+            part.removeAll(keepingCapacity: true)
+        }
+        return whole + xml
+    }
+
+    /// The sheet's XML appended to `xml`, handed to `flush` about a megabyte at a time (between rows; `flush`
+    /// empties it) and the rest left in `xml`: the writer deflates it as it comes (`ZipBuilder.addDeflating`).
+    static func worksheet(
+        _ sheet: XLSXSheetSpec, into xml: inout [UInt8], flush: (inout [UInt8]) throws -> Void
+    ) throws {
+        let flushAt = 1 << 20
         let width = max(sheet.columns.count, sheet.rows.map(\.count).max() ?? 0)
         let lastRow = sheet.rows.count + 1
         if lastRow > SheetBounds.maxRows { throw XLSXError.tooManyRows(limit: SheetBounds.maxRows) }
         if width > SheetBounds.maxColumns { throw XLSXError.tooManyColumns(limit: SheetBounds.maxColumns) }
         let names = (0..<max(width, 1)).map { Array(columnName($0).utf8) }
 
-        var xml: [UInt8] = []
-        xml.reserveCapacity(256 + sheet.rows.count * max(width, 1) * 48)
+        xml.reserveCapacity(min(256 + sheet.rows.count * max(width, 1) * 48, flushAt + (64 << 10)))
         func put(_ s: String) { xml.append(contentsOf: s.utf8) }
         put(declaration)
         put(
@@ -236,6 +250,7 @@ public enum XLSXWriter {
                 }
             }
             put("</row>")
+            if xml.count >= flushAt { try flush(&xml) }
         }
         put("</sheetData>")
         if !sheet.columns.isEmpty {
@@ -247,7 +262,6 @@ public enum XLSXWriter {
             put(#"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#)
         }
         put("</worksheet>")
-        return xml
     }
 
     /// `<dataValidations>`, or nothing. Each range runs from row 2 to the last data row plus `extraRows`

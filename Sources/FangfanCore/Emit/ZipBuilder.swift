@@ -15,6 +15,21 @@ struct ZipBuilder {
             uncompressedSize: data.count)
     }
 
+    /// Adds an entry deflated as it is written: `write` is given a buffer and a `flush` to call whenever it
+    /// likes (the buffer is deflated and emptied); what is left in the buffer at its end is deflated too.
+    mutating func addDeflating(_ name: String, _ write: (inout [UInt8], _ flush: (inout [UInt8]) throws -> Void) throws -> Void) throws {
+        let d = try RawDeflater()
+        var buffer: [UInt8] = []
+        func flush(_ b: inout [UInt8]) throws {
+            try b.withUnsafeBufferPointer { try d.feed($0) }
+            b.removeAll(keepingCapacity: true)
+        }
+        try write(&buffer, flush)
+        try flush(&buffer)
+        let (payload, crc, size) = try d.finish()
+        try addRaw(name, method: 8, payload: payload, crc32: crc, uncompressedSize: size)
+    }
+
     /// Adds an entry exactly as described: tests use it to declare sizes, CRCs and flags that lie.
     mutating func addRaw(
         _ name: String, method: UInt16, payload: [UInt8], crc32: UInt32,
@@ -76,25 +91,86 @@ struct ZipBuilder {
 
 /// Raw deflate (no zlib or gzip wrapper), as zip entries hold it.
 func deflateRaw(_ data: [UInt8], level: Int32 = 1) throws -> [UInt8] {
-    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    stream.initialize(to: z_stream())
-    defer { stream.deallocate() }
-    guard cfangfan_deflateInit2(stream, level, -15) == Z_OK else { throw ZipError.cannotDeflate("deflateInit2 failed") }
-    defer { deflateEnd(stream) }
     guard data.count < Int(UInt32.max) else { throw ZipError.zip64Unsupported }
-    var out = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(data.count))))
-    let rc = data.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-            stream.pointee.avail_in = uInt(src.count)
-            stream.pointee.next_out = dst.baseAddress
-            stream.pointee.avail_out = uInt(dst.count)
-            return deflate(stream, Z_FINISH)
+    let d = try RawDeflater(level: level)
+    try data.withUnsafeBufferPointer { try d.feed($0) }
+    return try d.finish().payload
+}
+
+/// Raw deflate fed piece by piece, with the CRC-32 and size of what was fed: a town's worksheet is deflated
+/// as it is written, a megabyte at a time, instead of being held whole beside an output buffer of its
+/// whole size (a province town's were tens of MB each, two towns at a time). zlib's output depends on the
+/// bytes and the flushes only, not on how the input is cut: the same bytes as `deflateRaw` of the whole.
+final class RawDeflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var chunk = [UInt8](repeating: 0, count: 64 << 10)
+    private var out: [UInt8] = []
+    private var crc: uLong = 0
+    private var size = 0
+    private var finished = false
+
+    init(level: Int32 = 1) throws {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard cfangfan_deflateInit2(stream, level, -15) == Z_OK else {
+            stream.deallocate()
+            throw ZipError.cannotDeflate("deflateInit2 failed")
         }
     }
-    guard rc == Z_STREAM_END else { throw ZipError.cannotDeflate("deflate returned \(rc)") }
-    out.removeLast(Int(stream.pointee.avail_out))
-    return out
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Deflates `bytes` (without finishing the stream).
+    func feed(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        precondition(!finished, "RawDeflater fed after finish")
+        var p = 0
+        while p < bytes.count {  // (zlib counts in 32 bits)
+            let n = min(bytes.count - p, 1 << 30)
+            crc = crc32(crc, bytes.baseAddress! + p, uInt(n))
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress! + p)
+            stream.pointee.avail_in = uInt(n)
+            try run(Z_NO_FLUSH)
+            p += n
+        }
+        size += bytes.count
+        guard size < Int(UInt32.max) else { throw ZipError.zip64Unsupported }
+    }
+
+    /// Ends the stream: the deflated bytes, the CRC-32 and the size of everything fed.
+    func finish() throws -> (payload: [UInt8], crc32: UInt32, size: Int) {
+        precondition(!finished, "RawDeflater finished twice")
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        try run(Z_FINISH)
+        finished = true
+        let payload = out
+        out = []
+        return (payload, UInt32(truncatingIfNeeded: crc), size)
+    }
+
+    /// Deflates what is in `next_in` (all of it), appending the output as it comes.
+    private func run(_ flush: Int32) throws {
+        while true {
+            let (rc, produced) = chunk.withUnsafeMutableBufferPointer { c -> (Int32, Int) in
+                stream.pointee.next_out = c.baseAddress
+                stream.pointee.avail_out = uInt(c.count)
+                let rc = deflate(stream, flush)
+                return (rc, c.count - Int(stream.pointee.avail_out))
+            }
+            out.append(contentsOf: chunk[0..<produced])
+            if flush == Z_FINISH {
+                if rc == Z_STREAM_END { return }
+                guard rc == Z_OK || rc == Z_BUF_ERROR && produced > 0 else { throw ZipError.cannotDeflate("deflate returned \(rc)") }
+            } else {
+                guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ZipError.cannotDeflate("deflate returned \(rc)") }
+                // all input taken and the output not full: nothing is pending
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { return }
+            }
+        }
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -122,7 +122,7 @@ extension Ingestor {
         let decodedAs = firstDecoded.encoding == .auto ? TextEncoding.utf8.rawValue : firstDecoded.encoding.rawValue
         try finishRead(
             p, feed: feed.kind, read: read, accepted: accepted, quarantined: quarantined,
-            extraColumns: firstRows.extraColumns, encoding: decodedAs, keys: fileKeys, damaged: damaged,
+            extraColumns: firstRows.extraColumns, encoding: decodedAs, keys: &fileKeys, damaged: damaged,
             damagedRows: damagedRows, staged: staged, quarantine: quarantine)
         handedOver = true
         return true

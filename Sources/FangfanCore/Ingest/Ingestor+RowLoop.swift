@@ -210,7 +210,7 @@ extension Ingestor {
             ?? (format == .csv ? encoding.rawValue : nil)
         try finishRead(
             p, feed: feed.kind, read: read, accepted: accepted, quarantined: quarantined, extraColumns: rows.extraColumns,
-            encoding: decodedAs, keys: fileKeys, damaged: damaged, damagedRows: damagedRows, staged: staged,
+            encoding: decodedAs, keys: &fileKeys, damaged: damaged, damagedRows: damagedRows, staged: staged,
             quarantine: quarantine)
         handedOver = true
     }
@@ -219,7 +219,7 @@ extension Ingestor {
     /// (beside the staged file, and sorted for the commit), its kept ID rows, its files synced.
     func finishRead(
         _ p: Prepared, feed: FeedKind, read: Int, accepted: Int, quarantined: Int, extraColumns: [String],
-        encoding: String?, keys fileKeys: [UInt64], damaged: [UInt8], damagedRows: Int, staged: StreamingFile,
+        encoding: String?, keys fileKeys: inout [UInt64], damaged: [UInt8], damagedRows: Int, staged: StreamingFile,
         quarantine: StreamingFile
     ) throws {
         precondition(read == accepted + quarantined, "every row is accepted or quarantined")
@@ -230,14 +230,18 @@ extension Ingestor {
         entry.extra_columns = extraColumns
         entry.encoding = encoding
         p.entry = entry
-        // (a roster's keys are sorted at commit, and only if a previous roster asks for it)
+        // beside the staged file, under its sequence number (uncommitted until the manifest line)
+        try writeKeys(fileKeys, feed, p.seq)
+        // (a roster's keys are sorted at commit, and only if a previous roster asks for it; any other feed's
+        // are sorted here, in their own array: not copied beside it)
         if feed == .roster {
             p.keys = fileKeys
         } else {
-            (p.sortedKeys, p.repeatsWithin) = SortedKeys.distinct(fileKeys)
+            var sorted = fileKeys
+            fileKeys = []
+            p.repeatsWithin = SortedKeys.makeDistinct(&sorted)
+            p.sortedKeys = sorted
         }
-        // beside the staged file, under its sequence number (uncommitted until the manifest line)
-        try writeKeys(fileKeys, feed, p.seq)
         if damagedRows > 0 {
             try AtomicFile.write(damaged, to: layout.damagedIDsFile(seq: p.seq))
         } else {

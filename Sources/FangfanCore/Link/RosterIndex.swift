@@ -38,27 +38,33 @@ public final class RosterIndex: @unchecked Sendable {
         towns = Set(list.map(\.town)).sorted()
     }
 
-    /// Whether the person table was let go of (`releasePersonIndex`).
-    public private(set) var personIndexReleased = false
+    /// Whether the join tables were let go of (`releaseJoinTables`).
+    public private(set) var joinTablesReleased = false
 
     public func household(of person: ResidentID) -> Int? {
-        precondition(!personIndexReleased, "the roster's person index was let go of after link")
+        precondition(!joinTablesReleased, "the roster's join tables were let go of after link")
         return byPerson[person.key].map(Int.init)
     }
 
-    /// Lets go of the person → household table once no record is left to join (`fangfan run` after link:
-    /// detect reads households only); a province's five million people are about 100 MB of it. Asking for a
-    /// person afterwards is a programming error. The households array, made for `members / 2` households
-    /// while the roster was read, is copied into one of its size (its slack was tens of MB at province).
-    /// Not while another thread reads the index.
-    public func releasePersonIndex() {
+    /// Lets go of the person → household and household number → household tables once no record is left
+    /// to join (`fangfan run` after link: detect reads households by position only); a province's five
+    /// million people and million and a half households are about 150 MB of them. Asking for either
+    /// afterwards is a programming error. The households array, made for `members / 2` households while the
+    /// roster was read, is copied into one of its size (its slack was tens of MB at province). Not while
+    /// another thread reads the index.
+    public func releaseJoinTables() {
         byPerson = HashIndex()
-        personIndexReleased = true
+        byHousehold = HashIndex()
+        joinTablesReleased = true
         guard households.capacity > households.count else { return }
         var exact: [Household] = []
         exact.reserveCapacity(households.count)
         exact.append(contentsOf: households)
         households = exact
     }
-    public func index(of household: HouseholdID) -> Int? { byHousehold[household.key].map(Int.init) }
+
+    public func index(of household: HouseholdID) -> Int? {
+        precondition(!joinTablesReleased, "the roster's join tables were let go of after link")
+        return byHousehold[household.key].map(Int.init)
+    }
 }

@@ -45,9 +45,9 @@ public final class Pipeline {
     /// reads no roster, and the ledger, shared or not, is open by then). A later stage would build it again.
     public func releaseRoster() { rosterCache = nil }
 
-    /// Lets go of the roster index's person table once link is done (`fangfan run`: detect and emit join no
-    /// record to a person).
-    public func releasePersonIndex() { rosterCache?.index.releasePersonIndex() }
+    /// Lets go of the roster index's join tables once link is done (`fangfan run`: detect and emit join no
+    /// record to a person or a household number).
+    public func releaseJoinTables() { rosterCache?.index.releaseJoinTables() }
 
     /// What link accumulated in this process for detect (month and roster it was linked with).
     private var linked: (month: Month, rosterSeq: Int?, figures: [FeedFigures])?

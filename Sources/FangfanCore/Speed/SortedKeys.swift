@@ -12,9 +12,16 @@ public enum SortedKeys {
     /// The keys sorted, without repeats, and how many repeats there were.
     public static func distinct(_ keys: [UInt64]) -> (keys: [UInt64], repeats: Int) {
         var sorted = keys
-        sort(&sorted)
-        let repeats = removeRepeats(&sorted)
+        let repeats = makeDistinct(&sorted)
         return (sorted, repeats)
+    }
+
+    /// Sorts `keys` in place and removes the repeats (no copy where the array is not shared: a province's
+    /// medical keys are 50 MB); returns how many repeats there were.
+    @discardableResult
+    public static func makeDistinct(_ keys: inout [UInt64]) -> Int {
+        sort(&keys)
+        return removeRepeats(&keys)
     }
 
     /// Removes the repeats from keys whose equal ones are together (sorted, or `group`ed); returns how many
