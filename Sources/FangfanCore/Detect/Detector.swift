@@ -147,6 +147,49 @@ public struct Detector: Sendable {
 
     /// Evaluates every household of the roster (see `run`).
     public func evaluate(roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]? = nil) throws -> Result {
+        var figures = linked
+        return try evaluate(roster: roster, caseStates: caseStates, lettingGoOf: &figures)
+    }
+
+    /// Evaluates every household of the roster, and lets go of what link accumulated (`linked`, set to nil) once
+    /// every household is evaluated, before the pieces' alerts are put together: a province's figures are
+    /// hundreds of MB, and the alerts' array is made beside the pieces' (`fangfan run`, whose figures are
+    /// detect's alone by then).
+    func evaluate(roster: RosterIndex, caseStates: [String: String], lettingGoOf linked: inout [FeedFigures]?) throws -> Result {
+        var parts = try evaluatePieces(roster: roster, caseStates: caseStates, linked: linked)
+        if linked != nil {
+            linked = nil
+            // freed on link's threads and kept by glibc (`MemoryTuning.keepFreedMemory`): handed back before the
+            // alerts' array is made and the ledger's and the writing's threads start
+            MemoryTuning.returnFreedMemory()
+        }
+        var evals: [UInt8] = []
+        evals.reserveCapacity(parts.reduce(0) { $0 + $1.evals.count } + 256)
+        CSVOut.appendRow(&evals, Evaluation.header)
+        var alerts: [Alert] = []
+        alerts.reserveCapacity(parts.reduce(0) { $0 + $1.alerts.count })
+        for k in parts.indices {
+            evals += parts[k].evals
+            parts[k].evals = []
+            // (moved in whole: an Alert is dozens of references, and its piece's array is let go of right after)
+            alerts.append(contentsOf: parts[k].alerts)
+            parts[k].alerts = []
+        }
+        // the pieces' arrays, let go of, handed back before the writing's and the ledger's buffers are made
+        MemoryTuning.returnFreedMemory()
+        Detector.list(&alerts, towns: roster.towns)
+        let report = DetectReport(
+            month: period.month.description, period_from: period.from.description,
+            period_to: period.to.description, period_months: period.months, period_kind: period.kind.rawValue,
+            monitoring_year: period.monitoringYear, line: line.description,
+            towns: roster.towns, households: roster.households.count, alerts: alerts.count)
+        return Result(alerts: alerts, evaluations: evals, report: report)
+    }
+
+    /// The households' alerts and evaluations.csv rows, in pieces of the roster in order.
+    private func evaluatePieces(
+        roster: RosterIndex, caseStates: [String: String], linked: [FeedFigures]?
+    ) throws -> [(alerts: [Alert], evals: [UInt8])] {
         let figs: FeedFigures.Merged
         if let linked {
             figs = FeedFigures.Merged(linked, households: roster.households.count)
@@ -164,7 +207,7 @@ public struct Detector: Sendable {
         for (id, state) in caseStates { stateOf[HouseholdID.staged(id.utf8).key] = state }
         let states = stateOf
         let pieces = n < 4096 ? 2 : 16
-        var parts = try ParallelResults(count: pieces) { part -> (alerts: [Alert], evals: [UInt8]) in
+        return try ParallelResults(count: pieces) { part -> (alerts: [Alert], evals: [UInt8]) in
             var alerts: [Alert] = []
             var evals: [UInt8] = []
             var shared = AlertLists()
@@ -196,25 +239,6 @@ public struct Detector: Sendable {
             }
             return (alerts, evals)
         }.all()
-        var evals: [UInt8] = []
-        evals.reserveCapacity(parts.reduce(0) { $0 + $1.evals.count } + 256)
-        CSVOut.appendRow(&evals, Evaluation.header)
-        var alerts: [Alert] = []
-        alerts.reserveCapacity(parts.reduce(0) { $0 + $1.alerts.count })
-        for k in parts.indices {
-            evals += parts[k].evals
-            parts[k].evals = []
-            // (moved in whole: an Alert is dozens of references, and its piece's array is let go of right after)
-            alerts.append(contentsOf: parts[k].alerts)
-            parts[k].alerts = []
-        }
-        Detector.list(&alerts, towns: roster.towns)
-        let report = DetectReport(
-            month: period.month.description, period_from: period.from.description,
-            period_to: period.to.description, period_months: period.months, period_kind: period.kind.rawValue,
-            monitoring_year: period.monitoringYear, line: line.description,
-            towns: roster.towns, households: roster.households.count, alerts: alerts.count)
-        return Result(alerts: alerts, evaluations: evals, report: report)
     }
 
     /// Writes alerts.jsonl, evaluations.csv and detect.json into the month's work folder.

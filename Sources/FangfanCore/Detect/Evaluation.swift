@@ -51,15 +51,19 @@ public struct Evaluation: Sendable {
     }
 
     public static func read(_ path: String) throws -> [Evaluation] {
-        try read(source: try FileByteSource(path: path))
+        var st = stat()
+        let size = stat(path, &st) == 0 ? Int(st.st_size) : 0
+        return try read(source: try FileByteSource(path: path), bytes: size)
     }
 
     /// The rows of evaluations.csv as detect made them, before they are written.
     public static func read(csv: [UInt8]) throws -> [Evaluation] {
-        try read(source: MemoryByteSource(csv))
+        try read(source: MemoryByteSource(csv), bytes: csv.count)
     }
 
-    static func read(source: ByteSource) throws -> [Evaluation] {
+    /// `bytes`: the file's size, for the table's room (made once, not grown by doubling: a province's table is
+    /// tens of MB).
+    static func read(source: ByteSource, bytes size: Int) throws -> [Evaluation] {
         let reader = CSVReader(try DecodedSource(source, encoding: .utf8))
         guard let h = try reader.next() else { return [] }
         let names = h.strings
@@ -73,6 +77,11 @@ public struct Evaluation: Sendable {
         var bytes: [UInt8] = []
         var ends: [UInt32] = []
         var firstField: [UInt32] = [0]
+        // (a row is about 100 bytes of 13 fields; the table's bytes are the file's less its commas and quotes)
+        bytes.reserveCapacity(size)
+        ends.reserveCapacity(size / 6)
+        firstField.reserveCapacity(size / 64)
+        rows.reserveCapacity(size / 64)
         while let r = try reader.next() {
             func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
             rows.append((id < r.count ? r.string(id) : "", flag(above), flag(triggered), flag(labour)))

@@ -180,8 +180,10 @@ extension Ingestor {
                     try quarantineRow(location, rows.fieldLabels[c.field], conflictRows.raw(k, c.field), c.error)
                 }
             }
-            rosterIndex?.seal()
-            p.rosterIndex = rosterIndex.map(RosterIndex.init)
+            if let builder = rosterIndex {
+                rosterIndex = nil  // (the builder's arrays are the index's now, not copied)
+                p.rosterIndex = RosterIndex(builder)
+            }
         } else if feed.kind == .review || feed.kind == .verification {
             // decisions and findings change the ledger when their file commits: the sink says which rows it refused
             let rowsOnly = (0..<held.count).map { k -> NormalizedRow in

@@ -52,7 +52,7 @@ struct FeedJoin: @unchecked Sendable {
     /// household on the same rating date; water: the same household, problem type and date
     func key(_ r: CSVRecord, _ h: Int?) -> UInt64 {
         if let fields = householdKeyFields, let h {
-            return recordKeyHash(fields) { r[$0] } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
+            return recordKeyHash(fields) { r[$0] } ^ (roster.households.id(h).key &* 0x9E37_79B9_7F4A_7C15)
         }
         return recordKeyHash(keyFields) { r[$0] }
     }
@@ -72,7 +72,7 @@ struct FeedJoin: @unchecked Sendable {
     /// The key of a record given as fields (as `key` for a staged record).
     func key(fields: [String], household h: Int?) -> UInt64 {
         if let keyed = householdKeyFields, let h {
-            return recordKeyHash(keyed) { ArraySlice(fields[$0].utf8) } ^ (roster.households[h].id.key &* 0x9E37_79B9_7F4A_7C15)
+            return recordKeyHash(keyed) { ArraySlice(fields[$0].utf8) } ^ (roster.households.id(h).key &* 0x9E37_79B9_7F4A_7C15)
         }
         return recordKeyHash(keyFields) { ArraySlice(fields[$0].utf8) }
     }

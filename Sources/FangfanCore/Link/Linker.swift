@@ -313,7 +313,7 @@ public struct Linker: @unchecked Sendable {
                     part.matched += 1
                     part.figures?.add(h, r, offset: 0)
                     try part.matchedFile.withBuffer { line in
-                        roster.households[h].id.appendDigits(to: &line)
+                        roster.households.id(h).appendDigits(to: &line)
                         r.appendFields(to: &line)
                         line.append(0x0A)
                     }
@@ -323,7 +323,7 @@ public struct Linker: @unchecked Sendable {
                     part.matched += 1
                     part.figures?.add(h, confirmed, offset: 0)
                     try part.matchedFile.withBuffer { line in
-                        roster.households[h].id.appendDigits(to: &line)
+                        roster.households.id(h).appendDigits(to: &line)
                         confirmed.appendFields(to: &line)
                         line.append(0x0A)
                     }

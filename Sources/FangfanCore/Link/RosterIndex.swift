@@ -1,6 +1,7 @@
 /// The latest roster: resident ID → household, and each household's members (RULES.md §3).
 public final class RosterIndex: @unchecked Sendable {
-    public private(set) var households: [Household] = []
+    /// The households, made into `Household` values as they are asked for (kept in flat columns).
+    public private(set) var households = RosterHouseholds()
     var byHousehold = HashIndex()
     var byPerson = HashIndex()
     public private(set) var towns: [String] = []
@@ -10,31 +11,31 @@ public final class RosterIndex: @unchecked Sendable {
     public convenience init(store: StagedStore) throws {
         var builder = RosterBuilder(members: store.files(.roster).last?.entry.accepted ?? 0)
         try store.forEach(.roster) { r in builder.add { r[$0] } }
-        builder.seal()
         self.init(builder)
     }
 
-    /// The index a builder has made (sealed: its last household's members in their array).
-    convenience init(_ builder: RosterBuilder) {
-        precondition(builder.isSealed, "RosterBuilder.seal() before the index is made")
+    /// The index a builder has made.
+    convenience init(_ builder: consuming RosterBuilder) {
         self.init()
-        households = builder.households
-        byHousehold = builder.byHousehold
+        var b = builder
         // made at its size now (not while the rows come, beside everything ingest holds), three quarters full at
-        // most: a province's five million people in 100 MB, not 200 (one lookup a record in link)
-        byPerson = HashIndex(minimumCapacity: builder.personKeys.count, maxLoadQuarters: 3)
-        byPerson.insert(keys: builder.personKeys, values: builder.personHouseholds)
-        towns = builder.towns.sorted()
+        // most: a province's five million people in 100 MB, not 200 (one lookup a record in link); in row
+        // order, so that a person listed twice is found in the later household, as before
+        byPerson = HashIndex(minimumCapacity: b.memberCount, maxLoadQuarters: 3)
+        byPerson.insert(keys: b.rowPersons, values: b.rowHouseholds)
+        households = b.finish()
+        byHousehold = b.byHousehold
+        towns = b.towns.sorted()
     }
 
-    /// For tests: an index from households given directly.
+    /// For tests and the sweep: an index from households given directly.
     public convenience init(_ list: [Household]) {
         self.init()
-        for h in list {
-            byHousehold[h.id.key] = Int32(households.count)
-            for m in h.members { byPerson[m.person.key] = Int32(households.count) }
-            households.append(h)
+        for (i, h) in list.enumerated() {
+            byHousehold[h.id.key] = Int32(i)
+            for m in h.members { byPerson[m.person.key] = Int32(i) }
         }
+        households = RosterHouseholds(list)
         towns = Set(list.map(\.town)).sorted()
     }
 
@@ -49,18 +50,11 @@ public final class RosterIndex: @unchecked Sendable {
     /// Lets go of the person → household and household number → household tables once no record is left
     /// to join (`fangfan run` after link: detect reads households by position only); a province's five
     /// million people and million and a half households are about 150 MB of them. Asking for either
-    /// afterwards is a programming error. The households array, made for `members / 2` households while the
-    /// roster was read, is copied into one of its size (its slack was tens of MB at province). Not while
-    /// another thread reads the index.
+    /// afterwards is a programming error. Not while another thread reads the index.
     public func releaseJoinTables() {
         byPerson = HashIndex()
         byHousehold = HashIndex()
         joinTablesReleased = true
-        guard households.capacity > households.count else { return }
-        var exact: [Household] = []
-        exact.reserveCapacity(households.count)
-        exact.append(contentsOf: households)
-        households = exact
     }
 
     public func index(of household: HouseholdID) -> Int? {

@@ -111,13 +111,8 @@ public final class Pipeline {
             detector.keepIllnessEvidenceOnly(&figures!, roster: roster)
             MemoryTuning.returnFreedMemory()
         }
-        let result = try detector.evaluate(roster: roster, caseStates: states, linked: figures)
-        if figures != nil {
-            figures = nil
-            // freed on link's threads, kept by glibc (`MemoryTuning.keepFreedMemory`) where the ledger's and the
-            // writing's threads would not reuse it: handed back before they start
-            MemoryTuning.returnFreedMemory()
-        }
+        // (the figures let go of once evaluated, before the alerts are put together)
+        let result = try detector.evaluate(roster: roster, caseStates: states, lettingGoOf: &figures)
         recordingAhead = nil
         if recordAhead {
             recordingAhead = (
@@ -197,7 +192,8 @@ public final class Pipeline {
         let store = try StagedStore(layout: layout)
         guard store.files(.roster).last != nil else { return config.county }
         var counties = Set<UInt64>()
-        for h in try roster(store).households { counties.insert(h.id.key / 10_000_000_000) }
+        let households = try roster(store).households
+        for h in households.indices { counties.insert(households.id(h).key / 10_000_000_000) }
         if let c = config.county, let other = counties.first(where: { String(format: "%06llu", $0) != c }) {
             throw ConfigError(
                 file: config.file, key: "county",

@@ -16,12 +16,15 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
     public init(roster: RosterIndex, only: Set<UInt64>? = nil) {
         self.roster = roster
         var entries: [(UInt64, UInt64, UInt64)] = []
-        if only == nil { entries.reserveCapacity(roster.households.reduce(0) { $0 + $1.members.count }) }
-        for (h, hh) in roster.households.enumerated() {
-            for (m, member) in hh.members.enumerated() {
-                let name = ReviewCandidateIndex.nameHash(member.name)
+        let households = roster.households
+        if only == nil { entries.reserveCapacity(households.memberCount) }
+        // (the members read in place: no household made)
+        for h in households.indices {
+            let members = households.members(of: h)
+            for k in members {
+                let name = ReviewCandidateIndex.nameHash(households.name(k))
                 if let only, !only.contains(name) { continue }
-                entries.append((name, member.person.key, UInt64(h) << 16 | UInt64(m)))
+                entries.append((name, households.person(k).key, UInt64(h) << 16 | UInt64(k - members.lowerBound)))
             }
         }
         ReviewCandidateIndex.sortEntries(&entries)

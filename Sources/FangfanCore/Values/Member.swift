@@ -5,7 +5,7 @@ public struct Member: Sendable {
     public let name: String
     /// The relation to the head (与户主关系) as its number among the spellings `Member.relations` knows: two
     /// bytes, not a String, in each of a province's five million members (32 bytes a member instead of 48).
-    private let relationCode: UInt16
+    let relationCode: UInt16
     public let labour: Labour
 
     public init(person: ResidentID, name: String, relation: String, labour: Labour) {

@@ -1,0 +1,184 @@
+/// The roster's households, as `RosterIndex.households` gives them: a collection of `Household` values, kept
+/// in flat columns and made into a `Household` (with its array of members) when one is asked for.
+///
+/// Speed (memory) only, behind its own wall: a `Household` of 64 bytes and an array of members per household
+/// were about 300 MB of a province's 1.5 million households and five million members, held from the end of
+/// ingest to the end of detect; here they are about 150 MB — a household's number, town, village, type,
+/// previous income and where its members end; a member's resident number, relation, labour and name bytes.
+/// What a household gives back is what it was given (tests compare them), the members in the order given.
+public struct RosterHouseholds: RandomAccessCollection, Sendable {
+    private var ids: [UInt64] = []
+    private var townCode: [UInt16] = []
+    private var villageCode: [UInt32] = []
+    private var types: [HouseholdType] = []
+    private var prevIncome: [Money] = []
+    /// Household h's members are `memberEnd[h - 1] ..< memberEnd[h]` (from 0 for the first).
+    private var memberEnd: [UInt32] = []
+    private var person: [UInt64] = []
+    private var relation: [UInt16] = []
+    private var labour: [Labour] = []
+    /// Member m's name is `nameBytes[nameEnd[m - 1] ..< nameEnd[m]]` (from 0 for the first).
+    private var nameEnd: [UInt32] = []
+    private var nameBytes: [UInt8] = []
+    /// The towns' and villages' spellings, by code.
+    private var towns: [String] = []
+    private var villages: [String] = []
+
+    public init() {}
+
+    /// The households given, in their order (what `RosterIndex(_ list:)` holds).
+    init(_ list: [Household]) {
+        var b = Builder(households: list.count, members: list.reduce(0) { $0 + $1.members.count })
+        for h in list {
+            let i = b.addHousehold(
+                id: h.id, town: b.townCode(h.town), village: b.villageCode(h.village), type: h.type, prevIncome: h.prevIncome)
+            for m in h.members {
+                b.addMember(of: i, person: m.person, name: Array(m.name.utf8)[...], relationCode: m.relationCode, labour: m.labour)
+            }
+        }
+        self = b.finish()
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { ids.count }
+
+    public subscript(h: Int) -> Household {
+        let members = self.members(of: h)
+        var list: [Member] = []
+        list.reserveCapacity(members.count)
+        for m in members {
+            list.append(Member(person: ResidentID(key: person[m]), name: name(m), relationCode: relation[m], labour: labour[m]))
+        }
+        return Household(
+            id: HouseholdID(key: ids[h]), town: towns[Int(townCode[h])], village: villages[Int(villageCode[h])], type: types[h],
+            prevIncome: prevIncome[h], members: list)
+    }
+
+    /// Household h's number, without making the household (link writes one per record).
+    func id(_ h: Int) -> HouseholdID { HouseholdID(key: ids[h]) }
+
+    /// Household h's members' positions among all members (`person`, `name`).
+    func members(of h: Int) -> Range<Int> { (h == 0 ? 0 : Int(memberEnd[h - 1]))..<Int(memberEnd[h]) }
+
+    /// All members' count.
+    var memberCount: Int { person.count }
+
+    /// Member m's resident number and name.
+    func person(_ m: Int) -> ResidentID { ResidentID(key: person[m]) }
+    func name(_ m: Int) -> String {
+        String(decoding: nameBytes[(m == 0 ? 0 : Int(nameEnd[m - 1]))..<Int(nameEnd[m])], as: UTF8.self)
+    }
+
+    /// Builds the columns household by household or row by row. A member may be added to any household
+    /// already added (a household whose rows come apart in a file): `finish` then puts each household's
+    /// members together, in the order they were added.
+    struct Builder {
+        private var table = RosterHouseholds()
+        /// Per member, in the order added: its household.
+        private(set) var memberHousehold: [Int32] = []
+        /// Whether no member was added to a household before the last member's (then each household's members
+        /// are together already, in household order).
+        private var grouped = true
+        private var townCodes: [String: UInt16] = [:]
+        private var villageCodes: [String: UInt32] = [:]
+
+        /// Room for the households and members expected (address space only until used).
+        init(households: Int, members: Int) {
+            table.ids.reserveCapacity(households)
+            table.townCode.reserveCapacity(households)
+            table.villageCode.reserveCapacity(households)
+            table.types.reserveCapacity(households)
+            table.prevIncome.reserveCapacity(households)
+            table.person.reserveCapacity(members)
+            table.relation.reserveCapacity(members)
+            table.labour.reserveCapacity(members)
+            table.nameEnd.reserveCapacity(members)
+            table.nameBytes.reserveCapacity(members * 8)
+            memberHousehold.reserveCapacity(members)
+        }
+
+        /// Each member's resident number, in the order added (before `finish`).
+        var rowPersons: [UInt64] { table.person }
+
+        mutating func townCode(_ town: String) -> UInt16 {
+            if let c = townCodes[town] { return c }
+            precondition(table.towns.count < Int(UInt16.max), "more than 65,535 towns in a roster")
+            let c = UInt16(table.towns.count)
+            table.towns.append(town)
+            townCodes[town] = c
+            return c
+        }
+
+        mutating func villageCode(_ village: String) -> UInt32 {
+            if let c = villageCodes[village] { return c }
+            let c = UInt32(table.villages.count)
+            table.villages.append(village)
+            villageCodes[village] = c
+            return c
+        }
+
+        /// Adds a household without members; returns its position.
+        mutating func addHousehold(id: HouseholdID, town: UInt16, village: UInt32, type: HouseholdType, prevIncome: Money) -> Int {
+            table.ids.append(id.key)
+            table.townCode.append(town)
+            table.villageCode.append(village)
+            table.types.append(type)
+            table.prevIncome.append(prevIncome)
+            return table.ids.count - 1
+        }
+
+        /// Adds a member to household `h` (after the members it has).
+        mutating func addMember(of h: Int, person: ResidentID, name: ArraySlice<UInt8>, relationCode: UInt16, labour: Labour) {
+            if let previous = memberHousehold.last, Int(previous) > h { grouped = false }
+            memberHousehold.append(Int32(h))
+            table.person.append(person.key)
+            table.relation.append(relationCode)
+            table.labour.append(labour)
+            table.nameBytes.append(contentsOf: name)
+            precondition(table.nameBytes.count <= Int(UInt32.max), "a roster's names above 4 GB")
+            table.nameEnd.append(UInt32(table.nameBytes.count))
+        }
+
+        /// The columns, each household's members together. Takes `memberHousehold` too (call it last).
+        mutating func finish() -> RosterHouseholds {
+            var t = table
+            table = RosterHouseholds()
+            let n = t.ids.count
+            var counts = [UInt32](repeating: 0, count: n)
+            for h in memberHousehold { counts[Int(h)] += 1 }
+            t.memberEnd.reserveCapacity(n)
+            var end: UInt32 = 0
+            for c in counts {
+                end += c
+                t.memberEnd.append(end)
+            }
+            if !grouped { t.groupMembers(memberHousehold) }
+            memberHousehold = []
+            return t
+        }
+    }
+
+    /// Puts each household's members together, in the order they were added (a stable counting sort by
+    /// household): the rare roster whose household's rows come apart.
+    private mutating func groupMembers(_ householdOf: [Int32]) {
+        var next = (0..<ids.count).map { $0 == 0 ? 0 : Int(memberEnd[$0 - 1]) }
+        var order = [Int](repeating: 0, count: householdOf.count)  // new position → old
+        for (old, h) in householdOf.enumerated() {
+            order[next[Int(h)]] = old
+            next[Int(h)] += 1
+        }
+        let oldNameEnd = nameEnd, oldNames = nameBytes
+        func oldName(_ m: Int) -> ArraySlice<UInt8> { oldNames[(m == 0 ? 0 : Int(oldNameEnd[m - 1]))..<Int(oldNameEnd[m])] }
+        person = order.map { person[$0] }
+        relation = order.map { relation[$0] }
+        labour = order.map { labour[$0] }
+        nameBytes = []
+        nameBytes.reserveCapacity(oldNames.count)
+        nameEnd = []
+        nameEnd.reserveCapacity(order.count)
+        for old in order {
+            nameBytes.append(contentsOf: oldName(old))
+            nameEnd.append(UInt32(nameBytes.count))
+        }
+    }
+}
