@@ -27,7 +27,9 @@ public struct ReviewSearch {
         var joins: [FeedKind: FeedJoin] = [:]
         let order = { (r: ReviewRecord) in (FeedKind.reviewed.firstIndex(of: r.feed) ?? 0, r.file, r.line ?? 0, r.keyText) }
         var out: [[String]] = []
-        for r in records.sorted(by: { order($0) < order($1) }) where !r.name.isEmpty {
+        // (each record's order worked out once, not in every comparison: its key text is joined from its fields)
+        let ordered = records.map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        for r in ordered where !r.name.isEmpty {
             let id = r.id
             let found = index.candidates(name: r.name, id: id).filter { !denied.contains(r.reviewID($0.person)) }
             if found.isEmpty { continue }

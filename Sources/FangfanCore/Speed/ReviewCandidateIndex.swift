@@ -22,7 +22,7 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
         for h in households.indices {
             let members = households.members(of: h)
             for k in members {
-                let name = ReviewCandidateIndex.nameHash(households.name(k))
+                let name = households.withNameBytes(k) { ReviewCandidateIndex.nameHash(bytes: $0) }
                 if let only, !only.contains(name) { continue }
                 entries.append((name, households.person(k).key, UInt64(h) << 16 | UInt64(k - members.lowerBound)))
             }
@@ -40,9 +40,12 @@ public final class ReviewCandidateIndex: @unchecked Sendable {
         RadixSort.sort(&entries, key: { $0.0 }, less: { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) })
     }
 
-    static func nameHash(_ s: String) -> UInt64 {
+    static func nameHash(_ s: String) -> UInt64 { nameHash(bytes: s.utf8) }
+
+    /// `nameHash` of a name's UTF-8 bytes (the roster's members' names, read in place).
+    static func nameHash<C: Collection>(bytes: C) -> UInt64 where C.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
     }
 

@@ -65,8 +65,12 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
 
     /// Member m's resident number and name.
     func person(_ m: Int) -> ResidentID { ResidentID(key: person[m]) }
-    func name(_ m: Int) -> String {
-        String(decoding: nameBytes[(m == 0 ? 0 : Int(nameEnd[m - 1]))..<Int(nameEnd[m])], as: UTF8.self)
+    func name(_ m: Int) -> String { withNameBytes(m) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Calls `body` with member m's name as UTF-8 bytes, in place (no String made).
+    func withNameBytes<R>(_ m: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let range = (m == 0 ? 0 : Int(nameEnd[m - 1]))..<Int(nameEnd[m])
+        return nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Builds the columns household by household or row by row. A member may be added to any household

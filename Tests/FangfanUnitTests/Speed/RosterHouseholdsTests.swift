@@ -40,6 +40,11 @@ final class RosterHouseholdsTests: XCTestCase {
         XCTAssertEqual(table.memberCount, 4)
         XCTAssertEqual(table.name(1), "阿卜杜热合曼·买买提")
         XCTAssertEqual(table.person(3), ResidentID(key: 44_082_519_870_315_004))
+        // a name read in place: its bytes, and the review index's hash of them (empty and long names too)
+        for (m, name) in [(1, "阿卜杜热合曼·买买提"), (2, ""), (3, "李四")] {
+            XCTAssertEqual(table.withNameBytes(m) { Array($0) }, Array(name.utf8))
+            XCTAssertEqual(table.withNameBytes(m) { ReviewCandidateIndex.nameHash(bytes: $0) }, ReviewCandidateIndex.nameHash(name))
+        }
         XCTAssertEqual(RosterHouseholds().count, 0)
     }
 
