@@ -7,24 +7,65 @@
 /// previous income and where its members end; a member's resident number, relation, labour and name bytes.
 /// What a household gives back is what it was given (tests compare them), the members in the order given.
 public struct RosterHouseholds: RandomAccessCollection, Sendable {
-    private var ids: [UInt64] = []
-    private var townCode: [UInt16] = []
-    private var villageCode: [UInt32] = []
-    private var types: [HouseholdType] = []
-    private var prevIncome: [Money] = []
-    /// Household h's members are `memberEnd[h - 1] ..< memberEnd[h]` (from 0 for the first).
-    private var memberEnd: [UInt32] = []
-    private var person: [UInt64] = []
-    private var relation: [UInt16] = []
-    private var labour: [Labour] = []
-    /// Member m's name is `nameBytes[nameEnd[m - 1] ..< nameEnd[m]]` (from 0 for the first).
-    private var nameEnd: [UInt32] = []
-    private var nameBytes: [UInt8] = []
-    /// The towns' and villages' spellings, by code.
-    private var towns: [String] = []
-    private var villages: [String] = []
+    /// The columns, in one object: a copy of the collection (an access through the roster index) retains one
+    /// reference, not thirteen arrays.
+    private let c: Columns
 
-    public init() {}
+    /// The columns (see `Builder`, which fills them).
+    fileprivate struct Draft {
+        var ids: [UInt64] = []
+        var townCode: [UInt16] = []
+        var villageCode: [UInt32] = []
+        var types: [HouseholdType] = []
+        var prevIncome: [Money] = []
+        /// Household h's members are `memberEnd[h - 1] ..< memberEnd[h]` (from 0 for the first).
+        var memberEnd: [UInt32] = []
+        var person: [UInt64] = []
+        var relation: [UInt16] = []
+        var labour: [Labour] = []
+        /// Member m's name is `nameBytes[nameEnd[m - 1] ..< nameEnd[m]]` (from 0 for the first).
+        var nameEnd: [UInt32] = []
+        var nameBytes: [UInt8] = []
+        /// The towns' and villages' spellings, by code.
+        var towns: [String] = []
+        var villages: [String] = []
+    }
+
+    private final class Columns: Sendable {
+        let ids: [UInt64]
+        let townCode: [UInt16]
+        let villageCode: [UInt32]
+        let types: [HouseholdType]
+        let prevIncome: [Money]
+        let memberEnd: [UInt32]
+        let person: [UInt64]
+        let relation: [UInt16]
+        let labour: [Labour]
+        let nameEnd: [UInt32]
+        let nameBytes: [UInt8]
+        let towns: [String]
+        let villages: [String]
+
+        init(_ d: consuming Draft) {
+            ids = d.ids
+            townCode = d.townCode
+            villageCode = d.villageCode
+            types = d.types
+            prevIncome = d.prevIncome
+            memberEnd = d.memberEnd
+            person = d.person
+            relation = d.relation
+            labour = d.labour
+            nameEnd = d.nameEnd
+            nameBytes = d.nameBytes
+            towns = d.towns
+            villages = d.villages
+        }
+    }
+
+    fileprivate init(_ d: consuming Draft) { c = Columns(d) }
+
+    public init() { c = Columns(Draft()) }
 
     /// The households given, in their order (what `RosterIndex(_ list:)` holds).
     init(_ list: [Household]) {
@@ -40,44 +81,44 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { ids.count }
+    public var endIndex: Int { c.ids.count }
 
     public subscript(h: Int) -> Household {
         let members = self.members(of: h)
         var list: [Member] = []
         list.reserveCapacity(members.count)
         for m in members {
-            list.append(Member(person: ResidentID(key: person[m]), name: name(m), relationCode: relation[m], labour: labour[m]))
+            list.append(Member(person: ResidentID(key: c.person[m]), name: name(m), relationCode: c.relation[m], labour: c.labour[m]))
         }
         return Household(
-            id: HouseholdID(key: ids[h]), town: towns[Int(townCode[h])], village: villages[Int(villageCode[h])], type: types[h],
-            prevIncome: prevIncome[h], members: list)
+            id: HouseholdID(key: c.ids[h]), town: c.towns[Int(c.townCode[h])], village: c.villages[Int(c.villageCode[h])],
+            type: c.types[h], prevIncome: c.prevIncome[h], members: list)
     }
 
     /// Household h's number, without making the household (link writes one per record).
-    func id(_ h: Int) -> HouseholdID { HouseholdID(key: ids[h]) }
+    func id(_ h: Int) -> HouseholdID { HouseholdID(key: c.ids[h]) }
 
     /// Household h's members' positions among all members (`person`, `name`).
-    func members(of h: Int) -> Range<Int> { (h == 0 ? 0 : Int(memberEnd[h - 1]))..<Int(memberEnd[h]) }
+    func members(of h: Int) -> Range<Int> { (h == 0 ? 0 : Int(c.memberEnd[h - 1]))..<Int(c.memberEnd[h]) }
 
     /// All members' count.
-    var memberCount: Int { person.count }
+    var memberCount: Int { c.person.count }
 
     /// Member m's resident number and name.
-    func person(_ m: Int) -> ResidentID { ResidentID(key: person[m]) }
+    func person(_ m: Int) -> ResidentID { ResidentID(key: c.person[m]) }
     func name(_ m: Int) -> String { withNameBytes(m) { String(decoding: $0, as: UTF8.self) } }
 
     /// Calls `body` with member m's name as UTF-8 bytes, in place (no String made).
     func withNameBytes<R>(_ m: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let range = (m == 0 ? 0 : Int(nameEnd[m - 1]))..<Int(nameEnd[m])
-        return nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        let range = (m == 0 ? 0 : Int(c.nameEnd[m - 1]))..<Int(c.nameEnd[m])
+        return c.nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Builds the columns household by household or row by row. A member may be added to any household
     /// already added (a household whose rows come apart in a file): `finish` then puts each household's
     /// members together, in the order they were added.
     struct Builder {
-        private var table = RosterHouseholds()
+        private var table = Draft()
         /// Per member, in the order added: its household.
         private(set) var memberHousehold: [Int32] = []
         /// Whether no member was added to a household before the last member's (then each household's members
@@ -146,7 +187,7 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         /// The columns, each household's members together. Takes `memberHousehold` too (call it last).
         mutating func finish() -> RosterHouseholds {
             var t = table
-            table = RosterHouseholds()
+            table = Draft()
             let n = t.ids.count
             var counts = [UInt32](repeating: 0, count: n)
             for h in memberHousehold { counts[Int(h)] += 1 }
@@ -158,13 +199,16 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
             }
             if !grouped { t.groupMembers(memberHousehold) }
             memberHousehold = []
-            return t
+            return RosterHouseholds(t)
         }
     }
 
+}
+
+extension RosterHouseholds.Draft {
     /// Puts each household's members together, in the order they were added (a stable counting sort by
     /// household): the rare roster whose household's rows come apart.
-    private mutating func groupMembers(_ householdOf: [Int32]) {
+    mutating func groupMembers(_ householdOf: [Int32]) {
         var next = (0..<ids.count).map { $0 == 0 ? 0 : Int(memberEnd[$0 - 1]) }
         var order = [Int](repeating: 0, count: householdOf.count)  // new position → old
         for (old, h) in householdOf.enumerated() {
