@@ -9,10 +9,10 @@
 public struct RosterHouseholds: RandomAccessCollection, Sendable {
     /// The columns, in one object: a copy of the collection (an access through the roster index) retains one
     /// reference, not thirteen arrays.
-    private let c: Columns
+    private let storage: Storage
 
-    /// The columns (see `Builder`, which fills them).
-    fileprivate struct Draft {
+    /// The columns (`Builder` fills them).
+    fileprivate struct Table: Sendable {
         var ids: [UInt64] = []
         var townCode: [UInt16] = []
         var villageCode: [UInt32] = []
@@ -31,41 +31,14 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         var villages: [String] = []
     }
 
-    private final class Columns: Sendable {
-        let ids: [UInt64]
-        let townCode: [UInt16]
-        let villageCode: [UInt32]
-        let types: [HouseholdType]
-        let prevIncome: [Money]
-        let memberEnd: [UInt32]
-        let person: [UInt64]
-        let relation: [UInt16]
-        let labour: [Labour]
-        let nameEnd: [UInt32]
-        let nameBytes: [UInt8]
-        let towns: [String]
-        let villages: [String]
-
-        init(_ d: consuming Draft) {
-            ids = d.ids
-            townCode = d.townCode
-            villageCode = d.villageCode
-            types = d.types
-            prevIncome = d.prevIncome
-            memberEnd = d.memberEnd
-            person = d.person
-            relation = d.relation
-            labour = d.labour
-            nameEnd = d.nameEnd
-            nameBytes = d.nameBytes
-            towns = d.towns
-            villages = d.villages
-        }
+    private final class Storage: Sendable {
+        let table: Table
+        init(_ table: consuming Table) { self.table = table }
     }
 
-    fileprivate init(_ d: consuming Draft) { c = Columns(d) }
+    fileprivate init(_ table: consuming Table) { storage = Storage(table) }
 
-    public init() { c = Columns(Draft()) }
+    public init() { storage = Storage(Table()) }
 
     /// The households given, in their order (what `RosterIndex(_ list:)` holds).
     init(_ list: [Household]) {
@@ -81,44 +54,48 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { c.ids.count }
+    public var endIndex: Int { storage.table.ids.count }
 
     public subscript(h: Int) -> Household {
         let members = self.members(of: h)
         var list: [Member] = []
         list.reserveCapacity(members.count)
         for m in members {
-            list.append(Member(person: ResidentID(key: c.person[m]), name: name(m), relationCode: c.relation[m], labour: c.labour[m]))
+            list.append(
+                Member(
+                    person: ResidentID(key: storage.table.person[m]), name: name(m), relationCode: storage.table.relation[m],
+                    labour: storage.table.labour[m]))
         }
         return Household(
-            id: HouseholdID(key: c.ids[h]), town: c.towns[Int(c.townCode[h])], village: c.villages[Int(c.villageCode[h])],
-            type: c.types[h], prevIncome: c.prevIncome[h], members: list)
+            id: HouseholdID(key: storage.table.ids[h]), town: storage.table.towns[Int(storage.table.townCode[h])],
+            village: storage.table.villages[Int(storage.table.villageCode[h])],
+            type: storage.table.types[h], prevIncome: storage.table.prevIncome[h], members: list)
     }
 
     /// Household h's number, without making the household (link writes one per record).
-    func id(_ h: Int) -> HouseholdID { HouseholdID(key: c.ids[h]) }
+    func id(_ h: Int) -> HouseholdID { HouseholdID(key: storage.table.ids[h]) }
 
     /// Household h's members' positions among all members (`person`, `name`).
-    func members(of h: Int) -> Range<Int> { (h == 0 ? 0 : Int(c.memberEnd[h - 1]))..<Int(c.memberEnd[h]) }
+    func members(of h: Int) -> Range<Int> { (h == 0 ? 0 : Int(storage.table.memberEnd[h - 1]))..<Int(storage.table.memberEnd[h]) }
 
     /// All members' count.
-    var memberCount: Int { c.person.count }
+    var memberCount: Int { storage.table.person.count }
 
     /// Member m's resident number and name.
-    func person(_ m: Int) -> ResidentID { ResidentID(key: c.person[m]) }
+    func person(_ m: Int) -> ResidentID { ResidentID(key: storage.table.person[m]) }
     func name(_ m: Int) -> String { withNameBytes(m) { String(decoding: $0, as: UTF8.self) } }
 
     /// Calls `body` with member m's name as UTF-8 bytes, in place (no String made).
     func withNameBytes<R>(_ m: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let range = (m == 0 ? 0 : Int(c.nameEnd[m - 1]))..<Int(c.nameEnd[m])
-        return c.nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        let range = (m == 0 ? 0 : Int(storage.table.nameEnd[m - 1]))..<Int(storage.table.nameEnd[m])
+        return storage.table.nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Builds the columns household by household or row by row. A member may be added to any household
     /// already added (a household whose rows come apart in a file): `finish` then puts each household's
     /// members together, in the order they were added.
     struct Builder {
-        private var table = Draft()
+        private var table = Table()
         /// Per member, in the order added: its household.
         private(set) var memberHousehold: [Int32] = []
         /// Whether no member was added to a household before the last member's (then each household's members
@@ -187,7 +164,7 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         /// The columns, each household's members together. Takes `memberHousehold` too (call it last).
         mutating func finish() -> RosterHouseholds {
             var t = table
-            table = Draft()
+            table = Table()
             let n = t.ids.count
             var counts = [UInt32](repeating: 0, count: n)
             for h in memberHousehold { counts[Int(h)] += 1 }
@@ -205,7 +182,7 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
 
 }
 
-extension RosterHouseholds.Draft {
+extension RosterHouseholds.Table {
     /// Puts each household's members together, in the order they were added (a stable counting sort by
     /// household): the rare roster whose household's rows come apart.
     mutating func groupMembers(_ householdOf: [Int32]) {
