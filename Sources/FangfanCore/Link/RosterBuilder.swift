@@ -7,6 +7,7 @@ struct RosterBuilder {
     /// The last row's household: a household's rows come together, so most rows need no lookup.
     private var last: (key: UInt64, index: Int32)?
     var towns = Set<String>()
+    private var lastTownCode: UInt16?
     // towns, villages and the listed values repeat row after row: one String each, not one per member
     private var town = Interned { String(decoding: $0, as: UTF8.self) }
     private var village = Interned { String(decoding: $0, as: UTF8.self) }
@@ -29,11 +30,15 @@ struct RosterBuilder {
             i = known
         } else {
             let t = town(field(1))
-            towns.insert(t)
+            let code = columns.townCode(t)
+            if code != lastTownCode {  // (a town's households come together: not one Set insertion each)
+                towns.insert(t)
+                lastTownCode = code
+            }
             let v = village(field(2))
             i = Int32(
                 columns.addHousehold(
-                    id: hid, town: columns.townCode(t), village: columns.villageCode(v), type: type(field(3)),
+                    id: hid, town: code, village: columns.villageCode(v), type: type(field(3)),
                     prevIncome: Money.staged(field(8))))
             byHousehold[hid.key] = i
         }

@@ -122,7 +122,19 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         /// Each member's resident number, in the order added (before `finish`).
         var rowPersons: [UInt64] { table.person }
 
+        /// The last town's and village's codes: a village's households come together (no hashing of the
+        /// name for each household).
+        private var lastTown: (name: String, code: UInt16)?
+        private var lastVillage: (name: String, code: UInt32)?
+
         mutating func townCode(_ town: String) -> UInt16 {
+            if let last = lastTown, last.name == town { return last.code }
+            let c = newTownCode(town)
+            lastTown = (town, c)
+            return c
+        }
+
+        private mutating func newTownCode(_ town: String) -> UInt16 {
             if let c = townCodes[town] { return c }
             precondition(table.towns.count < Int(UInt16.max), "more than 65,535 towns in a roster")
             let c = UInt16(table.towns.count)
@@ -132,6 +144,13 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         }
 
         mutating func villageCode(_ village: String) -> UInt32 {
+            if let last = lastVillage, last.name == village { return last.code }
+            let c = newVillageCode(village)
+            lastVillage = (village, c)
+            return c
+        }
+
+        private mutating func newVillageCode(_ village: String) -> UInt32 {
             if let c = villageCodes[village] { return c }
             let c = UInt32(table.villages.count)
             table.villages.append(village)
