@@ -101,8 +101,8 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         /// Whether no member was added to a household before the last member's (then each household's members
         /// are together already, in household order).
         private var grouped = true
-        private var townCodes: [String: UInt16] = [:]
-        private var villageCodes: [String: UInt32] = [:]
+        private var towns = SpellingCodes<UInt16>()
+        private var villages = SpellingCodes<UInt32>()
 
         /// Room for the households and members expected (address space only until used).
         init(households: Int, members: Int) {
@@ -122,41 +122,8 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         /// Each member's resident number, in the order added (before `finish`).
         var rowPersons: [UInt64] { table.person }
 
-        /// The last town's and village's codes: a village's households come together (no hashing of the
-        /// name for each household).
-        private var lastTown: (name: String, code: UInt16)?
-        private var lastVillage: (name: String, code: UInt32)?
-
-        mutating func townCode(_ town: String) -> UInt16 {
-            if let last = lastTown, last.name == town { return last.code }
-            let c = newTownCode(town)
-            lastTown = (town, c)
-            return c
-        }
-
-        private mutating func newTownCode(_ town: String) -> UInt16 {
-            if let c = townCodes[town] { return c }
-            precondition(table.towns.count < Int(UInt16.max), "more than 65,535 towns in a roster")
-            let c = UInt16(table.towns.count)
-            table.towns.append(town)
-            townCodes[town] = c
-            return c
-        }
-
-        mutating func villageCode(_ village: String) -> UInt32 {
-            if let last = lastVillage, last.name == village { return last.code }
-            let c = newVillageCode(village)
-            lastVillage = (village, c)
-            return c
-        }
-
-        private mutating func newVillageCode(_ village: String) -> UInt32 {
-            if let c = villageCodes[village] { return c }
-            let c = UInt32(table.villages.count)
-            table.villages.append(village)
-            villageCodes[village] = c
-            return c
-        }
+        mutating func townCode(_ town: String) -> UInt16 { towns.code(town) }
+        mutating func villageCode(_ village: String) -> UInt32 { villages.code(village) }
 
         /// Adds a household without members; returns its position.
         mutating func addHousehold(id: HouseholdID, town: UInt16, village: UInt32, type: HouseholdType, prevIncome: Money) -> Int {
@@ -184,6 +151,8 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         mutating func finish() -> RosterHouseholds {
             var t = table
             table = Table()
+            t.towns = towns.spellings
+            t.villages = villages.spellings
             let n = t.ids.count
             var counts = [UInt32](repeating: 0, count: n)
             for h in memberHousehold { counts[Int(h)] += 1 }
@@ -224,5 +193,29 @@ extension RosterHouseholds.Table {
             nameBytes.append(contentsOf: oldName(old))
             nameEnd.append(UInt32(nameBytes.count))
         }
+    }
+}
+
+/// A number for each spelling of a roster column (towns, villages), in the order first seen. The last spelling
+/// asked for is kept and compared first: a village's households come together, so its name is not hashed
+/// (the standard library's seeded hash) for each household.
+struct SpellingCodes<Code: FixedWidthInteger & UnsignedInteger> {
+    private(set) var spellings: [String] = []
+    private var codes: [String: Code] = [:]
+    private var last: (spelling: String, code: Code)?
+
+    mutating func code(_ spelling: String) -> Code {
+        if let last, last.spelling == spelling { return last.code }
+        let c: Code
+        if let known = codes[spelling] {
+            c = known
+        } else {
+            precondition(spellings.count < Int(Code.max), "more than \(Code.max) spellings of a roster column")
+            c = Code(spellings.count)
+            spellings.append(spelling)
+            codes[spelling] = c
+        }
+        last = (spelling, c)
+        return c
     }
 }

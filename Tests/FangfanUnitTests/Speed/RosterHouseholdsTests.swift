@@ -77,4 +77,12 @@ final class RosterHouseholdsTests: XCTestCase {
         // the same rows given as households: the same table
         XCTAssertEqual(RosterHouseholds(Array(index.households)).map(describe), index.households.map(describe))
     }
+
+    func testSpellingCodesInTheOrderFirstSeen() {
+        var codes = SpellingCodes<UInt16>()
+        // the same as the last, a new one, one seen before but not last, and the empty spelling
+        let asked = ["港沟村", "港沟村", "石角村", "港沟村", "", "石角村", "石角村"]
+        XCTAssertEqual(asked.map { codes.code($0) }, [0, 0, 1, 0, 2, 1, 1])
+        XCTAssertEqual(codes.spellings, ["港沟村", "石角村", ""])
+    }
 }
