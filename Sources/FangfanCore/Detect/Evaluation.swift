@@ -25,29 +25,20 @@ public struct Evaluation: Sendable {
         return f
     }
 
-    /// The values of rows read from one file, as bytes: each field's bytes (unquoted) one after another,
-    /// where each field ends and where each row's fields begin.
+    /// The values of rows read from one file: every field's bytes (unquoted), and where each row's fields begin.
     final class Table: Sendable {
         let names: [String]
-        private let bytes: [UInt8]
-        private let ends: [UInt32]
+        private let fields: PackedBytes
         private let firstField: [UInt32]
 
-        init(names: [String], bytes: [UInt8], ends: [UInt32], firstField: [UInt32]) {
+        init(names: [String], fields: PackedBytes, firstField: [UInt32]) {
             self.names = names
-            self.bytes = bytes
-            self.ends = ends
+            self.fields = fields
             self.firstField = firstField
         }
 
         /// Row `r`'s values, in the file's column order.
-        func values(_ r: Int) -> [String] {
-            let fields = Int(firstField[r])..<Int(firstField[r + 1])
-            return fields.map { k in
-                let start = k == 0 ? 0 : Int(ends[k - 1])
-                return String(decoding: bytes[start..<Int(ends[k])], as: UTF8.self)
-            }
-        }
+        func values(_ r: Int) -> [String] { (Int(firstField[r])..<Int(firstField[r + 1])).map(fields.string) }
     }
 
     public static func read(_ path: String) throws -> [Evaluation] {
@@ -74,25 +65,24 @@ public struct Evaluation: Sendable {
         )
         let one: [UInt8] = [0x31]
         var rows: [(id: String, above: Bool, triggered: Bool, labour: Bool)] = []
-        var bytes: [UInt8] = []
-        var ends: [UInt32] = []
+        var fields = PackedBytes()
         var firstField: [UInt32] = [0]
         // (a row is about 100 bytes of 13 fields; the table's bytes are the file's less its commas and quotes)
-        bytes.reserveCapacity(size)
-        ends.reserveCapacity(size / 6)
+        fields.reserve(count: size / 6, bytes: size)
         firstField.reserveCapacity(size / 64)
         rows.reserveCapacity(size / 64)
         while let r = try reader.next() {
             func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
             rows.append((id < r.count ? r.string(id) : "", flag(above), flag(triggered), flag(labour)))
             for i in 0..<r.count {
-                bytes.append(contentsOf: r[i])
-                guard bytes.count <= UInt32.max else { throw IOFailure(path: "evaluations.csv", message: "larger than 4 GB") }
-                ends.append(UInt32(bytes.count))
+                guard fields.byteCount + r[i].count <= UInt32.max else {
+                    throw IOFailure(path: "evaluations.csv", message: "larger than 4 GB")
+                }
+                fields.append(r[i])
             }
-            firstField.append(UInt32(ends.count))
+            firstField.append(UInt32(fields.count))
         }
-        let table = Table(names: names, bytes: bytes, ends: ends, firstField: firstField)
+        let table = Table(names: names, fields: fields, firstField: firstField)
         return rows.enumerated().map { k, r in
             Evaluation(
                 householdId: r.id, atOrAboveLine: r.above, triggered: r.triggered, hasLabour: r.labour, table: table,

@@ -17,13 +17,11 @@ public struct ReviewSearch {
     }
 
     /// The rows for these records, ordered by feed, file, line and candidate.
-    /// - Parameter index: the roster's candidate index, if the caller has one; else one of the records' names
-    ///   only is made. Asked only when there is a record and a roster.
-    public func rows(_ records: [ReviewRecord], index: (() -> ReviewCandidateIndex)? = nil) -> [[String]] {
+    /// The candidates come from an index of the roster's members of the records' names only, made when there is
+    /// a record and a roster.
+    public func rows(_ records: [ReviewRecord]) -> [[String]] {
         guard !records.isEmpty, !roster.households.isEmpty else { return [] }
-        let index =
-            index?()
-            ?? ReviewCandidateIndex(roster: roster, only: Set(records.map { ReviewCandidateIndex.nameHash($0.name) }))
+        let index = ReviewCandidateIndex(roster: roster, only: Set(records.map { ReviewCandidateIndex.nameHash($0.name) }))
         var joins: [FeedKind: FeedJoin] = [:]
         let order = { (r: ReviewRecord) in (FeedKind.reviewed.firstIndex(of: r.feed) ?? 0, r.file, r.line ?? 0, r.keyText) }
         var out: [[String]] = []

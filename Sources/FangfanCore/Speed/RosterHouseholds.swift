@@ -23,9 +23,8 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
         var person: [UInt64] = []
         var relation: [UInt16] = []
         var labour: [Labour] = []
-        /// Member m's name is `nameBytes[nameEnd[m - 1] ..< nameEnd[m]]` (from 0 for the first).
-        var nameEnd: [UInt32] = []
-        var nameBytes: [UInt8] = []
+        /// Member m's name is value m.
+        var names = PackedBytes()
         /// The towns' and villages' spellings, by code.
         var towns: [String] = []
         var villages: [String] = []
@@ -83,13 +82,10 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
 
     /// Member m's resident number and name.
     func person(_ m: Int) -> ResidentID { ResidentID(key: storage.table.person[m]) }
-    func name(_ m: Int) -> String { withNameBytes(m) { String(decoding: $0, as: UTF8.self) } }
+    func name(_ m: Int) -> String { storage.table.names.string(m) }
 
     /// Calls `body` with member m's name as UTF-8 bytes, in place (no String made).
-    func withNameBytes<R>(_ m: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let range = (m == 0 ? 0 : Int(storage.table.nameEnd[m - 1]))..<Int(storage.table.nameEnd[m])
-        return storage.table.nameBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
-    }
+    func withNameBytes<R>(_ m: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.table.names.withBytes(m, body) }
 
     /// Builds the columns household by household or row by row. A member may be added to any household
     /// already added (a household whose rows come apart in a file): `finish` then puts each household's
@@ -114,8 +110,7 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
             table.person.reserveCapacity(members)
             table.relation.reserveCapacity(members)
             table.labour.reserveCapacity(members)
-            table.nameEnd.reserveCapacity(members)
-            table.nameBytes.reserveCapacity(members * 8)
+            table.names.reserve(count: members, bytes: members * 8)
             memberHousehold.reserveCapacity(members)
         }
 
@@ -142,9 +137,7 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
             table.person.append(person.key)
             table.relation.append(relationCode)
             table.labour.append(labour)
-            table.nameBytes.append(contentsOf: name)
-            precondition(table.nameBytes.count <= Int(UInt32.max), "a roster's names above 4 GB")
-            table.nameEnd.append(UInt32(table.nameBytes.count))
+            table.names.append(name)
         }
 
         /// The columns, each household's members together. Takes `memberHousehold` too (call it last).
@@ -180,19 +173,13 @@ extension RosterHouseholds.Table {
             order[next[Int(h)]] = old
             next[Int(h)] += 1
         }
-        let oldNameEnd = nameEnd, oldNames = nameBytes
-        func oldName(_ m: Int) -> ArraySlice<UInt8> { oldNames[(m == 0 ? 0 : Int(oldNameEnd[m - 1]))..<Int(oldNameEnd[m])] }
         person = order.map { person[$0] }
         relation = order.map { relation[$0] }
         labour = order.map { labour[$0] }
-        nameBytes = []
-        nameBytes.reserveCapacity(oldNames.count)
-        nameEnd = []
-        nameEnd.reserveCapacity(order.count)
-        for old in order {
-            nameBytes.append(contentsOf: oldName(old))
-            nameEnd.append(UInt32(nameBytes.count))
-        }
+        let oldNames = names
+        names = PackedBytes()
+        names.reserve(count: order.count, bytes: oldNames.byteCount)
+        for old in order { names.append(oldNames[old]) }
     }
 }
 
