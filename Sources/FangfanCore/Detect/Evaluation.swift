@@ -72,13 +72,18 @@ public struct Evaluation: Sendable {
         firstField.reserveCapacity(size / 64)
         rows.reserveCapacity(size / 64)
         while let r = try reader.next() {
-            func flag(_ i: Int) -> Bool { i < r.count && r[i].elementsEqual(one) }
-            rows.append((id < r.count ? r.string(id) : "", flag(above), flag(triggered), flag(labour)))
-            for i in 0..<r.count {
-                guard fields.byteCount + r[i].count <= UInt32.max else {
-                    throw IOFailure(path: "evaluations.csv", message: "larger than 4 GB")
+            let n = r.count
+            // (the fields in place: no slice, and no reference counting, per field of 1.5 million rows)
+            try r.withFields { f in
+                func flag(_ i: Int) -> Bool { i < n && f.field(i).elementsEqual(one) }
+                rows.append((id < n ? String(decoding: f.field(id), as: UTF8.self) : "", flag(above), flag(triggered), flag(labour)))
+                for i in 0..<n {
+                    let value = f.field(i)
+                    guard fields.byteCount + value.count <= UInt32.max else {
+                        throw IOFailure(path: "evaluations.csv", message: "larger than 4 GB")
+                    }
+                    fields.append(value)
                 }
-                fields.append(r[i])
             }
             firstField.append(UInt32(fields.count))
         }

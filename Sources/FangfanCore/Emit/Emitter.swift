@@ -221,11 +221,13 @@ public struct Emitter {
                     level: alerts[i].level, triggers: alerts[i].triggers,
                     householdType: alerts[i].household_type, category: alerts[i].category))
         }
+        // (the month's text made once: a province records 1.5 million evaluations)
+        let monthText = month.description
         try ledger.recordMonth(
-            month.description, run: "run \(month)", today: today, alerts: ledgerAlerts,
+            monthText, run: "run \(month)", today: today, alerts: ledgerAlerts,
             evaluations: evaluations.map {
                 LedgerEvaluation(
-                    householdId: $0.householdId, month: month.description, atOrAboveLine: $0.atOrAboveLine,
+                    householdId: $0.householdId, month: monthText, atOrAboveLine: $0.atOrAboveLine,
                     triggered: $0.triggered)
             })
         let monitored = try ledger.cases(state: .monitored)

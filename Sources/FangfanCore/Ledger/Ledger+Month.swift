@@ -20,23 +20,23 @@ extension Ledger {
     ) throws {
         let listedOn = today?.description
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
-        var seen = Set<String>(minimumCapacity: max(alerts.count, evaluations.count))
+        var seen = SeenHouseholds(minimumCapacity: alerts.count)
         for a in alerts {
             if let county, !a.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: a.householdId) }
             guard a.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
             }
-            guard seen.insert(a.householdId).inserted else {
+            guard seen.insert(a.householdId) else {
                 throw LedgerError.duplicateHousehold(month: month, household: a.householdId)
             }
         }
-        seen.removeAll(keepingCapacity: true)
+        seen = SeenHouseholds(minimumCapacity: evaluations.count)
         for e in evaluations {
             if let county, !e.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: e.householdId) }
             guard e.month == month else {
                 throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
             }
-            guard seen.insert(e.householdId).inserted else {
+            guard seen.insert(e.householdId) else {
                 throw LedgerError.duplicateHousehold(month: month, household: e.householdId)
             }
         }

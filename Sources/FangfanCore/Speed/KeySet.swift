@@ -8,6 +8,9 @@ public struct KeySet: Sendable {
 
     public init() { index = HashIndex() }
 
+    /// Room for `minimumCapacity` keys (not rehashed as they come).
+    public init(minimumCapacity: Int) { index = HashIndex(minimumCapacity: minimumCapacity) }
+
     public init(_ keys: [UInt64]) {
         index = HashIndex(minimumCapacity: keys.count)
         for k in keys { _ = insert(k) }

@@ -592,6 +592,31 @@ final class LedgerTests: LedgerBackendTestCase {
         }
     }
 
+    func testAHouseholdNamedTwiceInAMonthIsRefused() throws {
+        onBothBackends {
+            let l = try open()
+            func e(_ n: Int) -> LedgerEvaluation {
+                LedgerEvaluation(householdId: hh(n), month: "2021-05", atOrAboveLine: false, triggered: true)
+            }
+            // evaluations: the second naming is the one reported; nothing of the call stays
+            XCTAssertThrowsError(try record(l, "2021-05", [alert("B", hh(1), "2021-05", .red)], [e(1), e(2), e(3), e(2), e(1)])) {
+                XCTAssertEqual($0 as? LedgerError, .duplicateHousehold(month: "2021-05", household: hh(2)))
+            }
+            XCTAssertEqual(try l.caseStates(), [:])
+            // alerts: two alerts of one household
+            XCTAssertThrowsError(
+                try record(
+                    l, "2021-05",
+                    [alert("B", hh(1), "2021-05", .red), alert("C", hh(4), "2021-05", .red), alert("D", hh(1), "2021-05", .red)])
+            ) { XCTAssertEqual($0 as? LedgerError, .duplicateHousehold(month: "2021-05", household: hh(1))) }
+            // ids of other lengths are other households
+            try record(
+                l, "2021-05", [alert("B", hh(1), "2021-05", .red)],
+                [e(1), e(2), LedgerEvaluation(householdId: "0" + hh(2), month: "2021-05", atOrAboveLine: true, triggered: false)])
+            XCTAssertEqual(try l.caseStates(), [hh(1): .warned])
+        }
+    }
+
     // MARK: 返回监测, 帮扶消除 / 自然消除
 
     func testReturnToMonitoring() throws {

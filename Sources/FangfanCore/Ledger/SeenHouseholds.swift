@@ -1,0 +1,26 @@
+/// The households a month's alerts or evaluations have named so far (`recordMonth` refuses one named twice):
+/// ids that are digits of the first id's length (detect's, always) as numbers in a `KeySet`, any other as a
+/// String. A province's month names 1.5 million households: a set of Strings hashed and compared each one's
+/// bytes, a tenth of the ledger's recording.
+struct SeenHouseholds {
+    private var numbers: KeySet
+    private var others = Set<String>()
+    private var length = -1
+
+    init(minimumCapacity: Int) { numbers = KeySet(minimumCapacity: minimumCapacity) }
+
+    /// Adds the household; false if it was named already.
+    mutating func insert(_ id: String) -> Bool {
+        var key: UInt64 = 0
+        var n = 0
+        for b in id.utf8 {
+            guard b >= 0x30 && b <= 0x39 && n < 19 else { return others.insert(id).inserted }
+            key = key &* 10 &+ UInt64(b - 0x30)
+            n += 1
+        }
+        if length < 0 { length = n }
+        // (equal numbers of one length are equal strings; "012" and "12" are not, and are kept apart)
+        guard n == length else { return others.insert(id).inserted }
+        return numbers.insert(key)
+    }
+}
