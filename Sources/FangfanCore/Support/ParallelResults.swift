@@ -23,9 +23,15 @@ final class ParallelResults<T>: @unchecked Sendable {
 
     private init(results: [Result<T, Error>?]) { self.results = results }
 
-    /// Items 1… on threads of their own, item 0 on the calling thread; all joined before it returns.
+    /// Items 1… on threads of their own, item 0 on the calling thread; all joined before it returns. The
+    /// threads of their own yield to the process's others (`PieceThreadPriority`).
     static func onThreads(count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> ParallelResults<T> {
-        let others = (1..<max(count, 1)).map { i in BackgroundTask(name: "fangfan-piece") { try body(i) } }
+        let others = (1..<max(count, 1)).map { i in
+            BackgroundTask(name: "fangfan-piece") {
+                PieceThreadPriority.yieldToOthers()
+                return try body(i)
+            }
+        }
         var results: [Result<T, Error>?] = count > 0 ? [Result { try body(0) }] : []
         for t in others { results.append(Result { try t.wait() }) }
         return ParallelResults(results: results)

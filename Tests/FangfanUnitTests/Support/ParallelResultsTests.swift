@@ -27,6 +27,17 @@ final class ParallelResultsTests: XCTestCase {
         for r in try outer.all() { XCTAssertEqual(r, [true, true, true, true]) }
     }
 
+    /// The pieces' own threads run 10 nicer than the caller (a file read in one pass beside them keeps its
+    /// core); item 0, on the calling thread, and the caller afterwards, keep the caller's priority.
+    func testPieceThreadsYieldAndTheCallerKeepsItsPriority() throws {
+        let caller = PieceThreadPriority.current
+        let seen = try ParallelResults.onThreads(count: 3) { _ in PieceThreadPriority.current }.all()
+        #if os(Linux)
+        XCTAssertEqual(seen, [caller, min(caller + 10, 19), min(caller + 10, 19)])
+        #endif
+        XCTAssertEqual(PieceThreadPriority.current, caller)
+    }
+
     func testResultsInItemOrderAndTheFirstErrorInItemOrder() throws {
         XCTAssertEqual(try ParallelResults.onThreads(count: 5) { $0 * $0 }.all(), [0, 1, 4, 9, 16])
         XCTAssertEqual(try ParallelResults.onThreads(count: 1) { $0 + 7 }.all(), [7])
