@@ -8,8 +8,11 @@ public struct KeySet: Sendable {
 
     public init() { index = HashIndex() }
 
-    /// Room for `minimumCapacity` keys (not rehashed as they come).
-    public init(minimumCapacity: Int) { index = HashIndex(minimumCapacity: minimumCapacity) }
+    /// Room for `minimumCapacity` keys (not rehashed as they come), the table at most `maxLoadQuarters`
+    /// quarters full (`HashIndex`).
+    public init(minimumCapacity: Int, maxLoadQuarters: Int = 2) {
+        index = HashIndex(minimumCapacity: minimumCapacity, maxLoadQuarters: maxLoadQuarters)
+    }
 
     public init(_ keys: [UInt64]) {
         index = HashIndex(minimumCapacity: keys.count)
