@@ -5,40 +5,32 @@ import XCTest
 /// `recordMonth`'s check that a month names each household once: numbers of one length as numbers, anything
 /// else as text, never two different ids taken for one.
 final class SeenHouseholdsTests: XCTestCase {
+    /// Inserts the ids in order into one set; each must give its expected answer (true: new, false: named already).
+    private func assertInserts(_ steps: [(String, Bool)], file: StaticString = #filePath, line: UInt = #line) {
+        var seen = SeenHouseholds(minimumCapacity: steps.count)
+        for (k, (id, new)) in steps.enumerated() {
+            XCTAssertEqual(seen.insert(id), new, "step \(k): \(id)", file: file, line: line)
+        }
+    }
+
     func testEachIdOnceThenRefused() {
-        var seen = SeenHouseholds(minimumCapacity: 4)
-        XCTAssertTrue(seen.insert("4408251010010001"))
-        XCTAssertTrue(seen.insert("4408251010010002"))
-        XCTAssertFalse(seen.insert("4408251010010001"))
-        XCTAssertTrue(seen.insert("4408251010010003"))
-        XCTAssertFalse(seen.insert("4408251010010002"))
+        let (a, b, c) = ("4408251010010001", "4408251010010002", "4408251010010003")
+        assertInserts([(a, true), (b, true), (a, false), (c, true), (b, false)])
     }
 
     func testSameNumberOfAnotherLengthIsAnotherId() {
         // "012" and "12" spell the same number and are different ids; the first id's length is the numbers'
-        var seen = SeenHouseholds(minimumCapacity: 4)
-        XCTAssertTrue(seen.insert("012"))
-        XCTAssertTrue(seen.insert("12"))
-        XCTAssertTrue(seen.insert("0012"))
-        XCTAssertFalse(seen.insert("12"))
-        XCTAssertFalse(seen.insert("012"))
-        XCTAssertFalse(seen.insert("0012"))
+        assertInserts([("012", true), ("12", true), ("0012", true), ("12", false), ("012", false), ("0012", false)])
     }
 
     func testIdsThatAreNotDigitsAsText() {
-        var seen = SeenHouseholds(minimumCapacity: 4)
-        XCTAssertTrue(seen.insert("H-1"))
-        XCTAssertTrue(seen.insert("4408251010010001"))
-        XCTAssertTrue(seen.insert("4408251010010001X"))
-        XCTAssertTrue(seen.insert(""))
-        XCTAssertFalse(seen.insert("H-1"))
-        XCTAssertFalse(seen.insert("4408251010010001X"))
-        XCTAssertFalse(seen.insert(""))
-        XCTAssertFalse(seen.insert("4408251010010001"))
-        // twenty digits: past a 64-bit number, kept as text
-        XCTAssertTrue(seen.insert("12345678901234567890"))
-        XCTAssertFalse(seen.insert("12345678901234567890"))
-        XCTAssertTrue(seen.insert("12345678901234567891"))
+        let digits = "4408251010010001"
+        assertInserts([
+            ("H-1", true), (digits, true), (digits + "X", true), ("", true),
+            ("H-1", false), (digits + "X", false), ("", false), (digits, false),
+            // twenty digits: past a 64-bit number, kept as text
+            ("12345678901234567890", true), ("12345678901234567890", false), ("12345678901234567891", true),
+        ])
     }
 
     func testManyNumbers() {
