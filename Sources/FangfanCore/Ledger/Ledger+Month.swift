@@ -20,26 +20,18 @@ extension Ledger {
     ) throws {
         let listedOn = today?.description
         guard LedgerMonth.index(month) != nil else { throw LedgerError.badMonth(month) }
-        var seen = SeenHouseholds(minimumCapacity: alerts.count)
-        for a in alerts {
-            if let county, !a.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: a.householdId) }
-            guard a.month == month else {
-                throw LedgerError.monthMismatch(expected: month, found: a.month, household: a.householdId)
-            }
-            guard seen.insert(a.householdId) else {
-                throw LedgerError.duplicateHousehold(month: month, household: a.householdId)
-            }
-        }
-        seen = SeenHouseholds(minimumCapacity: evaluations.count)
-        for e in evaluations {
-            if let county, !e.householdId.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: e.householdId) }
-            guard e.month == month else {
-                throw LedgerError.monthMismatch(expected: month, found: e.month, household: e.householdId)
-            }
-            guard seen.insert(e.householdId) else {
-                throw LedgerError.duplicateHousehold(month: month, household: e.householdId)
+        // the alerts, then the evaluations: each of the county, of the month, and each household once
+        func check(_ count: Int, _ row: (Int) -> (household: String, month: String)) throws {
+            var seen = SeenHouseholds(minimumCapacity: count)
+            for i in 0..<count {
+                let (household, found) = row(i)
+                if let county, !household.hasPrefix(county) { throw LedgerError.outsideCounty(county: county, household: household) }
+                guard found == month else { throw LedgerError.monthMismatch(expected: month, found: found, household: household) }
+                guard seen.insert(household) else { throw LedgerError.duplicateHousehold(month: month, household: household) }
             }
         }
+        try check(alerts.count) { (alerts[$0].householdId, alerts[$0].month) }
+        try check(evaluations.count) { (evaluations[$0].householdId, evaluations[$0].month) }
         let at = clock()
         // households in ascending order (sorting positions moves less than sorting the alerts)
         let ordered = Self.byHousehold(alerts)
@@ -99,13 +91,7 @@ extension Ledger {
         keys.reserveCapacity(alerts.count)
         let length = alerts.first?.householdId.utf8.count ?? 0
         for a in alerts {
-            var k: UInt64 = 0, n = 0
-            for b in a.householdId.utf8 {
-                guard b >= 0x30 && b <= 0x39 && n < 19 else { n = -1; break }
-                k = k * 10 + UInt64(b - 0x30)
-                n += 1
-            }
-            guard n == length else {
+            guard let (k, digits) = SeenHouseholds.number(a.householdId), digits == length else {
                 let ids = alerts.map(\.householdId)
                 return alerts.indices.sorted { ids[$0] < ids[$1] }
             }

@@ -13,16 +13,23 @@ struct SeenHouseholds {
 
     /// Adds the household; false if it was named already.
     mutating func insert(_ id: String) -> Bool {
+        guard let (key, digits) = Self.number(id) else { return others.insert(id).inserted }
+        if length < 0 { length = digits }
+        // (equal numbers of one length are equal strings; "012" and "12" are not, and are kept apart)
+        guard digits == length else { return others.insert(id).inserted }
+        return numbers.insert(key)
+    }
+
+    /// The number an id spells and how many digits it has; nil unless it is 1 to 19 digits (the ledger compares
+    /// and sorts detect's household ids, all 16 digits, as these numbers).
+    static func number(_ id: String) -> (key: UInt64, digits: Int)? {
         var key: UInt64 = 0
         var n = 0
         for b in id.utf8 {
-            guard b >= 0x30 && b <= 0x39 && n < 19 else { return others.insert(id).inserted }
+            guard b >= 0x30 && b <= 0x39 && n < 19 else { return nil }
             key = key &* 10 &+ UInt64(b - 0x30)
             n += 1
         }
-        if length < 0 { length = n }
-        // (equal numbers of one length are equal strings; "012" and "12" are not, and are kept apart)
-        guard n == length else { return others.insert(id).inserted }
-        return numbers.insert(key)
+        return n > 0 ? (key, n) : nil
     }
 }

@@ -6,8 +6,6 @@ struct RosterBuilder {
     var byHousehold = HashIndex()
     /// The last row's household: a household's rows come together, so most rows need no lookup.
     private var last: (key: UInt64, index: Int32)?
-    var towns = Set<String>()
-    private var lastTownCode: UInt16?
     // towns, villages and the listed values repeat row after row: one String each, not one per member
     private var town = Interned { String(decoding: $0, as: UTF8.self) }
     private var village = Interned { String(decoding: $0, as: UTF8.self) }
@@ -29,16 +27,10 @@ struct RosterBuilder {
         if let known = last?.key == hid.key ? last!.index : byHousehold[hid.key] {
             i = known
         } else {
-            let t = town(field(1))
-            let code = columns.townCode(t)
-            if code != lastTownCode {  // (a town's households come together: not one Set insertion each)
-                towns.insert(t)
-                lastTownCode = code
-            }
             let v = village(field(2))
             i = Int32(
                 columns.addHousehold(
-                    id: hid, town: code, village: columns.villageCode(v), type: type(field(3)),
+                    id: hid, town: columns.townCode(town(field(1))), village: columns.villageCode(v), type: type(field(3)),
                     prevIncome: Money.staged(field(8))))
             byHousehold[hid.key] = i
         }

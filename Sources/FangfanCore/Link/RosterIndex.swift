@@ -25,7 +25,7 @@ public final class RosterIndex: @unchecked Sendable {
         byPerson.insert(keys: b.rowPersons, values: b.rowHouseholds)
         households = b.finish()
         byHousehold = b.byHousehold
-        towns = b.towns.sorted()
+        towns = households.townNames.sorted()
     }
 
     /// For tests and the sweep: an index from households given directly.
@@ -36,7 +36,7 @@ public final class RosterIndex: @unchecked Sendable {
             for m in h.members { byPerson[m.person.key] = Int32(i) }
         }
         households = RosterHouseholds(list)
-        towns = Set(list.map(\.town)).sorted()
+        towns = households.townNames.sorted()
     }
 
     /// Whether the join tables were let go of (`releaseJoinTables`).

@@ -71,6 +71,9 @@ public struct RosterHouseholds: RandomAccessCollection, Sendable {
             type: storage.table.types[h], prevIncome: storage.table.prevIncome[h], members: list)
     }
 
+    /// The towns the households are in, each once, in the order first met.
+    var townNames: [String] { storage.table.towns }
+
     /// Household h's number, without making the household (link writes one per record).
     func id(_ h: Int) -> HouseholdID { HouseholdID(key: storage.table.ids[h]) }
 

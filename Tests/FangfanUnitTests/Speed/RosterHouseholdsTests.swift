@@ -46,6 +46,11 @@ final class RosterHouseholdsTests: XCTestCase {
             XCTAssertEqual(table.withNameBytes(m) { ReviewCandidateIndex.nameHash(bytes: $0) }, ReviewCandidateIndex.nameHash(name))
         }
         XCTAssertEqual(RosterHouseholds().count, 0)
+        // the towns each once, in the order first met; the index's sorted
+        XCTAssertEqual(table.townNames, ["下洋镇", "龙门镇"])
+        XCTAssertEqual(RosterHouseholds(list.reversed()).townNames, ["龙门镇", "下洋镇"])
+        XCTAssertEqual(RosterIndex(list.reversed()).towns, ["下洋镇", "龙门镇"])
+        XCTAssertEqual(RosterIndex([Household]()).towns, [])
     }
 
     func testRowsThatComeApartAreGroupedInRowOrder() {
