@@ -21,33 +21,37 @@ final class CSVRowSource: RowSource {
         width = names.count
     }
 
-    /// The rows of a piece of a file after its start (`CSVParallelParse`): no header, the columns of the file's.
+    /// The rows of a piece of a file after its start (`CSVParallelParse`): no header, the columns of the file's,
+    /// in an array of the piece's own (read a row, on the piece's thread: not a buffer two threads count).
     init(reader: CSVReader, sameColumnsAs first: CSVRowSource) {
         self.reader = reader
-        (columns, fieldLabels, extraColumns, width) = (first.columns, first.fieldLabels, first.extraColumns, first.width)
+        (fieldLabels, extraColumns, width) = (first.fieldLabels, first.extraColumns, first.width)
+        var own: [Int?] = []
+        own.reserveCapacity(first.columns.count)
+        own.append(contentsOf: first.columns)
+        columns = own
     }
 
     var consumedFileBytes: Int { reader.consumedFileBytes }
 
     func next(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void) throws -> Bool {
-        guard let r = try reader.next() else { return false }
-        if r.count != width {
-            var whole: [UInt8] = []
-            for i in 0..<r.count {
-                if i > 0 { whole.append(0x2C) }
-                CSVOut.appendField(&whole, r[i])
+        let (columns, width) = (self.columns, self.width)
+        return try reader.withNextFields { line, fields in
+            let count = fields.ends.count
+            if count != width {
+                var whole: [UInt8] = []
+                for i in 0..<count {
+                    if i > 0 { whole.append(0x2C) }
+                    CSVOut.appendField(&whole, fields.field(i))
+                }
+                let problem = FieldCountProblem(
+                    message: "该行有 \(count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
+                    raw: String(decoding: whole, as: UTF8.self))
+                try body(line, problem, { _ in nil })
+                return
             }
-            let problem = FieldCountProblem(
-                message: "该行有 \(r.count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
-                raw: String(decoding: whole, as: UTF8.self))
-            try body(r.line, problem, { _ in nil })
-            return true
+            try body(line, nil) { i in columns[i].map(fields.field) }
         }
-        let columns = self.columns
-        try r.withFields { fields in
-            try body(r.line, nil) { i in columns[i].map(fields.field) }
-        }
-        return true
     }
 
     func finish() throws {}

@@ -95,7 +95,15 @@ public struct NormalizedRow {
     @inline(__always)
     mutating func appendLine(to out: inout [UInt8]) {
         if needsQuoting {
-            CSVOut.appendRow(&out, self)
+            // field by field, as `CSVOut.appendRow` writes it, each value in place (no slice of it to count)
+            let count = ends.count
+            withJoinedBytes { b in
+                for i in 0..<count {
+                    if i > 0 { out.append(0x2C) }
+                    CSVOut.appendField(&out, UnsafeBufferPointer(rebasing: b[range(i)]))
+                }
+            }
+            out.append(0x0A)
             return
         }
         let n = used
@@ -113,13 +121,35 @@ public struct NormalizedRow {
 
 /// The record key of FEEDS.md as a 64-bit FNV-1a hash of the key fields' normal forms. Ingest writes it
 /// beside each staged file (for `replaced`), and link reads those keys back to find each record's last
-/// version, so both must hash the same bytes the same way: this is the one function that does.
+/// version, so both must hash the same bytes the same way: `RecordKeyHasher` is the one hash they use.
 @inline(__always)
 public func recordKeyHash(_ fields: [Int], _ value: (Int) -> ArraySlice<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for f in fields {
-        for b in value(f) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        h = (h ^ 0x1F) &* 0x100_0000_01b3
+    var h = RecordKeyHasher()
+    for f in fields { value(f).withUnsafeBufferPointer { h.add(field: $0) } }
+    return h.value
+}
+
+/// FNV-1a over the key fields' bytes, each field followed by 0x1F (`recordKeyHash`, `NormalizedRow.recordKey`).
+public struct RecordKeyHasher {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    public init() {}
+    @inline(__always)
+    public mutating func add(field: UnsafeBufferPointer<UInt8>) {
+        var h = value
+        for b in field { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        value = (h ^ 0x1F) &* 0x100_0000_01b3
     }
-    return h
+}
+
+extension NormalizedRow {
+    /// The row's record key (`recordKeyHash` of its values `fields`), hashed in place. `mutating` though it
+    /// changes nothing, as `appendLine`: a row loop's row is hashed where it lies, not copied with its arrays.
+    @inline(__always)
+    mutating func recordKey(_ fields: [Int]) -> UInt64 {
+        withJoinedBytes { b in
+            var h = RecordKeyHasher()
+            for f in fields { h.add(field: UnsafeBufferPointer(rebasing: b[range(f)])) }
+            return h.value
+        }
+    }
 }

@@ -43,7 +43,7 @@ extension Ingestor {
         var handedOver = false
         defer { if !handedOver { staged.discard(); quarantine.discard() } }
 
-        let keyFields = schema.key.map { schema.index(of: $0)! }
+        let fileKeyFields = schema.key.map { schema.index(of: $0)! }
         // rows quarantined for their resident ID alone are kept whole beside the quarantine (RULES.md §11)
         let personField = FeedKind.reviewed.contains(feed.kind) ? schema.index(of: "person_id") : nil
         let limits = config.csv
@@ -63,8 +63,12 @@ extension Ingestor {
                         sameColumnsAs: first.rows)
                 let validator = RowValidator(feed: feed, today: today)
                 var row = NormalizedRow()
+                // the key's fields in an array of the piece's own (as the columns: see `forEachRow`)
+                var keyFields: [Int] = []
+                keyFields.reserveCapacity(fileKeyFields.count)
+                keyFields.append(contentsOf: fileKeyFields)
                 // the row loop of `readOnce`, for a feed that stages its rows as they come
-                while try rows.next({ location, countProblem, raw in
+                try rows.forEachRow { location, countProblem, raw in
                     out.read += 1
                     if let p = countProblem {
                         out.quarantined += 1
@@ -82,11 +86,11 @@ extension Ingestor {
                         }
                         return
                     }
-                    out.keys.append(recordKey(row, keyFields))
+                    out.keys.append(row.recordKey(keyFields))
                     out.accepted += 1
                     row.appendLine(to: &out.staged)
                     CrashPoint.hit("row")
-                }) {}
+                }
                 try rows.finish()
                 return .init(result: out, clean: true, lines: rows.reader.linesRead)
             } catch {

@@ -8,8 +8,6 @@ import Glibc
 extension Ingestor {
     // MARK: - record keys ("replaced" counts)
 
-    func recordKey(_ r: NormalizedRow, _ fields: [Int]) -> UInt64 { recordKeyHash(fields) { r[$0] } }
-
     /// Keys of every accepted file of a feed (for a roster: of the latest one only), sorted, without repeats.
     func loadKeys(_ feed: FeedKind, _ manifest: Manifest) throws -> [UInt64] {
         var files = manifest.accepted(feed)

@@ -115,47 +115,49 @@ extension Ingestor {
             if holdRows || isRoster { pendingLines.append((location, line)); return }
             try quarantine.withBuffer { CSVOut.appendRow(&$0, line) }
         }
-        func stage(_ r: NormalizedRow) throws {
-            fileKeys.append(recordKey(r, keyFields))
+        func stage(_ r: inout NormalizedRow) throws {
+            fileKeys.append(r.recordKey(keyFields))
             accepted += 1
-            try staged.withBuffer { CSVOut.appendRow(&$0, r) }
+            try staged.withBuffer { r.appendLine(to: &$0) }
         }
 
-        while try rows.next({ location, countProblem, raw in
-            if let d = decisionField, countProblem == nil, FastPath.trim(raw(d) ?? RawField(start: nil, count: 0)).isEmpty { return }
-            read += 1
-            if let p = countProblem {
-                try quarantineRow(location, "(整行)", p.raw, ValueError(.fieldCount, p.message))
-                return
-            }
-            if let p = validator.validate(raw, into: &row) {
-                try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
-                if let pf = personField, p.field == pf, DamagedRecords.idReasons.contains(p.error.code),
-                    let kept = DamagedRecords.keep(raw, personField: pf, rawID: p.raw, validator: validator, line: location)
-                {
-                    if damaged.isEmpty { CSVOut.appendRow(&damaged, DamagedRecords.header(schema)) }
-                    CSVOut.appendRow(&damaged, kept)
-                    damagedRows += 1
+        try rows.forEachRow(
+            { location, countProblem, raw in
+                if let d = decisionField, countProblem == nil, FastPath.trim(raw(d) ?? RawField(start: nil, count: 0)).isEmpty { return }
+                read += 1
+                if let p = countProblem {
+                    try quarantineRow(location, "(整行)", p.raw, ValueError(.fieldCount, p.message))
+                    return
                 }
-                return
-            }
-            if holdRows {
-                held.append(line: location, row: row, raw: raw)
-            } else {
-                try stage(row)
-                if isRoster {
-                    rosterKeys.append { row[$0] }
-                    rosterIndex?.add { row[$0] }
+                if let p = validator.validate(raw, into: &row) {
+                    try quarantineRow(location, rows.fieldLabels[p.field], p.raw, p.error)
+                    if let pf = personField, p.field == pf, DamagedRecords.idReasons.contains(p.error.code),
+                        let kept = DamagedRecords.keep(raw, personField: pf, rawID: p.raw, validator: validator, line: location)
+                    {
+                        if damaged.isEmpty { CSVOut.appendRow(&damaged, DamagedRecords.header(schema)) }
+                        CSVOut.appendRow(&damaged, kept)
+                        damagedRows += 1
+                    }
+                    return
                 }
-            }
-            CrashPoint.hit("row")
-        }) {
-            if read & 0x3FF == 0 {
-                let b = rows.consumedFileBytes
-                progress?.advance(rows: 1024, bytes: b - lastBytes)
-                lastBytes = b
-            }
-        }
+                if holdRows {
+                    held.append(line: location, row: row, raw: raw)
+                } else {
+                    try stage(&row)
+                    if isRoster {
+                        rosterKeys.append { row[$0] }
+                        rosterIndex?.add { row[$0] }
+                    }
+                }
+                CrashPoint.hit("row")
+            },
+            between: {
+                if read & 0x3FF == 0 {
+                    let b = rows.consumedFileBytes
+                    progress?.advance(rows: 1024, bytes: b - lastBytes)
+                    lastBytes = b
+                }
+            })
         try rows.finish()
 
         if isRoster {
@@ -200,7 +202,8 @@ extension Ingestor {
                 if let p = p {
                     try quarantineRow(held.lines[k], rows.fieldLabels[p.field], held.raw(k, p.field), p.error)
                 } else {
-                    try stage(rowsOnly[k])
+                    var r = rowsOnly[k]
+                    try stage(&r)
                 }
             }
         }

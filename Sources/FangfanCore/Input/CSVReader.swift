@@ -129,21 +129,34 @@ public final class CSVReader {
 
     /// The next record, or nil at the end. The record is valid until the next call.
     public func next() throws -> CSVRecord? {
+        try advance() ? record : nil
+    }
+
+    /// Calls `body` with the next record's line and its fields in place, valid during `body` only; false at
+    /// the end. The record is not handed out: no reference counting of its arrays a record (`next` retains
+    /// and releases them).
+    func withNextFields(_ body: (_ line: Int, _ fields: RecordFields) throws -> Void) throws -> Bool {
+        guard try advance() else { return false }
+        try record.withFields { try body(record.line, $0) }
+        return true
+    }
+
+    /// Reads the next record that is not a blank line into `record`; false at the end.
+    private func advance() throws -> Bool {
         while true {
-            guard let r = try readRecord() else { return nil }
-            if r.count == 1 && r.ends[0] == 0 && r.blankLine { continue }
-            return r.record
+            guard let blankLine = try readRecord() else { return false }
+            if record.count == 1 && record.ends[0] == 0 && blankLine { continue }
+            return true
         }
     }
 
-    private struct Read { var record: CSVRecord; var count: Int { record.count }; var ends: [Int] { record.ends }; var blankLine: Bool }
-
-    private func readRecord() throws -> Read? {
+    /// Reads the next record into `record`: whether it was a blank line, nil at the end.
+    private func readRecord() throws -> Bool? {
         record.used = 0
         record.quoted = false
         record.ends.removeAll(keepingCapacity: true)
         record.line = line
-        if readPlainLine() { return Read(record: record, blankLine: false) }
+        if readPlainLine() { return false }
         var state = State.fieldStart
         var fieldStart = 0
         var sawAny = false
@@ -161,7 +174,7 @@ public final class CSVReader {
                     case .unquoted, .quoteInQuoted:
                         record.ends.append(record.used)
                     }
-                    return Read(record: record, blankLine: false)
+                    return false
                 }
             }
             let n = buffer.count
@@ -267,7 +280,7 @@ public final class CSVReader {
                     if pos >= buffer.count { _ = try refill() }
                     if pos < buffer.count && buffer[pos] == 0x0A { pos += 1 }
                 }
-                return Read(record: record, blankLine: blank)
+                return blank
             }
         }
     }

@@ -38,16 +38,26 @@ enum Cuts {
 }
 
 /// Reads every record of `bytes`; `.auto` that meets non-UTF-8 bytes starts again as GB18030, as the ingest does.
+/// Every input is read twice, by `next()` and by `withNextFields` (the rows' path), and the two must agree.
 func readCSV(
     _ bytes: [UInt8], encoding: TextEncoding = .utf8, pieces: [Int] = [],
-    limits: CSVLimits = CSVLimits()
+    limits: CSVLimits = CSVLimits(), file: StaticString = #filePath, line: UInt = #line
 ) throws -> [ReadRecord] {
     do {
-        let reader = CSVReader(
-            try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding),
-            limits: limits)
+        func reader() throws -> CSVReader {
+            CSVReader(try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding), limits: limits)
+        }
+        let byNext = try reader()
         var out: [ReadRecord] = []
-        while let r = try reader.next() { out.append(ReadRecord(r)) }
+        while let r = try byNext.next() { out.append(ReadRecord(r)) }
+        let inPlace = try reader()
+        var fields: [ReadRecord] = []
+        while try inPlace.withNextFields({ line, f in
+            var r = ReadRecord(line, [])
+            r.fields = (0..<f.ends.count).map { Array(f.field($0)) }
+            fields.append(r)
+        }) {}
+        XCTAssertEqual(fields, out, "withNextFields and next() read the same records", file: file, line: line)
         return out
     } catch is NotUTF8 where encoding == .auto {
         return try readCSV(bytes, encoding: .gb18030, pieces: pieces, limits: limits)
