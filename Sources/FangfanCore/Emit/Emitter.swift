@@ -301,7 +301,7 @@ public struct Emitter {
         into tmp: String
     ) throws {
         let unmasked = unmasked
-        _ = try ParallelResults(count: towns.count) { i in
+        _ = try ParallelResults.yielding(count: towns.count) { i in
             let town = towns[i]
             let rows = Emitter.townRows(
                 alerts, byTown[town] ?? [], heads: heads, unmasked: unmasked,

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Work spread over both cores, its results (or errors) kept in order: ingest prepares files, link joins
-/// feeds and emit writes town lists this way (`DispatchQueue.concurrentPerform`).
+/// Work spread over both cores, its results (or errors) kept in order: ingest prepares files and link joins
+/// feeds this way (`DispatchQueue.concurrentPerform`); emit writes town lists on threads that yield to the
+/// ledger's recording (`yielding`).
 ///
 /// Work started from inside other such work (a large file's CSV pieces, while ingest prepares files two at a
 /// time) runs on threads of its own (`onThreads`): a `concurrentPerform` nested in another runs its
@@ -10,6 +11,8 @@ import Foundation
 final class ParallelResults<T>: @unchecked Sendable {
     private var results: [Result<T, Error>?]
     private let lock = NSLock()
+    /// The next item a thread of `yielding` takes.
+    private var nextItem = 0
 
     init(count: Int, _ body: @Sendable (Int) throws -> T) {
         results = Array(repeating: nil, count: count)
@@ -35,6 +38,31 @@ final class ParallelResults<T>: @unchecked Sendable {
         var results: [Result<T, Error>?] = count > 0 ? [Result { try body(0) }] : []
         for t in others { results.append(Result { try t.wait() }) }
         return ParallelResults(results: results)
+    }
+
+    /// The items on `threads` threads of their own that yield to the process's others (`PieceThreadPriority`),
+    /// each taking the next item when it is done with one; the caller waits. For work that may finish after
+    /// other work of the process without delaying the whole: emit's town lists beside the ledger's recording.
+    static func yielding(count: Int, threads: Int = 2, _ body: @escaping @Sendable (Int) throws -> T) -> ParallelResults<T> {
+        let all = ParallelResults(results: Array(repeating: nil, count: count))
+        let workers = (0..<max(1, min(threads, count))).map { _ in
+            BackgroundTask(name: "fangfan-yielding") {
+                PieceThreadPriority.yieldToOthers()
+                while true {
+                    all.lock.lock()
+                    let i = all.nextItem
+                    all.nextItem += 1
+                    all.lock.unlock()
+                    guard i < count else { return }
+                    let r = Result { try body(i) }
+                    all.lock.lock()
+                    all.results[i] = r
+                    all.lock.unlock()
+                }
+            }
+        }
+        for w in workers { try? w.wait() }
+        return all
     }
 
     /// The result of item i, or its error.

@@ -50,4 +50,43 @@ final class ParallelResultsTests: XCTestCase {
         XCTAssertThrowsError(try failing.all()) { XCTAssertEqual($0 as? Failure, Failure(item: 2)) }
         XCTAssertThrowsError(try failing.get(3)) { XCTAssertEqual($0 as? Failure, Failure(item: 3)) }
     }
+
+    /// Emit's town lists beside the ledger's recording: every item once, on two threads of their own that run 10
+    /// nicer than the caller (the recording keeps its core), the two at the same time, results in item order.
+    func testYieldingRunsEachItemOnceOnTwoNicerThreadsAtOnce() throws {
+        let caller = PieceThreadPriority.current
+        let met = DispatchSemaphore(value: 0)
+        final class Count: @unchecked Sendable {
+            let lock = NSLock()
+            var runs: [Int: Int] = [:]
+            func ran(_ i: Int) { lock.lock(); runs[i, default: 0] += 1; lock.unlock() }
+        }
+        let count = Count()
+        let seen = try ParallelResults.yielding(count: 9) { i -> (Int, Int32, Bool) in
+            count.ran(i)
+            // items 0 and 1 are the first each thread takes: 0 waits for 1, so the two threads ran together
+            let together = i == 0 ? met.wait(timeout: .now() + 20) == .success : true
+            if i == 1 { met.signal() }
+            return (i * i, PieceThreadPriority.current, together)
+        }.all()
+        XCTAssertEqual(seen.map(\.0), [0, 1, 4, 9, 16, 25, 36, 49, 64])
+        XCTAssertEqual(seen.map(\.2), Array(repeating: true, count: 9))
+        XCTAssertEqual(count.runs, Dictionary(uniqueKeysWithValues: (0..<9).map { ($0, 1) }))
+        #if os(Linux)
+        XCTAssertEqual(Set(seen.map(\.1)), [min(caller + 10, 19)])
+        #endif
+        XCTAssertEqual(PieceThreadPriority.current, caller)
+    }
+
+    func testYieldingGivesTheFirstErrorInItemOrder() throws {
+        XCTAssertEqual(try ParallelResults.yielding(count: 0) { $0 }.all(), [])
+        XCTAssertEqual(try ParallelResults.yielding(count: 1) { $0 + 7 }.all(), [7])
+        let failing = ParallelResults.yielding(count: 6) { i -> Int in
+            if i == 2 || i == 4 { throw Failure(item: i) }
+            return i
+        }
+        XCTAssertEqual(try failing.get(5), 5)
+        XCTAssertThrowsError(try failing.all()) { XCTAssertEqual($0 as? Failure, Failure(item: 2)) }
+        XCTAssertThrowsError(try failing.get(4)) { XCTAssertEqual($0 as? Failure, Failure(item: 4)) }
+    }
 }
