@@ -122,14 +122,18 @@ extension Ledger {
     /// The cases in 预警 past the verification deadline on `today` (RULES.md §13), ordered by town, days overdue
     /// descending, then village and household id; each with its last alert and that alert's level.
     public func overdueCases(today: Day, rule: Overdue) throws -> [OverdueCase] {
-        try read { db in
+        // Only cases listed before today − verify_days can be overdue: the ledger writes D as YYYY-MM-DD
+        // (`Day.description`), so the comparison of text is one of days, and the thousands of cases listed this
+        // month are not read. `rule.days` below still decides.
+        let listedBefore = Day(dayNumber: today.dayNumber - rule.verifyDays).description
+        return try read { db in
             var out: [OverdueCase] = []
             let rows = try db.rows(
                 """
                 SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
                 FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
-                WHERE c.state = ? AND c.first_listed_on IS NOT NULL
-                """ + scope("c.household_id"), [.text(CaseState.warned.rawValue)])
+                WHERE c.state = ? AND c.first_listed_on IS NOT NULL AND c.first_listed_on < ?
+                """ + scope("c.household_id"), [.text(CaseState.warned.rawValue), .text(listedBefore)])
             for row in rows {
                 guard case .success(let d) = Day.parse(Array(row.text(3).utf8)),
                     let days = rule.days(listedOn: d, today: today)
