@@ -83,35 +83,38 @@ public struct Linker: @unchecked Sendable {
         }
         var report = LinkReport(month: period.month.description)
         let joins = Linker.feeds(store).map { FeedJoin(feed: $0, roster: roster, confirmed: review.confirmed[$0] ?? [:]) }
-        // The work runs two pieces at a time (the roster index is only read), largest first so that
-        // neither core is left alone with a big one at the end. First, per feed, which records a later
-        // version replaces;
-        let sizes = joins.map { store.bytes($0.feed) }
-        let bySize = joins.indices.sorted { sizes[$0] > sizes[$1] }
+        // The work runs two parts at a time (the roster index is only read), largest first so that neither
+        // core is left alone with a big one at the end: a part per staged file for income (its figures are sums,
+        // which add up in any order), all of a feed's files in one part for the others. A part's files are
+        // its feed's plan's: the file of confirmed damaged records first, if any, then the staged files.
         let confirmedIn = confirmedFiles
-        let planned = try ParallelResults(count: joins.count) { k in
-            try Linker.plan(joins[bySize[k]], store: store, confirmedFile: confirmedIn[joins[bySize[k]].feed])
-        }.all()
-        var plans = [LinkPlan?](repeating: nil, count: joins.count)
-        for (k, i) in bySize.enumerated() { plans[i] = planned[k] }
-        // then the records of the period, in parts: a part per staged file for income (its figures are
-        // sums, which add up in any order), all of a feed's files in one part for the others.
         var pieces: [(feed: Int, files: Range<Int>, bytes: Int)] = []
-        for (i, plan) in plans.enumerated() {
-            let files = plan!.files
+        for (i, join) in joins.enumerated() {
+            let bytes = (confirmedIn[join.feed].map { [$0] } ?? []).map(fileBytes) + store.files(join.feed).map { fileBytes($0.path) }
             // (a feed with no staged file yet is one empty part: its linked and unmatched files are still written)
-            if Linker.linksFilesApart(joins[i].feed) && !files.isEmpty {
-                for k in files.indices { pieces.append((i, k..<(k + 1), files[k].bytes)) }
+            if Linker.linksFilesApart(join.feed) && !bytes.isEmpty {
+                for k in bytes.indices { pieces.append((i, k..<(k + 1), bytes[k])) }
             } else {
-                pieces.append((i, files.indices, files.reduce(0) { $0 + $1.bytes }))
+                pieces.append((i, bytes.indices, bytes.reduce(0, +)))
             }
         }
         pieces.sort { $0.bytes > $1.bytes }
-        let (work, ready) = (pieces, plans.map { $0! })
+        // Each feed's plan (which records a later version replaces) is made by the first of its parts to run
+        // (`LinkPlans`): the largest feed's records are linked at once, beside the other feeds' plans, not after
+        // all of them (income's, from its records' keys sorted, took the other core half a second at province scale).
+        let plans = LinkPlans(count: joins.count) { i in
+            try Linker.plan(joins[i], store: store, confirmedFile: confirmedIn[joins[i].feed])
+        }
+        let work = pieces
         let parts = try ParallelResults(count: work.count) { k in
             CrashPoint.hit("link-feed")
             let piece = work[k]
-            return try link(joins[piece.feed], plan: ready[piece.feed], files: piece.files, dir: dir, accumulating: accumulating)
+            let plan = try plans.plan(piece.feed)
+            precondition(
+                Linker.linksFilesApart(joins[piece.feed].feed)
+                    ? piece.files.upperBound <= plan.files.count : piece.files == plan.files.indices,
+                "a part's files are its plan's")
+            return try link(joins[piece.feed], plan: plan, files: piece.files, dir: dir, accumulating: accumulating)
         }.all()
         // Each part's linked records are a file of their own (linked/income.csv, linked/income-2.csv, …, in
         // file order: copying hundreds of MB into one file would cost more than the linking of them). The
