@@ -69,7 +69,7 @@ public struct Detector: Sendable {
         var fires = Bitset(count: roster.households.count)
         for p in parts where p.feed == .medical {
             for h in p.households where !fires.contains(h) {
-                let t = IllnessTrigger.test(oop: figs[h].medicalOOP, household: roster.households[h], rules: rules)
+                let t = IllnessTrigger.test(oop: figs.medicalOutOfPocket(h), household: roster.households[h], rules: rules)
                 if t.relative || t.absolute { fires.insert(h) }
             }
         }

@@ -191,6 +191,14 @@ public struct FeedFigures: Sendable {
             return f
         }
 
+        /// Household `h`'s out-of-pocket medical total: `self[h].medicalOOP` without the rest of its figures
+        /// (only the medical feed's parts add to it).
+        func medicalOutOfPocket(_ h: Int) -> Money {
+            var total = Money.zero
+            for p in medical { if let e = p.entryIfAny(h) { total += p.medicalOOP[e] } }
+            return total
+        }
+
         func settlements(_ h: Int) -> [SettlementRecord] {
             if medical.count == 1 { return medical[0].entryIfAny(h).map { medical[0].settlements.records($0) } ?? [] }
             return medical.flatMap { p in p.entryIfAny(h).map { p.settlements.records($0) } ?? [] }

@@ -108,6 +108,10 @@ final class DetectorRulesTests: XCTestCase {
         figs = FeedFigures.Merged(parts, households: roster.households.count)
         XCTAssertEqual(figs.settlements(0).map(\.id), ["JS1", "JS0R"])
         XCTAssertEqual(figs[0].medicalOOP, R.y("2000.00"))
+        // the total the test of 因病 reads alone is the merged figures' (3,000.00 − 1,000.00; none for the others)
+        XCTAssertEqual(figs.medicalOutOfPocket(0), R.y("2000.00"))
+        for h in 0..<roster.households.count { XCTAssertEqual(figs.medicalOutOfPocket(h), figs[h].medicalOOP) }
+        XCTAssertEqual(figs.medicalOutOfPocket(2), .zero)
     }
 
     func testFiguresFromLinkedRecords() throws {
