@@ -25,11 +25,7 @@ final class CSVRowSource: RowSource {
     /// in an array of the piece's own (read a row, on the piece's thread: not a buffer two threads count).
     init(reader: CSVReader, sameColumnsAs first: CSVRowSource) {
         self.reader = reader
-        (fieldLabels, extraColumns, width) = (first.fieldLabels, first.extraColumns, first.width)
-        var own: [Int?] = []
-        own.reserveCapacity(first.columns.count)
-        own.append(contentsOf: first.columns)
-        columns = own
+        (columns, fieldLabels, extraColumns, width) = (first.columns.ownCopy(), first.fieldLabels, first.extraColumns, first.width)
     }
 
     var consumedFileBytes: Int { reader.consumedFileBytes }

@@ -97,13 +97,7 @@ public struct NormalizedRow {
         if needsQuoting {
             // field by field, as `CSVOut.appendRow` writes it, each value in place (no slice of it to count)
             let count = ends.count
-            withJoinedBytes { b in
-                for i in 0..<count {
-                    if i > 0 { out.append(0x2C) }
-                    CSVOut.appendField(&out, UnsafeBufferPointer(rebasing: b[range(i)]))
-                }
-            }
-            out.append(0x0A)
+            withJoinedBytes { b in CSVOut.appendFields(&out, count: count) { UnsafeBufferPointer(rebasing: b[range($0)]) } }
             return
         }
         let n = used

@@ -63,10 +63,8 @@ extension Ingestor {
                         sameColumnsAs: first.rows)
                 let validator = RowValidator(feed: feed, today: today)
                 var row = NormalizedRow()
-                // the key's fields in an array of the piece's own (as the columns: see `forEachRow`)
-                var keyFields: [Int] = []
-                keyFields.reserveCapacity(fileKeyFields.count)
-                keyFields.append(contentsOf: fileKeyFields)
+                // the key's fields in an array of the piece's own, as the columns (`ownCopy`)
+                let keyFields = fileKeyFields.ownCopy()
                 // the row loop of `readOnce`, for a feed that stages its rows as they come
                 try rows.forEachRow { location, countProblem, raw in
                     out.read += 1

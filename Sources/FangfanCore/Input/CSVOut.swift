@@ -60,6 +60,13 @@ public enum CSVOut {
             out.append(0x0A)
             return
         }
+        appendFields(&out, count: count, field: field)
+    }
+
+    /// A row's `count` values written field by field, each quoted where it needs it, then the line end.
+    @inline(__always)
+    static func appendFields<Field: Collection>(_ out: inout [UInt8], count: Int, field: (Int) -> Field)
+    where Field.Element == UInt8 {
         for i in 0..<count {
             if i > 0 { out.append(0x2C) }
             appendField(&out, field(i))

@@ -10,8 +10,11 @@ import Glibc
 /// core, finished seconds after every other file, and ingest's last 2.5–3.5 s ran on one core (province).
 /// The pieces are the work that can go to either core; the one pass is the critical path. With the pieces'
 /// threads niced, the one pass keeps about a core, the pieces take the rest, and the tail is gone.
+///
+/// The same holds for work beside the ledger's recording (`ParallelResults.yielding`: emit's town lists,
+/// detect's alerts.jsonl): the recording is the critical path, and their threads yield to it.
 enum PieceThreadPriority {
-    /// How much lower than the process the pieces' threads run.
+    /// How much lower than the process's other threads the yielding threads run.
     static let niceness: Int32 = 10
 
     /// Lowers the calling thread's priority. On Linux the nice value is a thread's, and `setpriority` of

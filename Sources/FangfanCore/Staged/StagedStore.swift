@@ -45,7 +45,4 @@ public struct StagedStore: @unchecked Sendable {
     private static func unexpectedHeader(_ path: String) -> IOFailure {
         IOFailure(path: path, message: "staged file has an unexpected header: the state folder may be from another version")
     }
-
-    /// The size of a feed's staged files together.
-    public func bytes(_ feed: FeedKind) -> Int { files(feed).reduce(0) { $0 + fileBytes($1.path) } }
 }
