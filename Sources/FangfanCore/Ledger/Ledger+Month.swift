@@ -33,8 +33,10 @@ extension Ledger {
         try check(alerts.count) { (alerts[$0].householdId, alerts[$0].month) }
         try check(evaluations.count) { (evaluations[$0].householdId, evaluations[$0].month) }
         let at = clock()
-        // households in ascending order (sorting positions moves less than sorting the alerts)
-        let ordered = Self.byHousehold(alerts)
+        // households in ascending order (sorting positions moves less than sorting the rows): each table's
+        // key on the household then grows at its end, where the pages are already in SQLite's cache
+        let ordered = Self.byHousehold(alerts.count) { alerts[$0].householdId }
+        let evaluationsOrdered = Self.byHousehold(evaluations.count) { evaluations[$0].householdId }
         try write { db in
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
@@ -51,7 +53,8 @@ extension Ledger {
             try db.execute("DELETE FROM alerts WHERE month = ?" + scope(), [.text(month)])
             try db.execute("DELETE FROM evaluations WHERE month = ?" + scope(), [.text(month)])
             let w = try MonthWriter(db, scope: scope())
-            for e in evaluations {
+            for i in evaluationsOrdered {
+                let e = evaluations[i]
                 let b = w.evaluations
                 b.add(e.householdId)
                 b.add(month)
@@ -84,20 +87,21 @@ extension Ledger {
         }
     }
 
-    /// The alerts' positions in ascending household id. Household ids of one length and all digits (always,
-    /// from detect) sort as the numbers they spell, compared as integers; anything else as strings.
-    static func byHousehold(_ alerts: [LedgerAlert]) -> [Int] {
+    /// The positions 0..<count of rows in ascending household id (`household(i)`, the id of row i). Household ids
+    /// of one length and all digits (always, from detect) sort as the numbers they spell, compared as integers;
+    /// anything else as strings.
+    static func byHousehold(_ count: Int, _ household: (Int) -> String) -> [Int] {
         var keys: [UInt64] = []
-        keys.reserveCapacity(alerts.count)
-        let length = alerts.first?.householdId.utf8.count ?? 0
-        for a in alerts {
-            guard let (k, digits) = SeenHouseholds.number(a.householdId), digits == length else {
-                let ids = alerts.map(\.householdId)
-                return alerts.indices.sorted { ids[$0] < ids[$1] }
+        keys.reserveCapacity(count)
+        let length = count > 0 ? household(0).utf8.count : 0
+        for i in 0..<count {
+            guard let (k, digits) = SeenHouseholds.number(household(i)), digits == length else {
+                let ids = (0..<count).map(household)
+                return ids.indices.sorted { ids[$0] < ids[$1] }
             }
             keys.append(k)
         }
-        return alerts.indices.sorted { keys[$0] < keys[$1] }
+        return keys.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// The ledger as it stood when recordMonth began, kept current as the month's alerts are applied.
