@@ -62,49 +62,50 @@ public struct Emitter {
                 in: ledger, elimination: elimination)
         }
 
-        // (should anything fail meanwhile, the ledger's transaction is let finish or fail before the error goes up)
         let tmp = config.out + "/.\(month).tmp-\(getpid())"
         var heads: [String: String] = [:]
         // the alerts of each town, in list order (rows are made on the town's core, as its lists are written)
         var byTown: [String: [Int]] = [:]
         for i in alerts.indices { byTown[alerts[i].town, default: []].append(i) }
-        let manifest: Manifest
-        let reviewRows: [[String]]
-        do {
-            // build the month's folder beside the old one, then swap
-            try makeDirectory(config.out)
-            cleanLeftovers()
-            try? FileManager.default.removeItem(atPath: tmp)
-            try makeDirectory(tmp + "/towns")
-            try makeDirectory(tmp + "/unmatched")
-            try makeDirectory(tmp + "/notice")
-            if unmasked {
-                let roster = try RosterIndex(store: try StagedStore(layout: layout))
-                for h in roster.households { heads[h.id.description] = h.head?.person.description }
-            }
-            // one CSV and one XLSX per town of the roster
-            try writeTowns(
-                Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                suggested: nil, overdue: [:], into: tmp)
-            // what needs nothing of the ledger, made while it is still being written
-            for feed in Linker.feeds + FeedKind.basicNeeds {
-                let src = "\(work)/unmatched/\(feed.rawValue).csv"
-                if let d = readWholeFile(src) {
-                    try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
-                }
-            }
-            manifest = try Manifest(path: layout.manifest)
-            try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
-            // the review list (RULES.md §11): written every month, with only its header when nothing is to review
-            reviewRows = try ReviewList.read(work + "/review.csv")
-            try makeDirectory(tmp + "/review")
-            let listed = ReviewList.rows(reviewRows, unmasked: unmasked)
-            try AtomicFile.write(ReviewList.csv(listed), to: "\(tmp)/review/\(ReviewList.fileName).csv")
-            try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
-        } catch {
+        // The town lists are written on threads of their own (`Emitter.startTowns`) while this thread makes the
+        // rest of the month's folder and asks the ledger once it has recorded the month; they are waited for
+        // before the towns whose rows the ledger changed are made again. On every way out (an error too) the
+        // lists and the ledger's transaction are let finish or fail first.
+        var lists: BackgroundTask<Void>?
+        defer {
+            _ = try? lists?.wait()
             _ = try? recording.wait()
-            throw error
         }
+        // build the month's folder beside the old one, then swap
+        try makeDirectory(config.out)
+        cleanLeftovers()
+        try? FileManager.default.removeItem(atPath: tmp)
+        try makeDirectory(tmp + "/towns")
+        try makeDirectory(tmp + "/unmatched")
+        try makeDirectory(tmp + "/notice")
+        if unmasked {
+            let roster = try RosterIndex(store: try StagedStore(layout: layout))
+            for h in roster.households { heads[h.id.description] = h.head?.person.description }
+        }
+        // one CSV and one XLSX per town of the roster
+        lists = Emitter.startTowns(
+            Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
+            unmasked: unmasked, into: tmp)
+        // what needs nothing of the ledger, made while it is still being written
+        for feed in Linker.feeds + FeedKind.basicNeeds {
+            let src = "\(work)/unmatched/\(feed.rawValue).csv"
+            if let d = readWholeFile(src) {
+                try AtomicFile.write([0xEF, 0xBB, 0xBF] + [UInt8](d), to: "\(tmp)/unmatched/\(feed.rawValue).csv")
+            }
+        }
+        let manifest = try Manifest(path: layout.manifest)
+        try AtomicFile.write(quarantine(manifest), to: tmp + "/quarantine.csv")
+        // the review list (RULES.md §11): written every month, with only its header when nothing is to review
+        let reviewRows = try ReviewList.read(work + "/review.csv")
+        try makeDirectory(tmp + "/review")
+        let listed = ReviewList.rows(reviewRows, unmasked: unmasked)
+        try AtomicFile.write(ReviewList.csv(listed), to: "\(tmp)/review/\(ReviewList.fileName).csv")
+        try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
         let counts = alertCounts(detect: detect, link: link, alerts: alerts)
         let recorded = try recording.wait()
         let eliminate = recorded.eliminate
@@ -129,11 +130,6 @@ public struct Emitter {
                     again.insert(alertsOut[i].town)
                 }
             }
-        }
-        if !again.isEmpty {
-            try writeTowns(
-                again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         }
         if unmasked {
             try ledger.recordDisclosure(
@@ -169,6 +165,12 @@ public struct Emitter {
             monitoringYear: detect.monitoring_year, codes: Triggers.codes(basicNeeds: Emitter.basicNeedsInUse(link)))
         for t in detect.towns { summary.overdue[t] = 0 }
         for c in overdue { summary.overdue[c.town, default: 0] += 1 }
+        try lists?.wait()
+        if !again.isEmpty {
+            try writeTowns(
+                again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
+        }
         summary.timings["emit"] = Date().timeIntervalSince(started)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -300,7 +302,29 @@ public struct Emitter {
         suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
         into tmp: String
     ) throws {
-        let unmasked = unmasked
+        try Emitter.writeTowns(
+            towns, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked, suggested: suggested,
+            overdue: overdue, into: tmp)
+    }
+
+    /// The towns' lists as if no elimination were suggested and no case overdue, written on a thread of its own
+    /// (with `writeTowns`' threads that yield to the ledger's recording) while the caller goes on.
+    static func startTowns(
+        _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String], unmasked: Bool,
+        into tmp: String
+    ) -> BackgroundTask<Void> {
+        BackgroundTask(name: "fangfan-lists") {
+            try writeTowns(
+                towns, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked, suggested: nil, overdue: [:],
+                into: tmp)
+        }
+    }
+
+    static func writeTowns(
+        _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String], unmasked: Bool,
+        suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
+        into tmp: String
+    ) throws {
         _ = try ParallelResults.yielding(count: towns.count) { i in
             let town = towns[i]
             let rows = Emitter.townRows(
