@@ -41,8 +41,17 @@ extension Ledger {
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
             var known = MonthContext()
-            for row in try db.rows("SELECT alert_id, household_id, first_month, last_month FROM alert_ids WHERE 1=1" + scope()) {
-                known.alertIds[row.text(0)] = (row.text(1), row.text(2), row.text(3))
+            // The alert ids recorded of the month's alerts' years (`alertIdRanges`), not every id ever: a
+            // province's ledger gains hundreds of thousands a year, each an entry of this table.
+            let columns = "SELECT alert_id, household_id, first_month, last_month FROM alert_ids WHERE "
+            for range in Self.alertIdRanges(alerts.map(\.alertId)) {
+                let rows =
+                    if let below = range.below {
+                        try db.rows(columns + "alert_id >= ? AND alert_id < ?" + scope(), [.text(range.from), .text(below)])
+                    } else {
+                        try db.rows(columns + "alert_id = ?" + scope(), [.text(range.from)])
+                    }
+                for row in rows { known.alertIds[row.text(0)] = (row.text(1), row.text(2), row.text(3)) }
             }
             known.households = try Set(db.texts("SELECT household_id FROM cases WHERE 1=1" + scope()))
             // both grow by up to one entry per alert: made that big once, not rehashed as they grow
@@ -85,6 +94,24 @@ extension Ledger {
             }
             try w.flush()
         }
+    }
+
+    /// The ranges of alert ids that hold every one of `ids` (without repeats, ascending): for an id with a "-",
+    /// every id that begins as it does up to its first "-" (`from` inclusive, `below` exclusive: that "-" made
+    /// a "."); an id without one alone (`below` nil). Alert ids are `YJ<monitoring year>-…` (RULES.md §8), so a
+    /// month's ranges are the ids of its monitoring year, one range. (Both backends compare text as bytes: the
+    /// ledger's alert ids are SQLite's BINARY and PostgreSQL's "C".)
+    static func alertIdRanges(_ ids: [String]) -> [(from: String, below: String?)] {
+        // (a range's `from` ends in "-", a lone id has none: the two never share a key)
+        var below: [String: String?] = [:]
+        for id in ids {
+            if let dash = id.firstIndex(of: "-") {
+                below[id[..<dash] + "-"] = id[..<dash] + "."
+            } else {
+                below[id] = String?.none
+            }
+        }
+        return below.keys.sorted().map { ($0, below[$0]!) }
     }
 
     /// The positions 0..<count of rows in ascending household id (`household(i)`, the id of row i). Household ids

@@ -55,6 +55,21 @@ final class LedgerBatchTests: LedgerBackendTestCase {
         XCTAssertEqual(Ledger.byHousehold(0) { _ in "" }, [])
     }
 
+    /// recordMonth reads the alert ids already recorded by ranges that hold the month's: an id's text up to its
+    /// first "-" (its monitoring year, `YJ2021-`), the "-" made a "." for the end; an id without a "-" alone.
+    func testAlertIdRangesHoldTheMonthsIdsOnly() {
+        let ids = ["YJ2021-4408250010010005-40", "YJ2021-4408250010010006-00", "YJ2022-4408250010010005-01", "A", "A", "B-x-y"]
+        let ranges = Ledger.alertIdRanges(ids)
+        XCTAssertEqual(ranges.map(\.from), ["A", "B-", "YJ2021-", "YJ2022-"])
+        XCTAssertEqual(ranges.map(\.below), [nil, "B.", "YJ2021.", "YJ2022."])
+        XCTAssertTrue(Ledger.alertIdRanges([]).isEmpty)
+        // in byte order, an id of the year is in its range, the ids of other years and "YJ2021" itself are not
+        for other in ["YJ2020-4408250010010005-40", "YJ2021", "YJ2021.", "YJ20210-1"] {
+            XCTAssertFalse("YJ2021-" <= other && other < "YJ2021.", other)
+        }
+        XCTAssertTrue("YJ2021-" <= "YJ2021-9" && "YJ2021-9" < "YJ2021.")
+    }
+
     /// The month's evaluations are inserted in ascending household id too, whatever order detect gave them in:
     /// on SQLite the rows' ids follow the households (random inserts into the key on the household, with
     /// SQLite's small page cache, wrote its pages to the WAL again and again: 1.6 s at province scale).

@@ -571,6 +571,27 @@ final class LedgerTests: LedgerBackendTestCase {
         }
     }
 
+    /// recordMonth reads the ids already recorded of its alerts' monitoring years only (`alertIdRanges`): an id of
+    /// the year is still found (reused for another household: refused), one of another year is not in the way.
+    func testAlertIdsOfTheMonthsYearAreFound() throws {
+        onBothBackends {
+            let l = try open()
+            let id2021 = "YJ2021-\(hh(1))-01", id2020 = "YJ2020-\(hh(2))-01"
+            try record(l, "2021-01", [alert(id2020, hh(2), "2021-01", .red)])
+            try record(l, "2021-04", [alert(id2021, hh(1), "2021-04", .red)])
+            XCTAssertThrowsError(try record(l, "2021-05", [alert(id2021, hh(2), "2021-05", .red)])) { error in
+                XCTAssertEqual(error as? LedgerError, .alertHouseholdConflict(alertId: id2021, known: hh(1), given: hh(2)))
+            }
+            XCTAssertThrowsError(try record(l, "2021-05", [alert(id2020, hh(3), "2021-05", .red)])) { error in
+                XCTAssertEqual(error as? LedgerError, .alertHouseholdConflict(alertId: id2020, known: hh(2), given: hh(3)))
+            }
+            try record(l, "2021-05", [alert(id2021, hh(1), "2021-05", .orange), alert("YJ2021-\(hh(3))-00", hh(3), "2021-05", .red)])
+            XCTAssertEqual(try l.alertHousehold(id2021), hh(1))
+            XCTAssertEqual(try l.alertHousehold("YJ2021-\(hh(3))-00"), hh(3))
+            XCTAssertEqual(try l.caseStates(), [hh(1): .warned, hh(2): .warned, hh(3): .warned])
+        }
+    }
+
     func testRecordMonthIsOneTransaction() throws {
         onBothBackends {
             let l = try open()
