@@ -56,11 +56,7 @@ extension Ledger {
                 let alertId = parts.first { $0.hasPrefix("预警编号 ") }.map { String($0.dropFirst(5)) }
                 let verified = parts.first { $0.hasPrefix("核查日期 ") }.map { String($0.dropFirst(5)) }
                 let at = row.text(6)
-                var type: String? = nil
-                if let alertId {
-                    type = try db.text(
-                        "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1", [.text(alertId)])
-                }
+                let type = try alertId.flatMap { try Self.householdType(ofAlert: $0, db) }
                 let monitored = fromState == CaseState.monitored.rawValue
                 let category =
                     monitored
@@ -73,5 +69,26 @@ extension Ledger {
             }
             return latest.values.sorted { ($0.town, $0.village, $0.householdId) < ($1.town, $1.village, $1.householdId) }
         }
+    }
+
+    /// The household type of the alert's latest month in the ledger, nil if it has none. An alert id's rows are
+    /// in months within the span `alert_ids` keeps of it (widened whenever one is recorded): they are looked up
+    /// month by month from its last, by the alerts' key (month, alert id). A query by the id alone read every
+    /// alert of every month, once per line of the notice.
+    static func householdType(ofAlert alertId: String, _ db: any LedgerConnection) throws -> String? {
+        guard let span = try db.row("SELECT first_month, last_month FROM alert_ids WHERE alert_id = ?", [.text(alertId)])
+        else { return nil }
+        guard let first = LedgerMonth.index(span.text(0)), let last = LedgerMonth.index(span.text(1)), first <= last else {
+            return try db.text(
+                "SELECT household_type FROM alerts WHERE alert_id = ? ORDER BY month DESC LIMIT 1", [.text(alertId)])
+        }
+        for m in stride(from: last, through: first, by: -1) {
+            if let type = try db.text(
+                "SELECT household_type FROM alerts WHERE month = ? AND alert_id = ?", [.text(LedgerMonth.text(m)), .text(alertId)])
+            {
+                return type
+            }
+        }
+        return nil
     }
 }

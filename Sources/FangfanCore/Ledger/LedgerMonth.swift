@@ -6,6 +6,12 @@ public enum LedgerMonth {
         return b - a
     }
 
+    /// year × 12 + (month − 1) → `YYYY-MM`: the inverse of `index` (whose years have four digits).
+    public static func text(_ index: Int) -> String {
+        let year = index / 12, month = index % 12 + 1
+        return "\(year)-" + (month < 10 ? "0" : "") + "\(month)"
+    }
+
     /// `YYYY-MM` → year × 12 + (month − 1), or nil if not a valid month.
     public static func index(_ m: String) -> Int? {
         let u = Array(m.utf8)

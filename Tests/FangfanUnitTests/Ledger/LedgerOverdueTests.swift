@@ -170,6 +170,36 @@ final class VerifyDaysConfigTests: XCTestCase {
 /// RULES.md §13's public notice as the ledger answers it: findings since the previous run that moved a case into
 /// 监测中 or marked it 风险已消除; a rerun of a month covers the same start.
 final class LedgerNoticeTests: LedgerBackendTestCase {
+    /// The notice's category comes from the household type of the alert's latest month in the ledger, looked up
+    /// month by month within the months `alert_ids` keeps of the id: the latest wins; a rerun of that month
+    /// without the id falls back to the month before; an id never recorded has none.
+    func testHouseholdTypeOfTheAlertsLatestMonth() throws {
+        onBothBackends {
+            let l = try openLedger(clock: { "2021-06-12T08:00:00Z" })
+            let h = "4408251010010001", id = "YJ2021-4408251010010001-01"
+            func record(_ month: String, _ type: String?) throws {
+                let alerts =
+                    type.map {
+                        [
+                            LedgerAlert(
+                                alertId: id, householdId: h, town: "锦和镇", village: "锦和村", month: month, level: .yellow,
+                                triggers: ["illness"], householdType: $0)
+                        ]
+                    } ?? []
+                try l.recordMonth(month, run: "r", alerts: alerts, evaluations: [])
+            }
+            func type(_ alertId: String = id) throws -> String? { try l.read { try Ledger.householdType(ofAlert: alertId, $0) } }
+            try record("2021-01", "一般农户")
+            try record("2021-03", "脱贫户")
+            XCTAssertEqual(try type(), "脱贫户")
+            try record("2021-02", "监测户")  // a month between: not the latest
+            XCTAssertEqual(try type(), "脱贫户")
+            try record("2021-03", nil)  // 2021-03 rerun without it: 2021-02's
+            XCTAssertEqual(try type(), "监测户")
+            XCTAssertNil(try type("YJ2021-4408251010010009-01"))
+        }
+    }
+
     func testNoticeCoversFindingsSinceThePreviousRun() throws {
         onBothBackends {
             let l = try openLedger(clock: { "2021-06-12T08:00:00Z" })

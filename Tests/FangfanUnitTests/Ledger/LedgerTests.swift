@@ -114,6 +114,12 @@ final class CaseStateTransitionTests: XCTestCase {
         XCTAssertNil(LedgerMonth.between("2021-13", "2021-05"))
         XCTAssertNil(LedgerMonth.between("2021-5", "2021-05"))
         XCTAssertNil(LedgerMonth.index("202105"))
+        XCTAssertEqual(LedgerMonth.index("2021-05"), 2021 * 12 + 4)
+        for m in ["2021-01", "2021-09", "2021-10", "2021-12", "1900-01", "9999-12"] {
+            XCTAssertEqual(LedgerMonth.text(LedgerMonth.index(m)!), m)
+        }
+        XCTAssertEqual(LedgerMonth.text(2021 * 12 + 11), "2021-12")
+        XCTAssertEqual(LedgerMonth.text(2022 * 12), "2022-01")
     }
 }
 
