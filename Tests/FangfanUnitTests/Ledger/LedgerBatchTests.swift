@@ -70,6 +70,27 @@ final class LedgerBatchTests: LedgerBackendTestCase {
         XCTAssertTrue("YJ2021-" <= "YJ2021-9" && "YJ2021-9" < "YJ2021.")
     }
 
+    /// What a month's run asks of the ledger is found by index, not by reading all its months (SQLite's plans):
+    /// the month's history entries (migration v4-history-month), a notice line's alert by its key, an alert
+    /// id's months.
+    func testMonthlyQueriesUseAnIndex() throws {
+        _ = try Ledger(path: "\(dir)/plan.sqlite")
+        let db = try DatabaseQueue(path: "\(dir)/plan.sqlite")
+        func plan(_ sql: String) throws -> String {
+            try db.read { try Row.fetchAll($0, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
+        }
+        let history = try plan("SELECT event_key FROM history WHERE month = '2021-05' AND event_key IS NOT NULL")
+        XCTAssertTrue(history.contains("USING INDEX history_month"), history)
+        let suggested = try plan(
+            "SELECT h.household_id FROM history h JOIN cases c ON c.household_id = h.household_id WHERE h.month = '2021-05' AND h.event = 'e' AND c.state = 's'"
+        )
+        XCTAssertTrue(suggested.contains("history_month"), suggested)
+        let alert = try plan("SELECT household_type FROM alerts WHERE month = '2021-05' AND alert_id = 'A'")
+        XCTAssertTrue(alert.contains("USING INDEX sqlite_autoindex_alerts_1 (month=? AND alert_id=?)"), alert)
+        let ids = try plan("SELECT alert_id FROM alert_ids WHERE alert_id >= 'YJ2021-' AND alert_id < 'YJ2021.'")
+        XCTAssertTrue(ids.contains("(alert_id>? AND alert_id<?)"), ids)
+    }
+
     /// The month's evaluations are inserted in ascending household id too, whatever order detect gave them in:
     /// on SQLite the rows' ids follow the households (random inserts into the key on the household, with
     /// SQLite's small page cache, wrote its pages to the WAL again and again: 1.6 s at province scale).

@@ -842,7 +842,10 @@ final class LedgerTests: LedgerBackendTestCase {
 
     func testReopeningKeepsDataAndMigrationsAreIdempotent() throws {
         onBothBackends {
-            let names = ["v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks", "v3-alert-category"]
+            let names = [
+                "v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks", "v3-alert-category",
+                "v4-history-month",
+            ]
             do {
                 let l = try open()
                 XCTAssertEqual(try l.appliedMigrations(), names)
