@@ -71,7 +71,8 @@ enum AlertJSON {
     }
 
     /// One alert and its line end, keys in sorted order.
-    static func line(_ out: inout [UInt8], _ a: Alert) {
+    /// The alert's line; `overdueDays`, where given, in place of its `overdue_days`.
+    static func line(_ out: inout [UInt8], _ a: Alert, overdueDays: Int? = nil) {
         out.append(UInt8(ascii: "{"))
         key(&out, "alert_id", first: true); string(&out, a.alert_id)
         key(&out, "category"); string(&out, a.category)
@@ -96,7 +97,7 @@ enum AlertJSON {
         key(&out, "notes"); strings(&out, a.notes)
         key(&out, "npc_denominator"); int(&out, a.npc_denominator)
         key(&out, "npc_numerator"); int(&out, a.npc_numerator)
-        if let d = a.overdue_days { key(&out, "overdue_days"); int(&out, d) }
+        if let d = overdueDays ?? a.overdue_days { key(&out, "overdue_days"); int(&out, d) }
         key(&out, "period_months"); int(&out, a.period_months)
         key(&out, "prev_income"); string(&out, a.prev_income)
         key(&out, "rigid"); string(&out, a.rigid)

@@ -248,24 +248,7 @@ public struct Detector: Sendable {
         try makeDirectory(dir)
         CrashPoint.hit("detect-before-write")
         removeTemporaryFiles(in: dir)  // a killed detect's (a province's alerts.jsonl is hundreds of MB)
-        // alerts.jsonl in batches, each in two halves, one per core, written as they are made: the province's
-        // lines (hundreds of MB) are never held whole. (The halves are made on threads that yield to the ledger's
-        // recording, which `fangfan run` began beside this: that is the longer work.)
-        let file = try StreamingFile(path: dir + "/alerts.jsonl")
-        let batch = 1 << 14
-        for from in stride(from: 0, to: max(alerts.count, 1), by: batch) {
-            let to = min(from + batch, alerts.count)
-            let mid = (from + to) / 2
-            let lines = try ParallelResults.yielding(count: 2) { part -> [UInt8] in
-                var out: [UInt8] = []
-                out.reserveCapacity((to - mid) * 1200)
-                for i in part == 0 ? from..<mid : mid..<to { AlertJSON.line(&out, alerts[i]) }
-                return out
-            }.all()
-            for piece in lines { try file.append(piece) }
-            CrashPoint.hit("detect-mid-write")
-        }
-        try file.commit()
+        try AlertLines.write(alerts, to: dir + "/alerts.jsonl", batchWritten: { CrashPoint.hit("detect-mid-write") })
         try AtomicFile.write(result.evaluations, to: dir + "/evaluations.csv")
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -33,10 +33,11 @@ public struct Emitter {
 
     /// - Parameters:
     ///   - known: the month's alerts, when detect ran in this process.
-    ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided.
+    ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided,
+    ///     with the towns whose lists wait for its answer (`listsAfterLedger`, asked before it began).
     func run(
         ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
-        recording ahead: BackgroundTask<LedgerRecord>? = nil
+        recording ahead: (task: BackgroundTask<LedgerRecord>, listsAfter: Set<String>)? = nil
     ) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
@@ -53,9 +54,12 @@ public struct Emitter {
         // made as if no elimination were suggested, which is the usual case; the towns where one is are
         // made again once the ledger has answered.
         let recording: BackgroundTask<LedgerRecord>
+        // the towns whose lists the ledger's answer will change (their overdue cases): made once it has answered
+        let listsAfter: Set<String>
         if let ahead {
-            recording = ahead
+            (recording, listsAfter) = ahead
         } else {
+            listsAfter = try Emitter.listsAfterLedger(ledger, today: today, rules: config.rules)
             let evaluations = try Evaluation.read(work + "/evaluations.csv")
             recording = Emitter.startRecording(
                 month: month, today: today, alerts: alerts, evaluations: { evaluations },
@@ -87,10 +91,10 @@ public struct Emitter {
             let roster = try RosterIndex(store: try StagedStore(layout: layout))
             for h in roster.households { heads[h.id.description] = h.head?.person.description }
         }
-        // one CSV and one XLSX per town of the roster
+        // one CSV and one XLSX per town of the roster (those of `listsAfter` once the ledger has answered)
         lists = Emitter.startTowns(
-            Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown, heads: heads,
-            unmasked: unmasked, into: tmp)
+            Set(detect.towns).union(byTown.keys).subtracting(listsAfter).sorted(), alerts: alerts, byTown: byTown,
+            heads: heads, unmasked: unmasked, into: tmp)
         // what needs nothing of the ledger, made while it is still being written
         for feed in Linker.feeds + FeedKind.basicNeeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
@@ -122,14 +126,8 @@ public struct Emitter {
             again.formUnion(suggestedRows.keys)
             for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
         }
-        var alertsOut = alerts
         if !overdueDays.isEmpty {
-            for i in alertsOut.indices {
-                if let d = overdueDays[alertsOut[i].household_id] {
-                    alertsOut[i].overdue_days = d
-                    again.insert(alertsOut[i].town)
-                }
-            }
+            for i in alerts.indices where overdueDays[alerts[i].household_id] != nil { again.insert(alerts[i].town) }
         }
         if unmasked {
             try ledger.recordDisclosure(
@@ -140,9 +138,7 @@ public struct Emitter {
             try linkOrCopyFile(work + "/alerts.jsonl", tmp + "/alerts.jsonl")
         } else {
             // detect's lines, with overdue_days where the case is overdue
-            var lines: [UInt8] = []
-            for a in alertsOut { AlertJSON.line(&lines, a) }
-            try AtomicFile.write(lines, to: tmp + "/alerts.jsonl")
+            try AlertLines.write(alerts, to: tmp + "/alerts.jsonl", overdueDays: { overdueDays[$0] })
         }
         try AtomicFile.write(
             overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
@@ -166,9 +162,11 @@ public struct Emitter {
         for t in detect.towns { summary.overdue[t] = 0 }
         for c in overdue { summary.overdue[c.town, default: 0] += 1 }
         try lists?.wait()
-        if !again.isEmpty {
+        // (a town of `listsAfter` the answer left alone gets the same list as it would have before)
+        let last = again.union(listsAfter)
+        if !last.isEmpty {
             try writeTowns(
-                again.sorted(), alerts: alerts, byTown: byTown, heads: heads,
+                last.sorted(), alerts: alerts, byTown: byTown, heads: heads,
                 suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         }
         summary.timings["emit"] = Date().timeIntervalSince(started)
@@ -190,6 +188,12 @@ public struct Emitter {
         var monitored: [CaseRow]
         var eliminate: Set<String>
         var evaluations: [Evaluation]
+    }
+
+    /// The towns whose lists wait for the ledger's answer: those with an overdue case as it stands before the
+    /// month is recorded (`Ledger.overdueTowns`; none without a run date). Asked before the recording begins.
+    static func listsAfterLedger(_ ledger: Ledger, today: Day?, rules: RuleParameters) throws -> Set<String> {
+        try today.map { try ledger.overdueTowns(today: $0, rule: Overdue(verifyDays: rules.verifyDays)) } ?? []
     }
 
     /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
@@ -578,7 +582,7 @@ extension Pipeline {
         let summary = try Emitter(config: config, month: m, today: today, unmasked: unmasked).run(
             ledger: try ahead?.ledger ?? openLedger(),
             timings: timings, alerts: alertsInMemory(m),
-            recording: ahead?.task)
+            recording: ahead.map { ($0.task, $0.listsAfter) })
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary
     }

@@ -125,7 +125,7 @@ extension Ledger {
         // Only cases listed before today − verify_days can be overdue: the ledger writes D as YYYY-MM-DD
         // (`Day.description`), so the comparison of text is one of days, and the thousands of cases listed this
         // month are not read. `rule.days` below still decides.
-        let listedBefore = Day(dayNumber: today.dayNumber - rule.verifyDays).description
+        let listedBefore = Self.listedBefore(today: today, rule: rule)
         return try read { db in
             var out: [OverdueCase] = []
             let rows = try db.rows(
@@ -147,6 +147,24 @@ extension Ledger {
                 ($0.town, -$0.days, $0.village, $0.householdId) < ($1.town, -$1.days, $1.village, $1.householdId)
             }
         }
+    }
+
+    /// The towns of the cases `overdueCases` answers on `today`, as the ledger stands (one query of the cases).
+    /// Emit asks it before the month is recorded: the month's alerts keep a case in 预警 and its D, so these are
+    /// the towns whose lists will show overdue cases, and those lists are made once the ledger has answered.
+    public func overdueTowns(today: Day, rule: Overdue) throws -> Set<String> {
+        try read { db in
+            Set(
+                try db.texts(
+                    "SELECT DISTINCT town FROM cases WHERE state = ? AND first_listed_on IS NOT NULL AND first_listed_on < ?"
+                        + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))]))
+        }
+    }
+
+    /// The day before which a case in 预警 was first listed to be overdue on `today` (`rule.days` says the same:
+    /// late when today > D + verify_days), as the ledger writes D: YYYY-MM-DD, compared as text.
+    static func listedBefore(today: Day, rule: Overdue) -> String {
+        Day(dayNumber: today.dayNumber - rule.verifyDays).description
     }
 }
 

@@ -63,12 +63,15 @@ final class LedgerOverdueTests: LedgerBackendTestCase {
             XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
             let rule = Overdue(verifyDays: 15)
             XCTAssertEqual(try l.overdueCases(today: day("2021-06-17"), rule: rule), [])
+            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-17"), rule: rule), [])
+            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-18"), rule: rule), ["东港镇", "锦和镇"], "h1, h2, h3 one day late")
             // h2 was found 待核: still overdue; h1 was confirmed: in 监测中, no longer in 预警
             _ = try l.applyFinding(Finding(alertId: "O2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "t")
             _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明"), source: "t")
             let overdue = try l.overdueCases(today: day("2021-06-20"), rule: rule)
             XCTAssertEqual(overdue.map(\.householdId), [h3, h2], "ordered by town (东港镇 before 锦和镇)")
             XCTAssertEqual(overdue.map(\.days), [3, 3])
+            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-20"), rule: rule), Set(overdue.map(\.town)))
             XCTAssertEqual(
                 overdue.last,
                 OverdueCase(
@@ -100,7 +103,9 @@ final class LedgerOverdueTests: LedgerBackendTestCase {
             XCTAssertEqual(try l.cases(state: .warned).map(\.householdId), [h])
             XCTAssertEqual(try listedOn(l, h), "2021-07-05")
             XCTAssertEqual(try l.overdueCases(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
+            XCTAssertEqual(try l.overdueTowns(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
             XCTAssertEqual(try l.overdueCases(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)).map(\.days), [1])
+            XCTAssertEqual(try l.overdueTowns(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)), ["锦和镇"])
         }
     }
 
