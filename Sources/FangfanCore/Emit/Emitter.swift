@@ -129,6 +129,18 @@ public struct Emitter {
         if !overdueDays.isEmpty {
             for i in alerts.indices where overdueDays[alerts[i].household_id] != nil { again.insert(alerts[i].town) }
         }
+        // the towns the answer changed and those that waited for it, once the first lists are done, on threads of
+        // their own while this thread goes on (a town of `listsAfter` the answer left alone gets the same list as
+        // it would have before)
+        let last = again.union(listsAfter).sorted()
+        let first = lists
+        lists = BackgroundTask(name: "fangfan-lists") { [unmasked, eliminate, suggestedRows, overdueDays, heads, byTown] in
+            try first?.wait()
+            guard !last.isEmpty else { return }
+            try Emitter.writeTowns(
+                last, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked,
+                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
+        }
         if unmasked {
             try ledger.recordDisclosure(
                 month: month.description, run: "run \(month)",
@@ -161,20 +173,14 @@ public struct Emitter {
             monitoringYear: detect.monitoring_year, codes: Triggers.codes(basicNeeds: Emitter.basicNeedsInUse(link)))
         for t in detect.towns { summary.overdue[t] = 0 }
         for c in overdue { summary.overdue[c.town, default: 0] += 1 }
+        let trend = try ledger.alertCountsByMonth()
         try lists?.wait()
-        // (a town of `listsAfter` the answer left alone gets the same list as it would have before)
-        let last = again.union(listsAfter)
-        if !last.isEmpty {
-            try writeTowns(
-                last.sorted(), alerts: alerts, byTown: byTown, heads: heads,
-                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
-        }
         summary.timings["emit"] = Date().timeIntervalSince(started)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write([UInt8](try enc.encode(summary)), to: tmp + "/summary.json")
         try AtomicFile.write(Metrics.text(summary), to: tmp + "/metrics.prom")
-        let report = try reportData(summary, detect: detect, ledger: ledger)
+        let report = reportData(summary, detect: detect, alertCountsByMonth: trend)
         try AtomicFile.write(ReportPage.render(report), to: tmp + "/report.html")
         CrashPoint.hit("emit-before-swap")
         try swapIn(tmp, config.out + "/" + month.description)
@@ -300,17 +306,6 @@ public struct Emitter {
         return byTown
     }
 
-    /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
-    func writeTowns(
-        _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String],
-        suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
-        into tmp: String
-    ) throws {
-        try Emitter.writeTowns(
-            towns, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked, suggested: suggested,
-            overdue: overdue, into: tmp)
-    }
-
     /// The towns' lists as if no elimination were suggested and no case overdue, written on a thread of its own
     /// (with `writeTowns`' threads that yield to the ledger's recording) while the caller goes on.
     static func startTowns(
@@ -324,6 +319,7 @@ public struct Emitter {
         }
     }
 
+    /// Makes and writes the CSV and XLSX lists of the towns, two towns at a time.
     static func writeTowns(
         _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String], unmasked: Bool,
         suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?, overdue: [String: Int],
@@ -476,9 +472,12 @@ public struct Emitter {
             cases: caseCounts, timings: timings, generated_at: clock())
     }
 
-    func reportData(_ s: Summary, detect: DetectReport, ledger: Ledger) throws -> ReportData {
+    /// The report's data; `alertCountsByMonth` the ledger's (`Ledger.alertCountsByMonth`).
+    func reportData(
+        _ s: Summary, detect: DetectReport, alertCountsByMonth: [(month: String, level: Level, count: Int)]
+    ) -> ReportData {
         var trend: [String: (Int, Int, Int)] = [:]
-        for (m, level, n) in try ledger.alertCountsByMonth() {
+        for (m, level, n) in alertCountsByMonth {
             var t = trend[m] ?? (0, 0, 0)
             switch level {
             case .red: t.0 += n
