@@ -4,7 +4,7 @@ import Foundation
 extension Ledger {
     /// Tables copied as they are (columns in the order of `SELECT *` on SQLite), after `cases`.
     static let copiedTables = [
-        "cases", "alert_ids", "alerts", "evaluations", "last_findings", "review_pairs",
+        "cases", "alert_ids", "alerts", "alert_counts", "evaluations", "last_findings", "review_pairs",
     ]
 
     /// Copies this (SQLite) ledger, whole, into the shared ledger at `url`, in one transaction under the

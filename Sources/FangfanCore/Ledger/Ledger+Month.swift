@@ -60,6 +60,7 @@ extension Ledger {
             known.recordedKeys = try Set(
                 db.texts("SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL" + scope(), [.text(month)]))
             try db.execute("DELETE FROM alerts WHERE month = ?" + scope(), [.text(month)])
+            try db.execute("DELETE FROM alert_counts WHERE month = ?" + scope("county"), [.text(month)])
             try db.execute("DELETE FROM evaluations WHERE month = ?" + scope(), [.text(month)])
             let w = try MonthWriter(db, scope: scope())
             for i in evaluationsOrdered {
@@ -93,6 +94,19 @@ extension Ledger {
                     known: &known)
             }
             try w.flush()
+            // the month's alerts by county and level (`alertCountsByMonth`), in the same transaction
+            var counts: [String: [Int]] = [:]  // county → alerts per level, in `Level.allCases` order
+            for a in alerts {
+                counts[String(a.householdId.prefix(6)), default: Level.allCases.map { _ in 0 }][
+                    Level.allCases.firstIndex(of: a.level)!] += 1
+            }
+            for county in counts.keys.sorted() {
+                for (level, n) in zip(Level.allCases, counts[county]!) where n > 0 {
+                    try db.execute(
+                        "INSERT INTO alert_counts (month, county, level, alerts) VALUES (?, ?, ?, ?)",
+                        [.text(month), .text(county), .text(level.rawValue), LedgerValue(n)])
+                }
+            }
         }
     }
 

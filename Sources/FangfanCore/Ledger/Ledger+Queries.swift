@@ -102,12 +102,13 @@ extension Ledger {
     }
 
     /// Alerts per month and level (as they stand after each month's last run), for the trend chart;
-    /// ordered by month, then red, orange, yellow.
+    /// ordered by month, then red, orange, yellow. From the counts recordMonth keeps (`alert_counts`), not the
+    /// alerts: a few rows a month.
     public func alertCountsByMonth() throws -> [(month: String, level: Level, count: Int)] {
         try read { db in
             try db.rows(
                 """
-                SELECT month, level, COUNT(*) AS n FROM alerts WHERE 1=1\(scope()) GROUP BY month, level
+                SELECT month, level, SUM(alerts) AS n FROM alert_counts WHERE 1=1\(scope("county")) GROUP BY month, level
                 ORDER BY month, CASE level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END
                 """
             ).compactMap { row in

@@ -186,6 +186,25 @@ enum LedgerSchema {
         LedgerMigration(
             "v4-history-month", sqlite: "CREATE INDEX history_month ON history(month)",
             postgres: "CREATE INDEX IF NOT EXISTS history_month ON history(month)"),
+
+        // The alerts of each month, county and level, kept by recordMonth beside the month's alerts (replaced with
+        // them): the report's trend reads these few rows, not every alert of every month. Filled from the alerts
+        // already recorded.
+        LedgerMigration(
+            "v5-alert-counts",
+            sqlite: """
+                CREATE TABLE alert_counts (
+                    month TEXT NOT NULL,
+                    county TEXT NOT NULL,
+                    level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow')),
+                    alerts INTEGER NOT NULL,
+                    PRIMARY KEY (month, county, level)
+                );
+                INSERT INTO alert_counts (month, county, level, alerts)
+                    SELECT month, substr(household_id, 1, 6), level, COUNT(*) FROM alerts
+                    GROUP BY month, substr(household_id, 1, 6), level;
+                """,
+            postgres: LedgerSchema.Postgres.v5_alert_counts),
     ]
 }
 

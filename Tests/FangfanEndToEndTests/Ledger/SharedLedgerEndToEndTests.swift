@@ -24,7 +24,8 @@ final class SharedLedgerEndToEndTests: XCTestCase {
         let l = try Ledger(url: LedgerURL(url, file: "test", key: "url"), county: nil, lock: false)
         return try l.reading { db in
             try [
-                "cases", "history", "alert_ids", "alerts", "evaluations", "last_findings", "finding_sources", "review_pairs",
+                "cases", "history", "alert_ids", "alerts", "alert_counts", "evaluations", "last_findings", "finding_sources",
+                "review_pairs",
                 "notice_marks",
             ].map { t in "\(t) \(try db.text("SELECT COUNT(*) FROM \(t)") ?? "")" }
                 + [

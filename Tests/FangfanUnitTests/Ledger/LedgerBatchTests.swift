@@ -91,6 +91,40 @@ final class LedgerBatchTests: LedgerBackendTestCase {
         XCTAssertTrue(ids.contains("(alert_id>? AND alert_id<?)"), ids)
     }
 
+    /// Migration v5-alert-counts fills the counts from the alerts a ledger already holds (worked out by hand: two
+    /// months, two counties), and the trend reads them as it read the alerts.
+    func testAlertCountsAreFilledFromTheAlertsRecorded() throws {
+        let path = "\(dir)/v4.sqlite"
+        do {
+            let q = try DatabaseQueue(path: path)
+            try LedgerSchema.migrator.migrate(q, upTo: "v4-history-month")
+            try q.write { db in
+                let rows: [(String, String, String, String)] = [
+                    ("2021-04", "A", "4408250010010001", "red"), ("2021-04", "B", "4408250010010002", "red"),
+                    ("2021-04", "C", "4408260010010001", "yellow"), ("2021-05", "D", "4408250010010001", "orange"),
+                ]
+                for (month, id, h, level) in rows {
+                    try db.execute(
+                        sql: "INSERT INTO alert_ids VALUES (?, ?, '镇', '村', '[]', ?, ?)", arguments: [id, h, month, month])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO alerts (month, alert_id, household_id, town, village, level, triggers, household_type, run)
+                            VALUES (?, ?, ?, '镇', '村', ?, '[]', '脱贫户', 'r')
+                            """, arguments: [month, id, h, level])
+                }
+            }
+        }
+        let l = try Ledger(path: path)
+        XCTAssertEqual(try l.appliedMigrations().last, "v5-alert-counts")
+        let trend = try l.alertCountsByMonth().map { "\($0.month) \($0.level.rawValue) \($0.count)" }
+        XCTAssertEqual(trend, ["2021-04 red 2", "2021-04 yellow 1", "2021-05 orange 1"])
+        let q = try DatabaseQueue(path: path)
+        let rows = try q.read { try Row.fetchAll($0, sql: "SELECT month, county, level, alerts FROM alert_counts ORDER BY 1, 2, 3") }
+        XCTAssertEqual(
+            rows.map { "\($0[0] as String) \($0[1] as String) \($0[2] as String) \($0[3] as Int)" },
+            ["2021-04 440825 red 2", "2021-04 440826 yellow 1", "2021-05 440825 orange 1"])
+    }
+
     /// The month's evaluations are inserted in ascending household id too, whatever order detect gave them in:
     /// on SQLite the rows' ids follow the households (random inserts into the key on the household, with
     /// SQLite's small page cache, wrote its pages to the WAL again and again: 1.6 s at province scale).

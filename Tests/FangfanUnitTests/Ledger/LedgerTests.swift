@@ -844,7 +844,7 @@ final class LedgerTests: LedgerBackendTestCase {
         onBothBackends {
             let names = [
                 "v1-cases", "v1-alerts", "v1-findings", "v2-review", "v2-first-listed-on", "v2-notice-marks", "v3-alert-category",
-                "v4-history-month",
+                "v4-history-month", "v5-alert-counts",
             ]
             do {
                 let l = try open()
