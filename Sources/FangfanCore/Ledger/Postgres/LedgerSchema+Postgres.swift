@@ -137,6 +137,14 @@ extension LedgerSchema {
 
         /// No row of month '' here: a new shared ledger has no history before it (`ledger copy` brings a
         /// county's marks with it).
+        static let v2_notice_marks = """
+            CREATE TABLE notice_marks (
+                month TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+                from_id BIGINT NOT NULL,
+                to_id BIGINT NOT NULL
+            );
+            """
+
         static let v5_alert_counts = """
             CREATE TABLE alert_counts (
                 month TEXT COLLATE "C" NOT NULL,
@@ -148,14 +156,6 @@ extension LedgerSchema {
             INSERT INTO alert_counts (month, county, level, alerts)
                 SELECT month, substr(household_id, 1, 6), level, COUNT(*) FROM alerts
                 GROUP BY month, substr(household_id, 1, 6), level;
-            """
-
-        static let v2_notice_marks = """
-            CREATE TABLE notice_marks (
-                month TEXT COLLATE "C" PRIMARY KEY NOT NULL,
-                from_id BIGINT NOT NULL,
-                to_id BIGINT NOT NULL
-            );
             """
     }
 
