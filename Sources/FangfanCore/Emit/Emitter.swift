@@ -51,8 +51,8 @@ public struct Emitter {
 
         // The ledger (alerts open and update cases; evaluations feed the elimination suggestion) is written
         // on its own thread while the lists are made: at province scale each takes seconds. The lists are
-        // made as if no elimination were suggested, which is the usual case; the towns where one is are
-        // made again once the ledger has answered.
+        // made as if no elimination were suggested and no case overdue; the towns the ledger's answer changes
+        // are made again once it has answered, and those it will change (`listsAfter`) only then.
         let recording: BackgroundTask<LedgerRecord>
         // the towns whose lists the ledger's answer will change (their overdue cases): made once it has answered
         let listsAfter: Set<String>
@@ -94,7 +94,7 @@ public struct Emitter {
         // one CSV and one XLSX per town of the roster (those of `listsAfter` once the ledger has answered)
         lists = Emitter.startTowns(
             Set(detect.towns).union(byTown.keys).subtracting(listsAfter).sorted(), alerts: alerts, byTown: byTown,
-            heads: heads, unmasked: unmasked, into: tmp)
+            heads: heads, unmasked: unmasked, suggested: nil, overdue: [:], into: tmp)
         // what needs nothing of the ledger, made while it is still being written
         for feed in Linker.feeds + FeedKind.basicNeeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
@@ -132,15 +132,9 @@ public struct Emitter {
         // the towns the answer changed and those that waited for it, once the first lists are done, on threads of
         // their own while this thread goes on (a town of `listsAfter` the answer left alone gets the same list as
         // it would have before)
-        let last = again.union(listsAfter).sorted()
-        let first = lists
-        lists = BackgroundTask(name: "fangfan-lists") { [unmasked, eliminate, suggestedRows, overdueDays, heads, byTown] in
-            try first?.wait()
-            guard !last.isEmpty else { return }
-            try Emitter.writeTowns(
-                last, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked,
-                suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
-        }
+        lists = Emitter.startTowns(
+            again.union(listsAfter).sorted(), after: lists, alerts: alerts, byTown: byTown, heads: heads,
+            unmasked: unmasked, suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         if unmasked {
             try ledger.recordDisclosure(
                 month: month.description, run: "run \(month)",
@@ -306,16 +300,19 @@ public struct Emitter {
         return byTown
     }
 
-    /// The towns' lists as if no elimination were suggested and no case overdue, written on a thread of its own
-    /// (with `writeTowns`' threads that yield to the ledger's recording) while the caller goes on.
+    /// `writeTowns` on a thread of its own (with its threads that yield to the ledger's recording) while the
+    /// caller goes on, once `earlier` lists are written (a town may be in both: its later list replaces it).
     static func startTowns(
-        _ towns: [String], alerts: [Alert], byTown: [String: [Int]], heads: [String: String], unmasked: Bool,
-        into tmp: String
+        _ towns: [String], after earlier: BackgroundTask<Void>? = nil, alerts: [Alert], byTown: [String: [Int]],
+        heads: [String: String], unmasked: Bool, suggested: (eliminate: Set<String>, rows: [String: [TownList.Row]])?,
+        overdue: [String: Int], into tmp: String
     ) -> BackgroundTask<Void> {
         BackgroundTask(name: "fangfan-lists") {
+            try earlier?.wait()
+            guard !towns.isEmpty else { return }
             try writeTowns(
-                towns, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked, suggested: nil, overdue: [:],
-                into: tmp)
+                towns, alerts: alerts, byTown: byTown, heads: heads, unmasked: unmasked, suggested: suggested,
+                overdue: overdue, into: tmp)
         }
     }
 
