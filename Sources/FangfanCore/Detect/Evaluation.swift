@@ -25,6 +25,10 @@ public struct Evaluation: Sendable {
         return f
     }
 
+    /// One value of the row, by header name (nil when the file has no such column): only that value is read
+    /// (`overdue.csv` and the notices want a head's name for each of hundreds of thousands of cases).
+    public func field(_ name: String) -> String? { table.value(row, name) }
+
     /// The values of rows read from one file: every field's bytes (unquoted), and where each row's fields begin.
     final class Table: Sendable {
         let names: [String]
@@ -35,6 +39,12 @@ public struct Evaluation: Sendable {
             self.names = names
             self.fields = fields
             self.firstField = firstField
+        }
+
+        /// Row `r`'s value in column `name`, or nil.
+        func value(_ r: Int, _ name: String) -> String? {
+            guard let c = names.firstIndex(of: name), Int(firstField[r]) + c < Int(firstField[r + 1]) else { return nil }
+            return fields.string(Int(firstField[r]) + c)
         }
 
         /// Row `r`'s values, in the file's column order.

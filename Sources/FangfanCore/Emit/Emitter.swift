@@ -34,10 +34,10 @@ public struct Emitter {
     /// - Parameters:
     ///   - known: the month's alerts, when detect ran in this process.
     ///   - recording: the ledger's recording of them, when `fangfan run` began it as soon as detect had decided,
-    ///     with the towns whose lists wait for its answer (`listsAfterLedger`, asked before it began).
+    ///     with the days overdue the lists show (`overdueAhead`, asked before it began).
     func run(
         ledger: Ledger, timings: [String: Double], alerts known: [Alert]? = nil,
-        recording ahead: (task: BackgroundTask<LedgerRecord>, listsAfter: Set<String>)? = nil
+        recording ahead: (task: BackgroundTask<LedgerRecord>, overdueAhead: [String: Int])? = nil
     ) throws -> Summary {
         let started = Date()
         let work = layout.workDir(month)
@@ -51,15 +51,14 @@ public struct Emitter {
 
         // The ledger (alerts open and update cases; evaluations feed the elimination suggestion) is written
         // on its own thread while the lists are made: at province scale each takes seconds. The lists are
-        // made as if no elimination were suggested and no case overdue; the towns the ledger's answer changes
-        // are made again once it has answered, and those it will change (`listsAfter`) only then.
+        // made as if no elimination were suggested, with the days overdue read before the recording began
+        // (`overdueAhead`); the towns whose rows the ledger's answer changes are made again once it has answered.
         let recording: BackgroundTask<LedgerRecord>
-        // the towns whose lists the ledger's answer will change (their overdue cases): made once it has answered
-        let listsAfter: Set<String>
+        let overdueAhead: [String: Int]
         if let ahead {
-            (recording, listsAfter) = ahead
+            (recording, overdueAhead) = ahead
         } else {
-            listsAfter = try Emitter.listsAfterLedger(ledger, today: today, rules: config.rules)
+            overdueAhead = try Emitter.overdueAhead(ledger, today: today, rules: config.rules)
             let evaluations = try Evaluation.read(work + "/evaluations.csv")
             recording = Emitter.startRecording(
                 month: month, today: today, alerts: alerts, evaluations: { evaluations },
@@ -91,10 +90,10 @@ public struct Emitter {
             let roster = try RosterIndex(store: try StagedStore(layout: layout))
             for h in roster.households { heads[h.id.description] = h.head?.person.description }
         }
-        // one CSV and one XLSX per town of the roster (those of `listsAfter` once the ledger has answered)
+        // one CSV and one XLSX per town of the roster
         lists = Emitter.startTowns(
-            Set(detect.towns).union(byTown.keys).subtracting(listsAfter).sorted(), alerts: alerts, byTown: byTown,
-            heads: heads, unmasked: unmasked, suggested: nil, overdue: [:], into: tmp)
+            Set(detect.towns).union(byTown.keys).sorted(), alerts: alerts, byTown: byTown,
+            heads: heads, unmasked: unmasked, suggested: nil, overdue: overdueAhead, into: tmp)
         // what needs nothing of the ledger, made while it is still being written
         for feed in Linker.feeds + FeedKind.basicNeeds {
             let src = "\(work)/unmatched/\(feed.rawValue).csv"
@@ -118,7 +117,7 @@ public struct Emitter {
         // 预警 has D = today and is never among them)
         let overdue = try today.map { try ledger.overdueCases(today: $0, rule: Overdue(verifyDays: config.rules.verifyDays)) } ?? []
         let overdueDays = Dictionary(overdue.map { ($0.householdId, $0.days) }, uniquingKeysWith: { a, _ in a })
-        var again = Set<String>()
+        var again = Emitter.townsOverdueChanged(alerts, ahead: overdueAhead, answered: overdueDays)
         if !eliminate.isEmpty {
             suggestedRows = eliminationRows(
                 alerts, eliminate: eliminate, monitored: recorded.monitored,
@@ -126,14 +125,10 @@ public struct Emitter {
             again.formUnion(suggestedRows.keys)
             for i in alerts.indices where eliminate.contains(alerts[i].household_id) { again.insert(alerts[i].town) }
         }
-        if !overdueDays.isEmpty {
-            for i in alerts.indices where overdueDays[alerts[i].household_id] != nil { again.insert(alerts[i].town) }
-        }
-        // the towns the answer changed and those that waited for it, once the first lists are done, on threads of
-        // their own while this thread goes on (a town of `listsAfter` the answer left alone gets the same list as
-        // it would have before)
+        // the towns the answer changed, once the first lists are done, on threads of their own while this thread
+        // goes on
         lists = Emitter.startTowns(
-            again.union(listsAfter).sorted(), after: lists, alerts: alerts, byTown: byTown, heads: heads,
+            again.sorted(), after: lists, alerts: alerts, byTown: byTown, heads: heads,
             unmasked: unmasked, suggested: (eliminate, suggestedRows), overdue: overdueDays, into: tmp)
         if unmasked {
             try ledger.recordDisclosure(
@@ -190,10 +185,22 @@ public struct Emitter {
         var evaluations: [Evaluation]
     }
 
-    /// The towns whose lists wait for the ledger's answer: those with an overdue case as it stands before the
-    /// month is recorded (`Ledger.overdueTowns`; none without a run date). Asked before the recording begins.
-    static func listsAfterLedger(_ ledger: Ledger, today: Day?, rules: RuleParameters) throws -> Set<String> {
-        try today.map { try ledger.overdueTowns(today: $0, rule: Overdue(verifyDays: rules.verifyDays)) } ?? []
+    /// The days overdue the lists show, read before the month is recorded (`Ledger.overdueDays`; none without a
+    /// run date): the month's alerts keep every overdue case in 预警 and its D, so the ledger answers the same
+    /// once it has recorded them. Should it answer otherwise, `townsOverdueChanged` names the lists to make again.
+    static func overdueAhead(_ ledger: Ledger, today: Day?, rules: RuleParameters) throws -> [String: Int] {
+        try today.map { try ledger.overdueDays(today: $0, rule: Overdue(verifyDays: rules.verifyDays)) } ?? [:]
+    }
+
+    /// The towns of the alerts whose household's days overdue differ between the lists as made (`ahead`) and the
+    /// ledger's answer once the month is recorded (`answered`): their lists are made again.
+    static func townsOverdueChanged(_ alerts: [Alert], ahead: [String: Int], answered: [String: Int]) -> Set<String> {
+        guard ahead != answered else { return [] }
+        var towns = Set<String>()
+        for i in alerts.indices where ahead[alerts[i].household_id] != answered[alerts[i].household_id] {
+            towns.insert(alerts[i].town)
+        }
+        return towns
     }
 
     /// Records the month in the ledger on a thread of its own (`evaluations` are read there too).
@@ -341,7 +348,7 @@ public struct Emitter {
         guard !cases.isEmpty else { return out }
         var names: [String: String] = [:]
         let wanted = Set(cases.map(\.householdId))
-        for e in evaluations where wanted.contains(e.householdId) { names[e.householdId] = e.fields["head_name"] }
+        for e in evaluations where wanted.contains(e.householdId) { names[e.householdId] = e.field("head_name") }
         for a in alerts where wanted.contains(a.household_id) { names[a.household_id] = a.head_name }
         for c in cases {
             CSVOut.appendRow(
@@ -360,8 +367,7 @@ public struct Emitter {
         let wanted = Set(entries.map(\.householdId))
         var heads: [String: (name: String, size: String)] = [:]
         for e in evaluations where wanted.contains(e.householdId) {
-            let f = e.fields
-            heads[e.householdId] = (f["head_name"] ?? "", f["size"] ?? "")
+            heads[e.householdId] = (e.field("head_name") ?? "", e.field("size") ?? "")
         }
         for a in alerts where wanted.contains(a.household_id) { heads[a.household_id] = (a.head_name, String(a.size)) }
         var byTown: [String: [[String]]] = [:]
@@ -578,7 +584,7 @@ extension Pipeline {
         let summary = try Emitter(config: config, month: m, today: today, unmasked: unmasked).run(
             ledger: try ahead?.ledger ?? openLedger(),
             timings: timings, alerts: alertsInMemory(m),
-            recording: ahead.map { ($0.task, $0.listsAfter) })
+            recording: ahead.map { ($0.task, $0.overdueAhead) })
         logger.info("emit done", metadata: ["month": "\(m)", "out": "\(summary.outDir)", "alerts": "\(summary.alerts.total)"])
         return summary
     }

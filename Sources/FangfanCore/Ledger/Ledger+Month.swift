@@ -118,9 +118,14 @@ extension Ledger {
     static func alertIdRanges(_ ids: [String]) -> [(from: String, below: String?)] {
         // (a range's `from` ends in "-", a lone id has none: the two never share a key)
         var below: [String: String?] = [:]
+        // (a month's ids share their prefix: an id with the previous one's is skipped, not made a key again)
+        var previous: Substring = ""
         for id in ids {
-            if let dash = id.firstIndex(of: "-") {
-                below[id[..<dash] + "-"] = id[..<dash] + "."
+            if let dash = id.utf8.firstIndex(of: UInt8(ascii: "-")) {
+                let prefix = id[..<dash]
+                if !previous.isEmpty && prefix == previous { continue }
+                previous = prefix
+                below[prefix + "-"] = prefix + "."
             } else {
                 below[id] = String?.none
             }

@@ -160,15 +160,23 @@ extension Ledger {
         return names.map { rank[$0]! }
     }
 
-    /// The towns of the cases `overdueCases` answers on `today`, as the ledger stands (one query of the cases).
-    /// Emit asks it before the month is recorded: the month's alerts keep a case in 预警 and its D, so these are
-    /// the towns whose lists will show overdue cases, and those lists are made once the ledger has answered.
-    public func overdueTowns(today: Day, rule: Overdue) throws -> Set<String> {
+    /// The days overdue of the cases `overdueCases` answers on `today`, by household, as the ledger stands (one
+    /// query of the cases, their D only). Emit asks it before the month is recorded: the month's alerts never take
+    /// a case out of 预警 nor move its D (RULES.md §7, §13), so these are the days the lists will show, and the
+    /// lists are made while the ledger records the month (`Emitter.overdueAhead`).
+    public func overdueDays(today: Day, rule: Overdue) throws -> [String: Int] {
         try read { db in
-            Set(
-                try db.texts(
-                    "SELECT DISTINCT town FROM cases WHERE state = ? AND first_listed_on IS NOT NULL AND first_listed_on < ?"
-                        + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))]))
+            var out: [String: Int] = [:]
+            let rows = try db.rows(
+                "SELECT household_id, first_listed_on FROM cases WHERE state = ? AND first_listed_on IS NOT NULL AND first_listed_on < ?"
+                    + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))])
+            out.reserveCapacity(rows.count)
+            for row in rows {
+                guard case .success(let d) = Day.parse(Array(row.text(1).utf8)), let days = rule.days(listedOn: d, today: today)
+                else { continue }
+                out[row.text(0)] = days
+            }
+            return out
         }
     }
 

@@ -52,7 +52,7 @@ public final class Pipeline {
     /// What link accumulated in this process for detect (month and roster it was linked with).
     private var linked: (month: Month, rosterSeq: Int?, figures: [FeedFigures])?
     /// The ledger's recording of the month, begun by detect in this process (`fangfan run`), for emit to finish.
-    var recordingAhead: (month: Month, ledger: Ledger, listsAfter: Set<String>, task: BackgroundTask<Emitter.LedgerRecord>)?
+    var recordingAhead: (month: Month, ledger: Ledger, overdueAhead: [String: Int], task: BackgroundTask<Emitter.LedgerRecord>)?
     /// The alerts detect computed in this process, handed to emit without reading them back.
     private var detected: (month: Month, alerts: [Alert])?
 
@@ -117,7 +117,7 @@ public final class Pipeline {
         if recordAhead {
             recordingAhead = (
                 m, ledger,
-                try Emitter.listsAfterLedger(ledger, today: today, rules: config.rules),
+                try Emitter.overdueAhead(ledger, today: today, rules: config.rules),
                 Emitter.startRecording(
                     month: m, today: today, alerts: result.alerts,
                     evaluations: { try Evaluation.read(csv: result.evaluations) },

@@ -30,6 +30,13 @@ final class EvaluationReadTests: XCTestCase {
         XCTAssertEqual(rows[1].fields["head_id_masked"], "")
         XCTAssertEqual(rows[1].fields["village"], "石角村")
         XCTAssertEqual(rows[2].fields, ["household_id": "4408250100080003", "at_or_above_line": "1"])
+        // one value by name: the same as the row's fields, nil past a short row's end and for no such column
+        XCTAssertEqual(rows[0].field("head_name"), "陈, 大文")
+        XCTAssertEqual(rows[1].field("size"), "1")
+        XCTAssertEqual(rows[1].field("head_id_masked"), "")
+        XCTAssertEqual(rows[2].field("at_or_above_line"), "1")
+        XCTAssertNil(rows[2].field("triggered"))
+        XCTAssertNil(rows[0].field("no_such_column"))
         XCTAssertEqual(try Evaluation.read(csv: []).count, 0)
     }
 }

@@ -63,21 +63,25 @@ final class LedgerOverdueTests: LedgerBackendTestCase {
             XCTAssertEqual(try listedOn(l, h1), "2021-06-02")
             let rule = Overdue(verifyDays: 15)
             XCTAssertEqual(try l.overdueCases(today: day("2021-06-17"), rule: rule), [])
-            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-17"), rule: rule), [])
-            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-18"), rule: rule), ["东港镇", "锦和镇"], "h1, h2, h3 one day late")
+            XCTAssertEqual(try l.overdueDays(today: day("2021-06-17"), rule: rule), [:])
+            XCTAssertEqual(
+                try l.overdueDays(today: day("2021-06-18"), rule: rule), [h1: 1, h2: 1, h3: 1], "h1, h2, h3 one day late")
             // h2 was found 待核: still overdue; h1 was confirmed: in 监测中, no longer in 预警
             _ = try l.applyFinding(Finding(alertId: "O2", householdId: h2, kind: .pending, verifiedBy: "李明"), source: "t")
             _ = try l.applyFinding(Finding(alertId: "R1", householdId: h1, kind: .include, verifiedBy: "李明"), source: "t")
             let overdue = try l.overdueCases(today: day("2021-06-20"), rule: rule)
             XCTAssertEqual(overdue.map(\.householdId), [h3, h2], "ordered by town (东港镇 before 锦和镇)")
             XCTAssertEqual(overdue.map(\.days), [3, 3])
-            XCTAssertEqual(try l.overdueTowns(today: day("2021-06-20"), rule: rule), Set(overdue.map(\.town)))
+            XCTAssertEqual(try l.overdueDays(today: day("2021-06-20"), rule: rule), [h3: 3, h2: 3])
             XCTAssertEqual(
                 overdue.last,
                 OverdueCase(
                     householdId: h2, town: "锦和镇", village: "锦和村", alertId: "O2", level: .orange,
                     firstListedOn: day("2021-06-02"), days: 3))
-            // June's alerts keep D while the case stays in 预警
+            // June's alerts keep D while the case stays in 预警: the days read before they are recorded are those
+            // answered after (emit makes the lists with them while the ledger records the month)
+            let ahead = try l.overdueDays(today: day("2021-07-02"), rule: rule)
+            XCTAssertEqual(ahead, [h3: 15, h2: 15])
             try l.recordMonth(
                 "2021-06", run: "run 2021-06", today: day("2021-07-02"),
                 alerts: [alert("R2", h2, "2021-06", .red, ["illness", "disaster"])], evaluations: [])
@@ -86,6 +90,7 @@ final class LedgerOverdueTests: LedgerBackendTestCase {
             XCTAssertEqual(july.first { $0.householdId == h2 }?.days, 15)
             XCTAssertEqual(july.first { $0.householdId == h2 }?.alertId, "R2", "the case's last alert and its level")
             XCTAssertEqual(july.first { $0.householdId == h2 }?.level, .red)
+            XCTAssertEqual(Dictionary(uniqueKeysWithValues: july.map { ($0.householdId, $0.days) }), ahead)
         }
     }
 
@@ -103,9 +108,9 @@ final class LedgerOverdueTests: LedgerBackendTestCase {
             XCTAssertEqual(try l.cases(state: .warned).map(\.householdId), [h])
             XCTAssertEqual(try listedOn(l, h), "2021-07-05")
             XCTAssertEqual(try l.overdueCases(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
-            XCTAssertEqual(try l.overdueTowns(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [])
+            XCTAssertEqual(try l.overdueDays(today: day("2021-07-20"), rule: Overdue(verifyDays: 15)), [:])
             XCTAssertEqual(try l.overdueCases(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)).map(\.days), [1])
-            XCTAssertEqual(try l.overdueTowns(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)), ["锦和镇"])
+            XCTAssertEqual(try l.overdueDays(today: day("2021-07-21"), rule: Overdue(verifyDays: 15)), [h: 1])
         }
     }
 
