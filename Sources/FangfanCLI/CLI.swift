@@ -349,9 +349,8 @@ public struct RunCommand: ParsableCommand {
             }
             MemoryTuning.returnFreedMemory()
             _ = try timed("detect") {
-                let alerts = try p.detect(m, recordAhead: true)
-                p.releaseRoster()  // emit needs no roster index (a province's is hundreds of MB)
-                return alerts
+                // (emit needs no roster index: let go of before detect writes and the ledger records)
+                try p.detect(m, recordAhead: true, releasingRoster: true)
             }
             MemoryTuning.returnFreedMemory()  // link's figures, let go of in detect, and the roster
             let summary = try timed("emit") { try p.emit(m, timings: timings, unmasked: unmasked) }

@@ -111,6 +111,10 @@ public struct Emitter {
         try AtomicFile.write(try ReviewList.xlsx(listed), to: "\(tmp)/review/\(ReviewList.fileName).xlsx")
         let counts = alertCounts(detect: detect, link: link, alerts: alerts)
         let recorded = try recording.wait()
+        // what the recording freed on its thread (the month's alerts and evaluations as the ledger takes them,
+        // the alert ids and cases it read), kept by glibc in that thread's arena, handed back before the overdue
+        // cases and the last lists are made here
+        MemoryTuning.returnFreedMemory()
         let eliminate = recorded.eliminate
         var suggestedRows: [String: [TownList.Row]] = [:]
         // §13: the cases past the verification deadline (a case the month's alerts opened or brought back to
@@ -144,6 +148,8 @@ public struct Emitter {
         try AtomicFile.write(
             overdueCSV(overdue, alerts: alerts, evaluations: recorded.evaluations),
             to: tmp + "/overdue.csv")
+        // the two files' buffers (alerts.jsonl's made on threads of their own, in their arenas), handed back
+        MemoryTuning.returnFreedMemory()
         try writeNotices(
             try ledger.noticeEntries(month: month.description), alerts: alerts,
             evaluations: recorded.evaluations, into: tmp)
@@ -291,8 +297,11 @@ public struct Emitter {
         line: String
     ) -> [String: [TownList.Row]] {
         var byTown: [String: [TownList.Row]] = [:]
-        let evalBy = Dictionary(evaluations.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
-        let alerted = Set(alerts.map(\.household_id))
+        // (the evaluations of the suggested households only, not a table of every evaluation)
+        var evalBy: [String: Evaluation] = [:]
+        for e in evaluations where eliminate.contains(e.householdId) && evalBy[e.householdId] == nil { evalBy[e.householdId] = e }
+        var alerted = Set<String>()
+        for i in alerts.indices where eliminate.contains(alerts[i].household_id) { alerted.insert(alerts[i].household_id) }
         for c in monitored.sorted(by: { $0.householdId < $1.householdId })
         where eliminate.contains(c.householdId) && !alerted.contains(c.householdId) {
             guard let e = evalBy[c.householdId] else { continue }

@@ -23,12 +23,17 @@ extension Database: LedgerConnection {
     }
 
     func rows(_ sql: String, _ arguments: [LedgerValue]) throws -> [LedgerRow] {
+        var out: [LedgerRow] = []
+        try eachRow(sql, arguments) { out.append($0) }
+        return out
+    }
+
+    func eachRow(_ sql: String, _ arguments: [LedgerValue], _ body: (LedgerRow) throws -> Void) throws {
         let statement = try cachedStatement(sql: sql)
         let columns = statement.columnNames
-        var out: [LedgerRow] = []
         let cursor = try Row.fetchCursor(statement, arguments: Self.ledgerArguments(arguments))
         while let row = try cursor.next() {
-            out.append(
+            try body(
                 LedgerRow(
                     columns: columns,
                     values: row.databaseValues.map { v -> String? in
@@ -41,7 +46,6 @@ extension Database: LedgerConnection {
                         }
                     }))
         }
-        return out
     }
 
     func makeBatch(head: String, width: Int, tail: String) throws -> any LedgerRowBatch {

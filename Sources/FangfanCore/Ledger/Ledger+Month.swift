@@ -41,22 +41,35 @@ extension Ledger {
             // What the per-alert steps would look up one statement at a time, read once (a province emits
             // hundreds of thousands of alerts, most of them for households with no case).
             var known = MonthContext()
-            // The alert ids recorded of the month's alerts' years (`alertIdRanges`), not every id ever: a
-            // province's ledger gains hundreds of thousands a year, each an entry of this table.
+            // The alert ids already recorded of this month's alerts: read in the ranges of the month's years
+            // (`alertIdRanges`), not every id ever (a province's ledger gains hundreds of thousands a year), row
+            // by row, each kept only if one of the month's alerts has it (with that alert's household text when
+            // it is the same). Made as big as the month's ids once, not rehashed as it grows.
+            var alertOf = [String: Int](minimumCapacity: alerts.count)
+            for i in alerts.indices { alertOf[alerts[i].alertId] = i }
+            known.alertIds.reserveCapacity(alertOf.count)
             let columns = "SELECT alert_id, household_id, first_month, last_month FROM alert_ids WHERE "
             for range in Self.alertIdRanges(alerts.map(\.alertId)) {
-                let rows =
+                let (sql, arguments): (String, [LedgerValue]) =
                     if let below = range.below {
-                        try db.rows(columns + "alert_id >= ? AND alert_id < ?" + scope(), [.text(range.from), .text(below)])
+                        (columns + "alert_id >= ? AND alert_id < ?" + scope(), [.text(range.from), .text(below)])
                     } else {
-                        try db.rows(columns + "alert_id = ?" + scope(), [.text(range.from)])
+                        (columns + "alert_id = ?" + scope(), [.text(range.from)])
                     }
-                for row in rows { known.alertIds[row.text(0)] = (row.text(1), row.text(2), row.text(3)) }
+                try db.eachRow(sql, arguments) { row in
+                    guard let i = alertOf[row.text(0)] else { return }
+                    let household = row.text(1) == alerts[i].householdId ? alerts[i].householdId : row.text(1)
+                    known.alertIds[alerts[i].alertId] = (household, row.text(2), row.text(3))
+                }
             }
-            known.households = try Set(db.texts("SELECT household_id FROM cases WHERE 1=1" + scope()))
-            // both grow by up to one entry per alert: made that big once, not rehashed as they grow
-            known.alertIds.reserveCapacity(known.alertIds.count + alerts.count)
-            known.households.reserveCapacity(known.households.count + alerts.count)
+            alertOf = [:]
+            // the households with a case (a set of numbers, not of Strings: a province's are hundreds of thousands)
+            // (room for them and one more per alert, made once)
+            let cases = try db.row("SELECT COUNT(*) FROM cases WHERE 1=1" + scope())?.int(0) ?? 0
+            known.households = SeenHouseholds(minimumCapacity: cases + alerts.count)
+            try db.eachRow("SELECT household_id FROM cases WHERE 1=1" + scope(), []) {
+                _ = known.households.insert($0.text(0))
+            }
             known.recordedKeys = try Set(
                 db.texts("SELECT event_key FROM history WHERE month = ? AND event_key IS NOT NULL" + scope(), [.text(month)]))
             try db.execute("DELETE FROM alerts WHERE month = ?" + scope(), [.text(month)])
@@ -152,8 +165,9 @@ extension Ledger {
 
     /// The ledger as it stood when recordMonth began, kept current as the month's alerts are applied.
     struct MonthContext {
+        /// The month's alert ids recorded before it, and those it records: household, first and last month.
         var alertIds: [String: (household: String, first: String, last: String)] = [:]
-        var households: Set<String> = []
+        var households = SeenHouseholds(minimumCapacity: 0)
         var recordedKeys: Set<String> = []
     }
 
@@ -308,7 +322,7 @@ extension Ledger {
         }
         c.updatedAt = at
         try c.save(w.cases, lastTriggersJSON: lastTriggersJSON)
-        context.households.insert(c.householdId)
+        _ = context.households.insert(c.householdId)
         var detail = "预警编号 \(a.alertId)；风险类型 \(triggers.isEmpty ? "无（低于监测线）" : triggers.joined(separator: ","))"
         if let note { detail += "；\(note.rawValue)" }
         let b = w.history

@@ -10,7 +10,7 @@ extension Ledger {
     public func caseStates() throws -> [String: CaseState] {
         try read { db in
             var out: [String: CaseState] = [:]
-            for row in try db.rows("SELECT household_id, state FROM cases WHERE 1=1" + scope()) {
+            try db.eachRow("SELECT household_id, state FROM cases WHERE 1=1" + scope(), []) { row in
                 if let s = CaseState(rawValue: row.text(1)) { out[row.text(0)] = s }
             }
             return out
@@ -129,19 +129,23 @@ extension Ledger {
         let listedBefore = Self.listedBefore(today: today, rule: rule)
         return try read { db in
             var out: [OverdueCase] = []
-            let rows = try db.rows(
+            // (read row by row, each town's and village's name kept once: a province's steady state has hundreds of
+            // thousands of overdue cases in a few thousand villages)
+            var names = Set<String>()
+            func once(_ name: String) -> String { names.insert(name).memberAfterInsert }
+            try db.eachRow(
                 """
                 SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
                 FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
                 WHERE c.state = ? AND c.first_listed_on IS NOT NULL AND c.first_listed_on < ?
-                """ + scope("c.household_id"), [.text(CaseState.warned.rawValue), .text(listedBefore)])
-            for row in rows {
+                """ + scope("c.household_id"), [.text(CaseState.warned.rawValue), .text(listedBefore)]
+            ) { row in
                 guard case .success(let d) = Day.parse(Array(row.text(3).utf8)),
                     let days = rule.days(listedOn: d, today: today)
-                else { continue }
+                else { return }
                 out.append(
                     OverdueCase(
-                        householdId: row.text(0), town: row.text(1), village: row.text(2), alertId: row.text(4),
+                        householdId: row.text(0), town: once(row.text(1)), village: once(row.text(2)), alertId: row.text(4),
                         level: row.optional(5).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
             }
             // (towns and villages compared as their ranks among the few distinct ones, each pair of names compared
@@ -167,13 +171,12 @@ extension Ledger {
     public func overdueDays(today: Day, rule: Overdue) throws -> [String: Int] {
         try read { db in
             var out: [String: Int] = [:]
-            let rows = try db.rows(
+            try db.eachRow(
                 "SELECT household_id, first_listed_on FROM cases WHERE state = ? AND first_listed_on IS NOT NULL AND first_listed_on < ?"
-                    + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))])
-            out.reserveCapacity(rows.count)
-            for row in rows {
+                    + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))]
+            ) { row in
                 guard case .success(let d) = Day.parse(Array(row.text(1).utf8)), let days = rule.days(listedOn: d, today: today)
-                else { continue }
+                else { return }
                 out[row.text(0)] = days
             }
             return out

@@ -10,6 +10,9 @@ protocol LedgerConnection {
     func execute(_ sql: String, _ arguments: [LedgerValue]) throws
     /// Runs a query; every row, as text.
     func rows(_ sql: String, _ arguments: [LedgerValue]) throws -> [LedgerRow]
+    /// Runs a query and hands each row to `body` as it is read: the rows are never all held (SQLite; PostgreSQL's
+    /// result arrives whole, and only its rows as text are made one at a time).
+    func eachRow(_ sql: String, _ arguments: [LedgerValue], _ body: (LedgerRow) throws -> Void) throws
     /// Rows for one INSERT (`head` up to VALUES, `tail` an upsert clause or ""), written in bulk.
     func makeBatch(head: String, width: Int, tail: String) throws -> any LedgerRowBatch
 }

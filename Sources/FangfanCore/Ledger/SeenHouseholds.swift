@@ -1,6 +1,6 @@
-/// The households a month's alerts or evaluations have named so far (`recordMonth` refuses one named twice):
-/// ids that are digits of the first id's length (detect's, always) as numbers in a `KeySet`, any other as a
-/// String. A province's month names 1.5 million households: a set of Strings hashed and compared each one's
+/// A set of household ids: those a month's alerts or evaluations have named so far (`recordMonth` refuses one
+/// named twice), and the households with a case as recordMonth begins. Ids that are digits of the first id's
+/// length (detect's, always) are numbers in a `KeySet`, any other a String. A province's month names 1.5 million households: a set of Strings hashed and compared each one's
 /// bytes, a tenth of the ledger's recording.
 struct SeenHouseholds {
     private var numbers: KeySet
@@ -18,6 +18,11 @@ struct SeenHouseholds {
         // (equal numbers of one length are equal strings; "012" and "12" are not, and are kept apart)
         guard digits == length else { return others.insert(id).inserted }
         return numbers.insert(key)
+    }
+
+    func contains(_ id: String) -> Bool {
+        guard let (key, digits) = Self.number(id), digits == length else { return others.contains(id) }
+        return numbers.contains(key)
     }
 
     /// The number an id spells and how many digits it has; nil unless it is 1 to 19 digits (the ledger compares

@@ -90,29 +90,39 @@ public final class Pipeline {
         return report
     }
 
-    /// - Parameter recordAhead: begin emit's recording of the month in the ledger as soon as the alerts are
-    ///   decided, on a thread of its own, while detect writes its files (`fangfan run`).
-    public func detect(_ m: Month, recordAhead: Bool = false) throws -> [Alert] {
+    /// - Parameters:
+    ///   - recordAhead: begin emit's recording of the month in the ledger as soon as the alerts are decided, on a
+    ///     thread of its own, while detect writes its files (`fangfan run`).
+    ///   - releasingRoster: let go of the roster index once the households are evaluated, before the recording
+    ///     and the writing start (`fangfan run`: nothing after detect needs it; a province's is hundreds of MB).
+    public func detect(_ m: Month, recordAhead: Bool = false, releasingRoster: Bool = false) throws -> [Alert] {
         let line = try line(for: m)
         try layout.prepare()
         let store = try StagedStore(layout: layout)
-        let roster = try roster(store)
         let ledger = try openLedger()
-        let states = try ledger.caseStates().mapValues { $0.rawValue }
         let detector = Detector(
             layout: layout, period: MonitoringPeriod(evaluating: m, kind: config.rules.period), line: line.value, rules: config.rules)
-        // what link accumulated is detect's alone: let go once evaluated, so that detect's files and emit's
-        // lists reuse its memory (a province's figures and evidence are hundreds of MB); freeing it costs
-        // little (a few large arrays, not an object per record)
-        var figures = linkedInMemory(m, store: store)
-        linked = nil
-        if figures != nil {
-            // (the figures are this function's alone now: their evidence text is let go of, not copied)
-            detector.keepIllnessEvidenceOnly(&figures!, roster: roster)
+        let result: Detector.Result
+        do {
+            let roster = try roster(store)
+            let states = try ledger.caseStates().mapValues { $0.rawValue }
+            // what link accumulated is detect's alone: let go once evaluated, so that detect's files and emit's
+            // lists reuse its memory (a province's figures and evidence are hundreds of MB); freeing it costs
+            // little (a few large arrays, not an object per record)
+            var figures = linkedInMemory(m, store: store)
+            linked = nil
+            if figures != nil {
+                // (the figures are this function's alone now: their evidence text is let go of, not copied)
+                detector.keepIllnessEvidenceOnly(&figures!, roster: roster)
+                MemoryTuning.returnFreedMemory()
+            }
+            // (the figures let go of once evaluated, before the alerts are put together)
+            result = try detector.evaluate(roster: roster, caseStates: states, lettingGoOf: &figures)
+        }
+        if releasingRoster {
+            releaseRoster()
             MemoryTuning.returnFreedMemory()
         }
-        // (the figures let go of once evaluated, before the alerts are put together)
-        let result = try detector.evaluate(roster: roster, caseStates: states, lettingGoOf: &figures)
         recordingAhead = nil
         if recordAhead {
             recordingAhead = (

@@ -61,9 +61,15 @@ final class PGConnection: LedgerConnection, @unchecked Sendable {
     }
 
     func rows(_ sql: String, _ arguments: [LedgerValue]) throws -> [LedgerRow] {
+        var out: [LedgerRow] = []
+        try eachRow(sql, arguments) { out.append($0) }
+        return out
+    }
+
+    func eachRow(_ sql: String, _ arguments: [LedgerValue], _ body: (LedgerRow) throws -> Void) throws {
         let r = try run(arguments.isEmpty ? sql : Self.numbered(sql), arguments)
         defer { PQclear(r) }
-        return Self.rows(of: r)
+        try Self.eachRow(of: r, body)
     }
 
     func makeBatch(head: String, width: Int, tail: String) throws -> any LedgerRowBatch {
@@ -156,20 +162,18 @@ final class PGConnection: LedgerConnection, @unchecked Sendable {
         return .postgres(url.scrub(primary) + state)
     }
 
-    static func rows(of r: OpaquePointer) -> [LedgerRow] {
+    /// The result's rows as text, one at a time.
+    static func eachRow(of r: OpaquePointer, _ body: (LedgerRow) throws -> Void) rethrows {
         let n = Int(PQntuples(r)), width = Int(PQnfields(r))
         let columns = (0..<width).map { String(cString: PQfname(r, Int32($0))) }
-        var out: [LedgerRow] = []
-        out.reserveCapacity(n)
         for i in 0..<Int32(n) {
             var values: [String?] = []
             values.reserveCapacity(width)
             for j in 0..<Int32(width) {
                 values.append(PQgetisnull(r, i, j) == 1 ? nil : String(cString: PQgetvalue(r, i, j)))
             }
-            out.append(LedgerRow(columns: columns, values: values))
+            try body(LedgerRow(columns: columns, values: values))
         }
-        return out
     }
 
     /// `?` placeholders as `$1`, `$2`, … (outside quoted text).
