@@ -45,6 +45,9 @@ public final class Pipeline {
     /// reads no roster, and the ledger, shared or not, is open by then). A later stage would build it again.
     public func releaseRoster() { rosterCache = nil }
 
+    /// Whether the process holds a roster index (the tests ask).
+    var holdsRoster: Bool { rosterCache != nil }
+
     /// Lets go of the roster index's join tables once link is done (`fangfan run`: detect and emit join no
     /// record to a person or a household number).
     public func releaseJoinTables() { rosterCache?.index.releaseJoinTables() }

@@ -89,7 +89,10 @@ extension IngestTests {
         let pipeline = Pipeline(config: config, today: today, logger: T.quiet, progress: nil)
         let m = Month(year: 2021, month: 5)!
         _ = try pipeline.link(m)
-        _ = try pipeline.detect(m)
+        XCTAssertTrue(pipeline.holdsRoster)
+        // as `fangfan run` does: the roster index let go of once the households are evaluated; emit needs none
+        _ = try pipeline.detect(m, releasingRoster: true)
+        XCTAssertFalse(pipeline.holdsRoster)
         _ = try pipeline.emit(m, timings: [:])
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config.out + "/2021-05/summary.json")))
         let files = try XCTUnwrap((summary as? [String: Any])?["files"] as? [[String: Any]])

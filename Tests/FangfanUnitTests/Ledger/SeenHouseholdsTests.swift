@@ -33,6 +33,22 @@ final class SeenHouseholdsTests: XCTestCase {
         ])
     }
 
+    /// `contains` answers as `insert` would (recordMonth's households with a case): the same id only.
+    func testContainsTheIdsInsertedOnly() {
+        var seen = SeenHouseholds(minimumCapacity: 4)
+        XCTAssertFalse(seen.contains("4408251010010001"), "empty")
+        for id in ["4408251010010001", "012", "H-1"] { _ = seen.insert(id) }
+        XCTAssertTrue(seen.contains("4408251010010001"))
+        XCTAssertFalse(seen.contains("4408251010010002"))
+        XCTAssertFalse(seen.contains("0004408251010010001"), "the same number with leading zeros is another id")
+        // "012" came after the first id (16 digits): kept as text, found as text
+        XCTAssertTrue(seen.contains("012"))
+        XCTAssertFalse(seen.contains("12"))
+        XCTAssertTrue(seen.contains("H-1"))
+        XCTAssertFalse(seen.contains("H-2"))
+        XCTAssertFalse(seen.contains(""))
+    }
+
     func testManyNumbers() {
         var seen = SeenHouseholds(minimumCapacity: 0)
         let ids = (0..<50_000).map { String(format: "44082510100%05d", $0) }
