@@ -123,29 +123,19 @@ extension Ledger {
     /// The cases in 预警 past the verification deadline on `today` (RULES.md §13), ordered by town, days overdue
     /// descending, then village and household id; each with its last alert and that alert's level.
     public func overdueCases(today: Day, rule: Overdue) throws -> [OverdueCase] {
-        // Only cases listed before today − verify_days can be overdue: the ledger writes D as YYYY-MM-DD
-        // (`Day.description`), so the comparison of text is one of days, and the thousands of cases listed this
-        // month are not read. `rule.days` below still decides.
-        let listedBefore = Self.listedBefore(today: today, rule: rule)
-        return try read { db in
+        try read { db in
             var out: [OverdueCase] = []
-            // (read row by row, each town's and village's name kept once: a province's steady state has hundreds of
-            // thousands of overdue cases in a few thousand villages)
+            // (each town's and village's name kept once: a province's steady state has hundreds of thousands of
+            // overdue cases in a few thousand villages)
             var names = Set<String>()
             func once(_ name: String) -> String { names.insert(name).memberAfterInsert }
-            try db.eachRow(
-                """
-                SELECT c.household_id, c.town, c.village, c.first_listed_on, c.last_alert_id, a.level
-                FROM cases c LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id
-                WHERE c.state = ? AND c.first_listed_on IS NOT NULL AND c.first_listed_on < ?
-                """ + scope("c.household_id"), [.text(CaseState.warned.rawValue), .text(listedBefore)]
-            ) { row in
-                guard case .success(let d) = Day.parse(Array(row.text(3).utf8)),
-                    let days = rule.days(listedOn: d, today: today)
-                else { return }
+            try eachOverdueCase(
+                db, today: today, rule: rule, columns: "c.household_id, c.town, c.village, c.last_alert_id, a.level",
+                join: "LEFT JOIN alerts a ON a.month = c.last_alert_month AND a.alert_id = c.last_alert_id"
+            ) { row, d, days in
                 out.append(
                     OverdueCase(
-                        householdId: row.text(0), town: once(row.text(1)), village: once(row.text(2)), alertId: row.text(4),
+                        householdId: row.text(1), town: once(row.text(2)), village: once(row.text(3)), alertId: row.text(4),
                         level: row.optional(5).flatMap(Level.init(rawValue:)), firstListedOn: d, days: days))
             }
             // (towns and villages compared as their ranks among the few distinct ones, each pair of names compared
@@ -155,6 +145,30 @@ extension Ledger {
                 (towns[i], -out[i].days, villages[i], out[i].householdId) < (towns[j], -out[j].days, villages[j], out[j].householdId)
             }
             return order.map { out[$0] }
+        }
+    }
+
+    /// The cases in 预警 overdue on `today`, row by row: `body` gets the row (column 0 the case's D as written,
+    /// then `columns` of `cases c` and what `join` adds), D, and the days overdue. `overdueCases` and `overdueDays`
+    /// both read through it, so that emit's days read before the recording and its overdue cases after it are
+    /// chosen alike.
+    private func eachOverdueCase(
+        _ db: any LedgerConnection, today: Day, rule: Overdue, columns: String, join: String = "",
+        _ body: (LedgerRow, Day, Int) throws -> Void
+    ) throws {
+        // Only cases listed before today − verify_days can be overdue: the ledger writes D as YYYY-MM-DD
+        // (`Day.description`), so the comparison of text is one of days, and the thousands of cases listed this
+        // month are not read. `rule.days` below still decides.
+        try db.eachRow(
+            """
+            SELECT c.first_listed_on, \(columns) FROM cases c \(join)
+            WHERE c.state = ? AND c.first_listed_on IS NOT NULL AND c.first_listed_on < ?
+            """ + scope("c.household_id"),
+            [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))]
+        ) { row in
+            guard case .success(let d) = Day.parse(Array(row.text(0).utf8)), let days = rule.days(listedOn: d, today: today)
+            else { return }
+            try body(row, d, days)
         }
     }
 
@@ -171,13 +185,8 @@ extension Ledger {
     public func overdueDays(today: Day, rule: Overdue) throws -> [String: Int] {
         try read { db in
             var out: [String: Int] = [:]
-            try db.eachRow(
-                "SELECT household_id, first_listed_on FROM cases WHERE state = ? AND first_listed_on IS NOT NULL AND first_listed_on < ?"
-                    + scope(), [.text(CaseState.warned.rawValue), .text(Self.listedBefore(today: today, rule: rule))]
-            ) { row in
-                guard case .success(let d) = Day.parse(Array(row.text(1).utf8)), let days = rule.days(listedOn: d, today: today)
-                else { return }
-                out[row.text(0)] = days
+            try eachOverdueCase(db, today: today, rule: rule, columns: "c.household_id") { row, _, days in
+                out[row.text(1)] = days
             }
             return out
         }

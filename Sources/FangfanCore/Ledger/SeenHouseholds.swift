@@ -1,7 +1,7 @@
 /// A set of household ids: those a month's alerts or evaluations have named so far (`recordMonth` refuses one
 /// named twice), and the households with a case as recordMonth begins. Ids that are digits of the first id's
-/// length (detect's, always) are numbers in a `KeySet`, any other a String. A province's month names 1.5 million households: a set of Strings hashed and compared each one's
-/// bytes, a tenth of the ledger's recording.
+/// length (detect's, always) are numbers in a `KeySet`, any other a String. A province's month names 1.5 million
+/// households: a set of Strings hashed and compared each one's bytes, a tenth of the ledger's recording.
 struct SeenHouseholds {
     private var numbers: KeySet
     private var others = Set<String>()
@@ -20,6 +20,7 @@ struct SeenHouseholds {
         return numbers.insert(key)
     }
 
+    /// Whether the household was inserted (the same id: as `insert` tells them apart).
     func contains(_ id: String) -> Bool {
         guard let (key, digits) = Self.number(id), digits == length else { return others.contains(id) }
         return numbers.contains(key)
