@@ -9,8 +9,6 @@ public struct NormalizedRow {
     private var ends: [Int] = []
     /// A value holds a comma, quote or line break: the row must be written field by field, quoted.
     public private(set) var needsQuoting = false
-    /// Parsed amounts in fen, by field index (nil where the field is not an amount).
-    public var amounts: [Int64?] = []
 
     public init() {}
 
@@ -21,8 +19,17 @@ public struct NormalizedRow {
         used = 0
         ends.removeAll(keepingCapacity: true)
         needsQuoting = false
-        if amounts.count != fieldCount { amounts = Array(repeating: nil, count: fieldCount) }
-        for i in 0..<amounts.count { amounts[i] = nil }
+    }
+
+    /// Becomes the row a validator drafted (`RowDraft`): its bytes and value ends copied in one piece each.
+    mutating func take(_ draft: RowDraft) {
+        let n = draft.used
+        if storage.count < n { storage.append(contentsOf: repeatElement(0, count: max(n, 2 * storage.count, 256) - storage.count)) }
+        if n > 0 { storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: draft.bytes, count: n) } }
+        used = n
+        ends.removeAll(keepingCapacity: true)
+        ends.append(contentsOf: UnsafeBufferPointer(start: draft.ends, count: draft.count))
+        needsQuoting = draft.needsQuoting
     }
 
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {

@@ -33,6 +33,12 @@ public final class RowValidator {
     private let constants: UnsafeMutableBufferPointer<UInt8>
     /// Per field: whether its requirement depends on another field (`conditionallyRequired`).
     private let hasCondition: [Bool]
+    /// The memory a row is drafted in (`RowDraft`), lent to one `validate` at a time: a validator is used on
+    /// one thread (one per file, or per piece of a file).
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 1024
+    private let draftEnds: UnsafeMutablePointer<Int>
+    private let draftAmounts: UnsafeMutablePointer<Int64?>
 
     private enum PlainKind { case householdID, residentID, text, date, month, amount, choice, other }
     private struct PlainField {
@@ -45,6 +51,10 @@ public final class RowValidator {
         let schema = feed.kind.schema
         self.schema = schema
         self.today = today
+        scratch = .allocate(capacity: scratchCapacity)
+        draftEnds = .allocate(capacity: max(schema.fields.count, 1))
+        draftAmounts = .allocate(capacity: max(schema.fields.count, 1))
+        draftAmounts.initialize(repeating: nil, count: max(schema.fields.count, 1))
         switch schema.kind {
         case .medical: conditional = (schema.index(of: "reverses"), schema.index(of: "kind"), [])
         case .verification: conditional = (schema.index(of: "verified_by"), schema.index(of: "finding"), [])
@@ -113,7 +123,12 @@ public final class RowValidator {
         }
     }
 
-    deinit { constants.deallocate() }
+    deinit {
+        constants.deallocate()
+        scratch.deallocate()
+        draftEnds.deallocate()
+        draftAmounts.deallocate()
+    }
 
     /// `raw(i)` gives the raw bytes of canonical field i (nil when the file has no such column).
     /// On success the row holds the normalised values.
@@ -122,14 +137,18 @@ public final class RowValidator {
     /// requirements that depend on an earlier field (原结算流水号 for a 冲销, 核查人 unless 待核,
     /// 填报人 for 干部排查, one of the four income components) included, at their own field's place.
     public func validate(_ raw: (Int) -> RawField?, into row: inout NormalizedRow) -> RowProblem? {
-        row.reset(fieldCount: plain.count)
+        var draft = RowDraft(bytes: scratch, capacity: scratchCapacity, ends: draftEnds, amounts: draftAmounts, fieldCount: plain.count)
+        defer {
+            row.take(draft)
+            (scratch, scratchCapacity) = (draft.bytes, draft.capacity)  // (a larger block, if the row needed one)
+        }
         for i in 0..<plain.count {
             let value = raw(i) ?? RawField(start: nil, count: 0)
-            if let e = normalize(value, i, &row) ?? (hasCondition[i] ? conditionallyRequired(i, raw, row) : nil) {
+            if let e = normalize(value, i, &draft) ?? (hasCondition[i] ? conditionallyRequired(i, raw, draft) : nil) {
                 return RowProblem(field: i, raw: String(decoding: value, as: UTF8.self), error: e)
             }
         }
-        return feedCheck(raw, row)
+        return feedCheck(raw, draft)
     }
 
     /// The listed value (or configured spelling) equal to the bytes, compared in place.
@@ -143,7 +162,7 @@ public final class RowValidator {
         ValueError(.missingRequired, "必填项为空")
     }
 
-    private func normalize(_ value: RawField, _ i: Int, _ row: inout NormalizedRow) -> ValueError? {
+    private func normalize(_ value: RawField, _ i: Int, _ row: inout RowDraft) -> ValueError? {
         let slice = FastPath.trim(value)
         let f = plain[i]
         if slice.isEmpty {
@@ -158,7 +177,13 @@ public final class RowValidator {
         case .residentID where FastPath.residentID(slice, today: today): row.append(checked: slice); return nil
         case .date where FastPath.isoDate(slice): row.append(checked: slice); return nil
         case .month where FastPath.isoMonth(slice): row.append(checked: slice); return nil
-        case .text where Text.isTriviallyNFC(slice): row.append(slice); return nil
+        case .text:
+            // (one pass over the bytes: NFC as they are, and whether they need quoting)
+            switch Text.staging(slice) {
+            case .plain: row.append(checked: slice); return nil
+            case .quoted: row.append(slice); return nil
+            case .normalised: break
+            }
         case .choice:
             // (a listed value or a configured spelling's listed value: the listed values are plain words)
             if let canonical = listedChoice(slice, i) { row.append(checked: canonical); return nil }
@@ -258,19 +283,19 @@ public final class RowValidator {
 
     /// The requirement of field `i` that depends on an earlier field (FEEDS.md), checked once field `i`
     /// itself is valid; the fields before `i` are already normalised in `row`.
-    private func conditionallyRequired(_ i: Int, _ raw: (Int) -> RawField?, _ row: NormalizedRow) -> ValueError? {
+    private func conditionallyRequired(_ i: Int, _ raw: (Int) -> RawField?, _ row: RowDraft) -> ValueError? {
         let c = conditional
         switch schema.kind {
         case .medical where i == c.dependent:
-            if let k = c.on, row.isBlank(i) && row[k].elementsEqual(conditionValue) {
+            if let k = c.on, row.isBlank(i) && row.value(k).elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "冲销记录必须填写原结算流水号")
             }
         case .verification where i == c.dependent:
-            if let f = c.on, row.isBlank(i) && !row[f].elementsEqual(conditionValue) {
+            if let f = c.on, row.isBlank(i) && !row.value(f).elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "核查结论不是“待核”时必须填写核查人")
             }
         case .application where i == c.dependent:
-            if let ch = c.on, row.isBlank(i) && row[ch].elementsEqual(conditionValue) {
+            if let ch = c.on, row.isBlank(i) && row.value(ch).elementsEqual(conditionValue) {
                 return ValueError(.missingRequired, "干部排查必须填写填报人")
             }
         case .income where i == c.components.first:
@@ -284,7 +309,7 @@ public final class RowValidator {
     }
 
     /// The checks of FEEDS.md that look at several fields of an otherwise valid row.
-    private func feedCheck(_ raw: (Int) -> RawField?, _ row: NormalizedRow) -> RowProblem? {
+    private func feedCheck(_ raw: (Int) -> RawField?, _ row: RowDraft) -> RowProblem? {
         guard let total else { return nil }
         var sum: Int64 = 0
         for p in parts { sum += row.amounts[p] ?? 0 }
