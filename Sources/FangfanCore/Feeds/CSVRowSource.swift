@@ -31,23 +31,39 @@ final class CSVRowSource: RowSource {
     var consumedFileBytes: Int { reader.consumedFileBytes }
 
     func next(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void) throws -> Bool {
-        let (columns, width) = (self.columns, self.width)
-        return try reader.withNextFields { line, fields in
-            let count = fields.ends.count
-            if count != width {
-                var whole: [UInt8] = []
-                for i in 0..<count {
-                    if i > 0 { whole.append(0x2C) }
-                    CSVOut.appendField(&whole, fields.field(i))
-                }
-                let problem = FieldCountProblem(
-                    message: "该行有 \(count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
-                    raw: String(decoding: whole, as: UTF8.self))
-                try body(line, problem, { _ in nil })
-                return
-            }
-            try body(line, nil) { i in columns[i].map(fields.field) }
+        try columns.withUnsafeBufferPointer { columns in
+            try reader.withNextFields { line, fields in try row(line, fields, columns, body) }
         }
+    }
+
+    /// Every row to the end in the reader's own loop (`CSVReader.forEachRecord`): the rows of plain lines in
+    /// place in its buffer, and the columns held once for the file, not retained a row.
+    func eachRow(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void, between: () -> Void) throws {
+        try columns.withUnsafeBufferPointer { columns in
+            try reader.forEachRecord({ line, fields in try row(line, fields, columns, body) }, between: between)
+        }
+    }
+
+    /// A record as a row: its fields by canonical field, or the whole record as a field-count problem.
+    @inline(__always)
+    private func row(
+        _ line: Int, _ fields: RecordFields, _ columns: UnsafeBufferPointer<Int?>,
+        _ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void
+    ) throws {
+        let count = fields.ends.count
+        if count != width {
+            var whole: [UInt8] = []
+            for i in 0..<count {
+                if i > 0 { whole.append(0x2C) }
+                CSVOut.appendField(&whole, fields.field(i))
+            }
+            let problem = FieldCountProblem(
+                message: "该行有 \(count) 个字段，表头有 \(width) 个（可能是未加引号的逗号或缺列）",
+                raw: String(decoding: whole, as: UTF8.self))
+            try body(line, problem, { _ in nil })
+            return
+        }
+        try body(line, nil) { i in columns[i].map(fields.field) }
     }
 
     func finish() throws {}

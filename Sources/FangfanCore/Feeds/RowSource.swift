@@ -18,6 +18,12 @@ protocol RowSource: AnyObject {
     /// whole row as its raw value (its fields joined by commas, quoted where needed). `raw(i)` is field i's
     /// bytes (nil when the file has no such field), valid during `body` only.
     func next(_ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void) throws -> Bool
+    /// Calls `body` with every row to the end, and `between` after each (`forEachRow`). The default calls
+    /// `next` row by row; a source may hand its rows out in a loop of its own (`CSVRowSource`).
+    func eachRow(
+        _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
+        between: () -> Void
+    ) throws
     /// Checks made once the whole file was read (declared record counts).
     func finish() throws
 }
@@ -29,6 +35,13 @@ extension RowSource {
     func forEachRow(
         _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
         between: () -> Void = {}
+    ) throws {
+        try eachRow(body, between: between)
+    }
+
+    func eachRow(
+        _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
+        between: () -> Void
     ) throws {
         while try next(body) { between() }
     }

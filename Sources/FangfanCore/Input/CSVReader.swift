@@ -141,6 +141,60 @@ public final class CSVReader {
         return true
     }
 
+    /// Calls `body` with every record to the end, each with its line and its fields in place (valid during
+    /// `body` only), and `between` after each: what `withNextFields` gives, record after record. A line without
+    /// a quote that lies wholly in the buffer (nearly every line) is handed out where it lies, the buffer held
+    /// once for all of them: not copied into `record`, its field ends not appended to an array, nothing
+    /// reference counted a record. Any other record is read into `record` by `withNextFields`.
+    func forEachRecord(_ body: (_ line: Int, _ fields: RecordFields) throws -> Void, between: () -> Void) throws {
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: max(limits.maxFields, 1))
+        defer { ends.deallocate() }
+        while true {
+            try buffer.withUnsafeBufferPointer { p in
+                while let (start, end, count) = plainLineInPlace(p, ends: ends) {
+                    let fields = RecordFields(
+                        bytes: UnsafeBufferPointer(rebasing: p[start..<end]), ends: UnsafeBufferPointer(start: ends, count: count))
+                    try body(line - 1, fields)
+                    between()
+                }
+            }
+            guard try withNextFields(body) else { return }
+            between()
+        }
+    }
+
+    /// The next record if it is what `readPlainLine` takes (no quote, wholly in `p`, within the limits): its
+    /// bytes' range in `p` and its number of fields, their ends (from the record's start) in `ends`; the line
+    /// consumed. Nil, with nothing consumed, for any other.
+    @inline(__always)
+    private func plainLineInPlace(_ p: UnsafeBufferPointer<UInt8>, ends: UnsafeMutablePointer<Int>) -> (Int, Int, Int)? {
+        let n = p.count, start = pos
+        guard start < n, p[start] != 0x0A, p[start] != 0x0D else { return nil }
+        var i = start, k = 0
+        while true {
+            if p[i] == 0x22 { return nil }
+            let j = CSVReader.delimiter(in: p, from: i)
+            if j >= n || j - i > limits.maxFieldBytes { return nil }
+            ends[k] = j - start
+            k += 1
+            if p[j] == 0x2C {
+                if k >= limits.maxFields { return nil }
+                i = j + 1
+                if i >= n { return nil }
+                continue
+            }
+            var next = j + 1
+            if p[j] == 0x0D {
+                if next >= n { return nil }
+                if p[next] == 0x0A { next += 1 }
+            }
+            if (j - start) - (k - 1) > limits.maxRecordBytes { return nil }
+            pos = next
+            line += 1
+            return (start, j, k)
+        }
+    }
+
     /// Reads the next record that is not a blank line into `record`; false at the end.
     private func advance() throws -> Bool {
         while true {

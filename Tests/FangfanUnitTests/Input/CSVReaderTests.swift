@@ -38,7 +38,8 @@ enum Cuts {
 }
 
 /// Reads every record of `bytes`; `.auto` that meets non-UTF-8 bytes starts again as GB18030, as the ingest does.
-/// Every input is read twice, by `next()` and by `withNextFields` (the rows' path), and the two must agree.
+/// Every input is read three times, by `next()`, by `withNextFields` and by `forEachRecord` (the rows' paths),
+/// and the three must agree: the same records, or the same error (`between` once after each record).
 func readCSV(
     _ bytes: [UInt8], encoding: TextEncoding = .utf8, pieces: [Int] = [],
     limits: CSVLimits = CSVLimits(), file: StaticString = #filePath, line: UInt = #line
@@ -47,18 +48,34 @@ func readCSV(
         func reader() throws -> CSVReader {
             CSVReader(try DecodedSource(MemoryByteSource(bytes, pieces: pieces), encoding: encoding), limits: limits)
         }
-        let byNext = try reader()
-        var out: [ReadRecord] = []
-        while let r = try byNext.next() { out.append(ReadRecord(r)) }
-        let inPlace = try reader()
-        var fields: [ReadRecord] = []
-        while try inPlace.withNextFields({ line, f in
+        func record(_ line: Int, _ f: RecordFields) -> ReadRecord {
             var r = ReadRecord(line, [])
             r.fields = (0..<f.ends.count).map { Array(f.field($0)) }
-            fields.append(r)
-        }) {}
-        XCTAssertEqual(fields, out, "withNextFields and next() read the same records", file: file, line: line)
-        return out
+            return r
+        }
+        func read(_ body: (CSVReader, inout [ReadRecord]) throws -> Void) -> Result<[ReadRecord], Error> {
+            Result {
+                var out: [ReadRecord] = []
+                try body(try reader(), &out)
+                return out
+            }
+        }
+        let byNext = read { r, out in while let x = try r.next() { out.append(ReadRecord(x)) } }
+        let inPlace = read { r, out in while try r.withNextFields({ out.append(record($0, $1)) }) {} }
+        var betweens = 0
+        let inLoop = read { r, out in try r.forEachRecord({ out.append(record($0, $1)) }, between: { betweens += 1 }) }
+        for (name, other) in [("withNextFields", inPlace), ("forEachRecord", inLoop)] {
+            switch (byNext, other) {
+            case (.success(let a), .success(let b)):
+                XCTAssertEqual(b, a, "\(name) and next() read the same records", file: file, line: line)
+            case (.failure(let a), .failure(let b)):
+                XCTAssertEqual("\(b)", "\(a)", "\(name) and next() fail alike", file: file, line: line)
+            default:
+                XCTFail("\(name): \(other), next(): \(byNext)", file: file, line: line)
+            }
+        }
+        if case .success(let records) = inLoop { XCTAssertEqual(betweens, records.count, file: file, line: line) }
+        return try byNext.get()
     } catch is NotUTF8 where encoding == .auto {
         return try readCSV(bytes, encoding: .gb18030, pieces: pieces, limits: limits)
     }
