@@ -1,17 +1,21 @@
 /// alerts.jsonl written by hand: one object per line, keys sorted, the same document JSONEncoder
 /// gives with `.sortedKeys` (nil fields left out), at a fraction of the cost for tens of thousands of alerts.
+/// A province's 300,000 lines are written twice a run (detect's and emit's copy): the keys go out as whole
+/// literals with their commas and colons, the values are scanned a word at a time, the numbers are written
+/// as digits (no String made for them).
 enum AlertJSON {
+    /// Bytes written as they are: a key with its comma, quotes and colon (`,"category":`), brackets.
+    @inline(__always)
+    static func raw(_ out: inout [UInt8], _ s: StaticString) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     static func string(_ out: inout [UInt8], _ s: String) {
         var s = s
         s.withUTF8 { u in
             out.append(0x22)
             // most values need no escape: scanned as memory, copied whole
-            var i = 0
-            while i < u.count {
-                let b = u[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C { break }
-                i += 1
-            }
+            let i = firstToEscape(u)
             if i == u.count {
                 out.append(contentsOf: u)
                 out.append(0x22)
@@ -37,6 +41,30 @@ enum AlertJSON {
         }
     }
 
+    /// The position of the first byte JSON escapes (a control character, quote or backslash), or the end:
+    /// eight bytes at a time.
+    @inline(__always)
+    static func firstToEscape(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
+        let n = u.count
+        var i = 0
+        if let base = u.baseAddress {
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                // a byte below 0x20 (the same test on each byte's borrow: exact for "any"), a quote, a backslash
+                let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+                if below | zeroByte(w ^ 0x2222_2222_2222_2222) | zeroByte(w ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 { break }
+                i += 8
+            }
+        }
+        while i < n {
+            let b = u[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return i }
+            i += 1
+        }
+        return n
+    }
+
     static func strings(_ out: inout [UInt8], _ list: [String]) {
         out.append(UInt8(ascii: "["))
         for (i, s) in list.enumerated() {
@@ -46,67 +74,100 @@ enum AlertJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    /// `"key":` (or `,"key":` after the first), for keys that need no escape.
-    static func key(_ out: inout [UInt8], _ k: StaticString, first: Bool = false) {
-        if !first { out.append(0x2C) }
-        out.append(0x22)
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(0x22)
-        out.append(UInt8(ascii: ":"))
+    /// A whole number's decimal digits (as `String(v)` spells it).
+    static func int<I: BinaryInteger>(_ out: inout [UInt8], _ v: I) {
+        var m = Int64(v).magnitude
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits at most
+        withUnsafeMutableBytes(of: &digits) { d in
+            var at = d.count
+            repeat {
+                at -= 1
+                d[at] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+                m /= 10
+            } while m > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[at...]))
+        }
     }
-
-    static func int<I: BinaryInteger>(_ out: inout [UInt8], _ v: I) { out.append(contentsOf: String(v).utf8) }
 
     /// Keys in sorted order; absent optionals left out, as JSONEncoder does.
     static func evidence(_ out: inout [UInt8], _ e: Evidence) {
         out.append(UInt8(ascii: "{"))
         var first = true
-        if let v = e.amount { key(&out, "amount", first: first); string(&out, v); first = false }
-        if let v = e.date { key(&out, "date", first: first); string(&out, v); first = false }
-        if let v = e.record { key(&out, "record", first: first); string(&out, v); first = false }
-        key(&out, "source", first: first); string(&out, e.source)
-        key(&out, "text"); string(&out, e.text)
-        key(&out, "trigger"); string(&out, e.trigger)
+        if let v = e.amount { raw(&out, #""amount":"#); string(&out, v); first = false }
+        if let v = e.date { raw(&out, first ? #""date":"# : #","date":"#); string(&out, v); first = false }
+        if let v = e.record { raw(&out, first ? #""record":"# : #","record":"#); string(&out, v); first = false }
+        raw(&out, first ? #""source":"# : #","source":"#)
+        string(&out, e.source)
+        raw(&out, #","text":"#)
+        string(&out, e.text)
+        raw(&out, #","trigger":"#)
+        string(&out, e.trigger)
         out.append(UInt8(ascii: "}"))
     }
 
     /// One alert and its line end, keys in sorted order.
     /// The alert's line; `overdueDays`, where given, in place of its `overdue_days`.
     static func line(_ out: inout [UInt8], _ a: Alert, overdueDays: Int? = nil) {
-        out.append(UInt8(ascii: "{"))
-        key(&out, "alert_id", first: true); string(&out, a.alert_id)
-        key(&out, "category"); string(&out, a.category)
-        key(&out, "channels"); strings(&out, a.channels)
-        key(&out, "evidence")
-        out.append(UInt8(ascii: "["))
+        raw(&out, #"{"alert_id":"#)
+        string(&out, a.alert_id)
+        raw(&out, #","category":"#)
+        string(&out, a.category)
+        raw(&out, #","channels":"#)
+        strings(&out, a.channels)
+        raw(&out, #","evidence":["#)
         for (i, e) in a.evidence.enumerated() {
             if i > 0 { out.append(0x2C) }
             evidence(&out, e)
         }
-        out.append(UInt8(ascii: "]"))
-        key(&out, "head_id_masked"); string(&out, a.head_id_masked)
-        key(&out, "head_name"); string(&out, a.head_name)
-        key(&out, "household_id"); string(&out, a.household_id)
-        key(&out, "household_type"); string(&out, a.household_type)
-        key(&out, "income_projected"); string(&out, a.income_projected)
-        key(&out, "level"); string(&out, a.level.rawValue)
-        key(&out, "line"); string(&out, a.line)
-        key(&out, "month"); string(&out, a.month)
-        key(&out, "months_with_income"); int(&out, a.months_with_income)
-        key(&out, "net_per_capita"); string(&out, a.net_per_capita)
-        key(&out, "notes"); strings(&out, a.notes)
-        key(&out, "npc_denominator"); int(&out, a.npc_denominator)
-        key(&out, "npc_numerator"); int(&out, a.npc_numerator)
-        if let d = overdueDays ?? a.overdue_days { key(&out, "overdue_days"); int(&out, d) }
-        key(&out, "period_months"); int(&out, a.period_months)
-        key(&out, "prev_income"); string(&out, a.prev_income)
-        key(&out, "rigid"); string(&out, a.rigid)
-        key(&out, "risk_types"); strings(&out, a.risk_types)
-        key(&out, "size"); int(&out, a.size)
-        key(&out, "suggested"); strings(&out, a.suggested)
-        key(&out, "town"); string(&out, a.town)
-        key(&out, "triggers"); strings(&out, a.triggers)
-        key(&out, "village"); string(&out, a.village)
+        raw(&out, #"],"head_id_masked":"#)
+        string(&out, a.head_id_masked)
+        raw(&out, #","head_name":"#)
+        string(&out, a.head_name)
+        raw(&out, #","household_id":"#)
+        string(&out, a.household_id)
+        raw(&out, #","household_type":"#)
+        string(&out, a.household_type)
+        raw(&out, #","income_projected":"#)
+        string(&out, a.income_projected)
+        raw(&out, #","level":"#)
+        string(&out, a.level.rawValue)
+        raw(&out, #","line":"#)
+        string(&out, a.line)
+        raw(&out, #","month":"#)
+        string(&out, a.month)
+        raw(&out, #","months_with_income":"#)
+        int(&out, a.months_with_income)
+        raw(&out, #","net_per_capita":"#)
+        string(&out, a.net_per_capita)
+        raw(&out, #","notes":"#)
+        strings(&out, a.notes)
+        raw(&out, #","npc_denominator":"#)
+        int(&out, a.npc_denominator)
+        raw(&out, #","npc_numerator":"#)
+        int(&out, a.npc_numerator)
+        if let d = overdueDays ?? a.overdue_days {
+            raw(&out, #","overdue_days":"#)
+            int(&out, d)
+        }
+        raw(&out, #","period_months":"#)
+        int(&out, a.period_months)
+        raw(&out, #","prev_income":"#)
+        string(&out, a.prev_income)
+        raw(&out, #","rigid":"#)
+        string(&out, a.rigid)
+        raw(&out, #","risk_types":"#)
+        strings(&out, a.risk_types)
+        raw(&out, #","size":"#)
+        int(&out, a.size)
+        raw(&out, #","suggested":"#)
+        strings(&out, a.suggested)
+        raw(&out, #","town":"#)
+        string(&out, a.town)
+        raw(&out, #","triggers":"#)
+        strings(&out, a.triggers)
+        raw(&out, #","village":"#)
+        string(&out, a.village)
         out.append(UInt8(ascii: "}"))
         out.append(0x0A)
     }

@@ -1,11 +1,19 @@
 /// Suggested assistance of RULES.md §6 (缺什么补什么): suggestions, never decisions.
 public enum Suggestions {
     public static func of(household h: Household, fired: [FiredTrigger], level: Level?) -> [String] {
+        // the categories in the order first added, each with its details (a handful: looked up by their bytes,
+        // not through a dictionary that hashes Chinese text through its NFC form)
         var order: [String] = []
-        var details: [String: [String]] = [:]
+        var details: [[String]] = []
+        func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
         func add(_ category: String, _ detail: [String] = []) {
-            if details[category] == nil { order.append(category); details[category] = [] }
-            for d in detail where !details[category]!.contains(d) { details[category]!.append(d) }
+            var k = order.firstIndex { same($0, category) } ?? -1
+            if k < 0 {
+                k = order.count
+                order.append(category)
+                details.append([])
+            }
+            for d in detail where !details[k].contains(where: { same($0, d) }) { details[k].append(d) }
         }
         let codes = Set(fired.map(\.code))
         let mainLabour = h.members.contains { $0.labour.isMain }
@@ -45,6 +53,6 @@ public enum Suggestions {
         if codes.contains(HousingTrigger.code) { add("综合保障", ["危房改造"]) }
         if codes.contains(WaterTrigger.code) { add("其他帮扶", ["饮水工程"]) }
         if level == .red && order.isEmpty { add("其他帮扶") }
-        return order.map { c in details[c]!.isEmpty ? c : "\(c)（\(details[c]!.joined(separator: "、"))）" }
+        return order.indices.map { k in details[k].isEmpty ? order[k] : "\(order[k])（\(details[k].joined(separator: "、"))）" }
     }
 }

@@ -191,21 +191,24 @@ extension RosterHouseholds.Table {
 /// (the standard library's seeded hash) for each household.
 struct SpellingCodes<Code: FixedWidthInteger & UnsignedInteger> {
     private(set) var spellings: [String] = []
-    private var codes: [String: Code] = [:]
-    private var last: (spelling: String, code: Code)?
+    /// (keyed on the spellings' bytes, `TextKey`: a town's or village's Chinese name is not hashed through
+    /// its NFC form once a household)
+    private var codes: [TextKey: Code] = [:]
+    private var last: (spelling: TextKey, code: Code)?
 
     mutating func code(_ spelling: String) -> Code {
-        if let last, last.spelling == spelling { return last.code }
+        let key = TextKey(spelling)
+        if let last, last.spelling == key { return last.code }
         let c: Code
-        if let known = codes[spelling] {
+        if let known = codes[key] {
             c = known
         } else {
             precondition(spellings.count < Int(Code.max), "more than \(Code.max) spellings of a roster column")
             c = Code(spellings.count)
             spellings.append(spelling)
-            codes[spelling] = c
+            codes[key] = c
         }
-        last = (spelling, c)
+        last = (key, c)
         return c
     }
 }

@@ -246,6 +246,38 @@ final class AlertJSONTests: XCTestCase {
     }
 }
 
+extension AlertJSONTests {
+    /// The word-at-a-time scan finds the first byte to escape wherever it lies: in a word, at a word's edge,
+    /// in the bytes after the last word; bytes 0x20 and above (0x7F, UTF-8's 0x80–0xFF) are never escaped.
+    func testEscapesAreFoundAtEveryPosition() {
+        for n in 0...20 {
+            for at in 0..<max(n, 1) where n > 0 {
+                for special: UInt8 in [0x00, 0x01, 0x09, 0x0A, 0x1F, 0x22, 0x5C] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: n)
+                    bytes[at] = special
+                    bytes.withUnsafeBufferPointer { XCTAssertEqual(AlertJSON.firstToEscape($0), at, "\(n) \(at) \(special)") }
+                }
+            }
+            for plain: UInt8 in [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xE4, 0xFF] {
+                let bytes = [UInt8](repeating: plain, count: n)
+                bytes.withUnsafeBufferPointer { XCTAssertEqual(AlertJSON.firstToEscape($0), n, "\(n) \(plain)") }
+            }
+        }
+        // 中 is E4 B8 AD: no byte of it is escaped, the quote after it is
+        let text = Array("中文中文中\"".utf8)
+        text.withUnsafeBufferPointer { XCTAssertEqual(AlertJSON.firstToEscape($0), 15) }
+    }
+
+    /// Whole numbers as `String(v)` spells them.
+    func testNumbersAreWrittenAsStringSpellsThem() {
+        for v in [0, 1, 9, 10, 99, 100, -1, -10, -1350, 300, 123_456_789, Int.max, Int.min + 1] {
+            var out: [UInt8] = []
+            AlertJSON.int(&out, v)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), String(v))
+        }
+    }
+}
+
 /// RULES.md §8: each town's list by level (red, orange, yellow), then net income per capita ascending,
 /// then household id; towns in the order of their names.
 final class ListOrderTests: XCTestCase {
