@@ -260,12 +260,11 @@ public struct Detector: Sendable {
     /// ranks, not Chinese names compared again and again), then moves the alerts into place by swapping
     /// (an Alert is dozens of references: a copy retains them all).
     static func list(_ alerts: inout [Alert], towns: [String]) {
-        // (towns keyed on their bytes, `TextKey`: a Chinese name is not hashed through its NFC form per alert)
-        var rank: [TextKey: Int] = [:]
-        var named = Set(towns.map(TextKey.init))
-        for i in alerts.indices { named.insert(TextKey(alerts[i].town)) }
-        for (i, t) in named.map(\.text).sorted().enumerated() { rank[TextKey(t)] = i }
-        let townRank = alerts.indices.map { rank[TextKey(alerts[$0].town)]! }
+        var rank: [String: Int] = [:]
+        var named = Set(towns)
+        for i in alerts.indices { named.insert(alerts[i].town) }
+        for (i, t) in named.sorted().enumerated() { rank[t] = i }
+        let townRank = alerts.indices.map { rank[alerts[$0].town]! }
         let levels = alerts.indices.map { alerts[$0].level }, npcs = alerts.indices.map { alerts[$0].npc }
         let ids = alerts.indices.map { alerts[$0].household_id }
         let order = alerts.indices.sorted { i, j in

@@ -3,7 +3,7 @@
 /// shared. An Array is a reference to its storage: equal lists then hold one storage (and its Strings), not
 /// one allocation each per alert. What an alert holds is unchanged.
 struct AlertLists {
-    private var seen: [TextList: [String]] = [:]
+    private var seen: [[String]: [String]] = [:]
     /// Beyond this many different lists, the rest are kept as they come (a table that grows with the alerts
     /// would cost what it saves).
     static let limit = 4096
@@ -19,24 +19,8 @@ struct AlertLists {
     /// The first list seen equal to `list`, or `list` itself.
     mutating func one(_ list: [String]) -> [String] {
         if list.isEmpty { return list }  // (an empty Array has no storage of its own)
-        if let known = seen[TextList(list)] { return known }
-        if seen.count < Self.limit { seen[TextList(list)] = list }
+        if let known = seen[list] { return known }
+        if seen.count < Self.limit { seen[list] = list }
         return list
-    }
-}
-
-/// A list of Strings as a dictionary key hashed and compared on their UTF-8 bytes (`TextKey`, for a list).
-struct TextList: Hashable {
-    let list: [String]
-    init(_ list: [String]) { self.list = list }
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(list.count)
-        for s in list {
-            hasher.combine(s.utf8.count)  // (["ab", "c"] and ["a", "bc"] hashed apart)
-            TextKey(s).hash(into: &hasher)
-        }
-    }
-    static func == (a: TextList, b: TextList) -> Bool {
-        a.list.count == b.list.count && zip(a.list, b.list).allSatisfy { TextKey($0) == TextKey($1) }
     }
 }
