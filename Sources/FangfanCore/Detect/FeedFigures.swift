@@ -68,7 +68,7 @@ public struct FeedFigures: Sendable {
 
     /// Adds one record of household `h`. `r[o + c]` is the staged column `c` (`o` = 0 for a staged record, 1
     /// for a row of link's files, which begin with the household); the columns are found by name (`column`).
-    mutating func add(_ h: Int, _ r: CSVRecord, offset o: Int) {
+    mutating func add<R: RecordAccess>(_ h: Int, _ r: R, offset o: Int) {
         let c = column
         // a record confirmed by review carries its review id after the feed's columns (RULES.md §11)
         let review = r.count > o + c.width ? r.string(o + c.width) : ""

@@ -130,6 +130,16 @@ public func recordKeyHash(_ fields: [Int], _ value: (Int) -> ArraySlice<UInt8>) 
     return h.value
 }
 
+/// `recordKeyHash` of a record's fields in place (a staged record as link reads it).
+func recordKeyHash<R: RecordAccess>(_ fields: [Int], _ r: R) -> UInt64 {
+    var h = RecordKeyHasher()
+    for f in fields {
+        let v = r[f]
+        if v.withContiguousStorageIfAvailable({ h.add(field: $0) }) == nil { Array(v).withUnsafeBufferPointer { h.add(field: $0) } }
+    }
+    return h.value
+}
+
 /// FNV-1a over the key fields' bytes, each field followed by 0x1F (`recordKeyHash`, `NormalizedRow.recordKey`).
 public struct RecordKeyHasher {
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -71,7 +71,24 @@ public struct RecordFields {
     @inlinable public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1] + 1)..<ends[i]])
     }
+
+    public var count: Int { ends.count }
+    @inlinable public subscript(i: Int) -> UnsafeBufferPointer<UInt8> { field(i) }
+    public func string(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
 }
+
+/// A record's fields by position, for code that reads staged records either way: a `CSVRecord` (its fields
+/// slices of its arrays, each retained while used), or in place (`RecordFields`, `StagedRecord`: no reference
+/// counting per field).
+protocol RecordAccess {
+    associatedtype Field: RandomAccessCollection where Field.Element == UInt8, Field.Index == Int
+    var count: Int { get }
+    subscript(i: Int) -> Field { get }
+    func string(_ i: Int) -> String
+}
+
+extension CSVRecord: RecordAccess {}
+extension RecordFields: RecordAccess {}
 
 /// Limits against hostile files.
 public struct CSVLimits: Sendable {

@@ -37,7 +37,7 @@ struct FeedJoin: @unchecked Sendable {
     func household(_ r: CSVRecord) -> Int? { household(key: rosterKey(r)) }
 
     /// The number the roster knows the record by: its household's, or its person's.
-    func rosterKey(_ r: CSVRecord) -> UInt64 {
+    func rosterKey<R: RecordAccess>(_ r: R) -> UInt64 {
         Linker.byHousehold(feed) ? HouseholdID.staged(r[hhIndex!]).key : ResidentID.staged(r[personIndex!]).key
     }
 
@@ -59,8 +59,8 @@ struct FeedJoin: @unchecked Sendable {
 
     /// An unmatched record confirmed by review: its candidate's household, and the record as if its ID had been
     /// the candidate's, the review id after its fields.
-    func confirmedRecord(_ r: CSVRecord) -> (household: Int, record: CSVRecord)? {
-        guard let c = confirmed[recordKeyHash(keyFields) { r[$0] }], let p = personIndex,
+    func confirmedRecord<R: RecordAccess>(_ r: R) -> (household: Int, record: CSVRecord)? {
+        guard let c = confirmed[recordKeyHash(keyFields, r)], let p = personIndex,
             let h = roster.household(of: c.person)
         else { return nil }
         var fields = (0..<schema.fields.count).map { r.string($0) }

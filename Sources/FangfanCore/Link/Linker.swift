@@ -297,7 +297,8 @@ public struct Linker: @unchecked Sendable {
         var lastKey = UInt64.max, lastHousehold: Int? = nil
         for f in files {
             var ordinal = plan.files[f].first
-            try StagedStore.forEach(join.feed, file: plan.files[f].path) { r in
+            // (each record read in place: no copy of it, no slice of its fields retained)
+            try StagedStore.forEachInPlace(join.feed, file: plan.files[f].path) { r in
                 let o = ordinal
                 ordinal += 1
                 // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)

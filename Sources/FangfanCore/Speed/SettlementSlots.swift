@@ -43,7 +43,7 @@ struct SettlementSlots: Sendable {
 
     /// Offers entry `e` one settlement: kept as the plain path keeps it. `fields` are the columns of `r` of
     /// the id, kind, person, settled, visit type and review (-1: none, an empty review).
-    mutating func add(_ e: Int, outOfPocket oop: Money, _ r: CSVRecord, fields: (Int, Int, Int, Int, Int, Int)) {
+    mutating func add<R: RecordAccess>(_ e: Int, outOfPocket oop: Money, _ r: R, fields: (Int, Int, Int, Int, Int, Int)) {
         var slot: Int32
         if Int(kept[e]) == limit {
             // the first of the smallest kept (as `min(by:)` finds it), replaced only by a larger one
@@ -76,7 +76,7 @@ struct SettlementSlots: Sendable {
     }
 
     /// Writes the fields' text into the blocks; returns where it starts.
-    private mutating func place(_ r: CSVRecord, _ fields: (Int, Int, Int, Int, Int, Int)) -> Int {
+    private mutating func place<R: RecordAccess>(_ r: R, _ fields: (Int, Int, Int, Int, Int, Int)) -> Int {
         func size(_ c: Int) -> Int { (c >= 0 ? r[c].count : 0) + 1 }
         let n =
             size(fields.0) + size(fields.1) + size(fields.2) + size(fields.3) + size(fields.4) + size(fields.5)

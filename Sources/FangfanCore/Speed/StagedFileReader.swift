@@ -24,15 +24,56 @@ final class StagedFileReader {
     private var atFileStart = true
     private var line = 1
     private let limits: CSVLimits
+    /// A plain line's field ends, from the line's start (`plainLine`).
+    private let ends: UnsafeMutablePointer<Int>
 
     init(path: String, limits: CSVLimits, blockSize: Int = 1 << 20) throws {
         source = try FileByteSource(path: path)
         self.limits = limits
         capacity = max(blockSize, 16)
         buffer = .allocate(capacity: capacity)
+        ends = .allocate(capacity: max(limits.maxFields, 1))
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        ends.deallocate()
+    }
+
+    /// Calls `body` with every record to the end, in place (valid during `body` only): what `next(into:)`
+    /// gives, record after record, a plain line handed out where it lies in the buffer (not copied into a
+    /// record, its field ends not appended to an array), any other record as the general path reads it.
+    func forEachRecord(_ body: (StagedRecord) throws -> Void) throws {
+        var record = CSVRecord(line: 1)
+        while true {
+            if start >= end {
+                if eof { return }
+                try fill()
+                continue
+            }
+            let plain = plainLine()
+            switch plain.outcome {
+            case .record:
+                let fields = RecordFields(
+                    bytes: UnsafeBufferPointer(start: buffer + plain.from, count: plain.length),
+                    ends: UnsafeBufferPointer(start: ends, count: plain.count))
+                try body(StagedRecord(fields: fields, quoted: false))
+                continue
+            case .more:
+                if !eof {
+                    try fill()
+                    continue
+                }
+            // the file's last line, without a line end: the general path ends it
+            case .general: break
+            }
+            switch try general(&record) {
+            case .record: try record.withFields { try body(StagedRecord(fields: $0, quoted: record.quoted)) }
+            case .blank, .none: continue
+            case .more: try fill()
+            }
+        }
+    }
 
     /// Reads the next record into `record` (its storage reused); false at the end of the file.
     func next(into record: inout CSVRecord) throws -> Bool {
@@ -42,7 +83,7 @@ final class StagedFileReader {
                 try fill()
                 continue
             }
-            switch plainLine(&record) {
+            switch plainLine(into: &record) {
             case .record: return true
             case .more:
                 if !eof {
@@ -97,14 +138,26 @@ final class StagedFileReader {
         ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
     }
 
-    /// A line with no quote and no CR that ends with an LF in the buffer: its commas found a word at a time,
-    /// copied into the record whole.
-    private func plainLine(_ record: inout CSVRecord) -> Plain {
-        let p = buffer, from = start, n = end
-        if p[from] == 0x0A { return .general }  // a blank line
+    /// A line with no quote and no CR that ends with an LF in the buffer (`plainLine()`), copied into `record`.
+    private func plainLine(into record: inout CSVRecord) -> Plain {
+        let plain = plainLine()
+        guard plain.outcome == .record else { return plain.outcome }
         record.used = 0
         record.quoted = false
         record.ends.removeAll(keepingCapacity: true)
+        record.ends.append(contentsOf: UnsafeBufferPointer(start: ends, count: plain.count))
+        record.append(UnsafeBufferPointer(start: buffer + plain.from, count: plain.length))
+        record.line = line - 1
+        return .record
+    }
+
+    /// A line with no quote and no CR that ends with an LF in the buffer: its commas found a word at a time,
+    /// its field ends (from the line's start) in `ends`; the line's start and length in the buffer and its
+    /// number of fields, the line consumed. Nothing consumed for `.more` and `.general`.
+    private func plainLine() -> (outcome: Plain, from: Int, length: Int, count: Int) {
+        let p = buffer, from = start, n = end
+        if p[from] == 0x0A { return (.general, 0, 0, 0) }  // a blank line
+        var k = 0
         var j = from
         var fieldFrom = from
         while true {
@@ -121,9 +174,10 @@ final class StagedFileReader {
                         hit = at
                         break
                     }
-                    if at - fieldFrom > limits.maxFieldBytes { return .general }
-                    record.ends.append(at - from)
-                    if record.ends.count >= limits.maxFields { return .general }
+                    if at - fieldFrom > limits.maxFieldBytes { return (.general, 0, 0, 0) }
+                    ends[k] = at - from
+                    k += 1
+                    if k >= limits.maxFields { return (.general, 0, 0, 0) }
                     fieldFrom = at + 1
                     m &= m &- 1
                 }
@@ -135,9 +189,10 @@ final class StagedFileReader {
                 while j < n {
                     let b = p[j]
                     if b == 0x2C {
-                        if j - fieldFrom > limits.maxFieldBytes { return .general }
-                        record.ends.append(j - from)
-                        if record.ends.count >= limits.maxFields { return .general }
+                        if j - fieldFrom > limits.maxFieldBytes { return (.general, 0, 0, 0) }
+                        ends[k] = j - from
+                        k += 1
+                        if k >= limits.maxFields { return (.general, 0, 0, 0) }
                         fieldFrom = j + 1
                     } else if b == 0x0A || b == 0x0D || b == 0x22 {
                         hit = j
@@ -145,18 +200,17 @@ final class StagedFileReader {
                     }
                     j += 1
                 }
-                if hit < 0 { return .more }
+                if hit < 0 { return (.more, 0, 0, 0) }
             }
-            if p[hit] != 0x0A { return .general }  // a quote or a CR
-            if hit - fieldFrom > limits.maxFieldBytes { return .general }
+            if p[hit] != 0x0A { return (.general, 0, 0, 0) }  // a quote or a CR
+            if hit - fieldFrom > limits.maxFieldBytes { return (.general, 0, 0, 0) }
             let length = hit - from
-            if length - record.ends.count > limits.maxRecordBytes { return .general }
-            record.ends.append(length)
-            record.append(UnsafeBufferPointer(start: p + from, count: length))
-            record.line = line
+            if length - k > limits.maxRecordBytes { return (.general, 0, 0, 0) }
+            ends[k] = length
+            k += 1
             line += 1
             start = hit + 1
-            return .record
+            return (.record, from, length, k)
         }
     }
 
@@ -271,5 +325,27 @@ final class StagedFileReader {
         }
         record.ends.append(record.used)
         return .record
+    }
+}
+
+/// A staged record as `StagedFileReader.forEachRecord` hands it out: its fields in place, and whether one was
+/// quoted (how `appendFields` writes it back).
+struct StagedRecord: RecordAccess {
+    let fields: RecordFields
+    let quoted: Bool
+
+    var count: Int { fields.count }
+    subscript(i: Int) -> UnsafeBufferPointer<UInt8> { fields.field(i) }
+    func string(_ i: Int) -> String { fields.string(i) }
+
+    /// The fields, each after a comma, as CSV: as `CSVRecord.appendFields` writes them (the line as read when
+    /// none was quoted).
+    func appendFields(to out: inout [UInt8]) {
+        if quoted {
+            for i in 0..<count { out.append(0x2C); CSVOut.appendField(&out, fields.field(i)) }
+            return
+        }
+        out.append(0x2C)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: fields.bytes[0..<(fields.ends.last ?? 0)]))
     }
 }

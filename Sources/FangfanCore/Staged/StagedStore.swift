@@ -33,6 +33,14 @@ public struct StagedStore: @unchecked Sendable {
         while try reader.next(into: &record) { try body(record) }
     }
 
+    /// The same records in place (`StagedFileReader.forEachRecord`), valid during `body` only.
+    static func forEachInPlace(_ feed: FeedKind, file path: String, _ body: (StagedRecord) throws -> Void) throws {
+        let reader = try StagedFileReader(path: path, limits: limits)
+        var header = CSVRecord(line: 1)
+        guard try reader.next(into: &header), header.count == feed.schema.fields.count else { throw unexpectedHeader(path) }
+        try reader.forEachRecord(body)
+    }
+
     /// The same records by the general reader (`CSVReader` on decoded text): the plain path the fast one must agree with.
     static func forEachPlain(_ feed: FeedKind, file path: String, _ body: (CSVRecord) throws -> Void) throws {
         let reader = CSVReader(try DecodedSource(try FileByteSource(path: path), encoding: .utf8), limits: limits)

@@ -14,7 +14,7 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible, Co
 
     /// The `index` of a staged date or month (`YYYY-MM-DD` or `YYYY-MM`, trusted, at least 7 bytes),
     /// read from its digits without parsing the whole value (link and detect do it once per record).
-    public static func stagedIndex(_ d: ArraySlice<UInt8>) -> Int {
+    public static func stagedIndex<C: RandomAccessCollection>(_ d: C) -> Int where C.Element == UInt8, C.Index == Int {
         let s = d.startIndex
         let y = Int(d[s] - 48) * 1000 + Int(d[s + 1] - 48) * 100 + Int(d[s + 2] - 48) * 10 + Int(d[s + 3] - 48)
         return y * 12 + Int(d[s + 5] - 48) * 10 + Int(d[s + 6] - 48) - 1

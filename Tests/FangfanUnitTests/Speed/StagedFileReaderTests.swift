@@ -47,11 +47,27 @@ final class StagedFileReaderTests: XCTestCase {
         } catch let e as InputError { return .failure(e) } catch { XCTFail("\(error)"); return .success([]) }
     }
 
+    /// The records as `forEachRecord` hands them out in place (no line number: link does not ask for one).
+    func inPlace(_ path: String, blockSize: Int) -> Result<[Seen], InputError> {
+        do {
+            let reader = try StagedFileReader(path: path, limits: limits, blockSize: blockSize)
+            var out: [Seen] = []
+            try reader.forEachRecord { r in
+                var copied: [UInt8] = []
+                r.appendFields(to: &copied)
+                out.append(Seen(fields: (0..<r.count).map { Array(r[$0]) }, line: 0, quoted: r.quoted, copied: copied))
+            }
+            return .success(out)
+        } catch let e as InputError { return .failure(e) } catch { XCTFail("\(error)"); return .success([]) }
+    }
+
     func assertSame(_ text: [UInt8], _ message: String = "", file f: StaticString = #filePath, line l: UInt = #line) throws {
         let path = try file(text)
         let expected = plain(path)
+        let withoutLines = expected.map { $0.map { s in Seen(fields: s.fields, line: 0, quoted: s.quoted, copied: s.copied) } }
         for size in [16, 17, 31, 64, 1000, 1 << 20] {
             XCTAssertEqual(fast(path, blockSize: size), expected, "block \(size) \(message)", file: f, line: l)
+            XCTAssertEqual(inPlace(path, blockSize: size), withoutLines, "in place, block \(size) \(message)", file: f, line: l)
         }
     }
 
