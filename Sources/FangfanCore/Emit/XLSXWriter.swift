@@ -131,6 +131,8 @@ public enum XLSXWriter {
 
         xml.reserveCapacity(min(256 + sheet.rows.count * max(width, 1) * 48, flushAt + (64 << 10)))
         func put(_ s: String) { xml.append(contentsOf: s.utf8) }
+        /// A fixed piece of markup, appended as bytes (the cells' pieces: millions of them in a province's lists).
+        func raw(_ s: StaticString) { s.withUTF8Buffer { xml.append(contentsOf: $0) } }
         put(declaration)
         put(
             #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
@@ -160,16 +162,16 @@ public enum XLSXWriter {
         var rowDigits: [UInt8] = []
         /// `<c r="B12" s="2"`: the cell's opening, without its end.
         func openCell(_ column: Int, style: Int) {
-            xml.append(contentsOf: #"<c r=""#.utf8)
+            raw(#"<c r=""#)
             xml.append(contentsOf: names[column])
             xml.append(contentsOf: rowDigits)
-            xml.append(contentsOf: #"" s=""#.utf8)
+            raw(#"" s=""#)
             xml.append(UInt8(ascii: "0") + UInt8(style))
             xml.append(0x22)
         }
         func text(_ s: String, column: Int, row: Int, style: Int) throws {
             openCell(column, style: style)
-            if s.isEmpty { xml.append(contentsOf: "/>".utf8); return }
+            if s.isEmpty { raw("/>"); return }
             // Nearly every cell: text with nothing to escape that neither begins nor ends with a space,
             // decided in one pass over its UTF-8 and copied as it is. (The lead bytes of the whitespace
             // characters above ASCII are C2, E1, E2 and E3; such a first or last character, and any
@@ -194,16 +196,17 @@ public enum XLSXWriter {
                 var last = n - 1
                 while last > 0 && u[last] & 0xC0 == 0x80 { last -= 1 }
                 if maybeSpace(0) || maybeSpace(last) { return false }
-                var i = 0
+                // (eight bytes at a time while none is one of those looked at below, nor the EF of U+FFFE/U+FFFF)
+                var i = plainPrefix(u)
                 while i < n {
                     let b = u[i]
                     if b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x5F { return false }
                     if b == 0xEF && i + 2 < n && u[i + 1] == 0xBF && (u[i + 2] == 0xBE || u[i + 2] == 0xBF) { return false }
                     i += 1
                 }
-                xml.append(contentsOf: #" t="inlineStr"><is><t>"#.utf8)
+                raw(#" t="inlineStr"><is><t>"#)
                 xml.append(contentsOf: u)
-                xml.append(contentsOf: "</t></is></c>".utf8)
+                raw("</t></is></c>")
                 return true
             }
             if plain == true { return }
@@ -230,9 +233,9 @@ public enum XLSXWriter {
         for (index, cells) in sheet.rows.enumerated() {
             let r = index + 2
             rowDigits = Array(String(r).utf8)
-            xml.append(contentsOf: #"<row r=""#.utf8)
+            raw(#"<row r=""#)
             xml.append(contentsOf: rowDigits)
-            xml.append(contentsOf: #"">"#.utf8)
+            raw(#"">"#)
             for (i, cell) in cells.enumerated() {
                 switch cell {
                 case .text(let s):
@@ -240,13 +243,13 @@ public enum XLSXWriter {
                 case .number(let literal), .integer(let literal):
                     guard isDecimalLiteral(literal) else { throw XLSXError.invalidNumber(row: r, column: i + 1) }
                     if case .integer = cell { openCell(i, style: Style.integer) } else { openCell(i, style: Style.number) }
-                    xml.append(contentsOf: "><v>".utf8)
+                    raw("><v>")
                     xml.append(contentsOf: literal.utf8)
-                    xml.append(contentsOf: "</v></c>".utf8)
+                    raw("</v></c>")
                 case .empty:
                     // Styled as text, so that an ID typed in later stays text.
                     openCell(i, style: Style.text)
-                    xml.append(contentsOf: "/>".utf8)
+                    raw("/>")
                 }
             }
             put("</row>")
@@ -262,6 +265,27 @@ public enum XLSXWriter {
             put(#"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#)
         }
         put("</worksheet>")
+    }
+
+    /// How many leading bytes of `u` are none of the bytes a text cell's plain path looks at one by one (below
+    /// 0x20, `&` `<` `>` `"` `_`, and EF, the lead byte of U+FFFE and U+FFFF), in whole words of eight: where
+    /// that path's byte loop may start.
+    @inline(__always)
+    static func plainPrefix(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
+        guard let base = u.baseAddress else { return 0 }
+        var i = 0
+        while i + 8 <= u.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+            let hit =
+                below | zeroByte(w ^ 0x2626_2626_2626_2626) | zeroByte(w ^ 0x3C3C_3C3C_3C3C_3C3C)
+                | zeroByte(w ^ 0x3E3E_3E3E_3E3E_3E3E) | zeroByte(w ^ 0x2222_2222_2222_2222)
+                | zeroByte(w ^ 0x5F5F_5F5F_5F5F_5F5F) | zeroByte(w ^ 0xEFEF_EFEF_EFEF_EFEF)
+            if hit != 0 { break }
+            i += 8
+        }
+        return i
     }
 
     /// `<dataValidations>`, or nothing. Each range runs from row 2 to the last data row plus `extraRows`

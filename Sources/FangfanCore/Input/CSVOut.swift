@@ -85,9 +85,16 @@ public enum CSVOut {
     /// Text for a spreadsheet user: a cell starting with = + - @ tab or CR is prefixed with `'`
     /// so no spreadsheet turns it into a formula (INTERFACE.md). (All six are ASCII: the first byte decides.)
     public static func inert(_ s: String) -> String {
-        switch s.utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + s
-        default: return s
+        if let first = s.utf8.first, startsFormula(first) { return "'" + s }
+        return s
+    }
+
+    /// Whether a value beginning with this byte would be read as a formula (`inert` puts an apostrophe before it).
+    @inline(__always)
+    static func startsFormula(_ first: UInt8) -> Bool {
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
         }
     }
 }

@@ -7,6 +7,31 @@ import XCTest
 /// The XLSX town list's sheet as cadres fill it in (RULES.md §13): the drop-down on 核查结论, the input message
 /// on 帮扶措施, the print setup; in the order OOXML requires.
 final class TownListSheetTests: XCTestCase {
+    /// The CSV list is what `CSVOut.appendField` of `CSVOut.inert` (text columns) or of the value (numbers)
+    /// writes, cell by cell: formulas defused, commas, quotes and line breaks quoted, money left as it is.
+    func testCSVCellsAsAppendFieldOfInertWritesThem() {
+        let texts = ["=1+1", "-3", "a,b", "say \"q\"", "@x,y", "+", "\t制表", "两行\n文字", "普通", "", "长长长长长长长长,逗号"]
+        var rows: [TownList.Row] = []
+        for k in texts.indices {
+            rows.append(
+                TownList.Row(
+                    cells: TownList.columns.enumerated().map { i, c in
+                        c.kind == .text ? texts[(k + i) % texts.count] : (i % 2 == 0 ? "-12.50" : "3")
+                    }))
+        }
+        var expected: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSVOut.appendRow(&expected, TownList.columns.map(\.header))
+        for r in rows {
+            for (i, cell) in r.cells.enumerated() {
+                if i > 0 { expected.append(0x2C) }
+                CSVOut.appendField(&expected, (TownList.columns[i].kind == .text ? CSVOut.inert(cell) : cell).utf8)
+            }
+            expected.append(0x0A)
+        }
+        XCTAssertEqual(String(decoding: TownList.csv(rows), as: UTF8.self), String(decoding: expected, as: UTF8.self))
+        XCTAssertTrue(String(decoding: TownList.csv(rows), as: UTF8.self).contains(#""'@x,y""#))
+    }
+
     func parts(_ rows: Int) throws -> (sheet: String, workbook: String, bytes: [UInt8]) {
         let row = TownList.Row(
             cells: TownList.columns.enumerated().map { i, c in

@@ -114,6 +114,14 @@ final class XLSXTests: XCTestCase {
             ("x_x0041_", "<t>x_x005F_x0041_</t>"),
             ("a_b", "<t>a_b</t>"),
             ("坏\u{FFFE}字", "<t>坏_xFFFE_字</t>"),
+            // past the first eight bytes, where the scan goes a word at a time
+            ("一二三四五六七八&B", "<t>一二三四五六七八&amp;B</t>"),
+            ("abcdefghij<k>", "<t>abcdefghij&lt;k&gt;</t>"),
+            ("abcdefgh_x0041_", "<t>abcdefgh_x005F_x0041_</t>"),
+            ("长长长长长长坏\u{FFFE}字", "<t>长长长长长长坏_xFFFE_字</t>"),
+            ("abcdefgh\"q\"", "<t>abcdefgh&quot;q&quot;</t>"),
+            ("abcdefghijklmnop", "<t>abcdefghijklmnop</t>"),
+            ("长长长长长长长长\u{EFFF}", "<t>长长长长长长长长\u{EFFF}</t>"),
         ]
         let sheet = XLSXSheetSpec(
             name: "t", columns: [XLSXColumn(header: "h", width: 10)],
