@@ -46,45 +46,51 @@ final class StagedFileReader {
     func forEachRecord(_ body: (StagedRecord) throws -> Void) throws {
         var record = CSVRecord(line: 1)
         while true {
-            if start >= end {
-                if eof { return }
-                try fill()
-                continue
-            }
-            let plain = plainLine()
-            switch plain.outcome {
-            case .record:
+            switch try advance(&record) {
+            case .end: return
+            case .general: try record.withFields { try body(StagedRecord(fields: $0, quoted: record.quoted)) }
+            case .plain(let from, let length, let count):
                 let fields = RecordFields(
-                    bytes: UnsafeBufferPointer(start: buffer + plain.from, count: plain.length),
-                    ends: UnsafeBufferPointer(start: ends, count: plain.count))
+                    bytes: UnsafeBufferPointer(start: buffer + from, count: length), ends: UnsafeBufferPointer(start: ends, count: count))
                 try body(StagedRecord(fields: fields, quoted: false))
-                continue
-            case .more:
-                if !eof {
-                    try fill()
-                    continue
-                }
-            // the file's last line, without a line end: the general path ends it
-            case .general: break
-            }
-            switch try general(&record) {
-            case .record: try record.withFields { try body(StagedRecord(fields: $0, quoted: record.quoted)) }
-            case .blank, .none: continue
-            case .more: try fill()
             }
         }
     }
 
     /// Reads the next record into `record` (its storage reused); false at the end of the file.
     func next(into record: inout CSVRecord) throws -> Bool {
+        switch try advance(&record) {
+        case .end: return false
+        case .general: return true
+        case .plain(let from, let length, let count):
+            // (copied into the record whole, its ends with it)
+            record.used = 0
+            record.quoted = false
+            record.ends.removeAll(keepingCapacity: true)
+            record.ends.append(contentsOf: UnsafeBufferPointer(start: ends, count: count))
+            record.append(UnsafeBufferPointer(start: buffer + from, count: length))
+            record.line = line - 1
+            return true
+        }
+    }
+
+    /// Where the next record is: a plain line in the buffer (its start, length and number of fields, the field
+    /// ends in `ends`), or in `record`, read by the general path; or the end of the file.
+    private enum Next {
+        case plain(from: Int, length: Int, count: Int)
+        case general, end
+    }
+
+    private func advance(_ record: inout CSVRecord) throws -> Next {
         while true {
             if start >= end {
-                if eof { return false }
+                if eof { return .end }
                 try fill()
                 continue
             }
-            switch plainLine(into: &record) {
-            case .record: return true
+            let plain = plainLine()
+            switch plain.outcome {
+            case .record: return .plain(from: plain.from, length: plain.length, count: plain.count)
             case .more:
                 if !eof {
                     try fill()
@@ -94,7 +100,7 @@ final class StagedFileReader {
             case .general: break
             }
             switch try general(&record) {
-            case .record: return true
+            case .record: return .general
             case .blank, .none: continue
             case .more: try fill()
             }
@@ -136,19 +142,6 @@ final class StagedFileReader {
     /// The high bit of every byte of `x` that is zero, and of no other.
     @inline(__always) private static func zeroBytes(_ x: UInt64) -> UInt64 {
         ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
-    }
-
-    /// A line with no quote and no CR that ends with an LF in the buffer (`plainLine()`), copied into `record`.
-    private func plainLine(into record: inout CSVRecord) -> Plain {
-        let plain = plainLine()
-        guard plain.outcome == .record else { return plain.outcome }
-        record.used = 0
-        record.quoted = false
-        record.ends.removeAll(keepingCapacity: true)
-        record.ends.append(contentsOf: UnsafeBufferPointer(start: ends, count: plain.count))
-        record.append(UnsafeBufferPointer(start: buffer + plain.from, count: plain.length))
-        record.line = line - 1
-        return .record
     }
 
     /// A line with no quote and no CR that ends with an LF in the buffer: its commas found a word at a time,
