@@ -22,12 +22,26 @@ public struct ReviewSearch {
     public func rows(_ records: [ReviewRecord]) -> [[String]] {
         guard !records.isEmpty, !roster.households.isEmpty else { return [] }
         let index = ReviewCandidateIndex(roster: roster, only: Set(records.map { ReviewCandidateIndex.nameHash($0.name) }))
-        var joins: [FeedKind: FeedJoin] = [:]
         let order = { (r: ReviewRecord) in (FeedKind.reviewed.firstIndex(of: r.feed) ?? 0, r.file, r.line ?? 0, r.keyText) }
-        var out: [[String]] = []
         // (each record's order worked out once, not in every comparison: its key text is joined from its fields)
         let ordered = records.map { (order($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-        for r in ordered where !r.name.isEmpty {
+        // the records in two halves, one per core (a province's month has tens of thousands), rows in their order
+        let halves = ordered.count < 256 ? 1 : 2
+        let (roster, denied) = (self.roster, self.denied)
+        let parts = ParallelResults(count: halves) { k -> [[String]] in
+            ReviewSearch(roster: roster, denied: denied).rows(
+                ordered[(ordered.count * k / halves)..<(ordered.count * (k + 1) / halves)], index: index)
+        }
+        return (0..<halves).flatMap { k -> [[String]] in
+            do { return try parts.get(k) } catch { preconditionFailure("the search throws nothing: \(error)") }
+        }
+    }
+
+    /// The rows of these records (in their order) from the candidates `index` finds.
+    private func rows(_ records: ArraySlice<ReviewRecord>, index: ReviewCandidateIndex) -> [[String]] {
+        var joins: [FeedKind: FeedJoin] = [:]
+        var out: [[String]] = []
+        for r in records where !r.name.isEmpty {
             let id = r.id
             let found = index.candidates(name: r.name, id: id).filter { !denied.contains(r.reviewID($0.person)) }
             if found.isEmpty { continue }

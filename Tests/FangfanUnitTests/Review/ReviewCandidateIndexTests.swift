@@ -80,6 +80,46 @@ final class ReviewCandidateIndexTests: XCTestCase {
         }
     }
 
+    /// A roster and a month large enough to be indexed and searched in two halves, one per core: the same
+    /// candidates as the plain path, and the same rows as each record searched alone, in the records' order.
+    func testHalvesGiveWhatOnePassGives() {
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        let names = ["陈大明", "林秀", "黄伟", "李华", "王芳", "张伟"]
+        var members: [(UInt64, String)] = []
+        var keys = Set<UInt64>()
+        while members.count < 5000 {
+            let k = 44082519640100000 + next() % 2_000_000
+            if keys.insert(k).inserted { members.append((k, names[Int(next() % 6)])) }
+        }
+        let r = roster(members)
+        let index = ReviewCandidateIndex(roster: r)
+        let schema = FeedKind.civil.schema
+        var records: [ReviewRecord] = []
+        for i in 0..<300 {
+            let (key, name) = members[Int(next() % UInt64(members.count))]
+            var s = Array(ResidentID(key: key).description)
+            s[17] = s[17] == "1" ? "2" : "1"
+            let d = DamagedID(String(s))
+            if i < 40 {
+                XCTAssertEqual(index.candidates(name: name, id: d), ReviewCandidateIndex.plainCandidates(roster: r, name: name, id: d))
+            }
+            var fields = [String](repeating: "", count: schema.fields.count)
+            fields[schema.index(of: "person_id")!] = String(s)
+            fields[schema.index(of: "name")!] = name
+            fields[schema.index(of: "aid_type")!] = "临时救助"
+            fields[schema.index(of: "change")!] = "新增"
+            fields[schema.index(of: "amount")!] = "500.00"
+            fields[schema.index(of: "date")!] = "2021-03-02"
+            records.append(ReviewRecord(feed: .civil, file: "civil/c.csv", line: 300 - i, fields: fields, quarantined: true))
+        }
+        let search = ReviewSearch(roster: r, denied: [])
+        let all = search.rows(records)
+        XCTAssertGreaterThan(all.count, 300)
+        let byLine = records.sorted { $0.line! < $1.line! }
+        XCTAssertEqual(all, byLine.flatMap { search.rows([$0]) })
+    }
+
     func testMoreThanFiveCandidatesListedOnceAsTooMany() {
         // six people named 陈大明 whose IDs round to 4.40825E+17
         // (IDs ending in X were never numbers: only all-digit ones round)
