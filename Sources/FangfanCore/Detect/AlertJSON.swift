@@ -45,15 +45,13 @@ enum AlertJSON {
     /// eight bytes at a time.
     @inline(__always)
     static func firstToEscape(_ u: UnsafeBufferPointer<UInt8>) -> Int {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         let n = u.count
         var i = 0
         if let base = u.baseAddress {
             while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                // a byte below 0x20 (the same test on each byte's borrow: exact for "any"), a quote, a backslash
-                let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
-                if below | zeroByte(w ^ 0x2222_2222_2222_2222) | zeroByte(w ^ 0x5C5C_5C5C_5C5C_5C5C) != 0 { break }
+                let w = ByteWords.load(base, i)
+                // a byte below 0x20, a quote, a backslash
+                if ByteWords.below(w, 0x20) | ByteWords.has(w, 0x22) | ByteWords.has(w, 0x5C) != 0 { break }
                 i += 8
             }
         }

@@ -86,23 +86,9 @@ public enum TownList {
         for r in rows {
             for (i, cell) in r.cells.enumerated() {
                 if i > 0 { out.append(0x2C) }
-                // `CSVOut.appendField` of `CSVOut.inert(cell)` for text, of the cell for a number, written from
-                // the cell's bytes (no String made for the apostrophe; ' is nothing CSV quotes)
+                // text made inert against formulas, from the cell's bytes (no String made for it)
                 var c = cell
-                c.withUTF8 { u in
-                    let special = CSVOut.hasSpecial(u)
-                    if special { out.append(0x22) }
-                    if kinds[i] == .text, let first = u.first, CSVOut.startsFormula(first) { out.append(UInt8(ascii: "'")) }
-                    if special {
-                        for b in u {
-                            if b == 0x22 { out.append(0x22) }
-                            out.append(b)
-                        }
-                        out.append(0x22)
-                    } else {
-                        out.append(contentsOf: u)
-                    }
-                }
+                c.withUTF8 { CSVOut.appendField(&out, $0, inert: kinds[i] == .text) }
             }
             out.append(0x0A)
         }

@@ -272,16 +272,13 @@ public enum XLSXWriter {
     /// that path's byte loop may start.
     @inline(__always)
     static func plainPrefix(_ u: UnsafeBufferPointer<UInt8>) -> Int {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         guard let base = u.baseAddress else { return 0 }
         var i = 0
         while i + 8 <= u.count {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+            let w = ByteWords.load(base, i)
             let hit =
-                below | zeroByte(w ^ 0x2626_2626_2626_2626) | zeroByte(w ^ 0x3C3C_3C3C_3C3C_3C3C)
-                | zeroByte(w ^ 0x3E3E_3E3E_3E3E_3E3E) | zeroByte(w ^ 0x2222_2222_2222_2222)
-                | zeroByte(w ^ 0x5F5F_5F5F_5F5F_5F5F) | zeroByte(w ^ 0xEFEF_EFEF_EFEF_EFEF)
+                ByteWords.below(w, 0x20) | ByteWords.has(w, 0x26) | ByteWords.has(w, 0x3C) | ByteWords.has(w, 0x3E)
+                | ByteWords.has(w, 0x22) | ByteWords.has(w, 0x5F) | ByteWords.has(w, 0xEF)
             if hit != 0 { break }
             i += 8
         }

@@ -209,7 +209,11 @@ public final class RowValidator {
             case .failure(let e): return e
             }
         case .text:
-            if Text.isTriviallyNFC(trimmed) { row.append(trimmed) } else { row.append(Text.nfc(trimmed).utf8) }
+            if trimmed.withUnsafeBufferPointer(Text.staging) != .normalised {
+                row.append(trimmed)
+            } else {
+                row.append(Text.nfc(trimmed).utf8)
+            }
         case .date:
             switch Day.parse(trimmed) {
             case .success(let d): row.append(d.description.utf8)

@@ -3,17 +3,11 @@ public enum CSVOut {
     /// Whether the bytes hold a comma, quote, CR or LF (which make a CSV field quoted): eight bytes at a time.
     @usableFromInline
     static func hasSpecial(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         let n = b.count
         var i = 0
         if let base = b.baseAddress {
             while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x2222_2222_2222_2222)
-                    | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0
-                {
-                    return true
-                }
+                if ByteWords.csvSpecial(ByteWords.load(base, i)) != 0 { return true }
                 i += 8
             }
         }
@@ -28,17 +22,30 @@ public enum CSVOut {
     @inlinable
     public static func appendField<C: Collection>(_ out: inout [UInt8], _ value: C) where C.Element == UInt8 {
         // bytes in contiguous memory (arrays, slices, native strings): scanned a word at a time, copied whole
-        let copied = value.withContiguousStorageIfAvailable { u -> Bool in
-            if hasSpecial(u) { return false }
-            out.append(contentsOf: u)
-            return true
-        }
-        if copied == true { return }
+        if value.withContiguousStorageIfAvailable({ appendField(&out, $0, inert: false) }) != nil { return }
         var needs = false
         for b in value where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
         if !needs { out.append(contentsOf: value); return }
         out.append(0x22)
         for b in value {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+    }
+
+    /// A field's bytes as `appendField` writes them, of `inert(value)` when `inert` (the apostrophe put in
+    /// place, no String made for it: ' is nothing CSV quotes).
+    @usableFromInline
+    static func appendField(_ out: inout [UInt8], _ u: UnsafeBufferPointer<UInt8>, inert: Bool) {
+        let special = hasSpecial(u)
+        if special { out.append(0x22) }
+        if inert, let first = u.first, startsFormula(first) { out.append(UInt8(ascii: "'")) }
+        if !special {
+            out.append(contentsOf: u)
+            return
+        }
+        for b in u {
             if b == 0x22 { out.append(0x22) }
             out.append(b)
         }

@@ -101,60 +101,30 @@ enum FastPath {
 }
 
 extension Text {
-    /// True when the bytes are made only of scalars NFC leaves as they are (`Text.isStableStarter`):
-    /// such text is already NFC and is copied as it is.
-    public static func isTriviallyNFC<C: Collection>(_ b: C) -> Bool where C.Element == UInt8 {
-        var it = b.makeIterator()
-        while let c = it.next() {
-            if c < 0x80 { continue }
-            var v: UInt32
-            if c >= 0xC2 && c < 0xE0 {
-                guard let c1 = it.next() else { return false }
-                v = (UInt32(c & 0x1F) << 6) | UInt32(c1 & 0x3F)
-            } else if c >= 0xE0 && c < 0xF0 {
-                guard let c1 = it.next(), let c2 = it.next() else { return false }
-                v = (UInt32(c & 0x0F) << 12) | (UInt32(c1 & 0x3F) << 6) | UInt32(c2 & 0x3F)
-            } else if c >= 0xF0 && c < 0xF5 {
-                guard let c1 = it.next(), let c2 = it.next(), let c3 = it.next() else { return false }
-                v = (UInt32(c & 0x07) << 18) | (UInt32(c1 & 0x3F) << 12) | (UInt32(c2 & 0x3F) << 6) | UInt32(c3 & 0x3F)
-            } else {
-                return false
-            }
-            if !isStableStarter(v) { return false }
-        }
-        return true
-    }
-}
-
-extension Text {
     /// How a text value is staged, decided in one pass over its bytes (`RowValidator`).
     enum Staging {
-        /// Trivially NFC (`isTriviallyNFC`) with no comma, quote, CR or LF: copied as it is, not scanned again.
+        /// Made only of scalars NFC leaves as they are (`Text.isStableStarter`: already NFC), with no comma,
+        /// quote, CR or LF: copied as it is, not scanned again.
         case plain
         /// Trivially NFC, but a comma, quote or line break makes it quoted in CSV.
         case quoted
-        /// Not trivially NFC: normalised (`Text.nfc`).
+        /// A scalar NFC may change (or bytes that are not a whole scalar): normalised (`Text.nfc`).
         case normalised
     }
 
-    /// `isTriviallyNFC` and `CSVOut.hasSpecial` together: ASCII eight bytes at a time, the CJK Unified
+    /// The NFC check and `CSVOut.hasSpecial` in one pass: ASCII eight bytes at a time, the CJK Unified
     /// Ideographs U+5000–U+9FFF (lead bytes E5–E9, stable starters) without decoding, every other scalar
-    /// decoded and asked as `isTriviallyNFC` asks it. It decides exactly what the two checks decide.
+    /// decoded and put to `isStableStarter`.
     static func staging(_ p: UnsafeBufferPointer<UInt8>) -> Staging {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         guard let b = p.baseAddress else { return .plain }
         let n = p.count
         var special = false
         var i = 0
         while i < n {
             if i + 8 <= n {
-                let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 == 0 {
-                    if zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x2222_2222_2222_2222)
-                        | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0
-                    {
-                        special = true
-                    }
+                let w = ByteWords.load(b, i)
+                if !ByteWords.nonASCII(w) {
+                    if ByteWords.csvSpecial(w) != 0 { special = true }
                     i += 8
                     continue
                 }
@@ -179,7 +149,7 @@ extension Text {
                 v = (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F)
                 i += 4
             } else {
-                return .normalised  // (as `isTriviallyNFC`: a stray byte, or a sequence cut short at the end)
+                return .normalised  // (a stray byte, or a sequence cut short at the end)
             }
             if !isStableStarter(v) { return .normalised }
         }
