@@ -38,7 +38,7 @@ final class CSVRowSource: RowSource {
 
     /// Every row to the end in the reader's own loop (`CSVReader.forEachRecord`): the rows of plain lines in
     /// place in its buffer, and the columns held once for the file, not retained a row.
-    func eachRow(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void, between: () -> Void) throws {
+    func forEachRow(_ body: (Int, FieldCountProblem?, (Int) -> RawField?) throws -> Void, between: () -> Void) throws {
         try columns.withUnsafeBufferPointer { columns in
             try reader.forEachRecord({ line, fields in try row(line, fields, columns, body) }, between: between)
         }

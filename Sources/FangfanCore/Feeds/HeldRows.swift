@@ -72,7 +72,7 @@ struct HeldRows {
 
     /// Row i as a NormalizedRow (reusing `row`'s storage).
     func load(_ i: Int, into row: inout NormalizedRow) {
-        row.reset(fieldCount: fieldCount)
+        row.reset()
         for f in 0..<fieldCount { row.append(field(i, f)) }
     }
 }

@@ -15,7 +15,7 @@ public struct NormalizedRow {
     /// The values joined by commas.
     public var bytes: ArraySlice<UInt8> { storage[0..<used] }
 
-    public mutating func reset(fieldCount: Int) {
+    public mutating func reset() {
         used = 0
         ends.removeAll(keepingCapacity: true)
         needsQuoting = false

@@ -18,9 +18,9 @@ protocol RowSource: AnyObject {
     /// whole row as its raw value (its fields joined by commas, quoted where needed). `raw(i)` is field i's
     /// bytes (nil when the file has no such field), valid during `body` only.
     func next(_ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void) throws -> Bool
-    /// Calls `body` with every row to the end, and `between` after each (`forEachRow`). The default calls
-    /// `next` row by row; a source may hand its rows out in a loop of its own (`CSVRowSource`).
-    func eachRow(
+    /// Calls `body` with every row to the end, and `between` after each. The default calls `next` row by row;
+    /// a source may hand its rows out in a loop of its own (`CSVRowSource`).
+    func forEachRow(
         _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
         between: () -> Void
     ) throws
@@ -34,16 +34,14 @@ extension RowSource {
     /// with another piece's thread moved its cache line between the cores twice a row.)
     func forEachRow(
         _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
-        between: () -> Void = {}
-    ) throws {
-        try eachRow(body, between: between)
-    }
-
-    func eachRow(
-        _ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void,
         between: () -> Void
     ) throws {
         while try next(body) { between() }
+    }
+
+    /// `forEachRow` with nothing between the rows.
+    func forEachRow(_ body: (_ location: Int, _ fieldCountProblem: FieldCountProblem?, _ raw: (Int) -> RawField?) throws -> Void) throws {
+        try forEachRow(body, between: {})
     }
 }
 

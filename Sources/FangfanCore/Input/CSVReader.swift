@@ -115,12 +115,17 @@ public final class CSVReader {
     private var line = 1
     private let limits: CSVLimits
     private var record = CSVRecord(line: 1)
+    /// A plain line's field ends, from the line's start (`plainLineInPlace`).
+    private let plainEnds: UnsafeMutablePointer<Int>
 
     public init(_ source: DecodedSource, limits: CSVLimits = CSVLimits()) {
         self.source = source
         self.limits = limits
+        plainEnds = .allocate(capacity: max(limits.maxFields, 1))
         buffer.reserveCapacity(source.blockSize + 16)
     }
+
+    deinit { plainEnds.deallocate() }
 
     public var consumedFileBytes: Int { source.consumedFileBytes }
 
@@ -153,7 +158,13 @@ public final class CSVReader {
     /// the end. The record is not handed out: no reference counting of its arrays a record (`next` retains
     /// and releases them).
     func withNextFields(_ body: (_ line: Int, _ fields: RecordFields) throws -> Void) throws -> Bool {
-        guard try advance() else { return false }
+        try withNextFields(body, plainTried: false)
+    }
+
+    /// `withNextFields`; `plainTried`: the next record was just found not to be a plain line in the buffer as
+    /// it is (`forEachRecord`), so it is not scanned as one again before the general path reads it.
+    private func withNextFields(_ body: (_ line: Int, _ fields: RecordFields) throws -> Void, plainTried: Bool) throws -> Bool {
+        guard try advance(plainTried: plainTried) else { return false }
         try record.withFields { try body(record.line, $0) }
         return true
     }
@@ -164,27 +175,29 @@ public final class CSVReader {
     /// once for all of them: not copied into `record`, its field ends not appended to an array, nothing
     /// reference counted a record. Any other record is read into `record` by `withNextFields`.
     func forEachRecord(_ body: (_ line: Int, _ fields: RecordFields) throws -> Void, between: () -> Void) throws {
-        let ends = UnsafeMutablePointer<Int>.allocate(capacity: max(limits.maxFields, 1))
-        defer { ends.deallocate() }
+        let ends = plainEnds
         while true {
             try buffer.withUnsafeBufferPointer { p in
-                while let (start, end, count) = plainLineInPlace(p, ends: ends) {
+                while let (start, end, count) = plainLineInPlace(p) {
                     let fields = RecordFields(
                         bytes: UnsafeBufferPointer(rebasing: p[start..<end]), ends: UnsafeBufferPointer(start: ends, count: count))
                     try body(line - 1, fields)
                     between()
                 }
             }
-            guard try withNextFields(body) else { return }
+            guard try withNextFields(body, plainTried: true) else { return }
             between()
         }
     }
 
-    /// The next record if it is what `readPlainLine` takes (no quote, wholly in `p`, within the limits): its
-    /// bytes' range in `p` and its number of fields, their ends (from the record's start) in `ends`; the line
-    /// consumed. Nil, with nothing consumed, for any other.
+    /// A record with no quoted field that lies wholly in the buffer `p` (nearly every line): its delimiters
+    /// found a word at a time; its bytes' range in `p` and its number of fields, their ends (from the record's
+    /// start) in `plainEnds`; the line consumed. Nil (nothing consumed) for anything else — a quote at a
+    /// field's start, a blank line, a line that runs past the buffer, a limit reached — which the general
+    /// reader below then takes from the start.
     @inline(__always)
-    private func plainLineInPlace(_ p: UnsafeBufferPointer<UInt8>, ends: UnsafeMutablePointer<Int>) -> (Int, Int, Int)? {
+    private func plainLineInPlace(_ p: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        let ends = plainEnds
         let n = p.count, start = pos
         guard start < n, p[start] != 0x0A, p[start] != 0x0D else { return nil }
         var i = start, k = 0
@@ -200,6 +213,7 @@ public final class CSVReader {
                 if i >= n { return nil }
                 continue
             }
+            // LF, or CR with its LF in the buffer too (a CR at the buffer's end: the general reader)
             var next = j + 1
             if p[j] == 0x0D {
                 if next >= n { return nil }
@@ -212,22 +226,27 @@ public final class CSVReader {
         }
     }
 
-    /// Reads the next record that is not a blank line into `record`; false at the end.
-    private func advance() throws -> Bool {
+    /// Reads the next record that is not a blank line into `record`; false at the end. `plainTried`: the
+    /// next record is not a plain line in the buffer as it is (the records after a blank line may be).
+    private func advance(plainTried: Bool = false) throws -> Bool {
+        var plainTried = plainTried
         while true {
-            guard let blankLine = try readRecord() else { return false }
-            if record.count == 1 && record.ends[0] == 0 && blankLine { continue }
+            guard let blankLine = try readRecord(plainTried: plainTried) else { return false }
+            if record.count == 1 && record.ends[0] == 0 && blankLine {
+                plainTried = false
+                continue
+            }
             return true
         }
     }
 
     /// Reads the next record into `record`: whether it was a blank line, nil at the end.
-    private func readRecord() throws -> Bool? {
+    private func readRecord(plainTried: Bool) throws -> Bool? {
         record.used = 0
         record.quoted = false
         record.ends.removeAll(keepingCapacity: true)
         record.line = line
-        if readPlainLine() { return false }
+        if !plainTried && readPlainLine() { return false }
         var state = State.fieldStart
         var fieldStart = 0
         var sawAny = false
@@ -358,56 +377,24 @@ public final class CSVReader {
 
     private var crPending = false
 
-    /// A record with no quoted field that lies wholly in the buffer (nearly every line): its delimiters
-    /// found a word at a time, the line copied into the record in one piece. False (nothing consumed,
-    /// the record left empty) for anything else — a quote at a field's start, a blank line, a line that
-    /// runs past the buffer, a limit reached — which the general reader below then takes from the start.
+    /// A plain line (`plainLineInPlace`) copied into the record in one piece, its ends with it; false (nothing
+    /// consumed, the record left empty) for anything else.
     private func readPlainLine() -> Bool {
-        let n = buffer.count, start = pos
-        guard start < n else { return false }
-        let taken = buffer.withUnsafeBufferPointer { p -> Bool in
-            if p[start] == 0x0A || p[start] == 0x0D { return false }
-            var i = start
-            while true {
-                if p[i] == 0x22 { return false }
-                let j = CSVReader.delimiter(in: p, from: i)
-                if j >= n || j - i > limits.maxFieldBytes { return false }
-                record.ends.append(j - start)
-                if p[j] == 0x2C {
-                    if record.ends.count >= limits.maxFields { return false }
-                    i = j + 1
-                    if i >= n { return false }
-                    continue
-                }
-                // LF, or CR with its LF in the buffer too (a CR at the buffer's end: the general reader)
-                var next = j + 1
-                if p[j] == 0x0D {
-                    if next >= n { return false }
-                    if p[next] == 0x0A { next += 1 }
-                }
-                let length = j - start
-                if length - (record.ends.count - 1) > limits.maxRecordBytes { return false }
-                record.append(UnsafeBufferPointer(rebasing: p[start..<j]))
-                pos = next
-                line += 1
-                return true
-            }
-        }
-        if !taken { record.ends.removeAll(keepingCapacity: true) }
-        return taken
+        guard let (start, end, count) = buffer.withUnsafeBufferPointer({ plainLineInPlace($0) }) else { return false }
+        record.ends.append(contentsOf: UnsafeBufferPointer(start: plainEnds, count: count))
+        buffer.withUnsafeBufferPointer { record.append(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        return true
     }
 
     /// The position of the first comma, LF or CR at or after `i` (the end if none): eight bytes at a time.
     @inline(__always)
     static func delimiter(in p: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
-        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
         let n = p.count
         var j = i
         let base = p.baseAddress!
         while j + 8 <= n {
-            let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-            let hit = zeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D)
-            if hit != 0 { break }
+            let w = ByteWords.load(base, j)
+            if ByteWords.has(w, 0x2C) | ByteWords.has(w, 0x0A) | ByteWords.has(w, 0x0D) != 0 { break }
             j += 8
         }
         while j < n {

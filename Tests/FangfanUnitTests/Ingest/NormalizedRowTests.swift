@@ -10,7 +10,7 @@ import XCTest
 final class NormalizedRowTests: XCTestCase {
     private func row(_ values: [String]) -> NormalizedRow {
         var r = NormalizedRow()
-        r.reset(fieldCount: values.count)
+        r.reset()
         for v in values { r.append(v) }
         return r
     }

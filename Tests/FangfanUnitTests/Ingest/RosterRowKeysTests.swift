@@ -34,7 +34,7 @@ final class RosterRowKeysTests: XCTestCase {
             var keys = RosterRowKeys()
             var row = NormalizedRow()
             for (i, r) in rows.enumerated() {
-                row.reset(fieldCount: 9)
+                row.reset()
                 for v in r { row.append(v) }
                 held.append(line: i + 2, row: row, raw: { _ in nil })
                 keys.append { row[$0] }

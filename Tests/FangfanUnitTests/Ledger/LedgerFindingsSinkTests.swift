@@ -9,7 +9,7 @@ final class LedgerFindingsSinkTests: LedgerBackendTestCase {
     private func row(_ values: [String: String]) -> NormalizedRow {
         var r = NormalizedRow()
         let schema = FeedKind.verification.schema
-        r.reset(fieldCount: schema.fields.count)
+        r.reset()
         for f in schema.fields { r.append(values[f.name] ?? "") }
         return r
     }
