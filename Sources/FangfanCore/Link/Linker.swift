@@ -298,7 +298,8 @@ public struct Linker: @unchecked Sendable {
         for f in files {
             var ordinal = plan.files[f].first
             // (each record read in place: no copy of it, no slice of its fields retained)
-            try StagedStore.forEachInPlace(join.feed, file: plan.files[f].path) { r in
+            // (the run's last reading of the staged file: its cached pages go back behind it, for the linked files)
+            try StagedStore.forEachInPlace(join.feed, file: plan.files[f].path, releasingCache: true) { r in
                 let o = ordinal
                 ordinal += 1
                 // the record's month from its normalised date (YYYY-MM-DD or YYYY-MM)
@@ -344,8 +345,9 @@ public struct Linker: @unchecked Sendable {
                 }
             }
         }
-        // in place (synced) on this core, while the other may still be linking
-        try part.matchedFile.commit()
+        // in place (synced) on this core, while the other may still be linking; its cached pages handed back
+        // (`fangfan run` hands detect the figures: nothing reads the file again in the run)
+        try part.matchedFile.commit(releasingCache: true)
         return part
     }
 }

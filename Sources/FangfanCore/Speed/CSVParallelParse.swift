@@ -3,8 +3,9 @@ import Foundation
 /// One large CSV file parsed, validated and staged on both cores: `CSVPieceCutter` cuts the file into
 /// pieces that end after a line feed, the pieces of a wave are worked on at once, each on a thread of its own
 /// (`work`: a reader of its own per piece, lines counted from 1; threads, not `concurrentPerform`, because
-/// ingest reads the file inside its own `concurrentPerform`, where a nested one runs on one core), and `merge` takes their results in file order, on the
-/// calling thread, with the line the piece starts at in the whole file.
+/// ingest reads the file inside its own `concurrentPerform`, where a nested one runs on one core), and `merge`
+/// takes their results in file order, on the calling thread, with the line the piece starts at in the whole
+/// file, while the next wave is worked on.
 ///
 /// A piece's work is the one pass's over those bytes if the piece starts at a record's start. The first
 /// does; and a piece whose own parse ends cleanly (not inside quotes, no error) ends at a record's end, so
@@ -31,6 +32,12 @@ enum CSVParallelParse {
 
     /// Runs the pieces; true when every piece was clean and merged, false when the caller must read the
     /// file in one pass (a piece was not clean, or the cutter gave up).
+    ///
+    /// The waves overlap: a wave's pieces 1… start on their threads, the wave before is merged on the calling
+    /// thread meanwhile, then piece 0 is worked on there. (In turns, the merge — the staged lines written, the
+    /// keys and the quarantine appended — ran with the other core idle: at province scale, once the roster was
+    /// read, the medical file's last seconds ran on 1.3 cores.) Every wave is still merged in order, and only
+    /// once every piece before it was clean; a wave started past a piece that was not is waited for and dropped.
     /// - Parameters:
     ///   - first: the first piece, if the caller took it from the cutter already (to read the header).
     ///   - work: piece index and bytes → its result; piece 0 starts at the file's start (its header).
@@ -43,20 +50,29 @@ enum CSVParallelParse {
         var index = 0
         var line = 1
         var taken = first
+        /// The wave worked on and not yet merged: its first piece's index and its pieces.
+        var unmerged: (first: Int, pieces: [Piece<T>])?
+        /// Merges a wave in order; false at its first piece that did not end cleanly.
+        func mergeWave(_ w: (first: Int, pieces: [Piece<T>])) throws -> Bool {
+            for (k, piece) in w.pieces.enumerated() {
+                guard piece.clean else { return false }
+                try merge(w.first + k, piece.result, line)
+                line += piece.lines
+            }
+            return true
+        }
         while true {
             var bytes: [[UInt8]] = []
             if let b = taken { bytes.append(b); taken = nil }
             while bytes.count < max(1, wave), let b = try cutter.next() { bytes.append(b) }
             if cutter.gaveUp { return false }
-            if bytes.isEmpty { return true }
+            guard !bytes.isEmpty else { return try unmerged.map(mergeWave) ?? true }
             let first = index
             let batch = bytes
-            let done = try ParallelResults.onThreads(count: batch.count) { k in work(first + k, batch[k]) }.all()
-            for (k, piece) in done.enumerated() {
-                guard piece.clean else { return false }
-                try merge(first + k, piece.result, line)
-                line += piece.lines
-            }
+            let running = ParallelResults.startOnThreads(count: batch.count) { k in work(first + k, batch[k]) }
+            if let w = unmerged, try !mergeWave(w) { return false }
+            let pieces = try running.finish().all()
+            unmerged = (first, pieces)
             index += batch.count
         }
     }

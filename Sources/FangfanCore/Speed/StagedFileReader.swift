@@ -27,8 +27,9 @@ final class StagedFileReader {
     /// A plain line's field ends, from the line's start (`plainLine`).
     private let ends: UnsafeMutablePointer<Int>
 
-    init(path: String, limits: CSVLimits, blockSize: Int = 1 << 20) throws {
-        source = try FileByteSource(path: path)
+    /// - Parameter releasingBehind: the file's cached pages are handed back as it is read (`PageCache`).
+    init(path: String, limits: CSVLimits, blockSize: Int = 1 << 20, releasingBehind: Bool = false) throws {
+        source = try FileByteSource(path: path, releasingBehind: releasingBehind)
         self.limits = limits
         capacity = max(blockSize, 16)
         buffer = .allocate(capacity: capacity)

@@ -34,8 +34,12 @@ public struct StagedStore: @unchecked Sendable {
     }
 
     /// The same records in place (`StagedFileReader.forEachRecord`), valid during `body` only.
-    static func forEachInPlace(_ feed: FeedKind, file path: String, _ body: (StagedRecord) throws -> Void) throws {
-        let reader = try StagedFileReader(path: path, limits: limits)
+    /// - Parameter releasingCache: the file's cached pages are handed back as it is read (`PageCache`): for the
+    ///   run's last reader of the file (link).
+    static func forEachInPlace(
+        _ feed: FeedKind, file path: String, releasingCache: Bool = false, _ body: (StagedRecord) throws -> Void
+    ) throws {
+        let reader = try StagedFileReader(path: path, limits: limits, releasingBehind: releasingCache)
         var header = CSVRecord(line: 1)
         guard try reader.next(into: &header), header.count == feed.schema.fields.count else { throw unexpectedHeader(path) }
         try reader.forEachRecord(body)

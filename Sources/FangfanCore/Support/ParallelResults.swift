@@ -29,15 +29,41 @@ final class ParallelResults<T>: @unchecked Sendable {
     /// Items 1… on threads of their own, item 0 on the calling thread; all joined before it returns. The
     /// threads of their own yield to the process's others (`PieceThreadPriority`).
     static func onThreads(count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> ParallelResults<T> {
-        let others = (1..<max(count, 1)).map { i in
-            BackgroundTask(name: "fangfan-piece") {
-                PieceThreadPriority.yieldToOthers()
-                return try body(i)
+        startOnThreads(count: count, body).finish()
+    }
+
+    /// Items 1… started on threads of their own (as `onThreads`), item 0 left for `finish`: the caller does
+    /// other work of its own in between (`CSVParallelParse` merges the wave before).
+    static func startOnThreads(count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> Started {
+        Started(count: count, body)
+    }
+
+    /// Items started by `startOnThreads`.
+    final class Started {
+        private let count: Int
+        private let body: @Sendable (Int) throws -> T
+        private let others: [BackgroundTask<T>]
+
+        fileprivate init(count: Int, _ body: @escaping @Sendable (Int) throws -> T) {
+            self.count = count
+            self.body = body
+            others = (1..<max(count, 1)).map { i in
+                BackgroundTask(name: "fangfan-piece") {
+                    PieceThreadPriority.yieldToOthers()
+                    return try body(i)
+                }
             }
         }
-        var results: [Result<T, Error>?] = count > 0 ? [Result { try body(0) }] : []
-        for t in others { results.append(Result { try t.wait() }) }
-        return ParallelResults(results: results)
+
+        /// No thread outlives its items, whatever the caller threw before `finish`.
+        deinit { for t in others { _ = try? t.wait() } }
+
+        /// Item 0 on the calling thread, then every item joined.
+        func finish() -> ParallelResults<T> {
+            var results: [Result<T, Error>?] = count > 0 ? [Result { try body(0) }] : []
+            for t in others { results.append(Result { try t.wait() }) }
+            return ParallelResults(results: results)
+        }
     }
 
     /// The items on `threads` threads of their own that yield to the process's others (`PieceThreadPriority`),

@@ -51,6 +51,47 @@ final class ParallelResultsTests: XCTestCase {
         XCTAssertThrowsError(try failing.get(3)) { XCTAssertEqual($0 as? Failure, Failure(item: 3)) }
     }
 
+    /// `CSVParallelParse` merges the wave before while the next runs: items 1… are running before `finish`
+    /// (item 1 is met while the caller waits between the two), item 0 runs at `finish`, on the calling thread.
+    func testStartedItemsRunWhileTheCallerWorksAndItemZeroAtFinish() throws {
+        let met = DispatchSemaphore(value: 0)
+        final class Order: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [String] = []
+            func add(_ e: String) { lock.lock(); events.append(e); lock.unlock() }
+        }
+        let order = Order()
+        let caller = pthread_self()
+        let started = ParallelResults.startOnThreads(count: 3) { i -> Bool in
+            if i == 1 { met.signal() }
+            if i == 0 { order.add("item 0") }
+            let onCaller = pthread_equal(pthread_self(), caller) != 0
+            return i == 0 ? onCaller : !onCaller
+        }
+        XCTAssertEqual(met.wait(timeout: .now() + 20), .success, "item 1 runs before finish")
+        order.add("caller")
+        XCTAssertEqual(try started.finish().all(), [true, true, true])
+        XCTAssertEqual(order.events, ["caller", "item 0"])
+    }
+
+    /// Let go of without `finish` (the caller threw in between): its threads are waited for, none outlives it.
+    func testStartedLetGoOfWaitsForItsThreads() {
+        final class Done: @unchecked Sendable {
+            let lock = NSLock()
+            var items: Set<Int> = []
+            func add(_ i: Int) { lock.lock(); items.insert(i); lock.unlock() }
+        }
+        let done = Done()
+        do {
+            _ = ParallelResults.startOnThreads(count: 4) { i -> Int in
+                if i > 0 { usleep(50_000) }
+                done.add(i)
+                return i
+            }
+        }
+        XCTAssertEqual(done.items, [1, 2, 3], "items 1… finished, item 0 never ran")
+    }
+
     /// Emit's town lists beside the ledger's recording: every item once, on two threads of their own that run 10
     /// nicer than the caller (the recording keeps its core), the two at the same time, results in item order.
     func testYieldingRunsEachItemOnceOnTwoNicerThreadsAtOnce() throws {

@@ -71,8 +71,11 @@ public final class StreamingFile {
     }
 
     /// Flushes, fsyncs (unless `sync` already did and nothing came after) and renames into place.
-    public func commit() throws {
+    /// - Parameter releasingCache: the file's cached pages, on disk once synced, are handed back (`PageCache`):
+    ///   for a file nothing reads again in the run.
+    public func commit(releasingCache: Bool = false) throws {
         if !synced || !pending.isEmpty { try sync() }
+        if releasingCache { PageCache.release(fd) }
         close(fd)
         fd = -1
         if rename(tmp, path) != 0 { throw IOFailure(path: path, errno: errno, doing: "cannot rename into place") }

@@ -1,0 +1,33 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The kernel's cached pages of a file the run has done with, handed back (`posix_fadvise` DONTNEED), so that
+/// the files it writes next are written into pages just freed rather than into memory the machine has not
+/// touched for a while.
+///
+/// On the virtual machines fangfan is measured on (and many a county's), memory the guest frees goes back to
+/// the host (free page reporting), and the first write into such a page costs the host a fault: writing 1 GB
+/// into the page cache took 1.7–2.4 s there against 0.16 s into pages another file had just let go of. A run
+/// writes its staged, linked and work files (4 GB at province scale) while files it has finished reading
+/// stay cached: the inbox's originals once ingested, the staged files once linked, the linked files once
+/// committed. Only pages already on disk are dropped (dirty ones are left, their writeback started); a later
+/// reader of the file reads it from disk. See docs/performance.md, round 14.
+enum PageCache {
+    /// Drops the cached pages of `fd` from `offset` on, `length` bytes (0: to the end of the file).
+    static func release(_ fd: Int32, offset: Int = 0, length: Int = 0) {
+        #if os(Linux)
+        _ = posix_fadvise(fd, off_t(offset), off_t(length), Int32(POSIX_FADV_DONTNEED))
+        #endif
+    }
+
+    /// Drops the cached pages of the file at `path`, if it can be opened.
+    static func release(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        release(fd)
+        close(fd)
+    }
+}
