@@ -8,13 +8,13 @@ import Glibc
 /// the files it writes next are written into pages just freed rather than into memory the machine has not
 /// touched for a while.
 ///
-/// On the virtual machines fangfan is measured on (and many a county's), memory the guest frees goes back to
-/// the host (free page reporting), and the first write into such a page costs the host a fault: writing 1 GB
+/// On the virtual machine fangfan is measured on (as on many cloud machines), memory the guest frees goes back
+/// to the host (free page reporting), and the first write into such a page costs the host a fault: writing 1 GB
 /// into the page cache took 1.7–2.4 s there against 0.16 s into pages another file had just let go of. A run
 /// writes its staged, linked and work files (4 GB at province scale) while files it has finished reading
-/// stay cached: the inbox's originals once ingested, the staged files once linked, the linked files once
-/// committed. Only pages already on disk are dropped (dirty ones are left, their writeback started); a later
-/// reader of the file reads it from disk. See docs/performance.md, round 14.
+/// stay cached: link hands back the staged files as it reads them and its linked files once committed. Only
+/// pages already on disk are dropped (dirty ones are left, their writeback started); a later reader of the file
+/// reads it from disk. See docs/performance.md, round 14.
 enum PageCache {
     /// Drops the cached pages of `fd` from `offset` on, `length` bytes (0: to the end of the file).
     static func release(_ fd: Int32, offset: Int = 0, length: Int = 0) {
