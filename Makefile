@@ -4,10 +4,11 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config
-# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists, a
-# throwaway PostgreSQL server (tools/pg-test-server.sh) holds the shared ledger
+# what the tests drive besides Swift: headless Chromium renders report.html, LibreOffice opens the town lists and
+# prints them (pdfinfo, of poppler-utils, reads the pages back), a throwaway PostgreSQL server
+# (tools/pg-test-server.sh) holds the shared ledger
 PG_APT_PACKAGES := postgresql
-TEST_APT_PACKAGES := chromium libreoffice-calc $(PG_APT_PACKAGES)
+TEST_APT_PACKAGES := chromium libreoffice-calc poppler-utils $(PG_APT_PACKAGES)
 # swift format (ships with the toolchain), configured by .swift-format
 LINT_PATHS := Sources Tests Package.swift Fuzz
 DEMO_DIR ?= demo
