@@ -39,17 +39,32 @@ final class ReviewCandidateIndexTests: XCTestCase {
         XCTAssertEqual(index.candidates(name: "陈大明", id: DamagedID("440825196401143350")).map(\.person), [], "two digits")
     }
 
-    func testIndexAgreesWithThePlainPath() {
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
-        let names = ["陈大明", "林秀", "黄伟", "李华"]
+    /// The next number of a xorshift generator (the same numbers from the same seed).
+    static func xorshift(_ seed: inout UInt64) -> UInt64 {
+        seed ^= seed << 13
+        seed ^= seed >> 7
+        seed ^= seed << 17
+        return seed
+    }
+
+    /// `count` members with different IDs from 44082519640100000 on, within `spread` of it, each given one of
+    /// `names` (drawn from `next`: an ID, then a name).
+    static func members(_ count: Int, within spread: UInt64, names: [String], _ next: () -> UInt64) -> [(UInt64, String)] {
         var members: [(UInt64, String)] = []
         var keys = Set<UInt64>()
-        // crowded: IDs close to each other so that every rule has neighbours to find
-        while members.count < 400 {
-            let k = 44082519640100000 + next() % 200_000
-            if keys.insert(k).inserted { members.append((k, names[Int(next() % 4)])) }
+        while members.count < count {
+            let k = 44082519640100000 + next() % spread
+            if keys.insert(k).inserted { members.append((k, names[Int(next() % UInt64(names.count))])) }
         }
+        return members
+    }
+
+    func testIndexAgreesWithThePlainPath() {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { Self.xorshift(&seed) }
+        let names = ["陈大明", "林秀", "黄伟", "李华"]
+        // crowded: IDs close to each other so that every rule has neighbours to find
+        let members = Self.members(400, within: 200_000, names: names, next)
         let r = roster(members)
         let index = ReviewCandidateIndex(roster: r)
         for i in 0..<600 {
@@ -84,14 +99,9 @@ final class ReviewCandidateIndexTests: XCTestCase {
     /// candidates as the plain path, and the same rows as each record searched alone, in the records' order.
     func testHalvesGiveWhatOnePassGives() {
         var seed: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        func next() -> UInt64 { Self.xorshift(&seed) }
         let names = ["陈大明", "林秀", "黄伟", "李华", "王芳", "张伟"]
-        var members: [(UInt64, String)] = []
-        var keys = Set<UInt64>()
-        while members.count < 5000 {
-            let k = 44082519640100000 + next() % 2_000_000
-            if keys.insert(k).inserted { members.append((k, names[Int(next() % 6)])) }
-        }
+        let members = Self.members(5000, within: 2_000_000, names: names, next)
         let r = roster(members)
         let index = ReviewCandidateIndex(roster: r)
         let schema = FeedKind.civil.schema

@@ -22,12 +22,4 @@ enum PageCache {
         _ = posix_fadvise(fd, off_t(offset), off_t(length), Int32(POSIX_FADV_DONTNEED))
         #endif
     }
-
-    /// Drops the cached pages of the file at `path`, if it can be opened.
-    static func release(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        release(fd)
-        close(fd)
-    }
 }
