@@ -42,7 +42,10 @@ Markdown, to <data>/results.md (raw measurements: <data>/results.json).
 The fangfan binary is copied to <data>/bin/ at the start, so that a rebuild
 while the benchmark runs does not mix two builds.  Wall times need a quiet
 machine: the CPU used by other processes during each measurement is reported,
-and --wait-idle N waits up to N seconds for quiet before each one.
+and --wait-idle N waits up to N seconds for quiet before each one.  Before each
+run of fangfan and of the SQL, where it may (as root), it drops the page cache,
+reads that run's input into it again and waits 3 s, so that every run starts
+from the same memory state (--no-settle: not).
 
 It also times the case ledger's write at province scale on both backends
 (Tests/LedgerBench, built with the release build: 300,000 alerts and 1,500,000
@@ -136,14 +139,43 @@ def wait_idle():
             first = False
 
 
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+SETTLE = False  # set in main: the page cache dropped before each run of the main comparison (needs root)
+SETTLE_SECONDS = 3
+
+
+def settle(inputs):
+    """The same memory state before each run of the main comparison, whatever the run before it left cached: the
+    kernel's caches dropped, the run's own input read into the cache again (as a file that has just arrived), and
+    a few seconds for the machine to settle. On a virtual machine whose freed memory goes back to its host (free
+    page reporting), pages a run writes into cost more when they are fresh than when they were freed just before:
+    without this, a program's time depended on how much the run before it had left cached for the next copy of
+    the inbox to free (docs/performance.md, round 15). Needs root; without it, nothing is done and results.md
+    says so."""
+    if not SETTLE:
+        return
+    os.sync()
+    with open(DROP_CACHES, "w") as f:
+        f.write("3\n")
+    for d in inputs:
+        for root, _, files in os.walk(d):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    while f.read(1 << 22):
+                        pass
+    time.sleep(SETTLE_SECONDS)
+
+
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-def measure(cmd, out_path, cwd=REPO):
+def measure(cmd, out_path, cwd=REPO, inputs=None):
     """Run cmd as a child; return dict(wall, cpu, rss (KiB), rc, other): wall from perf_counter, CPU from
     os.wait4, peak RSS from GNU time (os.wait4 without it); other = CPU cores used meanwhile by the rest of
-    the machine (contention)."""
+    the machine (contention). With `inputs` (the folders it reads), the machine is settled first (`settle`)."""
     os.sync()  # flush the previous step's writes so they are not paid by this one
+    if inputs is not None:
+        settle(inputs)
     wait_idle()
     # Peak RSS through GNU time where there is one: the child forked from this Python process counts
     # Python's own pages until it execs, which would hide the peak of a small process.
@@ -384,7 +416,7 @@ def bench_scale(a, scale, n, inbox, reps):
             log("%s rep %d/%d: fangfan run ..." % (scale, rep, reps))
             ff_log = os.path.join(scratch, "fangfan.log")
             m = measure([a.fangfan, "run", "--month", MONTH, "--today", TODAY, "--quiet", "--config", CONFIG,
-                         "--inbox", run_inbox, "--state", state, "--out", out], ff_log)
+                         "--inbox", run_inbox, "--state", state, "--out", out], ff_log, inputs=[run_inbox])
             check_rc(m, "fangfan run (%s)" % scale, ff_log)
             log("  fangfan: wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
                 % (m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
@@ -402,7 +434,8 @@ def bench_scale(a, scale, n, inbox, reps):
             log("%s rep %d/%d: duckdb (%s) ..." % (scale, rep, reps, os.path.basename(script)))
             dk_csv = os.path.join(scratch, label + "-alerts.csv")
             dk_log = os.path.join(scratch, label + ".log")
-            m = measure([sys.executable, script, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log)
+            m = measure([sys.executable, script, "--inbox", inbox, "--month", MONTH, "--out", dk_csv], dk_log,
+                        inputs=[inbox])
             check_rc(m, "%s (%s)" % (os.path.basename(script), scale), dk_log)
             log("  %-7s  wall %.2f s, cpu %.2f s, peak %.0f MB (background load %.2f cores)"
                 % (label + ":", m["wall"], m["cpu"], m["rss"] / 1024, m["other"]))
@@ -753,6 +786,12 @@ def report(a, results, fmt, started, argv):
               for r in results]
         L.append("Background CPU load during the measured runs (cores busy with other processes, mean; "
                  "machine has %s): %s." % (sh("nproc"), "; ".join(bg)))
+        L.append("")
+        L.append("Before each run of fangfan and of the SQL: " + (
+            "the page cache dropped, the run's input read into it again, %d s to settle (the same memory state "
+            "whatever the run before left cached)." % SETTLE_SECONDS if SETTLE else
+            "the page cache **not** dropped (not root, or --no-settle): a run's time depends on what the run "
+            "before it left cached."))
         busy = max(x["other"] for r in results for k in ("fangfan", "lean", "duckdb") for x in r.get(k, []))
         if busy > 0.25:
             L.append("")
@@ -824,6 +863,9 @@ def main(argv=None):
     ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                     help="before each measurement wait up to SECONDS for other processes to use < 0.3 cores "
                          "(default 0: do not wait); the load that remains is reported either way")
+    ap.add_argument("--no-settle", action="store_true",
+                    help="do not drop the page cache and re-read the input before each run of the main comparison "
+                         "(done by default where it can be: as root)")
     ap.add_argument("--generate-only", action="store_true", help="only generate (or check) the cached inboxes")
     ap.add_argument("--no-ledger", action="store_true", help="skip the ledger's write (SQLite vs PostgreSQL)")
     ap.add_argument("--ledger-only", action="store_true",
@@ -831,8 +873,9 @@ def main(argv=None):
     ap.add_argument("--fangfan", default=os.path.join(REPO, ".build", "release", "fangfan"),
                     help="the fangfan binary (default .build/release/fangfan)")
     a = ap.parse_args(argv)
-    global WAIT_IDLE
+    global WAIT_IDLE, SETTLE
     WAIT_IDLE = a.wait_idle
+    SETTLE = not a.no_settle and os.access(DROP_CACHES, os.W_OK)
     a.fangfan_built = os.path.abspath(a.fangfan)
     if a.ledger_only:
         a.data = os.path.abspath(a.data)
