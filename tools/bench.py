@@ -151,18 +151,16 @@ def settle(inputs):
     page reporting), pages a run writes into cost more when they are fresh than when they were freed just before:
     without this, a program's time depended on how much the run before it had left cached for the next copy of
     the inbox to free (docs/performance.md, round 15). Needs root; without it, nothing is done and results.md
-    says so."""
+    says so. The caller (`measure`) has just synced: no dirty page stays behind the drop."""
     if not SETTLE:
         return
-    os.sync()
     with open(DROP_CACHES, "w") as f:
         f.write("3\n")
     for d in inputs:
-        for root, _, files in os.walk(d):
-            for name in files:
-                with open(os.path.join(root, name), "rb") as f:
-                    while f.read(1 << 22):
-                        pass
+        for p in tree_files(d):
+            with open(p, "rb") as f:
+                while f.read(1 << 22):
+                    pass
     time.sleep(SETTLE_SECONDS)
 
 
@@ -225,12 +223,15 @@ def rmtree(p):
     shutil.rmtree(p, ignore_errors=True)
 
 
-def tree_bytes(d):
-    n = 0
+def tree_files(d):
+    """Every file under d, as a path."""
     for root, _, files in os.walk(d):
         for f in files:
-            n += os.path.getsize(os.path.join(root, f))
-    return n
+            yield os.path.join(root, f)
+
+
+def tree_bytes(d):
+    return sum(os.path.getsize(p) for p in tree_files(d))
 
 
 def sha256_file(p):
@@ -250,9 +251,8 @@ def free_bytes(path):
 
 def age_files(d):
     t = time.time() - OLD
-    for root, _, files in os.walk(d):
-        for f in files:
-            os.utime(os.path.join(root, f), (t, t))
+    for p in tree_files(d):
+        os.utime(p, (t, t))
 
 
 # ----------------------------------------------------------------------------- data
