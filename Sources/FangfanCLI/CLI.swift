@@ -139,8 +139,10 @@ public struct CommonOptions: ParsableArguments {
 }
 
 /// A failure in one line: for a Foundation file error, the path and the system's reason
-/// ("…/alerts.jsonl: No space left on device"), not the whole error dictionary.
+/// ("…/alerts.jsonl: No space left on device"), not the whole error dictionary; for the SQLite ledger, its
+/// code and message, not the statement.
 func describe(_ error: Error) -> String {
+    if let ledger = LedgerError.sqliteDescription(error) { return ledger }
     let ns = error as NSError
     guard ns.domain == NSCocoaErrorDomain else { return "\(error)" }
     let path =

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case badMonth(String)
@@ -44,5 +45,15 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .copyRefused(let m):
             return "ledger copy: \(m); nothing was copied"
         }
+    }
+}
+
+extension LedgerError {
+    /// A failure of the SQLite ledger in one line, its code and SQLite's message ("SQLite error 13: database or
+    /// disk is full"), without the statement GRDB's description appends (a batch's insert is kilobytes of
+    /// placeholders in a cron log); nil for any other error.
+    public static func sqliteDescription(_ error: Error) -> String? {
+        guard let e = error as? DatabaseError else { return nil }
+        return "ledger: SQLite error \(e.resultCode.rawValue): \(e.message ?? "no message")"
     }
 }

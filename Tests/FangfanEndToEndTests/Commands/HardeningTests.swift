@@ -287,6 +287,7 @@ final class HardeningTests: XCTestCase {
             XCTAssertEqual(r.status, 74, "\(size): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("No space left on device") || r.stderr.contains("disk is full"), "\(size): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("Error Domain="), "\(size): one clear line, not an error dictionary: \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("while executing"), "\(size): SQLite's code and message, not the statement: \(r.stderr)")
             XCTAssertEqual(try listing(s.out), [], "\(size): nothing half-written in out/")
             XCTAssertEqual(try tree(s.state, excluding: []).filter { $0.contains(".tmp-") }, [], "\(size): temporaries left in state/")
             XCTAssertTrue(remountTmpfs(s.state.path, size: "200m"), size)
