@@ -4,7 +4,8 @@ public struct ConfigError: Error, CustomStringConvertible {
     public let file: String
     public let key: String
     public let message: String
-    public var description: String { "\(file): \(key): \(message)" }
+    /// `file: key: message`; `file: message` for the file as a whole (an empty key).
+    public var description: String { key.isEmpty ? "\(file): \(message)" : "\(file): \(key): \(message)" }
     public init(file: String, key: String, message: String) {
         self.file = file
         self.key = key
@@ -47,10 +48,16 @@ public struct PipelineConfig: Sendable {
     public static func load(path: String) throws -> PipelineConfig {
         let url = URL(fileURLWithPath: path)
         guard let data = readWholeFile(path) else {
-            throw ConfigError(file: path, key: "-", message: "cannot read the configuration file")
+            let e = errno
+            // (a relative default, pipelines/default.toml, is looked for from the folder the command runs in)
+            let hint =
+                e == ENOENT && !path.hasPrefix("/")
+                ? " (looked for from \(FileManager.default.currentDirectoryPath): run from the folder that holds it, or give --config FILE)"
+                : ""
+            throw ConfigError(file: path, key: "", message: "cannot read the configuration file: \(String(cString: strerror(e)))\(hint)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, key: "-", message: "the configuration file is not UTF-8")
+            throw ConfigError(file: path, key: "", message: "the configuration file is not UTF-8")
         }
         let table: TOMLTable
         do { table = try TOML.parse(text) } catch let e as TOMLError {

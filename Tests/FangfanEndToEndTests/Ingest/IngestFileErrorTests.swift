@@ -158,8 +158,18 @@ extension IngestTests {
         try assertRejected("收入.csv", reasonContains: ["不是任何已知数据项"])
         try assertRejected("taxes/收入.csv", reasonContains: ["不是任何已知数据项"])
         try assertRejected("income/收入.txt", reasonContains: [".csv"])
-        try assertRejected("income/收入.csv.zip", reasonContains: [".csv"])
+        try assertRejected("income/收入.csv.zip", reasonContains: [".csv", "压缩包", "解压"])
         XCTAssertEqual(try manifest().filter { $0.file.hasPrefix("taxes/") || $0.file == "收入.csv" }.map(\.feed), ["unknown", "unknown"])
+    }
+
+    /// Old Excel and WPS workbooks are what a county office most often drops: the reason says to save as .xlsx.
+    func testOldWorkbooksAreRejectedWithWhatToDo() throws {
+        try put("income/收入.xls", goodIncome)
+        try put("medical/结算.ET", goodIncome)
+        let report = try ingest()
+        XCTAssertEqual(report.rejected, 2)
+        try assertRejected("income/收入.xls", reasonContains: ["旧版 Excel", "另存为", ".xlsx", "（.xls）"])
+        try assertRejected("medical/结算.ET", reasonContains: ["WPS", "另存为", "（.et）"])
     }
 
     func testUnterminatedQuoteMakesTheFileBad() throws {
