@@ -7,12 +7,13 @@ public struct LedgerCommand: ParsableCommand {
         commandName: "ledger",
         abstract: "Show the case ledger (read-only): cases by state and town, one household's history, counts by state.",
         discussion: """
-            The ledger changes only through runs and returned verification files, never by hand. On a shared
-            ledger (--ledger URL, [ledger] url) counts and cases cover every county unless --county.
+            The ledger changes only through runs and returned verification
+            files, never by hand. On a shared ledger (--ledger URL, [ledger]
+            url) counts and cases cover every county unless --county.
 
             Examples:
               fangfan ledger counts
-              fangfan ledger counts --by county --ledger postgresql://fangfan@db.example/fangfan
+              fangfan ledger counts --by county --ledger postgresql://db.example/fangfan
               fangfan ledger cases --case-state 监测中 --town 锦和镇
               fangfan ledger show 4408250100080000
               fangfan ledger copy --to postgresql://fangfan@db.example/fangfan
@@ -22,7 +23,14 @@ public struct LedgerCommand: ParsableCommand {
 
     struct Counts: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Number of cases in each state (per county or town with --by).")
+            abstract: "Number of cases in each state (per county or town with --by).",
+            discussion: """
+                Tab-separated: state and count; with --by, county or town first.
+
+                Examples:
+                  fangfan ledger counts
+                  fangfan ledger counts --by town
+                """)
         @OptionGroup var common: CommonOptions
         @Option(help: "One line per county (its six digits) or town and state: county or town.") var by: String?
         @Option(help: "Only this county's cases (six digits).") var county: String?
@@ -49,7 +57,16 @@ public struct LedgerCommand: ParsableCommand {
     }
 
     struct Cases: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases, optionally of one state and one town.")
+        static let configuration = CommandConfiguration(
+            abstract: "List cases, optionally of one state and one town.",
+            discussion: """
+                Tab-separated, with a header: 户编号, 乡镇, 行政村, 状态, 立案月份, …
+                (no resident ID or name).
+
+                Examples:
+                  fangfan ledger cases --case-state 监测中
+                  fangfan ledger cases --town 锦和镇 > 锦和镇.tsv
+                """)
         @OptionGroup var common: CommonOptions
         @Option(name: .customLong("case-state"), help: "预警, 监测中, 不予纳入 or 风险已消除.") var caseState: String?
         @Option(help: "Town (乡镇).") var town: String?
@@ -84,7 +101,15 @@ public struct LedgerCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One household's case history, oldest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "One household's case history, oldest first.",
+            discussion: """
+                Tab-separated: when, month, event, state before → after, by whom,
+                detail.
+
+                Example:
+                  fangfan ledger show 4408250100080000
+                """)
         @OptionGroup var common: CommonOptions
         @Argument(help: "Household number (户编号), 16 digits.") var household: String
         func run() throws {

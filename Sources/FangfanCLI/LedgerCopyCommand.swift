@@ -8,9 +8,11 @@ struct LedgerCopyCommand: ParsableCommand {
         commandName: "copy",
         abstract: "Copy this county's SQLite ledger into the shared ledger in PostgreSQL (once; the SQLite file is left as it is).",
         discussion: """
-            The county is config `county`, else the one of the ledger's households. Refused (exit 78) when the
-            shared ledger already holds anything of the county. Takes the state folder's lock and the county's lock
-            in the shared ledger (exit 75 while a run of the county goes on).
+            The county is config `county`, else the one of the ledger's
+            households. Refused (exit 78) when the shared ledger already holds
+            anything of the county. Takes the state folder's lock and the
+            county's lock in the shared ledger (exit 75 while a run of the
+            county goes on).
 
             Example:
               fangfan ledger copy --to postgresql://fangfan@db.example:5432/fangfan

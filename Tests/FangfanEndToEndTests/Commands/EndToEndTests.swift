@@ -254,6 +254,35 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// Every command's explanation is written in lines that fit 80 columns: on such a terminal it reads as
+    /// written, not with a line broken again a few words after each of its own breaks.
+    func testHelpReadsAsWrittenOnAn80ColumnTerminal() throws {
+        func help(_ cmd: [String], columns: Int) throws -> String {
+            let p = Process()
+            p.executableURL = Sandbox.binDir.appendingPathComponent("fangfan")
+            p.arguments = cmd + ["--help"]
+            p.environment = ["COLUMNS": String(columns)]
+            let o = Pipe()
+            p.standardOutput = o
+            try p.run()
+            let text = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, "\(cmd)")
+            // what comes after the overview (which the parser wraps itself) and before the usage line
+            guard let start = text.range(of: "\n\n"), let end = text.range(of: "USAGE:") else { return "" }
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        let commands: [[String]] = [
+            [], ["run"], ["ingest"], ["link"], ["detect"], ["emit"], ["sweep"], ["ledger"], ["ledger", "counts"],
+            ["ledger", "cases"], ["ledger", "show"], ["ledger", "copy"],
+        ]
+        for cmd in commands {
+            let narrow = try help(cmd, columns: 80), wide = try help(cmd, columns: 1000)
+            XCTAssertTrue(wide.contains("Example"), "\(cmd) --help has no example")
+            XCTAssertEqual(narrow, wide, "\(cmd) --help: a line of its explanation is longer than 80 columns")
+        }
+    }
+
     func testStagesRunOneByOneGiveTheSameResultAsRun() throws {
         let a = try Sandbox("stages")
         defer { a.remove() }
