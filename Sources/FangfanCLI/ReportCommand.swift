@@ -8,13 +8,16 @@ public struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "The county breakdown of a month (the provincial page): households evaluated, alerts per level, cases per state.",
         discussion: """
-            Reads the ledger only (every county of a shared ledger, or one with --county); one tab-separated line
-            per county on standard output, a total line last; with --html, also the provincial page (the same
-            table, in the monthly report's style, printable; counts only).
+            Reads the ledger only (every county of a shared ledger, or one
+            with --county); one tab-separated line per county on standard
+            output, a total line last; with --html, also the provincial page
+            (the same table, in the monthly report's style, printable; counts
+            only).
 
             Examples:
-              fangfan report --month 2021-05 --ledger postgresql://fangfan@db.example/fangfan
-              fangfan report --month 2021-05 --ledger postgresql://fangfan@db.example/fangfan --html province-2021-05.html
+              fangfan report --month 2021-05 --ledger postgresql://db.example/fangfan
+              fangfan report --month 2021-05 --html province-2021-05.html \\
+                --ledger postgresql://db.example/fangfan
             """)
     @OptionGroup public var common: CommonOptions
     @OptionGroup public var monthOption: MonthOption

@@ -274,7 +274,7 @@ final class EndToEndTests: XCTestCase {
         }
         let commands: [[String]] = [
             [], ["run"], ["ingest"], ["link"], ["detect"], ["emit"], ["sweep"], ["ledger"], ["ledger", "counts"],
-            ["ledger", "cases"], ["ledger", "show"], ["ledger", "copy"],
+            ["ledger", "cases"], ["ledger", "show"], ["ledger", "copy"], ["report"],
         ]
         for cmd in commands {
             let narrow = try help(cmd, columns: 80), wide = try help(cmd, columns: 1000)
