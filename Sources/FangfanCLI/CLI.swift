@@ -257,7 +257,7 @@ public struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Compute household figures, triggers and alert levels for the month; write alerts.jsonl.",
         discussion: """
-            Rules: RULES.md §1–§6. Reads the ledger for categories (监测中
+            Rules: docs/rules.md §1–§6. Reads the ledger for categories (监测中
             households are listed as 在监测). Output:
             state/work/<month>/alerts.jsonl (emit copies it to out/<month>/).
 

@@ -169,7 +169,7 @@ struct ConfigReader {
                 if kind == .review { c.feeds[kind] = FeedConfig.reviewReference; continue }
                 // so do the feeds of RULES.md §12, in FEEDS.md's reference layout
                 if FeedKind.basicNeeds.contains(kind) { c.feeds[kind] = FeedConfig.basicNeedsReference(kind); continue }
-                throw fail(path, "the feed is not configured (every feed of FEEDS.md needs its folder and headers)")
+                throw fail(path, "the feed is not configured (every feed of docs/feeds.md needs its folder and headers)")
             }
             c.feeds[kind] = try readFeed(kind, t, path)
         }

@@ -36,7 +36,7 @@ public struct PipelineConfig: Sendable {
             throw ConfigError(
                 file: file, key: "lines.\(year)",
                 message:
-                    "no monitoring line is configured for monitoring year \(year); add [lines.\(year)] with line and floor (RULES.md §2) — the pipeline never guesses"
+                    "no monitoring line is configured for monitoring year \(year); add [lines.\(year)] with line and floor (docs/rules.md §2) — the pipeline never guesses"
             )
         }
         return l

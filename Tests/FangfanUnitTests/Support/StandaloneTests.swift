@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+
+/// A county that clones fangfan has no copy of the requirements it was built from (RULES.md, FEEDS.md,
+/// INTERFACE.md beside the repository): what a user reads — messages, --help, the shipped configuration —
+/// points to the repository's own docs/ instead.
+final class StandaloneTests: XCTestCase {
+    private let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private let outside = ["RULES.md", "FEEDS.md", "INTERFACE.md", "../shared"]
+
+    func testMessagesAndHelpNameNoDocumentOutsideTheRepository() throws {
+        var found: [String] = []
+        let sources = root.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        var swiftFiles = 0
+        for case let url as URL in files where url.pathExtension == "swift" {
+            swiftFiles += 1
+            for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                .enumerated()
+            {
+                // the code and its string literals, not the comments (which may cite the requirements)
+                let trimmed = line.drop { $0 == " " }
+                if trimmed.hasPrefix("//") { continue }
+                let code = line.range(of: " // ").map { line[..<$0.lowerBound] } ?? line[...]
+                for name in outside where code.contains(name) {
+                    found.append("\(url.lastPathComponent):\(n + 1): \(name)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(swiftFiles, 100, "the sources were not found from \(root.path)")
+        XCTAssertEqual(found, [])
+    }
+
+    func testTheShippedConfigurationNamesNoDocumentOutsideTheRepository() throws {
+        let pipelines = root.appendingPathComponent("pipelines")
+        let names = try FileManager.default.contentsOfDirectory(atPath: pipelines.path).filter { $0.hasSuffix(".toml") }
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let text = try String(contentsOf: pipelines.appendingPathComponent(name), encoding: .utf8)
+            for o in outside { XCTAssertFalse(text.contains(o), "pipelines/\(name) names \(o)") }
+        }
+    }
+}
