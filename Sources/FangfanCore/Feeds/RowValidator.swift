@@ -158,6 +158,12 @@ public final class RowValidator {
         return nil
     }
 
+    /// A returned list's 户编号 that a spreadsheet turned into scientific notation (a town list's CSV opened in
+    /// Excel and saved): what the cadres are to do differs from a department's re-export.
+    static let returnedListDamaged = ValueError(
+        .householdID,
+        "户编号被电子表格改成了科学计数法，号码已损坏，本行核查结论未录入：请在预警名单的 XLSX 文件中填写后送回（CSV 用 Excel 打开会损坏户编号），或把该列设为文本格式后重新填写")
+
     private func missing(_ spec: FieldSpec) -> ValueError {
         ValueError(.missingRequired, "必填项为空")
     }
@@ -201,7 +207,10 @@ public final class RowValidator {
         case .householdID:
             switch HouseholdID.parse(trimmed) {
             case .success(let h): row.append(h.description.utf8)
-            case .failure(let e): return e
+            case .failure(let e):
+                // a returned list opened as CSV in a spreadsheet: the cadres' findings are in the XLSX's hands
+                if schema.kind == .verification && looksScientific(foldASCII(trimmed)) { return Self.returnedListDamaged }
+                return e
             }
         case .residentID:
             switch ResidentID.parse(trimmed, today: today) {

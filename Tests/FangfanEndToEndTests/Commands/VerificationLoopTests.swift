@@ -150,6 +150,46 @@ final class VerificationLoopTests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("监测中"), show.stdout)
     }
 
+    /// The town list's CSV opened in Excel and saved back (GB18030, 户编号 shown and saved as 4.40825E+15): its
+    /// rows are quarantined, nothing in the ledger changes, and the reason tells the cadres to use the XLSX.
+    func testAReturnedCSVWhoseHouseholdNumbersASpreadsheetDamagedChangesNothingAndSaysToUseTheXLSX() throws {
+        let s = try Sandbox("loopcsv")
+        defer { s.remove() }
+        try s.fill(from: fixture.appendingPathComponent("inbox"))
+        XCTAssertEqual(try s.run(["run", "--month", "2021-05"]).status, 0)
+        let red = try XCTUnwrap(try alerts(s, "2021-05").first { $0["level"] as? String == "red" && $0["category"] as? String != "在监测" })
+        let town = red["town"] as! String
+        let household = red["household_id"] as! String
+        // (the list read as a spreadsheet reads it: the BOM gone, quoted fields whole)
+        let reader = CSVReader(
+            try DecodedSource(try FileByteSource(path: s.out.appendingPathComponent("2021-05/towns/\(town).csv").path), encoding: .utf8))
+        var lines: [[String]] = []
+        while let r = try reader.next() { lines.append((0..<r.count).map { r.string($0) }) }
+        let col = { (h: String) in lines[0].firstIndex(of: h)! }
+        let i = try XCTUnwrap(lines.firstIndex { $0[col("户编号")] == household })
+        var row = lines[i]
+        row[col("户编号")] = "4.40825E+15"  // as Excel shows a 16-digit number, and saves it
+        row[col("核查结论")] = "确认纳入"
+        row[col("核查人")] = "王村干"
+        row[col("核查日期")] = "2021/6/10"
+        var bytes: [UInt8] = []
+        CSVOut.appendRow(&bytes, lines[0])
+        CSVOut.appendRow(&bytes, row)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let dir = s.inbox.appendingPathComponent("verification")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(try gb18030(text)).write(to: dir.appendingPathComponent("\(town)核查.csv"))
+        try s.age(dir)
+        let june = try s.run(["run", "--month", "2021-06"], today: "2021-07-02")
+        XCTAssertEqual(june.status, 0, june.stderr)
+        let ledger = try Ledger(path: s.state.appendingPathComponent("ledger.sqlite").path)
+        XCTAssertEqual(try ledger.caseStates()[household], .warned, "a finding without its household number is not applied")
+        let quarantine = try String(contentsOf: s.out.appendingPathComponent("2021-06/quarantine.csv"), encoding: .utf8)
+        let line = try XCTUnwrap(quarantine.split(separator: "\n").first { $0.hasPrefix("verification/") })
+        XCTAssertTrue(line.contains(",户编号,4.40825E+15,household_id,"), String(line))
+        XCTAssertTrue(line.contains("本行核查结论未录入") && line.contains("XLSX"), String(line))
+    }
+
     func testADeclarationPutsAHouseholdWithoutDepartmentTriggerOnTheNextListAsOrange() throws {
         let s = try Sandbox("declared")
         defer { s.remove() }
