@@ -1,6 +1,7 @@
 /// 因残: a member whose roster labour is 技能劳动力 or 普通劳动力 and whose age at the certificate
 /// date is 16..60 received a new (新办) certificate in the period. 一级/二级: labour lost;
-/// 三级/四级: partly lost (evidence says `partial`) — the trigger fires either way.
+/// 三级/四级: partly lost (the evidence's `record` says `partial`, its text 部分丧失劳动能力) — the trigger fires
+/// either way.
 public struct DisabilityTrigger: Trigger {
     public static let code = "disability"
     public static let riskType = "因残"
@@ -19,7 +20,7 @@ public struct DisabilityTrigger: Trigger {
                     trigger: Self.code, source: "disability", record: partial ? "partial" : "lost",
                     date: d.issued.description, amount: nil,
                     text:
-                        "成员 \(m.name)（\(m.labour == .skilled ? "技能劳动力" : "普通劳动力")，\(age) 岁）\(d.issued) 新办残疾人证 \(d.grade)：\(partial ? "部分丧失劳动能力 (partial)" : "丧失劳动能力")\(reviewNote(d.review))"
+                        "成员 \(m.name)（\(m.labour == .skilled ? "技能劳动力" : "普通劳动力")，\(age) 岁）\(d.issued) 新办残疾人证 \(d.grade)：\(partial ? "部分丧失劳动能力" : "丧失劳动能力")\(reviewNote(d.review))"
                 ))
         }
         return ev.isEmpty ? nil : FiredTrigger(code: Self.code, riskTypes: [Self.riskType], evidence: ev, persons: persons)

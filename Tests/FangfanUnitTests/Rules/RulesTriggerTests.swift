@@ -260,7 +260,10 @@ final class TriggerRulesTests: XCTestCase {
             XCTAssertEqual(t.code, "disability")
             XCTAssertEqual(t.evidence.count, 1)
             XCTAssertEqual(t.evidence[0].record, record, grade)
-            XCTAssertEqual(t.evidence[0].text.contains("partial"), record == "partial", grade)
+            // (`partial` is for systems, in alerts.jsonl's `record`; the text is the cadres', in Chinese only)
+            XCTAssertEqual(t.evidence[0].text.contains("：部分丧失劳动能力"), record == "partial", grade)
+            XCTAssertEqual(t.evidence[0].text.contains("：丧失劳动能力"), record == "lost", grade)
+            XCTAssertFalse(t.evidence[0].text.contains("partial"), grade)
             XCTAssertEqual(t.evidence[0].date, "2021-05-10")
         }
     }
