@@ -113,6 +113,11 @@ public struct LedgerCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @Argument(help: "Household number (户编号), 16 digits.") var household: String
         func run() throws {
+            // (a mistyped number is said to be one, not looked up and reported as a household without a case)
+            guard case .success(let id) = HouseholdID.parse(Array(household.utf8)) else {
+                throw ValidationError("户编号应为 16 位数字（如 4408250100080000）")
+            }
+            let household = id.description  // (full-width digits and spaces as the ledger keeps it)
             try common.run("ledger", lock: false) { p in
                 let history = try p.openLedgerView(county: nil).history(household: household)
                 if history.isEmpty { print("户 \(household) 在台账中没有记录") }

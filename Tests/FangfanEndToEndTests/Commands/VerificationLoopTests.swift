@@ -148,6 +148,14 @@ final class VerificationLoopTests: XCTestCase {
         let show = try s.run(["ledger", "show", household])
         XCTAssertEqual(show.status, 0)
         XCTAssertTrue(show.stdout.contains("监测中"), show.stdout)
+        // a number typed with full-width digits is the same household; a digit dropped is said to be a bad number
+        let wide = String(String.UnicodeScalarView(household.unicodeScalars.map { Unicode.Scalar($0.value - 0x30 + 0xFF10)! }))
+        let shown = try s.run(["ledger", "show", wide])
+        XCTAssertEqual(shown.status, 0)
+        XCTAssertEqual(shown.stdout, show.stdout)
+        let short = try s.run(["ledger", "show", String(household.dropLast())])
+        XCTAssertEqual(short.status, 64)
+        XCTAssertTrue(short.stderr.contains("户编号应为 16 位数字"), short.stderr)
     }
 
     /// The town list's CSV opened in Excel and saved back (GB18030, 户编号 shown and saved as 4.40825E+15): its
