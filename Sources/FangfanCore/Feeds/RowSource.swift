@@ -56,6 +56,12 @@ func mapHeaders(_ headers: [String], feed: FeedConfig) throws -> (columns: [Int?
         let names = feed.headers[f.name] ?? []
         let idx = trimmed.firstIndex { names.contains($0) }
         if idx == nil && f.required {
+            // a first row of one cell is a title above the header (every feed's header has several columns)
+            let filled = trimmed.filter { !$0.isEmpty }
+            if filled.count == 1 {
+                throw FileRejection(
+                    "第一行只有“\(filled[0])”一项，像是标题而不是表头：表头（\(names.first ?? f.name) 等列名）须在第一行，请删去表头上方的标题行后重新放入")
+            }
             throw FileRejection("缺少必需的列“\(names.first ?? f.name)”（字段 \(f.name)）：请检查导出的表头，或在配置 [feeds.\(feed.kind.rawValue).csv] 中登记新的列名")
         }
         if let i = idx { used.insert(i) }

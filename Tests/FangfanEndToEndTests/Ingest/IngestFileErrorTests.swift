@@ -127,6 +127,24 @@ extension IngestTests {
         XCTAssertEqual(try staged(g).first?[4], "")
     }
 
+    /// A title above the header (a merged cell such as 2021年5月收入申报表, common in a county's sheets): the
+    /// reason says the first row looks like a title, not that 户编号 is missing (it is there, a row lower).
+    func testATitleRowAboveTheHeaderIsNamedAsSuch() throws {
+        let f = "income/带标题.csv"
+        try put(f, ["2021年5月收入申报表,,,,,", "户编号,年月,工资性收入,经营净收入,财产净收入,转移净收入", "\(T.hh(1)),2021-05,1,2,3,4"])
+        let titles = ["2021年5月农户申报汇总"] + Array(repeating: "", count: 4)
+        let header = ["户编号", "发现方式", "申报日期", "风险类型", "填报人"]
+        let xlsx = try XLSXWriter.data(
+            XLSXSheetSpec(
+                name: "申报", columns: titles.map { XLSXColumn(header: $0, width: 10) },
+                rows: [header.map { .text($0) }, [.text(T.hh(1)), .text("农户申报"), .text("2021-05-01"), .text("因病"), .empty]]))
+        try put("application/带标题.xlsx", bytes: xlsx)
+        let report = try ingest()
+        XCTAssertEqual(report.rejected, 2)
+        try assertRejected(f, reasonContains: ["第一行只有“2021年5月收入申报表”一项", "标题", "户编号"])
+        try assertRejected("application/带标题.xlsx", reasonContains: ["第一行只有“2021年5月农户申报汇总”一项", "标题"])
+    }
+
     func testRequiredXMLElementMissingEverywhereRejectsTheFile() throws {
         let f = "medical/缺元素.xml"
         try put(f, medicalXML(declared: 3, records: 3, omit: "JSRQ"))
