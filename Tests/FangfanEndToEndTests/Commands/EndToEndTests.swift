@@ -222,34 +222,33 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 78, r.stderr)
     }
 
+    /// What `<executable> <arguments> --help` prints (its exit status checked), on a terminal of `columns`.
+    func help(_ arguments: [String], executable: String = "fangfan", columns: Int? = nil) throws -> String {
+        let p = Process()
+        p.executableURL = Sandbox.binDir.appendingPathComponent(executable)
+        p.arguments = arguments + ["--help"]
+        if let columns { p.environment = ["COLUMNS": String(columns)] }
+        let o = Pipe()
+        p.standardOutput = o
+        try p.run()
+        let text = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "\(executable) \(arguments) --help")
+        return text
+    }
+
     func testHelpExplainsEveryCommandWithExamples() throws {
         let s = try Sandbox("help")
         defer { s.remove() }
         for cmd in [["run"], ["ingest"], ["link"], ["detect"], ["emit"], ["ledger"]] {
-            let p = Process()
-            p.executableURL = Sandbox.binDir.appendingPathComponent("fangfan")
-            p.arguments = cmd + ["--help"]
-            let o = Pipe()
-            p.standardOutput = o
-            try p.run()
-            let text = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
+            let text = try help(cmd)
             XCTAssertTrue(text.contains("Examples:"), "\(cmd) --help has no examples")
             if cmd != ["ledger"] {
                 XCTAssertTrue(text.contains("--config") && text.contains("--inbox") && text.contains("--state") && text.contains("--out"))
             }
         }
         for stage in ["ingest", "link", "detect", "emit"] {
-            let p = Process()
-            p.executableURL = Sandbox.binDir.appendingPathComponent("fangfan-\(stage)")
-            p.arguments = ["--help"]
-            let o = Pipe()
-            p.standardOutput = o
-            try p.run()
-            let text = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
+            let text = try help([], executable: "fangfan-\(stage)")
             XCTAssertTrue(text.contains("Examples:") && text.contains("--month"), "fangfan-\(stage) --help")
         }
     }
@@ -257,18 +256,9 @@ final class EndToEndTests: XCTestCase {
     /// Every command's explanation is written in lines that fit 80 columns: on such a terminal it reads as
     /// written, not with a line broken again a few words after each of its own breaks.
     func testHelpReadsAsWrittenOnAn80ColumnTerminal() throws {
-        func help(_ cmd: [String], columns: Int) throws -> String {
-            let p = Process()
-            p.executableURL = Sandbox.binDir.appendingPathComponent("fangfan")
-            p.arguments = cmd + ["--help"]
-            p.environment = ["COLUMNS": String(columns)]
-            let o = Pipe()
-            p.standardOutput = o
-            try p.run()
-            let text = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, "\(cmd)")
-            // what comes after the overview (which the parser wraps itself) and before the usage line
+        /// What comes after the overview (which the parser wraps itself) and before the usage line.
+        func explanation(_ cmd: [String], columns: Int) throws -> String {
+            let text = try help(cmd, columns: columns)
             guard let start = text.range(of: "\n\n"), let end = text.range(of: "USAGE:") else { return "" }
             return String(text[start.upperBound..<end.lowerBound])
         }
@@ -277,7 +267,7 @@ final class EndToEndTests: XCTestCase {
             ["ledger", "cases"], ["ledger", "show"], ["ledger", "copy"], ["report"],
         ]
         for cmd in commands {
-            let narrow = try help(cmd, columns: 80), wide = try help(cmd, columns: 1000)
+            let narrow = try explanation(cmd, columns: 80), wide = try explanation(cmd, columns: 1000)
             XCTAssertTrue(wide.contains("Example"), "\(cmd) --help has no example")
             XCTAssertEqual(narrow, wide, "\(cmd) --help: a line of its explanation is longer than 80 columns")
         }
