@@ -18,6 +18,21 @@ extension Ingestor {
         return nil
     }
 
+    /// Why a file of no known format is rejected, with what to do for the two a county office most often drops:
+    /// a workbook of old Excel or WPS (.xls, .et) and an archive of exports (.zip, .rar, .7z).
+    static func unknownFormatReason(_ name: String) -> String {
+        let ext = (name.lowercased() as NSString).pathExtension
+        let accepted = "只接收 .csv、.xml、.xlsx（可再加 .gz 压缩）"
+        switch ext {
+        case "xls", "et":
+            return "旧版 Excel 或 WPS 表格（.\(ext)）无法读取：请用 Excel 或 WPS 打开，“另存为” .xlsx（或 CSV UTF-8）后重新放入；\(accepted)"
+        case "zip", "rar", "7z":
+            return "压缩包（.\(ext)）不能直接读取：请解压后把其中的文件分别放入对应数据项的文件夹；\(accepted)"
+        default:
+            return "不认识的文件类型：\(accepted)"
+        }
+    }
+
     /// What reading one file gave, before anything is committed: its staged and quarantine files are
     /// still temporary, and its record keys are in memory.
     final class Prepared {
